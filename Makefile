@@ -1,0 +1,43 @@
+# Groeipad: `make run` starts every service with demo data; `make test` runs the whole suite.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+export GROEIPAD_DATA_DIR ?= var
+export PLAN_PORT ?= 8001
+export RECOMMENDER_PORT ?= 8002
+export PORTAL_PORT ?= 8000
+export GROEIPAD_DEMO ?= 1
+
+.PHONY: install run test test-unit test-api lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/groeipad migrate
+	@if [ "$(GROEIPAD_DEMO)" != "0" ]; then $(BIN)/groeipad seed-demo; fi
+	@echo "Plan API:        http://127.0.0.1:$(PLAN_PORT)/api/v1/docs"
+	@echo "Recommender API: http://127.0.0.1:$(RECOMMENDER_PORT)/api/v1/docs"
+	@echo "A token:         $(BIN)/groeipad token --subject karim --role employee"
+	PATH="$(abspath $(BIN)):$$PATH" GROEIPAD_CREATE_TABLES=0 $(BIN)/honcho -f deploy/Procfile -d . start
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+test-unit: install
+	$(BIN)/pytest -q tests/unit
+
+test-api: install
+	$(BIN)/pytest -q tests/api
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

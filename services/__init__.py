@@ -1,0 +1,1 @@
+"""Groeipad's HTTP services (plan, portal) and the `groeipad` command."""

@@ -1,0 +1,1 @@
+"""The plan service: event-sourced development plans, the org directory and the plan feed."""

@@ -1,0 +1,62 @@
+"""What every plan endpoint needs: the service, plan ids, If-Match, Idempotency-Key, the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import current_app, request
+
+from services.plan.api.views import plan_view
+from services.plan.application import IdempotentRequest, PlanService, WriteOutcome
+from shared.auth import Principal
+from shared.errors import ApiError, field_error
+
+MAX_KEY_LENGTH = 200
+
+
+def service() -> PlanService:
+    return current_app.extensions["plan_service"]
+
+
+def plan_uuid(plan_id: str) -> UUID:
+    """A malformed id names no plan: 404, as for any plan the caller cannot see."""
+    try:
+        return UUID(plan_id)
+    except ValueError:
+        raise ApiError(404, "plan not found") from None
+
+
+def if_match() -> int | None:
+    """The version the client wrote against (ETag "N"); None when it did not pin one."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    try:
+        return int(value)
+    except ValueError:
+        raise ApiError(412, f"If-Match {header!r} matches no version of this plan") from None
+
+
+def idempotent_request(principal: Principal, body: Any) -> IdempotentRequest | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+        raise field_error(422, "Idempotency-Key", f"must be 1 to {MAX_KEY_LENGTH} printable characters")
+    return IdempotentRequest.of(principal, key, request.method, request.path, body)
+
+
+def plan_headers(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+def answer(outcome: WriteOutcome, status: int) -> tuple[dict[str, Any], int, dict[str, str]]:
+    body = {**plan_view(outcome.plan, service().index.people), **outcome.result}
+    headers = plan_headers(outcome.plan.version)
+    if outcome.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    if outcome.created and not outcome.result:
+        headers["Location"] = f"/api/v1/plans/{outcome.plan.id}"
+    return body, status, headers

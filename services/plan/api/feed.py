@@ -1,0 +1,38 @@
+"""The plan feed: the notification log as versioned integration events (shared.contracts)."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from services.plan.api import schemas as s
+from services.plan.api.common import service
+from services.plan.application import jsonable
+from services.plan.domain.events import event_data
+from shared.auth import require_role
+from shared.contracts import SCHEMA_VERSION, FeedPageSchema
+
+blp = Blueprint("feed", __name__, url_prefix="/api/v1/feed",
+                description="Integration events for other services (role service or admin).")
+
+
+@blp.route("")
+@blp.arguments(s.FeedQuerySchema, location="query")
+@blp.response(200, FeedPageSchema)
+def feed(query):
+    """Plan events after a position, oldest first; pass `next_after` back to continue."""
+    require_role("service", "admin")
+    plans = service().index.plans
+    page, next_after, head = service().feed(query["after"], query["limit"])
+    events = []
+    for notification, event in page:
+        payload = jsonable(event_data(event))
+        plan = plans.get(str(event.originator_id))
+        events.append({
+            "type": type(event).__name__, "schema_version": SCHEMA_VERSION,
+            "position": notification.id, "plan_id": str(event.originator_id),
+            "employee_id": plan.employee_id if plan else payload.get("employee_id", ""),
+            "plan_version": event.originator_version,
+            "occurred_at": event.timestamp.isoformat(), "actor": event.actor,
+            "reason": event.reason, "payload": payload,
+        })
+    return {"events": events, "next_after": next_after, "head": head}

@@ -1,0 +1,68 @@
+"""The org directory: who works where and reports to whom (HR and admin maintain it)."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.plan.api import schemas as s
+from services.plan.api.common import service
+from services.plan.people_csv import PeopleCsvError, read_people_csv
+from shared.auth import current_principal, require_role
+from shared.errors import ApiError
+
+blp = Blueprint("people", __name__, url_prefix="/api/v1/people",
+                description="The org directory that decides who sees and reviews whose plan.")
+
+
+def visible_people(principal) -> dict[str, dict]:
+    people = service().people()
+    if principal.has("hr", "admin"):
+        return people
+    allowed = {principal.subject}
+    if principal.has("manager"):
+        allowed |= service().index.reports_of(principal.subject)
+    return {pid: p for pid, p in people.items() if pid in allowed}
+
+
+@blp.route("")
+class People(MethodView):
+    @blp.response(200, s.PeopleListSchema)
+    def get(self):
+        """People the caller may see: HR and admin everyone, a manager their reports, others themselves."""
+        people = sorted(visible_people(current_principal()).values(), key=lambda p: p["id"])
+        return {"items": people, "total": len(people)}
+
+    @blp.arguments(s.PersonSchema)
+    @blp.response(201, s.ImportCountsSchema)
+    def post(self, body):
+        """Create or update one person (HR, admin)."""
+        principal = require_role("hr", "admin")
+        return service().upsert_people({"subject": principal.subject, "role": "hr"}, [body])
+
+
+@blp.route("/import", methods=["POST"])
+@blp.response(200, s.ImportCountsSchema)
+@blp.doc(requestBody={"content": {"text/csv": {"schema": {"type": "string"}}}})
+def import_people():
+    """Create or update people from CSV: id,name,email,manager_id,department,job_title (HR, admin)."""
+    principal = require_role("hr", "admin")
+    try:
+        rows = read_people_csv(request.get_data(as_text=True))
+    except (PeopleCsvError, UnicodeDecodeError) as error:
+        raise ApiError(422, str(error), [{"field": "body", "reason": str(error)}]) from None
+    return service().upsert_people({"subject": principal.subject, "role": "hr"}, rows)
+
+
+import_people.accepts = {"text/csv"}
+
+
+@blp.route("/<person_id>")
+@blp.response(200, s.PersonViewSchema)
+def get_person(person_id):
+    """One person, if the caller may see them."""
+    person = visible_people(current_principal()).get(person_id)
+    if person is None:
+        raise ApiError(404, "person not found")
+    return person

@@ -1,0 +1,275 @@
+"""Plan endpoints: start a plan, every command of the five PDP steps, and the historical views."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import jsonpatch
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.plan.api import schemas as s
+from services.plan.api.common import (
+    answer,
+    idempotent_request,
+    if_match,
+    plan_headers,
+    plan_uuid,
+    service,
+)
+from services.plan.api.views import plan_view
+from services.plan.application import history_entry, jsonable
+from shared.auth import current_principal
+from shared.errors import field_error
+
+blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
+                description="Development plans: self-evaluation, SMART goals, learning actions, follow-up.")
+
+
+def write(plan_id: str, body: dict[str, Any], command, *, status: int = 200,
+          result: dict[str, Any] | None = None):
+    """The one path of every plan command: principal, If-Match, Idempotency-Key, run, answer."""
+    principal = current_principal()
+    outcome = service().change_plan(plan_uuid(plan_id), principal, command, result=result,
+                                    if_match=if_match(), request=idempotent_request(principal, body))
+    return answer(outcome, status)
+
+
+@blp.route("")
+class Plans(MethodView):
+    @blp.arguments(s.PlanListQuerySchema, location="query")
+    @blp.response(200, s.PlanListSchema)
+    def get(self, query):
+        """List the plans the caller may see (filter by employee, department, status)."""
+        rows = service().list_plans(current_principal(), employee_id=query.get("employee_id"),
+                                    department=query.get("department"), status=query.get("status"))
+        window = rows[query["offset"]: query["offset"] + query["limit"]]
+        return {"items": window, "total": len(rows), "limit": query["limit"], "offset": query["offset"]}
+
+    @blp.arguments(s.PlanCreateSchema)
+    @blp.response(201, s.WriteResultSchema)
+    def post(self, body):
+        """Start a development plan for one employee and period (idempotent per period)."""
+        principal = current_principal()
+        outcome = service().start_plan(principal, idempotent_request(principal, body), **body)
+        return answer(outcome, 201)
+
+
+@blp.route("/<plan_id>")
+class Plan(MethodView):
+    @blp.arguments(s.PlanQuerySchema, location="query")
+    @blp.response(200, s.PlanSchema)
+    def get(self, query, plan_id):
+        """The plan now, at a version (?version=N) or as it stood at a time (?as_of=ISO-8601)."""
+        if "version" in query and "as_of" in query:
+            raise field_error(422, "as_of", "give either version or as_of, not both")
+        plan = service().get_plan(plan_uuid(plan_id), current_principal(),
+                                  version=query.get("version"), as_of=query.get("as_of"))
+        if "version" in query and plan.version != query["version"]:
+            raise field_error(422, "version", f"the plan has {plan.version} versions")
+        return plan_view(plan, service().index.people), 200, plan_headers(plan.version)
+
+
+@blp.route("/<plan_id>/history")
+@blp.response(200, s.HistorySchema)
+def history(plan_id):
+    """Every event of the plan in order: version, type, time, actor, reason and data."""
+    events = service().history(plan_uuid(plan_id), current_principal())
+    return {"plan_id": plan_id, "events": [history_entry(e) for e in events]}
+
+
+@blp.route("/<plan_id>/diff")
+@blp.arguments(s.DiffQuerySchema, location="query")
+@blp.response(200, s.DiffSchema)
+def diff(query, plan_id):
+    """What changed between two versions, as an RFC 6902 JSON Patch."""
+    principal, uuid = current_principal(), plan_uuid(plan_id)
+    views = []
+    for name, version in (("from", query["from_"]), ("to", query["to"])):
+        plan = service().get_plan(uuid, principal, version=version)
+        if plan.version != version:
+            raise field_error(422, name, f"the plan has {plan.version} versions")
+        views.append(jsonable(plan_view(plan, service().index.people)))
+    patch = jsonpatch.make_patch(views[0], views[1]).patch
+    return {"plan_id": plan_id, "from_": query["from_"], "to": query["to"], "changes": patch}
+
+
+# -- step 1: self-evaluation ----------------------------------------------------------------------
+@blp.route("/<plan_id>/assessments", methods=["POST"])
+@blp.arguments(s.AssessmentSchema)
+@blp.response(201, s.WriteResultSchema)
+def assess(body, plan_id):
+    """Record a skill assessment (level 0-5; strength, to improve, obsolete, transferable)."""
+    return write(plan_id, body, lambda plan, ctx: plan.assess_skill(ctx, **body), status=201)
+
+
+# -- step 2: SMART goals --------------------------------------------------------------------------
+@blp.route("/<plan_id>/goals", methods=["POST"])
+@blp.arguments(s.GoalCreateSchema)
+@blp.response(201, s.WriteResultSchema)
+def set_goal(body, plan_id):
+    """Set a SMART goal; the error names each failing letter and field."""
+    goal_id = str(uuid4())
+    return write(plan_id, body, lambda plan, ctx: plan.set_goal(ctx, goal_id=goal_id, **body),
+                 status=201, result={"goal_id": goal_id})
+
+
+@blp.route("/<plan_id>/goals/<goal_id>", methods=["PATCH"])
+@blp.arguments(s.GoalRevisionSchema)
+@blp.response(200, s.WriteResultSchema)
+def revise_goal(body, plan_id, goal_id):
+    """Revise a goal; a reason is required and the result must still be SMART."""
+    changes = dict(body)
+    reason = changes.pop("reason")
+    return write(plan_id, body, lambda plan, ctx: plan.revise_goal(ctx, goal_id, reason=reason, **changes))
+
+
+@blp.route("/<plan_id>/goals/<goal_id>/achieve", methods=["POST"])
+@blp.arguments(s.NoteSchema)
+@blp.response(200, s.WriteResultSchema)
+def achieve_goal(body, plan_id, goal_id):
+    """Mark a goal achieved."""
+    return write(plan_id, body, lambda plan, ctx: plan.achieve_goal(ctx, goal_id, body["note"]))
+
+
+@blp.route("/<plan_id>/goals/<goal_id>/abandon", methods=["POST"])
+@blp.arguments(s.ReasonSchema)
+@blp.response(200, s.WriteResultSchema)
+def abandon_goal(body, plan_id, goal_id):
+    """Abandon a goal, saying why."""
+    return write(plan_id, body, lambda plan, ctx: plan.abandon_goal(ctx, goal_id, body["reason"]))
+
+
+# -- steps 3 and 4: learning actions on the timeline ----------------------------------------------
+@blp.route("/<plan_id>/actions", methods=["POST"])
+@blp.arguments(s.ActionCreateSchema)
+@blp.response(201, s.WriteResultSchema)
+def plan_action(body, plan_id):
+    """Plan a learning action (training, course, MOOC, workshop, mentoring, ...)."""
+    action_id = str(uuid4())
+    return write(plan_id, body, lambda plan, ctx: plan.plan_action(ctx, action_id=action_id, **body),
+                 status=201, result={"action_id": action_id})
+
+
+@blp.route("/<plan_id>/actions/<action_id>/start", methods=["POST"])
+@blp.arguments(s.ActionDateSchema)
+@blp.response(200, s.WriteResultSchema)
+def start_action(body, plan_id, action_id):
+    """Record that a learning action started."""
+    return write(plan_id, body, lambda plan, ctx: plan.start_action(ctx, action_id, body["date"]))
+
+
+@blp.route("/<plan_id>/actions/<action_id>/complete", methods=["POST"])
+@blp.arguments(s.ActionCompleteSchema)
+@blp.response(200, s.WriteResultSchema)
+def complete_action(body, plan_id, action_id):
+    """Complete a learning action with an evaluation (1-5) and a reflection."""
+    return write(plan_id, body, lambda plan, ctx: plan.complete_action(
+        ctx, action_id, on=body["date"], evaluation=body["evaluation"],
+        reflection=body["reflection"], skill_levels=body["skill_levels"]))
+
+
+@blp.route("/<plan_id>/actions/<action_id>/cancel", methods=["POST"])
+@blp.arguments(s.ReasonSchema)
+@blp.response(200, s.WriteResultSchema)
+def cancel_action(body, plan_id, action_id):
+    """Cancel a learning action, saying why."""
+    return write(plan_id, body, lambda plan, ctx: plan.cancel_action(ctx, action_id, body["reason"]))
+
+
+@blp.route("/<plan_id>/actions/<action_id>/reschedule", methods=["POST"])
+@blp.arguments(s.RescheduleSchema)
+@blp.response(200, s.WriteResultSchema)
+def reschedule_action(body, plan_id, action_id):
+    """Move a learning action's dates, saying why."""
+    return write(plan_id, body, lambda plan, ctx: plan.reschedule_action(ctx, action_id, **body))
+
+
+@blp.route("/<plan_id>/actions/<action_id>/funding", methods=["POST"])
+@blp.arguments(s.FundingRequestSchema)
+@blp.response(201, s.WriteResultSchema)
+def request_funding(body, plan_id, action_id):
+    """Ask the company to fund an action, with its benefit to the organisation."""
+    return write(plan_id, body, lambda plan, ctx: plan.request_funding(ctx, action_id, **body), status=201)
+
+
+@blp.route("/<plan_id>/actions/<action_id>/funding/approve", methods=["POST"])
+@blp.arguments(s.FundingApproveSchema)
+@blp.response(200, s.WriteResultSchema)
+def approve_funding(body, plan_id, action_id):
+    """Approve a funding request (the employee's manager or HR)."""
+    return write(plan_id, body, lambda plan, ctx: plan.approve_funding(ctx, action_id, **body))
+
+
+@blp.route("/<plan_id>/actions/<action_id>/funding/decline", methods=["POST"])
+@blp.arguments(s.ReasonSchema)
+@blp.response(200, s.WriteResultSchema)
+def decline_funding(body, plan_id, action_id):
+    """Decline a funding request, saying why (the employee's manager or HR)."""
+    return write(plan_id, body, lambda plan, ctx: plan.decline_funding(ctx, action_id, reason=body["reason"]))
+
+
+# -- step 5: follow-up ----------------------------------------------------------------------------
+@blp.route("/<plan_id>/progress", methods=["POST"])
+@blp.arguments(s.ProgressSchema)
+@blp.response(201, s.WriteResultSchema)
+def review_progress(body, plan_id):
+    """Record a progress review, optionally with a goal's progress in percent."""
+    return write(plan_id, body, lambda plan, ctx: plan.review_progress(ctx, **body), status=201)
+
+
+@blp.route("/<plan_id>/feedback", methods=["POST"])
+@blp.arguments(s.FeedbackSchema)
+@blp.response(201, s.WriteResultSchema)
+def give_feedback(body, plan_id):
+    """Add feedback from the manager, a mentor, a peer or the employee."""
+    feedback_id = str(uuid4())
+    return write(plan_id, body, lambda plan, ctx: plan.receive_feedback(ctx, feedback_id=feedback_id, **body),
+                 status=201, result={"feedback_id": feedback_id})
+
+
+@blp.route("/<plan_id>/submit", methods=["POST"])
+@blp.arguments(s.NoteSchema)
+@blp.response(200, s.WriteResultSchema)
+def submit(body, plan_id):
+    """Submit the plan to the manager for review."""
+    return write(plan_id, body, lambda plan, ctx: plan.submit_for_review(ctx, body["note"]))
+
+
+@blp.route("/<plan_id>/review", methods=["POST"])
+@blp.arguments(s.ReviewSchema)
+@blp.response(200, s.WriteResultSchema)
+def review(body, plan_id):
+    """Review a submitted plan: approve it or request changes (the manager or HR)."""
+    return write(plan_id, body, lambda plan, ctx: plan.review(ctx, **body))
+
+
+@blp.route("/<plan_id>/close", methods=["POST"])
+@blp.arguments(s.OptionalReasonSchema)
+@blp.response(200, s.WriteResultSchema)
+def close(body, plan_id):
+    """Close the plan; it takes no changes afterwards."""
+    return write(plan_id, body, lambda plan, ctx: plan.close(ctx, body["reason"]))
+
+
+@blp.route("/<plan_id>/recommendations/<recommendation_id>/accept", methods=["POST"])
+@blp.arguments(s.RecommendationAcceptSchema)
+@blp.response(201, s.WriteResultSchema)
+def accept_recommendation(body, plan_id, recommendation_id):
+    """Accept a suggested learning means: plans the action it suggests."""
+    action_id = str(uuid4())
+    fields = dict(body)
+    offer_id = fields.pop("offer_id")
+    return write(plan_id, body, lambda plan, ctx: plan.accept_recommendation(
+        ctx, recommendation_id, offer_id=offer_id, action_id=action_id, **fields),
+        status=201, result={"action_id": action_id})
+
+
+@blp.route("/<plan_id>/recommendations/<recommendation_id>/dismiss", methods=["POST"])
+@blp.arguments(s.RecommendationDismissSchema)
+@blp.response(200, s.WriteResultSchema)
+def dismiss_recommendation(body, plan_id, recommendation_id):
+    """Dismiss a suggested learning means, saying why."""
+    return write(plan_id, body, lambda plan, ctx: plan.dismiss_recommendation(
+        ctx, recommendation_id, offer_id=body["offer_id"], reason=body["reason"]))

@@ -1,0 +1,407 @@
+"""Marshmallow schemas of the plan API: what HTTP accepts and answers, not the domain's shapes."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.plan.domain.vocabulary import (
+    ACTION_STATUSES,
+    ASSESSORS,
+    CATEGORIES,
+    FEEDBACK_SOURCES,
+    GOAL_STATUSES,
+    MAX_LEVEL,
+    MEANS,
+    MIN_LEVEL,
+    PLAN_STATUSES,
+    REVIEW_OUTCOMES,
+    SKILL_STATUSES,
+    TRIGGERS,
+)
+from shared.contracts import ActorSchema
+
+SHORT, LONG = 200, 5000
+ID = validate.Length(min=1, max=100)
+
+
+def text(max_length: int = LONG, **kwargs):
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+def required_text(max_length: int = LONG, **kwargs):
+    return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def level(**kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(MIN_LEVEL, MAX_LEVEL), **kwargs)
+
+
+def hours(**kwargs):
+    return fields.Float(validate=validate.Range(0, 100_000), **kwargs)
+
+
+def money(**kwargs):
+    return fields.Decimal(places=2, validate=validate.Range(0, 10_000_000), **kwargs)
+
+
+class Strict(Schema):
+    """Unknown fields are an error: a typo must not be silently ignored."""
+
+
+# -- requests -------------------------------------------------------------------------------------
+class PlanCreateSchema(Strict):
+    employee_id = fields.String(required=True, validate=ID)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    trigger = fields.String(required=True, validate=validate.OneOf(TRIGGERS))
+    career_project = text(load_default="")
+    target_role = text(SHORT, load_default=None, allow_none=True)
+    available_hours = hours(load_default=0)
+    available_budget = money(load_default=0)
+
+
+class AssessmentSchema(Strict):
+    skill = required_text(SHORT)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    level = level(required=True)
+    assessor = fields.String(load_default="self", validate=validate.OneOf(ASSESSORS))
+    note = text(load_default="")
+    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SKILL_STATUSES))
+    transferable_to = fields.List(text(SHORT), load_default=list, validate=validate.Length(max=20))
+
+
+class GoalSkillSchema(Strict):
+    skill = required_text(SHORT)
+    target_level = level(required=True)
+
+
+class GoalCreateSchema(Strict):
+    title = required_text(SHORT)
+    skills = fields.List(fields.Nested(GoalSkillSchema), load_default=list, validate=validate.Length(max=20))
+    measure = text(load_default="")
+    hours_needed = hours(load_default=0)
+    budget_needed = money(load_default=0)
+    relevance = text(load_default="")
+    deadline = fields.Date(required=True)
+
+
+class GoalRevisionSchema(Strict):
+    reason = required_text()
+    title = text(SHORT)
+    skills = fields.List(fields.Nested(GoalSkillSchema), validate=validate.Length(min=1, max=20))
+    measure = text()
+    hours_needed = hours()
+    budget_needed = money()
+    relevance = text()
+    deadline = fields.Date()
+
+
+class NoteSchema(Strict):
+    note = text(load_default="")
+
+
+class ReasonSchema(Strict):
+    reason = required_text()
+
+
+class OptionalReasonSchema(Strict):
+    reason = text(load_default="")
+
+
+class ActionFieldsSchema(Strict):
+    goal_ids = fields.List(fields.String(validate=ID), load_default=list, validate=validate.Length(max=20))
+    means = fields.String(required=True, validate=validate.OneOf(MEANS))
+    title = required_text(SHORT)
+    provider = text(SHORT, load_default="")
+    planned_start = fields.Date(required=True)
+    planned_end = fields.Date(required=True)
+    hours = hours(load_default=0)
+    cost = money(load_default=0)
+    certificate = fields.Boolean(load_default=False)
+
+
+class ActionCreateSchema(ActionFieldsSchema):
+    offer_id = fields.String(load_default=None, allow_none=True, validate=ID)
+
+
+class ActionDateSchema(Strict):
+    date = fields.Date(required=True)
+
+
+class SkillLevelSchema(Strict):
+    skill = required_text(SHORT)
+    level = level(required=True)
+
+
+class ActionCompleteSchema(Strict):
+    date = fields.Date(required=True)
+    evaluation = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))
+    reflection = text(load_default="")
+    skill_levels = fields.List(fields.Nested(SkillLevelSchema), load_default=list,
+                               validate=validate.Length(max=20))
+
+
+class RescheduleSchema(Strict):
+    planned_start = fields.Date(required=True)
+    planned_end = fields.Date(required=True)
+    reason = required_text()
+
+
+class ProgressSchema(Strict):
+    note = required_text()
+    goal_id = fields.String(load_default=None, allow_none=True, validate=ID)
+    progress = fields.Integer(load_default=None, allow_none=True, strict=True,
+                              validate=validate.Range(0, 100))
+
+
+class FeedbackSchema(Strict):
+    source = fields.String(required=True, validate=validate.OneOf(FEEDBACK_SOURCES))
+    text = required_text()
+    goal_id = fields.String(load_default=None, allow_none=True, validate=ID)
+
+
+class ReviewSchema(Strict):
+    outcome = fields.String(required=True, validate=validate.OneOf(REVIEW_OUTCOMES))
+    comment = text(load_default="")
+
+
+class FundingRequestSchema(Strict):
+    amount = fields.Decimal(required=True, places=2, validate=validate.Range(0, 10_000_000, min_inclusive=False))
+    justification = required_text()
+
+
+class FundingApproveSchema(Strict):
+    comment = text(load_default="")
+    amount = fields.Decimal(load_default=None, allow_none=True, places=2,
+                            validate=validate.Range(0, 10_000_000, min_inclusive=False))
+
+
+class RecommendationAcceptSchema(ActionFieldsSchema):
+    offer_id = fields.String(load_default=None, allow_none=True, validate=ID)
+
+
+class RecommendationDismissSchema(Strict):
+    offer_id = fields.String(load_default=None, allow_none=True, validate=ID)
+    reason = required_text()
+
+
+class PlanQuerySchema(Strict):
+    version = fields.Integer(validate=validate.Range(min=1))
+    as_of = fields.AwareDateTime(default_timezone=None, metadata={"description": "ISO 8601 with offset"})
+
+
+class DiffQuerySchema(Strict):
+    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1))
+    to = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class PlanListQuerySchema(Strict):
+    employee_id = fields.String(validate=ID)
+    department = fields.String(validate=validate.Length(max=SHORT))
+    status = fields.String(validate=validate.OneOf(PLAN_STATUSES))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000))
+
+
+class FeedQuerySchema(Strict):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
+
+
+class PersonSchema(Strict):
+    id = fields.String(required=True, validate=ID)
+    name = required_text(SHORT)
+    email = fields.String(load_default="", validate=validate.Length(max=SHORT))
+    manager_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    department = text(SHORT, load_default="")
+    job_title = text(SHORT, load_default="")
+
+
+class PersonUpdateSchema(PersonSchema):
+    class Meta:
+        exclude = ("id",)
+
+
+# -- responses ------------------------------------------------------------------------------------
+class SkillViewSchema(Schema):
+    skill = fields.String()
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    level = fields.Integer()
+    levels = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "latest level per assessor"})
+    assessor = fields.String()
+    note = fields.String()
+    status = fields.String(allow_none=True)
+    transferable_to = fields.List(fields.String())
+    target_level = fields.Integer(allow_none=True)
+    assessed_on = fields.String()
+
+
+class GoalViewSchema(Schema):
+    goal_id = fields.String()
+    title = fields.String()
+    skills = fields.List(fields.Nested(GoalSkillSchema))
+    measure = fields.String()
+    hours_needed = fields.Float()
+    budget_needed = fields.Float()
+    relevance = fields.String()
+    deadline = fields.Date()
+    status = fields.String(validate=validate.OneOf(GOAL_STATUSES))
+    progress = fields.Integer()
+    actions_total = fields.Integer()
+    actions_completed = fields.Integer()
+    revisions = fields.Integer()
+
+
+class FundingViewSchema(Schema):
+    status = fields.String()
+    amount = fields.Float()
+    justification = fields.String()
+    requested_on = fields.String()
+    decided_by = fields.Nested(ActorSchema, allow_none=True)
+    comment = fields.String(allow_none=True)
+
+
+class ActionViewSchema(Schema):
+    action_id = fields.String()
+    goal_ids = fields.List(fields.String())
+    means = fields.String(validate=validate.OneOf(MEANS))
+    title = fields.String()
+    offer_id = fields.String(allow_none=True)
+    provider = fields.String()
+    planned_start = fields.Date()
+    planned_end = fields.Date()
+    hours = fields.Float()
+    cost = fields.Float()
+    certificate = fields.Boolean()
+    recommendation_id = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
+    started_on = fields.Date(allow_none=True)
+    completed_on = fields.Date(allow_none=True)
+    evaluation = fields.Integer(allow_none=True)
+    reflection = fields.String(allow_none=True)
+    skill_levels = fields.List(fields.Nested(SkillLevelSchema))
+    funding = fields.Nested(FundingViewSchema, allow_none=True)
+    semester = fields.String()
+
+
+class NoteViewSchema(Schema):
+    feedback_id = fields.String()
+    source = fields.String()
+    text = fields.String()
+    note = fields.String()
+    outcome = fields.String()
+    comment = fields.String()
+    goal_id = fields.String(allow_none=True)
+    progress = fields.Integer(allow_none=True)
+    by = fields.Nested(ActorSchema)
+    on = fields.String()
+
+
+class TimelineSchema(Schema):
+    semester = fields.String(metadata={"description": "e.g. 2026-H1"})
+    actions = fields.List(fields.String())
+    hours = fields.Float()
+
+
+class PlanSchema(Schema):
+    id = fields.String()
+    version = fields.Integer()
+    employee_id = fields.String()
+    employee_name = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(PLAN_STATUSES))
+    period_start = fields.Date()
+    period_end = fields.Date()
+    trigger = fields.String()
+    career_project = fields.String()
+    target_role = fields.String(allow_none=True)
+    available_hours = fields.Float()
+    available_budget = fields.Float()
+    planned_hours = fields.Float()
+    planned_cost = fields.Float()
+    skills = fields.List(fields.Nested(SkillViewSchema))
+    goals = fields.List(fields.Nested(GoalViewSchema))
+    actions = fields.List(fields.Nested(ActionViewSchema))
+    timeline = fields.List(fields.Nested(TimelineSchema))
+    feedback = fields.List(fields.Nested(NoteViewSchema))
+    progress = fields.List(fields.Nested(NoteViewSchema))
+    reviews = fields.List(fields.Nested(NoteViewSchema))
+    recommendations = fields.Dict(keys=fields.String(), values=fields.Dict())
+    closed_reason = fields.String(allow_none=True)
+    created_on = fields.DateTime()
+    modified_on = fields.DateTime()
+
+
+class WriteResultSchema(PlanSchema):
+    goal_id = fields.String()
+    action_id = fields.String()
+    feedback_id = fields.String()
+
+
+class PlanSummarySchema(Schema):
+    id = fields.String()
+    employee_id = fields.String()
+    employee_name = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    status = fields.String()
+    version = fields.Integer()
+    period_start = fields.String()
+    period_end = fields.String()
+    trigger = fields.String()
+    pending_funding = fields.Integer()
+
+
+class PlanListSchema(Schema):
+    items = fields.List(fields.Nested(PlanSummarySchema))
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()
+
+
+class HistoryEventSchema(Schema):
+    version = fields.Integer()
+    type = fields.String()
+    timestamp = fields.String()
+    actor = fields.Nested(ActorSchema)
+    reason = fields.String(allow_none=True)
+    data = fields.Dict()
+
+
+class HistorySchema(Schema):
+    plan_id = fields.String()
+    events = fields.List(fields.Nested(HistoryEventSchema))
+
+
+class PatchOperationSchema(Schema):
+    op = fields.String()
+    path = fields.String()
+    value = fields.Raw()
+    from_ = fields.String(data_key="from")
+
+
+class DiffSchema(Schema):
+    plan_id = fields.String()
+    from_ = fields.Integer(data_key="from")
+    to = fields.Integer()
+    changes = fields.List(fields.Nested(PatchOperationSchema),
+                          metadata={"description": "RFC 6902 JSON Patch from one version to the other"})
+
+
+class PersonViewSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    email = fields.String()
+    manager_id = fields.String(allow_none=True)
+    department = fields.String()
+    job_title = fields.String()
+
+
+class PeopleListSchema(Schema):
+    items = fields.List(fields.Nested(PersonViewSchema))
+    total = fields.Integer()
+
+
+class ImportCountsSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()

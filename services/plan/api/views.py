@@ -1,0 +1,53 @@
+"""The plan as the API shows it: state plus what a reader wants computed (progress, timeline)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from services.plan.domain.plan import DevelopmentPlan
+from services.plan.domain.vocabulary import skill_key
+
+
+def semester(day: date) -> str:
+    return f"{day.year}-H{1 if day.month <= 6 else 2}"
+
+
+def plan_view(plan: DevelopmentPlan, people: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    actions = list(plan.actions.values())
+    live = [a for a in actions if a["status"] != "cancelled"]
+    targets: dict[str, int] = {}
+    for goal in plan.goals.values():
+        if goal["status"] == "open":
+            for item in goal["skills"]:
+                key = skill_key(item["skill"])
+                targets[key] = max(targets.get(key, 0), item["target_level"])
+    skills = [{**entry, "target_level": targets.get(key)} for key, entry in plan.skills.items()]
+    goals = []
+    for goal in plan.goals.values():
+        linked = [a for a in live if goal["goal_id"] in a["goal_ids"]]
+        goals.append({**goal, "actions_total": len(linked),
+                      "actions_completed": sum(a["status"] == "completed" for a in linked)})
+    timeline: dict[str, dict[str, Any]] = defaultdict(lambda: {"actions": [], "hours": 0.0})
+    for action in sorted(live, key=lambda a: a["planned_start"]):
+        slot = timeline[semester(action["planned_start"])]
+        slot["actions"].append(action["action_id"])
+        slot["hours"] += action["hours"]
+    person = (people or {}).get(plan.employee_id, {})
+    return {
+        "id": str(plan.id), "version": plan.version, "employee_id": plan.employee_id,
+        "employee_name": person.get("name"), "status": plan.status,
+        "period_start": plan.period_start, "period_end": plan.period_end, "trigger": plan.trigger,
+        "career_project": plan.career_project, "target_role": plan.target_role,
+        "available_hours": plan.available_hours, "available_budget": plan.available_budget,
+        "planned_hours": sum(a["hours"] for a in live),
+        "planned_cost": sum((a["cost"] for a in live), Decimal(0)),
+        "skills": skills, "goals": goals,
+        "actions": [{**a, "semester": semester(a["planned_start"])} for a in actions],
+        "timeline": [{"semester": key, **value} for key, value in sorted(timeline.items())],
+        "feedback": plan.feedback, "progress": plan.progress, "reviews": plan.reviews,
+        "recommendations": plan.recommendations, "closed_reason": plan.closed_reason,
+        "created_on": plan.created_on, "modified_on": plan.modified_on,
+    }

@@ -1,0 +1,308 @@
+"""PlanService: the event-sourced application behind the plan API (commands, queries, the feed).
+
+One path for every write: load the plan, resolve the caller's relation to it from the org directory,
+replay a retried request, honour If-Match, run the command, save; retry from a fresh load when another
+worker saved first and the caller did not pin a version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Transcoding
+
+from services.plan.domain.errors import InvalidStateError, RuleViolationError
+from services.plan.domain.events import PlanEvent, event_data
+from services.plan.domain.person import Person, person_uuid
+from services.plan.domain.plan import Context, DevelopmentPlan
+from services.plan.index import PlanIndex
+from shared.auth import Principal
+
+SNAPSHOT_EVERY = 100
+WRITE_ATTEMPTS = 5
+
+
+class PlanNotFoundError(Exception):
+    """No such plan, or none the caller may know of."""
+
+
+class PreconditionFailedError(Exception):
+    """If-Match named a version that is no longer the plan's."""
+
+    def __init__(self, current: int):
+        super().__init__(f"the plan is at version {current}")
+        self.current = current
+
+
+class WriteConflictError(Exception):
+    """Other writers kept winning the race for this plan; the client may retry."""
+
+
+class ForbiddenError(Exception):
+    """The caller's roles never allow this, whatever the plan."""
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class IdempotentRequest:
+    """A client's Idempotency-Key with a fingerprint of the request it was first used for."""
+
+    key: str
+    fingerprint: str
+
+    @classmethod
+    def of(cls, principal: Principal, key: str, method: str, path: str, body: Any) -> IdempotentRequest:
+        digest = hashlib.sha256(json.dumps([method, path, body], sort_keys=True, default=str).encode())
+        return cls(key=f"{principal.subject}:{key}", fingerprint=digest.hexdigest())
+
+
+@dataclass
+class WriteOutcome:
+    plan: DevelopmentPlan
+    result: dict[str, Any]
+    replayed: bool = False
+    created: bool = False
+
+
+class PlanService(Application[UUID]):
+    name = "plan"
+    log_section_size = 1000
+    env = {"IS_SNAPSHOTTING_ENABLED": "y"}
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.index = PlanIndex()
+
+    def register_transcodings(self, transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # -- relations ------------------------------------------------------------------------------
+    def relation(self, principal: Principal, employee_id: str) -> str | None:
+        """The caller's role towards EMPLOYEE_ID's plans, or None when they are not theirs to see."""
+        if principal.subject == employee_id:
+            return "owner"
+        if principal.has("manager") and principal.subject in self.index.managers_of(employee_id):
+            return "manager"
+        if principal.has("hr"):
+            return "hr"
+        if principal.has("admin"):
+            return "admin"
+        return None
+
+    def _visible_plan(self, plan_id: UUID, principal: Principal,
+                      version: int | None = None) -> tuple[DevelopmentPlan, str]:
+        self.index.catch_up(self)
+        summary = self.index.plans.get(str(plan_id))
+        if summary is None:
+            raise PlanNotFoundError(plan_id)
+        role = self.relation(principal, summary.employee_id)
+        if role is None:
+            if principal.has("ld") and not principal.has("employee", "manager"):
+                raise ForbiddenError("L&D sees the catalogue and aggregates, not individual plans")
+            raise PlanNotFoundError(plan_id)
+        try:
+            plan = self.repository.get(plan_id, version=version)
+        except AggregateNotFoundError:
+            raise PlanNotFoundError(plan_id) from None
+        return plan, role
+
+    # -- writes -----------------------------------------------------------------------------------
+    def start_plan(self, principal: Principal, request: IdempotentRequest | None,
+                   **fields: Any) -> WriteOutcome:
+        self.index.catch_up(self)
+        employee_id = fields["employee_id"]
+        if employee_id not in self.index.people:
+            raise RuleViolationError("employee_id", f"no person {employee_id!r} in the directory")
+        role = self.relation(principal, employee_id)
+        if role is None:
+            raise ForbiddenError("you may start a plan only for yourself (or as HR, or as their manager)")
+        plan_id = uuid5(NAMESPACE_URL, f"groeipad:plan:{employee_id}:{fields['period_start']}:"
+                                       f"{fields['period_end']}")
+        ctx = Context(principal.subject, role, _request_mark(request, {}))
+        for other in self.index.plans.values():
+            if (other.employee_id == employee_id and other.status != "closed"
+                    and other.id != str(plan_id)
+                    and other.period_start <= fields["period_end"].isoformat()
+                    and fields["period_start"].isoformat() <= other.period_end):
+                raise InvalidStateError("period_start", f"plan {other.id} already covers part of this "
+                                                        "period; close it first")
+        plan = DevelopmentPlan.start(plan_id, ctx, **fields)
+        try:
+            self.save(plan)
+        except IntegrityError:
+            existing = self.repository.get(plan_id)
+            replay = _replay(existing, request)
+            if replay is not None:
+                return WriteOutcome(self.repository.get(plan_id, version=replay["version"]),
+                                    {}, replayed=True, created=True)
+            raise InvalidStateError("period_start", f"plan {plan_id} already exists for this employee "
+                                                    "and period") from None
+        return WriteOutcome(plan, {}, created=True)
+
+    def change_plan(self, plan_id: UUID, principal: Principal,
+                    command: Callable[[DevelopmentPlan, Context], None], *,
+                    result: dict[str, Any] | None = None, if_match: int | None = None,
+                    request: IdempotentRequest | None = None) -> WriteOutcome:
+        """Run COMMAND on the plan as PRINCIPAL, once, whatever the retries and races."""
+        result = result or {}
+        for _ in range(WRITE_ATTEMPTS):
+            plan, role = self._visible_plan(plan_id, principal)
+            replay = _replay(plan, request)
+            if replay is not None:
+                return WriteOutcome(self.repository.get(plan_id, version=replay["version"]),
+                                    replay["result"], replayed=True)
+            if if_match is not None and plan.version != if_match:
+                raise PreconditionFailedError(plan.version)
+            before = plan.version
+            command(plan, Context(principal.subject, role, _request_mark(request, result)))
+            try:
+                self.save(plan)
+            except IntegrityError:
+                if if_match is not None:
+                    raise PreconditionFailedError(self.repository.get(plan_id).version) from None
+                continue
+            if before // SNAPSHOT_EVERY < plan.version // SNAPSHOT_EVERY:
+                self._snapshot(plan.id)
+            return WriteOutcome(plan, result)
+        raise WriteConflictError(plan_id)
+
+    def _snapshot(self, plan_id: UUID) -> None:
+        """Snapshot after, not inside, save(): the events are committed whatever happens here."""
+        try:
+            self.take_snapshot(plan_id)
+        except IntegrityError:
+            pass  # another worker snapshotted this version first
+
+    # -- reads ------------------------------------------------------------------------------------
+    def get_plan(self, plan_id: UUID, principal: Principal, *, version: int | None = None,
+                 as_of: datetime | None = None) -> DevelopmentPlan:
+        if as_of is not None:
+            version = self._version_at(plan_id, principal, as_of)
+        plan, _ = self._visible_plan(plan_id, principal, version=version)
+        return plan
+
+    def _version_at(self, plan_id: UUID, principal: Principal, as_of: datetime) -> int:
+        self._visible_plan(plan_id, principal)
+        version = None
+        for stored in self.events.get(plan_id):
+            if stored.timestamp > as_of:
+                break
+            version = stored.originator_version
+        if version is None:
+            raise RuleViolationError("as_of", "the plan did not exist yet at that time")
+        return version
+
+    def history(self, plan_id: UUID, principal: Principal) -> list[PlanEvent]:
+        self._visible_plan(plan_id, principal)
+        return list(self.events.get(plan_id))
+
+    def list_plans(self, principal: Principal, *, employee_id: str | None = None,
+                   department: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        self.index.catch_up(self)
+        rows = []
+        for summary in self.index.plans.values():
+            if employee_id and summary.employee_id != employee_id:
+                continue
+            if status and summary.status != status:
+                continue
+            person = self.index.people.get(summary.employee_id, {})
+            if department and person.get("department") != department:
+                continue
+            if self.relation(principal, summary.employee_id) is None:
+                continue
+            rows.append({**summary.__dict__, "pending_funding": len(summary.pending_funding),
+                         "employee_name": person.get("name"), "department": person.get("department")})
+        rows.sort(key=lambda r: (r["employee_id"], r["period_start"]))
+        return rows
+
+    # -- org directory ------------------------------------------------------------------------------
+    def upsert_people(self, actor: dict[str, str], rows: Iterable[dict[str, Any]]) -> dict[str, int]:
+        """Create or update people in one save; unchanged rows cost nothing."""
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        changed = []
+        for row in rows:
+            person_id = row["id"].strip()
+            try:
+                person = self.repository.get(person_uuid(person_id))
+            except AggregateNotFoundError:
+                changed.append(Person.register(person_id, actor, **row))
+                counts["created"] += 1
+                continue
+            if person.update(actor, **row):
+                changed.append(person)
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+        if changed:
+            self.save(*changed)
+        return counts
+
+    def people(self) -> dict[str, dict[str, Any]]:
+        self.index.catch_up(self)
+        return self.index.people
+
+    # -- the feed ---------------------------------------------------------------------------------
+    def feed(self, after: int, limit: int) -> tuple[list[tuple[Any, PlanEvent]], int, int]:
+        """Plan events after AFTER, with their positions; also where to continue and the log head."""
+        self.index.catch_up(self)
+        notifications = self.notification_log.select(after, limit, inclusive_of_start=False)
+        page = [(n, self.mapper.to_domain_event(n)) for n in notifications
+                if n.topic.startswith("groeipad.plan:") and not n.topic.startswith("groeipad.plan:Person")]
+        next_after = notifications[-1].id if notifications else after
+        return page, next_after, self.index.position
+
+
+def _request_mark(request: IdempotentRequest | None, result: dict[str, Any]) -> dict[str, Any] | None:
+    if request is None:
+        return None
+    return {"key": request.key, "fingerprint": request.fingerprint, "result": result}
+
+
+def _replay(plan: DevelopmentPlan, request: IdempotentRequest | None) -> dict[str, Any] | None:
+    """The first answer to this request, if the plan already holds it."""
+    if request is None or request.key not in plan.requests:
+        return None
+    stored = plan.requests[request.key]
+    if stored["fingerprint"] != request.fingerprint:
+        raise RuleViolationError("Idempotency-Key", "this key was already used for a different request")
+    return stored
+
+
+def jsonable(value: Any) -> Any:
+    """Event data made safe for JSON: dates as ISO text, money as numbers."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def history_entry(event: PlanEvent) -> dict[str, Any]:
+    return {"version": event.originator_version, "type": type(event).__name__,
+            "timestamp": event.timestamp.isoformat(), "actor": event.actor,
+            "reason": event.reason, "data": jsonable(event_data(event))}

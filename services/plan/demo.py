@@ -1,0 +1,179 @@
+"""Demo data: a small organisation and the plans of Sophie and Karim, made through the HTTP API.
+
+Seeding goes through the same endpoints a user calls (validation, rules, actors and all), so the
+histories tell the story the way the product would record it. Running it twice changes nothing:
+each plan's id follows from its employee and period, and the seed stops where a plan exists.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from services.plan.app import build_plan_service, create_app
+from shared.auth import TokenSettings, issue_token
+
+PERIOD = {"period_start": "2026-01-01", "period_end": "2027-12-31"}
+
+
+class SeedError(Exception):
+    """A demo step was refused; the message shows the API's answer."""
+
+
+class Caller:
+    """A signed-in demo person talking to the plan API through the Flask test client."""
+
+    def __init__(self, client, tokens: TokenSettings, subject: str, *roles: str):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {issue_token(tokens, subject, roles)}"}
+
+    def post(self, path: str, body: dict[str, Any] | None = None, ok: tuple[int, ...] = (200, 201)):
+        response = self.client.post(f"/api/v1{path}", json=body or {}, headers=self.headers)
+        if response.status_code not in ok:
+            raise SeedError(f"POST {path}: {response.status_code} {response.get_json()}")
+        return response.get_json()
+
+    def patch(self, path: str, body: dict[str, Any]):
+        response = self.client.patch(f"/api/v1{path}", json=body, headers=self.headers)
+        if response.status_code != 200:
+            raise SeedError(f"PATCH {path}: {response.status_code} {response.get_json()}")
+        return response.get_json()
+
+
+def seed() -> str:
+    service = build_plan_service()
+    try:
+        app = create_app({"PLAN_SERVICE": service})
+        tokens = TokenSettings.from_env()
+        client = app.test_client()
+        hr = Caller(client, tokens, "hanna", "employee", "hr")
+        people_csv = resources.files("services.plan.demo_data").joinpath("people.csv").read_text()
+        response = client.post("/api/v1/people/import", data=people_csv.encode(),
+                               headers={**hr.headers, "Content-Type": "text/csv"})
+        if response.status_code != 200:
+            raise SeedError(f"people import: {response.get_json()}")
+        existing = {p["employee_id"] for p in service.list_plans(hr_principal())}
+        made = []
+        if "sophie" not in existing:
+            seed_sophie(client, tokens)
+            made.append("sophie")
+        if "karim" not in existing:
+            seed_karim(client, tokens)
+            made.append("karim")
+    finally:
+        service.close()
+    return f"demo: {len(made)} plan(s) seeded" + (f" ({', '.join(made)})" if made else ", already there")
+
+
+def hr_principal():
+    from shared.auth import Principal
+
+    return Principal("hanna", frozenset({"hr"}))
+
+
+def seed_sophie(client, tokens: TokenSettings) -> None:
+    """Administrative employee with a digital skills gap: a MOOC and an internal training."""
+    sophie = Caller(client, tokens, "sophie", "employee")
+    petra = Caller(client, tokens, "petra", "employee", "manager")
+    plan = sophie.post("/plans", {"employee_id": "sophie", **PERIOD, "trigger": "appraisal_interview",
+                                  "career_project": "Digitaal vaardiger worden nu de administratie "
+                                                    "overgaat op online samenwerken",
+                                  "available_hours": 80, "available_budget": 1200})
+    pid = plan["id"]
+    for skill, category, level, status in [
+        ("Samenwerkingstools (Teams, SharePoint)", "technical", 1, "to_improve"),
+        ("Geavanceerd Excel", "technical", 2, "to_improve"),
+        ("Nauwkeurigheid", "behavioural", 4, "strength"),
+        ("Klantgerichtheid", "behavioural", 4, "strength"),
+        ("Archiveren op papier", "technical", 4, "obsolete"),
+    ]:
+        sophie.post(f"/plans/{pid}/assessments", {"skill": skill, "category": category, "level": level,
+                                                  "assessor": "self", "status": status})
+    digital = sophie.post(f"/plans/{pid}/goals", {
+        "title": "Vlot samenwerken in Teams en SharePoint",
+        "skills": [{"skill": "Samenwerkingstools (Teams, SharePoint)", "target_level": 3}],
+        "measure": "Alle dossiers van het team staan in SharePoint; Sophie geeft collega's uitleg",
+        "hours_needed": 24, "budget_needed": 0,
+        "relevance": "De afdeling werkt vanaf 2026 digitaal samen", "deadline": "2026-09-30"})["goal_id"]
+    office = sophie.post(f"/plans/{pid}/goals", {
+        "title": "Rapportages zelf maken in Excel",
+        "skills": [{"skill": "Geavanceerd Excel", "target_level": 4}],
+        "measure": "Maandrapportage met draaitabellen zonder hulp opgeleverd",
+        "hours_needed": 16, "budget_needed": 450,
+        "relevance": "Minder handwerk in de maandafsluiting", "deadline": "2026-12-31"})["goal_id"]
+    mooc = sophie.post(f"/plans/{pid}/actions", {
+        "goal_ids": [digital], "means": "mooc", "title": "Samenwerken met Microsoft 365 (online cursus)",
+        "provider": "LinkedIn Learning", "planned_start": "2026-02-01", "planned_end": "2026-04-30",
+        "hours": 12, "cost": 0})["action_id"]
+    sophie.post(f"/plans/{pid}/actions", {
+        "goal_ids": [office], "means": "internal_training", "title": "Excel voor gevorderden",
+        "provider": "Interne academie", "planned_start": "2026-09-07", "planned_end": "2026-10-12",
+        "hours": 16, "cost": 450})
+    sophie.post(f"/plans/{pid}/submit", {"note": "Graag bespreken in het jaargesprek"})
+    petra.post(f"/plans/{pid}/review", {"outcome": "approved", "comment": "Goed plan, past bij de digitalisering."})
+    sophie.post(f"/plans/{pid}/actions/{mooc}/start", {"date": "2026-02-03"})
+
+
+def seed_karim(client, tokens: TokenSettings) -> None:
+    """Maintenance technician aiming at team leader within two years; feedback revises the plan."""
+    karim = Caller(client, tokens, "karim", "employee")
+    marieke = Caller(client, tokens, "marieke", "employee", "manager")
+    plan = karim.post("/plans", {"employee_id": "karim", **PERIOD, "trigger": "career_project",
+                                 "career_project": "Doorgroeien naar teamleider binnen twee jaar",
+                                 "target_role": "teamleider-technische-dienst",
+                                 "available_hours": 120, "available_budget": 3000})
+    pid = plan["id"]
+    for skill, category, level, status, extra in [
+        ("Interpersoonlijke communicatie", "behavioural", 2, "to_improve", {}),
+        ("Projectmanagement", "technical", 1, "to_improve", {}),
+        ("Teammanagement", "behavioural", 1, "to_improve", {}),
+        ("Storingsanalyse", "technical", 4, "strength",
+         {"transferable_to": ["Technisch adviseur", "Installatietechniek"]}),
+    ]:
+        karim.post(f"/plans/{pid}/assessments", {"skill": skill, "category": category, "level": level,
+                                                 "assessor": "self", "status": status, **extra})
+    communication = karim.post(f"/plans/{pid}/goals", {
+        "title": "Helder communiceren met het team",
+        "skills": [{"skill": "Interpersoonlijke communicatie", "target_level": 4}],
+        "measure": "360-graden feedback van vijf collega's gemiddeld 4 of hoger",
+        "hours_needed": 30, "budget_needed": 900,
+        "relevance": "Een teamleider stuurt mensen aan; communicatie is de basis",
+        "deadline": "2026-12-31"})["goal_id"]
+    projects = karim.post(f"/plans/{pid}/goals", {
+        "title": "Onderhoudsprojecten zelfstandig leiden",
+        "skills": [{"skill": "Projectmanagement", "target_level": 3},
+                   {"skill": "Teammanagement", "target_level": 3}],
+        "measure": "Eén revisieproject binnen planning en budget opgeleverd",
+        "hours_needed": 60, "budget_needed": 1800,
+        "relevance": "Projecten leiden hoort bij de rol van teamleider", "deadline": "2027-12-31"})["goal_id"]
+    course = karim.post(f"/plans/{pid}/actions", {
+        "goal_ids": [communication], "means": "external_course",
+        "title": "Training interpersoonlijke communicatie", "provider": "Schouten & Nelissen",
+        "planned_start": "2026-02-02", "planned_end": "2026-06-30", "hours": 24, "cost": 850,
+        "certificate": True})["action_id"]
+    karim.post(f"/plans/{pid}/actions", {
+        "goal_ids": [projects], "means": "external_course", "title": "Projectmanagement (IPMA-D)",
+        "provider": "Externe opleider", "planned_start": "2027-02-01", "planned_end": "2027-06-30",
+        "hours": 40, "cost": 1750, "certificate": True})
+    karim.post(f"/plans/{pid}/actions/{course}/funding", {
+        "amount": 850, "justification": "Betere afstemming tussen ploegen vermindert stilstand "
+                                        "van de productielijnen"})
+    karim.post(f"/plans/{pid}/submit", {"note": "Mijn plan richting teamleider"})
+    marieke.post(f"/plans/{pid}/review", {"outcome": "approved", "comment": "Ambitieus en realistisch."})
+    marieke.post(f"/plans/{pid}/actions/{course}/funding/approve",
+                 {"comment": "Past binnen het opleidingsbudget van de dienst."})
+    karim.post(f"/plans/{pid}/actions/{course}/start", {"date": "2026-02-02"})
+    karim.post(f"/plans/{pid}/actions/{course}/complete", {
+        "date": "2026-06-26", "evaluation": 4,
+        "reflection": "Ik luister beter en vat samen voordat ik reageer.",
+        "skill_levels": [{"skill": "Interpersoonlijke communicatie", "level": 3}]})
+    marieke.post(f"/plans/{pid}/feedback", {
+        "source": "manager", "goal_id": communication,
+        "text": "Sinds de training merk ik dat je in het werkoverleg rustiger uitlegt. Oefen nu met "
+                "lastige gesprekken; begin eerder met het leiden van kleine projecten."})
+    karim.patch(f"/plans/{pid}/goals/{projects}", {
+        "reason": "Na feedback van Marieke: eerder beginnen met kleine projecten",
+        "deadline": "2027-09-30",
+        "measure": "Twee kleine onderhoudsprojecten en één revisieproject binnen planning opgeleverd"})
+    karim.post(f"/plans/{pid}/progress", {"goal_id": communication, "progress": 75,
+                                          "note": "Training afgerond, nu oefenen in de praktijk"})

@@ -1,0 +1,1 @@
+"""The plan domain: the DevelopmentPlan and Person aggregates, their events and rules."""

@@ -1,0 +1,317 @@
+"""The events of a development plan, past tense, each applying itself to the plan.
+
+Topics are pinned (`groeipad.plan:<Name>`) so that moving this module never breaks stored events.
+Every event carries the actor ({subject, role}), an optional reason, and the request that caused it
+(idempotency key and fingerprint), so a retried request finds its first answer in the plan itself.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
+
+
+def topic(name: str) -> str:
+    return f"groeipad.plan:{name}"
+
+
+class PlanEvent(Aggregate.Event):
+    TOPIC = topic("PlanEvent")
+    actor: dict
+    reason: str | None
+    request: dict | None
+
+    def mutate(self, aggregate):  # type: ignore[override]
+        aggregate = super().mutate(aggregate)
+        if self.request:
+            aggregate.requests[self.request["key"]] = {**self.request, "version": aggregate.version}
+        return aggregate
+
+
+class PlanStarted(PlanEvent, Aggregate.Created):
+    TOPIC = topic("PlanStarted")
+    employee_id: str
+    period_start: date
+    period_end: date
+    trigger: str
+    career_project: str
+    target_role: str | None
+    available_hours: float
+    available_budget: Decimal
+
+    def apply(self, plan) -> None:
+        plan.employee_id, plan.trigger = self.employee_id, self.trigger
+        plan.period_start, plan.period_end = self.period_start, self.period_end
+        plan.career_project, plan.target_role = self.career_project, self.target_role
+        plan.available_hours, plan.available_budget = self.available_hours, self.available_budget
+        plan.status = "draft"
+        plan.skills, plan.goals, plan.actions, plan.recommendations = {}, {}, {}, {}
+        plan.feedback, plan.progress, plan.reviews = [], [], []
+        plan.requests = {}
+        plan.closed_reason = None
+
+
+class SkillAssessed(PlanEvent):
+    TOPIC = topic("SkillAssessed")
+    skill_key: str
+    skill: str
+    category: str
+    level: int
+    assessor: str
+    note: str
+    status: str | None
+    transferable_to: list
+
+    def apply(self, plan) -> None:
+        entry = plan.skills.setdefault(self.skill_key, {"skill": self.skill, "levels": {}})
+        entry.update(skill=self.skill, category=self.category, level=self.level,
+                     assessor=self.assessor, note=self.note,
+                     assessed_on=self.timestamp.date().isoformat())
+        entry["levels"][self.assessor] = self.level
+        if self.status is not None:
+            entry["status"] = self.status
+        if self.transferable_to:
+            entry["transferable_to"] = list(self.transferable_to)
+
+
+class GoalSet(PlanEvent):
+    TOPIC = topic("GoalSet")
+    goal_id: str
+    title: str
+    skills: list
+    measure: str
+    hours_needed: float
+    budget_needed: Decimal
+    relevance: str
+    deadline: date
+
+    def apply(self, plan) -> None:
+        plan.goals[self.goal_id] = {
+            "goal_id": self.goal_id, "title": self.title, "skills": deepcopy(self.skills),
+            "measure": self.measure, "hours_needed": self.hours_needed,
+            "budget_needed": self.budget_needed, "relevance": self.relevance,
+            "deadline": self.deadline, "status": "open", "progress": 0, "revisions": 0,
+        }
+
+
+class GoalRevised(PlanEvent):
+    TOPIC = topic("GoalRevised")
+    goal_id: str
+    changes: dict
+
+    def apply(self, plan) -> None:
+        goal = plan.goals[self.goal_id]
+        goal.update(deepcopy(self.changes))
+        goal["revisions"] += 1
+
+
+class GoalAchieved(PlanEvent):
+    TOPIC = topic("GoalAchieved")
+    goal_id: str
+    note: str
+
+    def apply(self, plan) -> None:
+        plan.goals[self.goal_id].update(status="achieved", progress=100)
+
+
+class GoalAbandoned(PlanEvent):
+    TOPIC = topic("GoalAbandoned")
+    goal_id: str
+
+    def apply(self, plan) -> None:
+        plan.goals[self.goal_id]["status"] = "abandoned"
+
+
+class LearningActionPlanned(PlanEvent):
+    TOPIC = topic("LearningActionPlanned")
+    action_id: str
+    goal_ids: list
+    means: str
+    title: str
+    offer_id: str | None
+    provider: str
+    planned_start: date
+    planned_end: date
+    hours: float
+    cost: Decimal
+    certificate: bool
+    recommendation_id: str | None
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id] = {
+            "action_id": self.action_id, "goal_ids": list(self.goal_ids), "means": self.means,
+            "title": self.title, "offer_id": self.offer_id, "provider": self.provider,
+            "planned_start": self.planned_start, "planned_end": self.planned_end,
+            "hours": self.hours, "cost": self.cost, "certificate": self.certificate,
+            "recommendation_id": self.recommendation_id, "status": "planned",
+            "started_on": None, "completed_on": None, "evaluation": None, "reflection": None,
+            "funding": None,
+        }
+
+
+class LearningActionRescheduled(PlanEvent):
+    TOPIC = topic("LearningActionRescheduled")
+    action_id: str
+    planned_start: date
+    planned_end: date
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id].update(planned_start=self.planned_start, planned_end=self.planned_end)
+
+
+class LearningActionStarted(PlanEvent):
+    TOPIC = topic("LearningActionStarted")
+    action_id: str
+    on: date
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id].update(status="started", started_on=self.on)
+
+
+class LearningActionCompleted(PlanEvent):
+    TOPIC = topic("LearningActionCompleted")
+    action_id: str
+    on: date
+    evaluation: int
+    reflection: str
+    skill_levels: list
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id].update(
+            status="completed", completed_on=self.on, evaluation=self.evaluation,
+            reflection=self.reflection, skill_levels=deepcopy(self.skill_levels))
+
+
+class LearningActionCancelled(PlanEvent):
+    TOPIC = topic("LearningActionCancelled")
+    action_id: str
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id]["status"] = "cancelled"
+
+
+class ProgressReviewed(PlanEvent):
+    TOPIC = topic("ProgressReviewed")
+    goal_id: str | None
+    progress: int | None
+    note: str
+
+    def apply(self, plan) -> None:
+        plan.progress.append({"goal_id": self.goal_id, "progress": self.progress, "note": self.note,
+                              "by": dict(self.actor), "on": self.timestamp.isoformat()})
+        if self.goal_id and self.progress is not None:
+            plan.goals[self.goal_id]["progress"] = self.progress
+
+
+class FeedbackReceived(PlanEvent):
+    TOPIC = topic("FeedbackReceived")
+    feedback_id: str
+    source: str
+    text: str
+    goal_id: str | None
+
+    def apply(self, plan) -> None:
+        plan.feedback.append({"feedback_id": self.feedback_id, "source": self.source,
+                              "text": self.text, "goal_id": self.goal_id, "by": dict(self.actor),
+                              "on": self.timestamp.isoformat()})
+
+
+class PlanSubmittedForReview(PlanEvent):
+    TOPIC = topic("PlanSubmittedForReview")
+    note: str
+
+    def apply(self, plan) -> None:
+        plan.status = "submitted"
+
+
+class PlanReviewed(PlanEvent):
+    TOPIC = topic("PlanReviewed")
+    outcome: str
+    comment: str
+
+    def apply(self, plan) -> None:
+        plan.status = "active" if self.outcome == "approved" else "changes_requested"
+        plan.reviews.append({"outcome": self.outcome, "comment": self.comment,
+                             "by": dict(self.actor), "on": self.timestamp.isoformat()})
+
+
+class FundingRequested(PlanEvent):
+    TOPIC = topic("FundingRequested")
+    action_id: str
+    amount: Decimal
+    justification: str
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id]["funding"] = {
+            "status": "requested", "amount": self.amount, "justification": self.justification,
+            "requested_on": self.timestamp.isoformat(), "decided_by": None, "comment": None}
+
+
+class FundingApproved(PlanEvent):
+    TOPIC = topic("FundingApproved")
+    action_id: str
+    amount: Decimal
+    comment: str
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id]["funding"].update(
+            status="approved", amount=self.amount, comment=self.comment, decided_by=dict(self.actor))
+
+
+class FundingDeclined(PlanEvent):
+    TOPIC = topic("FundingDeclined")
+    action_id: str
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id]["funding"].update(
+            status="declined", comment=self.reason, decided_by=dict(self.actor))
+
+
+class RecommendationAccepted(PlanEvent):
+    TOPIC = topic("RecommendationAccepted")
+    recommendation_id: str
+    offer_id: str | None
+    action_id: str
+
+    def apply(self, plan) -> None:
+        plan.recommendations[self.recommendation_id] = {
+            "status": "accepted", "offer_id": self.offer_id, "action_id": self.action_id}
+
+
+class RecommendationDismissed(PlanEvent):
+    TOPIC = topic("RecommendationDismissed")
+    recommendation_id: str
+    offer_id: str | None
+
+    def apply(self, plan) -> None:
+        plan.recommendations[self.recommendation_id] = {
+            "status": "dismissed", "offer_id": self.offer_id, "reason": self.reason}
+
+
+class PlanClosed(PlanEvent):
+    TOPIC = topic("PlanClosed")
+
+    def apply(self, plan) -> None:
+        plan.status = "closed"
+        plan.closed_reason = self.reason
+
+
+EVENT_CLASSES: dict[str, type[PlanEvent]] = {
+    cls.__name__: cls for cls in PlanEvent.__subclasses__()
+}
+
+
+def event_data(event: PlanEvent) -> dict[str, Any]:
+    """The fields particular to this event type (without id, version, timestamp, actor, reason)."""
+    skip = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor",
+            "reason", "request"}
+    return {k: v for k, v in event.__dict__.items() if k not in skip}
+
+
+for _event_class in (PlanEvent, *EVENT_CLASSES.values()):
+    register_topic(_event_class.TOPIC, _event_class)

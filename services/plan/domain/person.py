@@ -1,0 +1,84 @@
+"""Person: an entry of the org directory, which decides who may see and review whose plan."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from services.plan.domain.errors import RuleViolationError
+
+PERSON_FIELDS = ("name", "email", "manager_id", "department", "job_title")
+
+
+def person_uuid(person_id: str) -> UUID:
+    """Stable aggregate id for a directory id, so an import is an upsert and never a duplicate."""
+    return uuid5(NAMESPACE_URL, f"groeipad:person:{person_id}")
+
+
+class Person(Aggregate):
+    TOPIC = "groeipad.plan:Person"
+
+    class Event(Aggregate.Event):
+        TOPIC = "groeipad.plan:PersonEvent"
+
+    class Registered(Event, Aggregate.Created):
+        TOPIC = "groeipad.plan:PersonRegistered"
+        person_id: str
+        name: str
+        email: str
+        manager_id: str | None
+        department: str
+        job_title: str
+        actor: dict
+
+    Created = Registered
+
+    class Updated(Event):
+        TOPIC = "groeipad.plan:PersonUpdated"
+        changes: dict
+        actor: dict
+
+        def apply(self, person: Person) -> None:
+            for key, value in self.changes.items():
+                setattr(person, key, value)
+
+    def __init__(self, person_id: str, name: str, email: str, manager_id: str | None,
+                 department: str, job_title: str, actor: dict) -> None:
+        self.person_id, self.name, self.email = person_id, name, email
+        self.manager_id, self.department, self.job_title = manager_id, department, job_title
+
+    @classmethod
+    def register(cls, person_id: str, actor: dict[str, str], **fields: Any) -> Person:
+        clean = _clean(person_id, fields)
+        return cls._create(cls.Registered, id=person_uuid(person_id), person_id=person_id,
+                           actor=actor, **clean)
+
+    def update(self, actor: dict[str, str], **fields: Any) -> bool:
+        """Apply the fields that differ; False when nothing changed (an import re-run)."""
+        clean = _clean(self.person_id, fields)
+        changes = {k: v for k, v in clean.items() if getattr(self, k) != v}
+        if changes:
+            self.trigger_event(self.Updated, changes=changes, actor=actor)
+        return bool(changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.person_id, **{k: getattr(self, k) for k in PERSON_FIELDS}}
+
+
+def _clean(person_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if not person_id or not person_id.strip():
+        raise RuleViolationError("id", "must not be empty")
+    name = (fields.get("name") or "").strip()
+    if not name:
+        raise RuleViolationError("name", "must not be empty")
+    email = (fields.get("email") or "").strip()
+    if email and "@" not in email:
+        raise RuleViolationError("email", "is not an e-mail address")
+    manager_id = (fields.get("manager_id") or "").strip() or None
+    if manager_id == person_id:
+        raise RuleViolationError("manager_id", "a person cannot be their own manager")
+    return {"name": name, "email": email, "manager_id": manager_id,
+            "department": (fields.get("department") or "").strip(),
+            "job_title": (fields.get("job_title") or "").strip()}

@@ -1,0 +1,442 @@
+"""The DevelopmentPlan aggregate: one employee's plan for one period, and every rule it keeps.
+
+Commands check the rules first and only then trigger an event, so replaying stored events never
+re-runs a rule that may have changed since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from services.plan.domain import events as ev
+from services.plan.domain.errors import (
+    InvalidStateError,
+    NotAllowedError,
+    NotFoundInPlanError,
+    RuleViolationError,
+    SmartGoalError,
+)
+from services.plan.domain.vocabulary import (
+    ASSESSORS,
+    CATEGORIES,
+    FEEDBACK_SOURCES,
+    MAX_LEVEL,
+    MEANS,
+    MIN_LEVEL,
+    REVIEW_OUTCOMES,
+    SKILL_STATUSES,
+    TRIGGERS,
+    skill_key,
+)
+
+EDITABLE = {"draft", "changes_requested", "active"}
+DECIDERS = {"manager", "hr"}
+MAX_PERIOD_DAYS = 5 * 366
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who runs a command and in which role towards this plan, and the request it answers."""
+
+    subject: str
+    role: str  # owner | manager | hr | admin
+    request: dict[str, Any] | None = field(default=None)
+
+    def actor(self) -> dict[str, str]:
+        return {"subject": self.subject, "role": self.role}
+
+
+class DevelopmentPlan(Aggregate):
+    TOPIC = "groeipad.plan:DevelopmentPlan"
+    Event = ev.PlanEvent
+    Created = ev.PlanStarted
+
+    def __init__(self) -> None:  # state is set by PlanStarted.apply
+        pass
+
+    # -- start ---------------------------------------------------------------------------------
+    @classmethod
+    def start(cls, plan_id: UUID, ctx: Context, *, employee_id: str, period_start: date,
+              period_end: date, trigger: str, career_project: str = "",
+              target_role: str | None = None, available_hours: float = 0,
+              available_budget: Decimal = Decimal(0)) -> DevelopmentPlan:
+        if ctx.role not in {"owner", "manager", "hr", "admin"}:
+            raise NotAllowedError("employee_id", "you may not start a plan for this person")
+        _require(bool(employee_id.strip()), "employee_id", "must not be empty")
+        _one_of(trigger, TRIGGERS, "trigger")
+        if period_end <= period_start:
+            raise RuleViolationError("period_end", "must be after period_start")
+        if (period_end - period_start).days > MAX_PERIOD_DAYS:
+            raise RuleViolationError("period_end", "a plan period is at most five years")
+        _not_negative(available_hours, "available_hours")
+        _not_negative(available_budget, "available_budget")
+        return cls._create(
+            ev.PlanStarted, id=plan_id, actor=ctx.actor(), reason=None, request=ctx.request,
+            employee_id=employee_id, period_start=period_start, period_end=period_end,
+            trigger=trigger, career_project=career_project.strip(), target_role=target_role,
+            available_hours=float(available_hours), available_budget=Decimal(available_budget),
+        )
+
+    # -- self-evaluation ----------------------------------------------------------------------
+    def assess_skill(self, ctx: Context, *, skill: str, category: str, level: int,
+                     assessor: str = "self", note: str = "", status: str | None = None,
+                     transferable_to: Iterable[str] = ()) -> None:
+        self._check_editable(ctx, "owner", "manager")
+        _require(bool(skill.strip()), "skill", "must not be empty")
+        _one_of(category, CATEGORIES, "category")
+        _level(level, "level")
+        _one_of(assessor, ASSESSORS, "assessor")
+        if ctx.role == "manager" and assessor != "manager":
+            raise NotAllowedError("assessor", "a manager's assessment has assessor 'manager'")
+        if ctx.role == "owner" and assessor == "manager":
+            raise NotAllowedError("assessor", "only the manager records a manager assessment")
+        if status is not None:
+            _one_of(status, SKILL_STATUSES, "status")
+        targets = [t.strip() for t in transferable_to if t.strip()]
+        self._trigger(ev.SkillAssessed, ctx, skill_key=skill_key(skill), skill=skill.strip(),
+                      category=category, level=level, assessor=assessor, note=note.strip(),
+                      status=status, transferable_to=targets)
+
+    def current_level(self, skill: str) -> int:
+        entry = self.skills.get(skill_key(skill))
+        return entry["level"] if entry else 0
+
+    # -- goals --------------------------------------------------------------------------------
+    def set_goal(self, ctx: Context, *, goal_id: str, title: str, skills: list[dict[str, Any]],
+                 measure: str, hours_needed: float, budget_needed: Decimal, relevance: str,
+                 deadline: date) -> None:
+        self._check_editable(ctx, "owner")
+        _require(bool(title.strip()), "title", "must not be empty")
+        goal = {"title": title.strip(), "skills": _goal_skills(skills), "measure": measure.strip(),
+                "hours_needed": float(hours_needed), "budget_needed": Decimal(budget_needed),
+                "relevance": relevance.strip(), "deadline": deadline}
+        self._check_smart(goal, skip_goal=None)
+        self._trigger(ev.GoalSet, ctx, goal_id=goal_id, **goal)
+
+    def revise_goal(self, ctx: Context, goal_id: str, *, reason: str, **changes: Any) -> None:
+        self._check_editable(ctx, "owner")
+        goal = self._open_goal(goal_id)
+        _require(bool((reason or "").strip()), "reason", "a revision needs a reason")
+        changes = {k: v for k, v in changes.items() if v is not None}
+        if not changes:
+            raise RuleViolationError("body", "name at least one field to change")
+        if "skills" in changes:
+            changes["skills"] = _goal_skills(changes["skills"])
+        for text in ("title", "measure", "relevance"):
+            if text in changes:
+                changes[text] = changes[text].strip()
+        if "hours_needed" in changes:
+            changes["hours_needed"] = float(changes["hours_needed"])
+        if "budget_needed" in changes:
+            changes["budget_needed"] = Decimal(changes["budget_needed"])
+        _require(bool(changes.get("title", goal["title"])), "title", "must not be empty")
+        self._check_smart({**goal, **changes}, skip_goal=goal_id)
+        self._trigger(ev.GoalRevised, ctx, reason=reason.strip(), goal_id=goal_id, changes=changes)
+
+    def achieve_goal(self, ctx: Context, goal_id: str, note: str = "") -> None:
+        self._check_open(ctx, "owner", "manager")
+        self._open_goal(goal_id)
+        self._trigger(ev.GoalAchieved, ctx, goal_id=goal_id, note=note.strip())
+
+    def abandon_goal(self, ctx: Context, goal_id: str, reason: str) -> None:
+        self._check_open(ctx, "owner")
+        self._open_goal(goal_id)
+        _require(bool((reason or "").strip()), "reason", "say why the goal is abandoned")
+        self._trigger(ev.GoalAbandoned, ctx, reason=reason.strip(), goal_id=goal_id)
+
+    def _check_smart(self, goal: dict[str, Any], skip_goal: str | None) -> None:
+        failures: dict[str, list[dict[str, str]]] = {}
+
+        def fail(letter: str, name: str, reason: str) -> None:
+            failures.setdefault(letter, []).append({"field": name, "reason": f"{letter}: {reason}"})
+
+        if not any(s["target_level"] > self.current_level(s["skill"]) for s in goal["skills"]):
+            fail("S", "skills", "name at least one skill with a target level above its current level")
+        if not goal["measure"]:
+            fail("M", "measure", "say how progress will be measured")
+        others = [g for g in self.goals.values() if g["status"] == "open" and g["goal_id"] != skip_goal]
+        hours = sum(g["hours_needed"] for g in others) + goal["hours_needed"]
+        budget = sum((g["budget_needed"] for g in others), Decimal(0)) + goal["budget_needed"]
+        if goal["hours_needed"] < 0:
+            fail("A", "hours_needed", "must not be negative")
+        elif hours > self.available_hours:
+            fail("A", "hours_needed", f"open goals would need {hours:g} hours; "
+                                      f"the plan has {self.available_hours:g} available")
+        if goal["budget_needed"] < 0:
+            fail("A", "budget_needed", "must not be negative")
+        elif budget > self.available_budget:
+            fail("A", "budget_needed", f"open goals would need {budget} in budget; "
+                                       f"the plan has {self.available_budget} available")
+        if not goal["relevance"]:
+            fail("R", "relevance", "link the goal to the career project or the plan's trigger")
+        if not self.period_start <= goal["deadline"] <= self.period_end:
+            fail("T", "deadline", f"must lie inside the plan period "
+                                  f"{self.period_start.isoformat()} to {self.period_end.isoformat()}")
+        if failures:
+            letters = [letter for letter in "SMART" if letter in failures]
+            raise SmartGoalError(letters, [e for letter in letters for e in failures[letter]])
+
+    def _open_goal(self, goal_id: str) -> dict[str, Any]:
+        goal = self.goals.get(goal_id)
+        if goal is None:
+            raise NotFoundInPlanError("goal_id", f"no goal {goal_id} in this plan")
+        if goal["status"] != "open":
+            raise InvalidStateError("goal_id", f"the goal is {goal['status']}")
+        return goal
+
+    # -- learning actions ---------------------------------------------------------------------
+    def plan_action(self, ctx: Context, *, action_id: str, goal_ids: list[str], means: str,
+                    title: str, planned_start: date, planned_end: date, offer_id: str | None = None,
+                    provider: str = "", hours: float = 0, cost: Decimal = Decimal(0),
+                    certificate: bool = False, recommendation_id: str | None = None) -> None:
+        self._check_editable(ctx, "owner")
+        self._check_action_fields(goal_ids, means, title, planned_start, planned_end, hours, cost)
+        self._trigger(ev.LearningActionPlanned, ctx, action_id=action_id, goal_ids=list(goal_ids),
+                      means=means, title=title.strip(), offer_id=offer_id,
+                      provider=provider.strip(), planned_start=planned_start,
+                      planned_end=planned_end, hours=float(hours), cost=Decimal(cost),
+                      certificate=bool(certificate), recommendation_id=recommendation_id)
+
+    def _check_action_fields(self, goal_ids: list[str], means: str, title: str, start: date,
+                             end: date, hours: float, cost: Decimal) -> None:
+        _one_of(means, MEANS, "means")
+        _require(bool(title.strip()), "title", "must not be empty")
+        for index, goal_id in enumerate(goal_ids):
+            if goal_id not in self.goals:
+                raise NotFoundInPlanError(f"goal_ids.{index}", f"no goal {goal_id} in this plan")
+        self._check_dates(start, end)
+        _not_negative(hours, "hours")
+        _not_negative(cost, "cost")
+
+    def _check_dates(self, start: date, end: date) -> None:
+        self._in_period(start, "planned_start")
+        self._in_period(end, "planned_end")
+        if end < start:
+            raise RuleViolationError("planned_end", "must not be before planned_start")
+
+    def reschedule_action(self, ctx: Context, action_id: str, *, planned_start: date,
+                          planned_end: date, reason: str) -> None:
+        self._check_open(ctx, "owner")
+        action = self._action(action_id, "planned", "started")
+        _require(bool((reason or "").strip()), "reason", "say why the action moves")
+        self._check_dates(planned_start, planned_end)
+        if action["status"] == "started" and planned_start != action["planned_start"]:
+            raise InvalidStateError("planned_start", "the action has started; only its end can move")
+        self._trigger(ev.LearningActionRescheduled, ctx, reason=reason.strip(), action_id=action_id,
+                      planned_start=planned_start, planned_end=planned_end)
+
+    def start_action(self, ctx: Context, action_id: str, on: date) -> None:
+        self._check_open(ctx, "owner")
+        self._action(action_id, "planned")
+        self._in_period(on, "date")
+        self._trigger(ev.LearningActionStarted, ctx, action_id=action_id, on=on)
+
+    def complete_action(self, ctx: Context, action_id: str, *, on: date, evaluation: int,
+                        reflection: str = "", skill_levels: list[dict[str, Any]] = ()) -> None:
+        self._check_open(ctx, "owner")
+        action = self._action(action_id, "started")
+        self._in_period(on, "date")
+        if on < action["started_on"]:
+            raise RuleViolationError("date", "an action cannot complete before it started "
+                                             f"({action['started_on'].isoformat()})")
+        if not 1 <= evaluation <= 5:
+            raise RuleViolationError("evaluation", "must be between 1 and 5")
+        levels = []
+        for index, item in enumerate(skill_levels):
+            _level(item["level"], f"skill_levels.{index}.level")
+            levels.append({"skill": item["skill"].strip(), "level": item["level"]})
+        self._trigger(ev.LearningActionCompleted, ctx, action_id=action_id, on=on,
+                      evaluation=evaluation, reflection=reflection.strip(), skill_levels=levels)
+
+    def cancel_action(self, ctx: Context, action_id: str, reason: str) -> None:
+        self._check_open(ctx, "owner")
+        self._action(action_id, "planned", "started")
+        _require(bool((reason or "").strip()), "reason", "say why the action is cancelled")
+        self._trigger(ev.LearningActionCancelled, ctx, reason=reason.strip(), action_id=action_id)
+
+    def _action(self, action_id: str, *statuses: str) -> dict[str, Any]:
+        action = self.actions.get(action_id)
+        if action is None:
+            raise NotFoundInPlanError("action_id", f"no learning action {action_id} in this plan")
+        if action["status"] not in statuses:
+            raise InvalidStateError("action_id", f"the action is {action['status']}; "
+                                                 f"this needs it {' or '.join(statuses)}")
+        return action
+
+    # -- follow-up ----------------------------------------------------------------------------
+    def review_progress(self, ctx: Context, *, note: str, goal_id: str | None = None,
+                        progress: int | None = None) -> None:
+        self._check_open(ctx, "owner", "manager", "hr")
+        if goal_id is not None:
+            self._open_goal(goal_id)
+        if progress is not None:
+            if goal_id is None:
+                raise RuleViolationError("goal_id", "progress in percent belongs to a goal")
+            if not 0 <= progress <= 100:
+                raise RuleViolationError("progress", "must be between 0 and 100")
+        _require(bool(note.strip()), "note", "must not be empty")
+        self._trigger(ev.ProgressReviewed, ctx, goal_id=goal_id, progress=progress, note=note.strip())
+
+    def receive_feedback(self, ctx: Context, *, feedback_id: str, source: str, text: str,
+                         goal_id: str | None = None) -> None:
+        self._check_open(ctx, "owner", "manager", "hr")
+        _one_of(source, FEEDBACK_SOURCES, "source")
+        allowed = {"owner": {"self", "mentor", "peer"}, "manager": {"manager"},
+                   "hr": {"manager", "mentor", "peer"}}[ctx.role]
+        if source not in allowed:
+            raise NotAllowedError("source", f"as {ctx.role} you give feedback as: {', '.join(sorted(allowed))}")
+        _require(bool(text.strip()), "text", "must not be empty")
+        if goal_id is not None and goal_id not in self.goals:
+            raise NotFoundInPlanError("goal_id", f"no goal {goal_id} in this plan")
+        self._trigger(ev.FeedbackReceived, ctx, feedback_id=feedback_id, source=source,
+                      text=text.strip(), goal_id=goal_id)
+
+    def submit_for_review(self, ctx: Context, note: str = "") -> None:
+        self._check_open(ctx, "owner")
+        if self.status == "submitted":
+            raise InvalidStateError("status", "the plan is already waiting for review")
+        if not any(g["status"] == "open" for g in self.goals.values()):
+            raise RuleViolationError("goals", "set at least one goal before asking for review")
+        self._trigger(ev.PlanSubmittedForReview, ctx, note=note.strip())
+
+    def review(self, ctx: Context, *, outcome: str, comment: str = "") -> None:
+        self._check_open(ctx, *DECIDERS)
+        self._not_own_plan(ctx, "nobody reviews their own plan")
+        if self.status != "submitted":
+            raise InvalidStateError("status", f"only a submitted plan is reviewed; this one is {self.status}")
+        _one_of(outcome, REVIEW_OUTCOMES, "outcome")
+        if outcome == "changes_requested" and not comment.strip():
+            raise RuleViolationError("comment", "say which changes are needed")
+        self._trigger(ev.PlanReviewed, ctx, outcome=outcome, comment=comment.strip())
+
+    def request_funding(self, ctx: Context, action_id: str, *, amount: Decimal,
+                        justification: str) -> None:
+        self._check_open(ctx, "owner")
+        action = self._action(action_id, "planned", "started")
+        if action["funding"] and action["funding"]["status"] in {"requested", "approved"}:
+            raise InvalidStateError("action_id", f"funding is already {action['funding']['status']}")
+        if Decimal(amount) <= 0:
+            raise RuleViolationError("amount", "must be more than zero")
+        if action["cost"] and Decimal(amount) > action["cost"]:
+            raise RuleViolationError("amount", f"must not exceed the action's cost ({action['cost']})")
+        _require(bool(justification.strip()), "justification",
+                 "explain how the training also serves the organisation")
+        self._trigger(ev.FundingRequested, ctx, action_id=action_id, amount=Decimal(amount),
+                      justification=justification.strip())
+
+    def approve_funding(self, ctx: Context, action_id: str, *, comment: str = "",
+                        amount: Decimal | None = None) -> None:
+        funding = self._pending_funding(ctx, action_id)
+        granted = funding["amount"] if amount is None else Decimal(amount)
+        if not 0 < granted <= funding["amount"]:
+            raise RuleViolationError("amount", f"must be above zero and at most the {funding['amount']} requested")
+        self._trigger(ev.FundingApproved, ctx, action_id=action_id, amount=granted, comment=comment.strip())
+
+    def decline_funding(self, ctx: Context, action_id: str, *, reason: str) -> None:
+        self._pending_funding(ctx, action_id)
+        _require(bool((reason or "").strip()), "reason", "say why funding is declined")
+        self._trigger(ev.FundingDeclined, ctx, reason=reason.strip(), action_id=action_id)
+
+    def _pending_funding(self, ctx: Context, action_id: str) -> dict[str, Any]:
+        self._check_open(ctx, *DECIDERS)
+        self._not_own_plan(ctx, "nobody decides funding for their own plan")
+        action = self.actions.get(action_id)
+        if action is None:
+            raise NotFoundInPlanError("action_id", f"no learning action {action_id} in this plan")
+        if not action["funding"] or action["funding"]["status"] != "requested":
+            raise InvalidStateError("action_id", "no funding request waits for a decision")
+        return action["funding"]
+
+    # -- recommendations ----------------------------------------------------------------------
+    def accept_recommendation(self, ctx: Context, recommendation_id: str, *, offer_id: str | None,
+                              action_id: str, **action: Any) -> None:
+        """Accepting plans the learning action it suggests, in the same save."""
+        self._check_undecided(recommendation_id)
+        self.plan_action(ctx, action_id=action_id, offer_id=offer_id,
+                         recommendation_id=recommendation_id, **action)
+        self._trigger(ev.RecommendationAccepted, ctx, recommendation_id=recommendation_id,
+                      offer_id=offer_id, action_id=action_id)
+
+    def dismiss_recommendation(self, ctx: Context, recommendation_id: str, *,
+                               offer_id: str | None, reason: str) -> None:
+        self._check_open(ctx, "owner")
+        self._check_undecided(recommendation_id)
+        _require(bool((reason or "").strip()), "reason", "say why the suggestion does not fit")
+        self._trigger(ev.RecommendationDismissed, ctx, reason=reason.strip(),
+                      recommendation_id=recommendation_id, offer_id=offer_id)
+
+    def _check_undecided(self, recommendation_id: str) -> None:
+        _require(bool(recommendation_id.strip()), "recommendation_id", "must not be empty")
+        if recommendation_id in self.recommendations:
+            status = self.recommendations[recommendation_id]["status"]
+            raise InvalidStateError("recommendation_id", f"this suggestion was already {status}")
+
+    def close(self, ctx: Context, reason: str = "") -> None:
+        self._check_open(ctx, "owner", *DECIDERS)
+        self._trigger(ev.PlanClosed, ctx, reason=reason.strip() or None)
+
+    # -- shared checks ------------------------------------------------------------------------
+    def _trigger(self, event_class: type[ev.PlanEvent], ctx: Context, reason: str | None = None,
+                 **data: Any) -> None:
+        self.trigger_event(event_class, actor=ctx.actor(), reason=reason, request=ctx.request, **data)
+
+    def _check_open(self, ctx: Context, *roles: str) -> None:
+        if ctx.role not in roles and not (ctx.role == "admin" and "hr" in roles):
+            raise NotAllowedError("plan", f"as {ctx.role} you may not do this on this plan")
+        if self.status == "closed":
+            raise InvalidStateError("status", "the plan is closed and takes no changes")
+
+    def _check_editable(self, ctx: Context, *roles: str) -> None:
+        self._check_open(ctx, *roles)
+        if self.status not in EDITABLE:
+            raise InvalidStateError("status", "the plan is waiting for review; "
+                                              "its goals and actions change after the review")
+
+    def _not_own_plan(self, ctx: Context, reason: str) -> None:
+        if ctx.subject == self.employee_id:
+            raise NotAllowedError("plan", reason)
+
+    def _in_period(self, day: date, name: str) -> None:
+        if not self.period_start <= day <= self.period_end:
+            raise RuleViolationError(name, f"must lie inside the plan period {self.period_start.isoformat()} "
+                                           f"to {self.period_end.isoformat()}")
+
+
+def _require(condition: bool, name: str, reason: str) -> None:
+    if not condition:
+        raise RuleViolationError(name, reason)
+
+
+def _one_of(value: str, allowed: Iterable[str], name: str) -> None:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise RuleViolationError(name, f"must be one of: {', '.join(allowed)}")
+
+
+def _level(value: int, name: str) -> None:
+    if not isinstance(value, int) or not MIN_LEVEL <= value <= MAX_LEVEL:
+        raise RuleViolationError(name, f"must be a whole number from {MIN_LEVEL} to {MAX_LEVEL}")
+
+
+def _not_negative(value: float | Decimal, name: str) -> None:
+    if value < 0:
+        raise RuleViolationError(name, "must not be negative")
+
+
+def _goal_skills(skills: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not skills:
+        raise SmartGoalError(["S"], [{"field": "skills", "reason": "S: name at least one skill"}])
+    out = []
+    for index, item in enumerate(skills):
+        name = str(item.get("skill", "")).strip()
+        _require(bool(name), f"skills.{index}.skill", "must not be empty")
+        _level(item.get("target_level"), f"skills.{index}.target_level")
+        out.append({"skill": name, "target_level": item["target_level"]})
+    return out

@@ -1,0 +1,1 @@
+"""Code every Groeipad service shares: contracts, auth, configuration, the HTTP error shape."""

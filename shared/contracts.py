@@ -1,0 +1,55 @@
+"""Integration events: the plan service's public feed contract, independent of its domain classes.
+
+Consumers (the recommender's follower) depend on this module only. A change to an event's payload
+bumps SCHEMA_VERSION and adds a step to `upgrade`, so a consumer reads the previous version too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+SCHEMA_VERSION = 1
+
+PLAN_EVENT_TYPES = (
+    "PlanStarted", "SkillAssessed", "GoalSet", "GoalRevised", "GoalAchieved", "GoalAbandoned",
+    "LearningActionPlanned", "LearningActionRescheduled", "LearningActionStarted",
+    "LearningActionCompleted", "LearningActionCancelled", "ProgressReviewed", "FeedbackReceived",
+    "PlanSubmittedForReview", "PlanReviewed", "FundingRequested", "FundingApproved",
+    "FundingDeclined", "RecommendationAccepted", "RecommendationDismissed", "PlanClosed",
+)
+
+
+class ActorSchema(Schema):
+    subject = fields.String(required=True)
+    role = fields.String(required=True)
+
+
+class IntegrationEventSchema(Schema):
+    """One event of a development plan as the feed publishes it."""
+
+    type = fields.String(required=True, metadata={"enum": list(PLAN_EVENT_TYPES)})
+    schema_version = fields.Integer(required=True)
+    position = fields.Integer(required=True, metadata={"description": "notification log position"})
+    plan_id = fields.String(required=True)
+    employee_id = fields.String(required=True)
+    plan_version = fields.Integer(required=True)
+    occurred_at = fields.String(required=True, metadata={"format": "date-time"})
+    actor = fields.Nested(ActorSchema, required=True)
+    reason = fields.String(allow_none=True)
+    payload = fields.Dict(required=True)
+
+
+class FeedPageSchema(Schema):
+    events = fields.List(fields.Nested(IntegrationEventSchema), required=True)
+    next_after = fields.Integer(required=True, metadata={"description": "pass as `after` for the next page"})
+    head = fields.Integer(required=True, metadata={"description": "newest position in the log"})
+
+
+def upgrade(event: dict[str, Any]) -> dict[str, Any]:
+    """Bring an integration event of any supported schema version to the current one."""
+    version = event.get("schema_version", 1)
+    if version > SCHEMA_VERSION:
+        raise ValueError(f"integration event schema {version} is newer than this consumer ({SCHEMA_VERSION})")
+    return event

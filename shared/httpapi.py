@@ -1,0 +1,60 @@
+"""The HTTP frame every Groeipad API shares: OpenAPI, auth, error shape, probes, body limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import swagger_ui_bundle
+from flask import Flask, jsonify, send_from_directory
+from flask_smorest import Api
+
+from shared.auth import TokenSettings, init_auth
+from shared.config import env_int
+from shared.errors import register_error_handlers
+
+API_PREFIX = "/api/v1"
+
+
+def create_api(app: Flask, *, title: str, description: str, ready: Callable[[], dict],
+               tokens: TokenSettings | None = None) -> Api:
+    """Configure APP as a Groeipad API; READY returns the readiness checks (raise when not ready)."""
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/static/swagger-ui/",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "security": [{"bearerAuth": []}],
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        },
+        MAX_CONTENT_LENGTH=env_int("GROEIPAD_MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    init_auth(app, tokens or TokenSettings.from_env())
+    api = Api(app)
+    register_error_handlers(app)
+
+    @app.get("/static/swagger-ui/<path:name>")
+    def swagger_assets(name: str):
+        """Swagger UI from the installed bundle, so the docs page works on a closed network."""
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, name)
+
+    @app.get("/health")
+    def health():
+        return jsonify(status="ok")
+
+    @app.get("/ready")
+    def readiness():
+        try:
+            checks = ready()
+        except Exception as error:  # any failure means "not ready", with the reason
+            return jsonify(status="unavailable", reason=str(error)), 503
+        return jsonify(status="ready", **checks)
+
+    return api
