@@ -6,7 +6,10 @@ import pytest
 
 from services.plan.app import create_app
 
-PEOPLE = "id,name,email,manager_id,department,job_title\nmarieke,Marieke,,,TD,Manager\nkarim,Karim,,marieke,TD,Monteur\n"
+PEOPLE = (
+    "id,name,email,manager_id,department,job_title\n"
+    "marieke,Marieke,,,TD,Manager\nkarim,Karim,,marieke,TD,Monteur\n"
+)
 
 
 @pytest.fixture
