@@ -1,0 +1,78 @@
+"""The plan service under gunicorn over real HTTP, on SQLite and PostgreSQL, several workers at once."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from tests.integration.servers import Service, groeipad
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def plan_service(store_url, tmp_path):
+    env = {"PLAN_DATABASE_URL": store_url, "GROEIPAD_DATA_DIR": str(tmp_path / "var")}
+    groeipad("migrate", env=env)
+    groeipad("seed-demo", env=env)
+    service = Service("plan", "services.plan.wsgi:app", env, workers=3).start(tmp_path)
+    yield service, env
+    service.stop()
+
+
+def bearer(env, subject, *roles):
+    args = ["token", "--subject", subject]
+    for role in roles:
+        args += ["--role", role]
+    return {"Authorization": f"Bearer {groeipad(*args, env=env)}"}
+
+
+def test_contract_examples_over_http_with_cli_tokens(plan_service):
+    service, env = plan_service
+    karim = bearer(env, "karim", "employee")
+    plans = requests.get(f"{service.url}/api/v1/plans", headers=karim, timeout=10).json()["items"]
+    assert [p["employee_id"] for p in plans] == ["karim"]
+    pid = plans[0]["id"]
+    plan = requests.get(f"{service.url}/api/v1/plans/{pid}", headers=karim, timeout=10)
+    assert plan.status_code == 200 and plan.headers["ETag"] == f'"{plan.json()["version"]}"'
+    history = requests.get(f"{service.url}/api/v1/plans/{pid}/history", headers=karim, timeout=10).json()
+    types = [e["type"] for e in history["events"]]
+    assert types[0] == "PlanStarted" and "GoalRevised" in types and "FeedbackReceived" in types
+    assert requests.get(f"{service.url}/api/v1/plans/{pid}", timeout=10).status_code == 401
+    ld = bearer(env, "daan", "ld")
+    assert requests.get(f"{service.url}/api/v1/plans/{pid}", headers=ld, timeout=10).status_code == 403
+    feed = requests.get(f"{service.url}/api/v1/feed?limit=1000", headers=bearer(env, "rec", "service"), timeout=10)
+    assert feed.status_code == 200 and len(feed.json()["events"]) == len(types) + 13  # Sophie's 13 events too
+
+
+def test_concurrent_writers_every_answer_is_2xx_409_or_412_and_history_holds_exactly_the_successes(plan_service):
+    service, env = plan_service
+    karim = bearer(env, "karim", "employee")
+    pid = requests.get(f"{service.url}/api/v1/plans", headers=karim, timeout=10).json()["items"][0]["id"]
+    before = requests.get(f"{service.url}/api/v1/plans/{pid}", headers=karim, timeout=10)
+    start_version = before.json()["version"]
+    lock = threading.Lock()
+    outcomes: list[tuple[int, str]] = []
+
+    def write(i: int) -> None:
+        headers = dict(karim)
+        if i % 3 == 0:  # a third pin the version they read: most of those must get 412
+            headers["If-Match"] = f'"{start_version}"'
+        response = requests.post(f"{service.url}/api/v1/plans/{pid}/progress", headers=headers,
+                                 json={"note": f"note {i}"}, timeout=60)
+        with lock:
+            outcomes.append((response.status_code, f"note {i}"))
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(write, range(60)))
+    statuses = {status for status, _ in outcomes}
+    assert statuses <= {201, 409, 412}, outcomes
+    succeeded = {note for status, note in outcomes if status == 201}
+    history = requests.get(f"{service.url}/api/v1/plans/{pid}/history", headers=karim, timeout=10).json()["events"]
+    written = [e["data"]["note"] for e in history if e["version"] > start_version]
+    assert sorted(written) == sorted(succeeded)
+    assert [e["version"] for e in history] == list(range(1, len(history) + 1))
+    assert any(status == 412 for status, _ in outcomes)
