@@ -6,6 +6,7 @@ connections must never cross a fork.
 
 import json
 import os
+import shutil
 
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
@@ -21,3 +22,18 @@ access_log_format = json.dumps({
     "time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": "%(s)s",
     "duration_ms": "%(M)s", "bytes": "%(B)s", "request_id": "%({x-request-id}i)s",
 })
+
+
+def on_starting(server):
+    """Metrics of a previous run must not be summed into this one."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -11,12 +11,13 @@ from flask_smorest import Api
 from shared.auth import TokenSettings, init_auth
 from shared.config import env_int
 from shared.errors import register_error_handlers
+from shared.observability import init_observability
 
 API_PREFIX = "/api/v1"
 
 
 def create_api(app: Flask, *, title: str, description: str, ready: Callable[[], dict],
-               tokens: TokenSettings | None = None) -> Api:
+               tokens: TokenSettings | None = None, service: str = "groeipad") -> Api:
     """Configure APP as a Groeipad API; READY returns the readiness checks (raise when not ready)."""
     app.config.update(
         API_TITLE=title,
@@ -36,6 +37,7 @@ def create_api(app: Flask, *, title: str, description: str, ready: Callable[[], 
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
+    init_observability(app, service)
     init_auth(app, tokens or TokenSettings.from_env())
     api = Api(app)
     register_error_handlers(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
@@ -26,7 +25,6 @@ def build_plan_service(url: str | None = None, create_tables: bool | None = None
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     config = config or {}
     app = Flask(__name__)
-    logging.basicConfig(level=logging.INFO)
     service = config.get("PLAN_SERVICE") or build_plan_service(config.get("PLAN_DATABASE_URL"))
     app.extensions["plan_service"] = service
 
@@ -34,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         service.recorder.max_notification_id()
         return {"store": "reachable"}
 
-    api = create_api(app, title="Groeipad plan service", ready=ready, tokens=config.get("TOKENS"),
+    api = create_api(app, title="Groeipad plan service", ready=ready, tokens=config.get("TOKENS"), service="plan",
                      description="Event-sourced personal development plans (PDP).")
     for module in (plans, people, feed):
         api.register_blueprint(module.blp)

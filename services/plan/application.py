@@ -24,6 +24,7 @@ from services.plan.domain.events import PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
 from services.plan.domain.plan import Context, DevelopmentPlan
 from services.plan.index import PlanIndex
+from services.plan.metrics import EVENTS_APPENDED, PLAN_LOAD_SECONDS, WRITE_RETRIES
 from shared.auth import Principal
 
 SNAPSHOT_EVERY = 100
@@ -120,7 +121,8 @@ class PlanService(Application[UUID]):
                 raise ForbiddenError("L&D sees the catalogue and aggregates, not individual plans")
             raise PlanNotFoundError(plan_id)
         try:
-            plan = self.repository.get(plan_id, version=version)
+            with PLAN_LOAD_SECONDS.time():
+                plan = self.repository.get(plan_id, version=version)
         except AggregateNotFoundError:
             raise PlanNotFoundError(plan_id) from None
         return plan, role
@@ -147,7 +149,7 @@ class PlanService(Application[UUID]):
                                                         "period; close it first")
         plan = DevelopmentPlan.start(plan_id, ctx, **fields)
         try:
-            self.save(plan)
+            _count(self.save(plan))
         except IntegrityError:
             existing = self.repository.get(plan_id)
             replay = _replay(existing, request)
@@ -175,11 +177,13 @@ class PlanService(Application[UUID]):
             before = plan.version
             command(plan, Context(principal.subject, role, _request_mark(request, result)))
             try:
-                self.save(plan)
+                recordings = self.save(plan)
             except IntegrityError:
                 if if_match is not None:
                     raise PreconditionFailedError(self.repository.get(plan_id).version) from None
+                WRITE_RETRIES.inc()
                 continue
+            _count(recordings)
             if before // SNAPSHOT_EVERY < plan.version // SNAPSHOT_EVERY:
                 self._snapshot(plan.id)
             return WriteOutcome(plan, result)
@@ -269,6 +273,11 @@ class PlanService(Application[UUID]):
                 if n.topic.startswith("groeipad.plan:") and not n.topic.startswith("groeipad.plan:Person")]
         next_after = notifications[-1].id if notifications else after
         return page, next_after, self.index.position
+
+
+def _count(recordings) -> None:
+    for recording in recordings:
+        EVENTS_APPENDED.labels(type(recording.domain_event).__name__).inc()
 
 
 def _request_mark(request: IdempotentRequest | None, result: dict[str, Any]) -> dict[str, Any] | None:
