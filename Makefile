@@ -36,6 +36,9 @@ test-unit: install
 test-api: install
 	$(BIN)/pytest -q tests/api
 
+bench: install
+	$(BIN)/python bench/run.py $(BENCH)
+
 lint: install
 	$(BIN)/ruff check .
 

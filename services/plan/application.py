@@ -86,7 +86,8 @@ class WriteOutcome:
 class PlanService(Application[UUID]):
     name = "plan"
     log_section_size = 1000
-    env = {"IS_SNAPSHOTTING_ENABLED": "y"}
+    # A bounded cache that fast-forwards from the store stays correct across workers and replicas.
+    env = {"IS_SNAPSHOTTING_ENABLED": "y", "AGGREGATE_CACHE_MAXSIZE": "1000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)

@@ -52,9 +52,20 @@ def plan_headers(version: int) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
 
 
+def wants_minimal() -> bool:
+    """RFC 7240 `Prefer: return=minimal`: busy clients skip the full plan in write answers."""
+    return any(p.strip() == "return=minimal" for p in request.headers.get("Prefer", "").split(","))
+
+
 def answer(outcome: WriteOutcome, status: int) -> tuple[dict[str, Any], int, dict[str, str]]:
-    body = {**plan_view(outcome.plan, service().index.people), **outcome.result}
-    headers = plan_headers(outcome.plan.version)
+    plan = outcome.plan
+    headers = plan_headers(plan.version)
+    if wants_minimal():
+        body = {"id": str(plan.id), "version": plan.version, "employee_id": plan.employee_id,
+                "status": plan.status, **outcome.result}
+        headers["Preference-Applied"] = "return=minimal"
+    else:
+        body = {**plan_view(plan, service().index.people), **outcome.result}
     if outcome.replayed:
         headers["Idempotent-Replayed"] = "true"
     if outcome.created and not outcome.result:

@@ -1,0 +1,58 @@
+"""`make bench`: run every benchmark and write BENCHMARKS.md with the machine and the date."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# (module, heading): each module's main() prints and returns a Markdown table, or None when it skips.
+BENCHES = [
+    ("bench.plan_writes", "Plan writes: HTTP against in-process"),
+    ("bench.plan_snapshots", "Loading a 10,000-event plan: snapshot against full replay"),
+    ("bench.recommender_quality", "Recommendation quality on the public skills benchmark"),
+    ("bench.recommender_latency", "Recommendation latency and memory by catalogue size"),
+    ("bench.recommender_import", "Catalogue import rate"),
+    ("bench.follower_catchup", "Follower catch-up and plan-to-recommendation lag"),
+]
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB memory"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+
+
+def main(selected: list[str]) -> None:
+    sections = [f"# Benchmarks\n\nMeasured {datetime.date.today().isoformat()} on {machine()} with `make bench`. "
+                "Every figure is a ratio against a baseline measured back-to-back in the same run; disks and "
+                "CPUs here are shared and noisy, so compare ratios, not absolute numbers.\n"]
+    for module_name, heading in BENCHES:
+        if selected and not any(s in module_name for s in selected):
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            print(f"{module_name}: not present ({error})", file=sys.stderr)
+            continue
+        doc = (module.__doc__ or "").strip()
+        print(f"\n## {heading}", flush=True)
+        table = module.main()
+        sections.append(f"## {heading}\n\n{doc}\n\n{table or '_skipped: see the bench output_'}\n")
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(sections))
+    print("\nwrote BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
