@@ -140,6 +140,11 @@ class PlanService(Application[UUID]):
             raise ForbiddenError("you may start a plan only for yourself (or as HR, or as their manager)")
         plan_id = uuid5(NAMESPACE_URL, f"groeipad:plan:{employee_id}:{fields['period_start']}:"
                                        f"{fields['period_end']}")
+        if request is not None and request.key in self.index.start_requests:
+            started_id, fingerprint = self.index.start_requests[request.key]
+            if fingerprint != request.fingerprint:
+                raise RuleViolationError("Idempotency-Key", "this key was already used for a different request")
+            return WriteOutcome(self.repository.get(UUID(started_id), version=1), {}, replayed=True, created=True)
         ctx = Context(principal.subject, role, _request_mark(request, {}))
         for other in self.index.plans.values():
             if (other.employee_id == employee_id and other.status != "closed"

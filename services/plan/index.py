@@ -39,6 +39,8 @@ class PlanIndex:
         self.people: dict[str, dict[str, Any]] = {}
         self.plans: dict[str, PlanSummary] = {}
         self._person_ids: dict[Any, str] = {}
+        # Idempotency keys of plan creations: a retried POST /plans finds its plan whatever the body.
+        self.start_requests: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()
 
     def catch_up(self, app) -> None:
@@ -73,6 +75,8 @@ class PlanIndex:
                 id=str(event.originator_id), employee_id=event.employee_id,
                 period_start=event.period_start.isoformat(), period_end=event.period_end.isoformat(),
                 trigger=event.trigger, version=notification.originator_version)
+            if event.request:
+                self.start_requests[event.request["key"]] = (str(event.originator_id), event.request["fingerprint"])
         elif name == "PlanReviewed" and plan is not None:
             plan.status = "active" if event.outcome == "approved" else "changes_requested"
         elif name == "FundingRequested" and plan is not None:

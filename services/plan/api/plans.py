@@ -76,7 +76,8 @@ class Plan(MethodView):
 def history(plan_id):
     """Every event of the plan in order: version, type, time, actor, reason and data."""
     events = service().history(plan_uuid(plan_id), current_principal())
-    return {"plan_id": plan_id, "events": [history_entry(e) for e in events]}
+    return ({"plan_id": plan_id, "events": [history_entry(e) for e in events]}, 200,
+            plan_headers(events[-1].originator_version))
 
 
 @blp.route("/<plan_id>/diff")

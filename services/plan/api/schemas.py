@@ -22,6 +22,7 @@ from shared.contracts import ActorSchema
 
 SHORT, LONG = 200, 5000
 ID = validate.Length(min=1, max=100)
+MAX_INT = 2**63 - 1  # versions and positions are 64-bit in both stores; larger ones would crash the driver
 
 
 def text(max_length: int = LONG, **kwargs):
@@ -186,13 +187,13 @@ class RecommendationDismissSchema(Strict):
 
 
 class PlanQuerySchema(Strict):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1, max=MAX_INT))
     as_of = fields.AwareDateTime(default_timezone=None, metadata={"description": "ISO 8601 with offset"})
 
 
 class DiffQuerySchema(Strict):
-    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1))
-    to = fields.Integer(required=True, validate=validate.Range(min=1))
+    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1, max=MAX_INT))
+    to = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_INT))
 
 
 class PlanListQuerySchema(Strict):
@@ -204,7 +205,7 @@ class PlanListQuerySchema(Strict):
 
 
 class FeedQuerySchema(Strict):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_INT))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
 
 

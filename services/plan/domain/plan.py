@@ -325,7 +325,9 @@ class DevelopmentPlan(Aggregate):
             raise InvalidStateError("action_id", f"funding is already {action['funding']['status']}")
         if Decimal(amount) <= 0:
             raise RuleViolationError("amount", "must be more than zero")
-        if action["cost"] and Decimal(amount) > action["cost"]:
+        if not action["cost"]:
+            raise RuleViolationError("action_id", "the action costs nothing; set its cost before asking for funding")
+        if Decimal(amount) > action["cost"]:
             raise RuleViolationError("amount", f"must not exceed the action's cost ({action['cost']})")
         _require(bool(justification.strip()), "justification",
                  "explain how the training also serves the organisation")
@@ -353,6 +355,8 @@ class DevelopmentPlan(Aggregate):
             raise NotFoundInPlanError("action_id", f"no learning action {action_id} in this plan")
         if not action["funding"] or action["funding"]["status"] != "requested":
             raise InvalidStateError("action_id", "no funding request waits for a decision")
+        if action["status"] == "cancelled":
+            raise InvalidStateError("action_id", "the action was cancelled; its funding request lapsed")
         return action["funding"]
 
     # -- recommendations ----------------------------------------------------------------------
@@ -422,7 +426,7 @@ def _one_of(value: str, allowed: Iterable[str], name: str) -> None:
 
 
 def _level(value: int, name: str) -> None:
-    if not isinstance(value, int) or not MIN_LEVEL <= value <= MAX_LEVEL:
+    if isinstance(value, bool) or not isinstance(value, int) or not MIN_LEVEL <= value <= MAX_LEVEL:
         raise RuleViolationError(name, f"must be a whole number from {MIN_LEVEL} to {MAX_LEVEL}")
 
 
