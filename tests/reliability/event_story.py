@@ -1,0 +1,72 @@
+"""A story that records every plan and person event type once; the stored-shape fixtures come from it.
+
+Regenerate the fixture file only when adding an event type or a new class_version:
+`python -m tests.reliability.event_story > tests/fixtures/plan_events_v1.jsonl` writes the *current* shapes,
+so never overwrite an old version's file: add a new one beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+
+from services.plan.application import PlanService
+from services.plan.domain.person import Person
+from services.plan.domain.plan import Context, DevelopmentPlan
+
+
+def record_story(service: PlanService) -> list:
+    owner, manager = Context("karim", "owner"), Context("marieke", "manager")
+    person = Person.register("karim", {"subject": "hr", "role": "hr"}, name="Karim", manager_id="marieke")
+    person.update({"subject": "hr", "role": "hr"}, name="Karim El Amrani", manager_id="marieke")
+    plan = DevelopmentPlan.start(
+        __import__("uuid").UUID("00000000-0000-4000-8000-000000000001"), owner, employee_id="karim",
+        period_start=date(2026, 1, 1), period_end=date(2027, 12, 31), trigger="career_project",
+        career_project="teamleider", target_role="teamleider", available_hours=120,
+        available_budget=Decimal(3000))
+    plan.assess_skill(owner, skill="Teammanagement", category="behavioural", level=1, status="to_improve",
+                      transferable_to=["logistiek"])
+    plan.set_goal(owner, goal_id="g1", title="Team leiden", skills=[{"skill": "teammanagement", "target_level": 3}],
+                  measure="360", hours_needed=60, budget_needed=Decimal(1500), relevance="teamleider",
+                  deadline=date(2027, 6, 30))
+    plan.revise_goal(owner, "g1", reason="feedback", deadline=date(2027, 9, 30))
+    plan.set_goal(owner, goal_id="g2", title="Plannen", skills=[{"skill": "planning", "target_level": 2}],
+                  measure="m", hours_needed=10, budget_needed=Decimal(0), relevance="r", deadline=date(2026, 12, 1))
+    plan.plan_action(owner, action_id="a1", goal_ids=["g1"], means="external_course", title="Communicatie",
+                     planned_start=date(2026, 2, 1), planned_end=date(2026, 6, 30), hours=16, cost=Decimal(800))
+    plan.reschedule_action(owner, "a1", planned_start=date(2026, 3, 1), planned_end=date(2026, 7, 31), reason="later")
+    plan.request_funding(owner, "a1", amount=Decimal(800), justification="helps the team")
+    plan.submit_for_review(owner, "please")
+    plan.review(manager, outcome="approved", comment="good")
+    plan.approve_funding(manager, "a1", comment="ok")
+    plan.start_action(owner, "a1", date(2026, 3, 2))
+    plan.complete_action(owner, "a1", on=date(2026, 7, 1), evaluation=4, reflection="learnt",
+                         skill_levels=[{"skill": "teammanagement", "level": 2}])
+    plan.plan_action(owner, action_id="a2", goal_ids=[], means="mooc", title="x", planned_start=date(2026, 8, 1),
+                     planned_end=date(2026, 9, 1), cost=Decimal(100))
+    plan.request_funding(owner, "a2", amount=Decimal(100), justification="helps")
+    plan.decline_funding(manager, "a2", reason="no budget")
+    plan.cancel_action(owner, "a2", "not needed")
+    plan.review_progress(owner, note="halfway", goal_id="g1", progress=50)
+    plan.receive_feedback(manager, feedback_id="f1", source="manager", text="well done", goal_id="g1")
+    plan.accept_recommendation(owner, "r1", offer_id="o1", action_id="a3", goal_ids=["g1"], means="mooc",
+                               title="PM", planned_start=date(2026, 9, 1), planned_end=date(2026, 10, 1))
+    plan.dismiss_recommendation(owner, "r2", offer_id="o2", reason="too far")
+    plan.achieve_goal(owner, "g2", "done")
+    plan.abandon_goal(owner, "g1", "changed role")
+    plan.close(owner, "done")
+    events = list(person.collect_events()) + list(plan.collect_events())
+    return [service.mapper.to_stored_event(event) for event in events]
+
+
+def main() -> None:
+    service = PlanService(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    for stored in record_story(service):
+        sys.stdout.write(json.dumps({"topic": stored.topic, "originator_version": stored.originator_version,
+                                     "state": json.loads(stored.state)}, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
