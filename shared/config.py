@@ -58,6 +58,9 @@ def is_production() -> bool:
     return mode == "production"
 
 
+MIN_SECRET_LENGTH = 32
+
+
 def read_secret(name: str) -> str:
     """A secret from NAME, or from the file NAME_FILE names; in development one is made on first use.
 
@@ -65,14 +68,17 @@ def read_secret(name: str) -> str:
     command started from the same checkout agree on them. Production refuses to invent one.
     """
     value = os.environ.get(name)
-    if value:
-        return value
     file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
+    if not value and file_name:
         try:
-            return Path(file_name).read_text().strip()
+            value = Path(file_name).read_text().strip()
         except OSError as error:
             raise ConfigError(f"{name}_FILE names {file_name!r}, which cannot be read: {error}") from None
+    if value:
+        if is_production() and (len(value) < MIN_SECRET_LENGTH or "change" in value.lower()):
+            raise ConfigError(f"{name} is a placeholder or shorter than {MIN_SECRET_LENGTH} characters; "
+                              "production needs a real random secret")
+        return value
     if is_production():
         raise ConfigError(f"{name} (or {name}_FILE) must be set when GROEIPAD_ENV=production")
     path = data_dir() / f"dev-{name.lower()}"
@@ -98,7 +104,9 @@ class StoreSettings:
 
     def eventsourcing_env(self) -> dict[str, str]:
         parsed = urlparse(self.url)
-        env = {"CREATE_TABLE": "y" if self.create_table else "n"}
+        # The library also reads os.environ: pin what must never leak in from the process environment.
+        env = {"CREATE_TABLE": "y" if self.create_table else "n", "CIPHER_TOPIC": "", "CIPHER_KEY": "",
+               "COMPRESSOR_TOPIC": "", "TRANSCODER_TOPIC": "", "MAPPER_TOPIC": ""}
         if parsed.scheme == "sqlite":
             path = unquote(self.url[len("sqlite:///") :]) if self.url.startswith("sqlite:///") else ""
             if not path:
@@ -120,7 +128,7 @@ class StoreSettings:
                 POSTGRES_USER=unquote(parsed.username or "postgres"),
                 POSTGRES_PASSWORD=unquote(parsed.password or ""),
                 POSTGRES_POOL_SIZE=os.environ.get("POSTGRES_POOL_SIZE", "2"),
-                POSTGRES_MAX_OVERFLOW=os.environ.get("POSTGRES_MAX_OVERFLOW", "8"),
+                POSTGRES_MAX_OVERFLOW=os.environ.get("POSTGRES_MAX_OVERFLOW", "4"),
                 POSTGRES_LOCK_TIMEOUT="5",
                 POSTGRES_CONNECT_TIMEOUT="10",
                 POSTGRES_PRE_PING="y",
@@ -135,7 +143,10 @@ class StoreSettings:
 
 def store_settings(variable: str, default_file: str) -> StoreSettings:
     """The store of one service: VARIABLE or a SQLite file in the data dir."""
-    url = os.environ.get(variable) or f"sqlite:///{data_dir() / default_file}"
+    url = os.environ.get(variable)
+    if not url and is_production():
+        raise ConfigError(f"{variable} must be set when GROEIPAD_ENV=production (each replica needs the shared store)")
+    url = url or f"sqlite:///{data_dir() / default_file}"
     create = env_bool("GROEIPAD_CREATE_TABLES", True)
     settings = StoreSettings(url=url, create_table=create)
     try:
