@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -36,6 +37,10 @@ def migrate() -> None:
 
     build_plan_service(create_tables=True).close()
     click.echo("plan: tables ready")
+    from services.portal.accounts import build_portal_store
+
+    build_portal_store(create_tables=True).close()
+    click.echo("portal: tables ready")
     for name, create in _extra_migrations():
         create()
         click.echo(f"{name}: tables ready")
@@ -64,8 +69,62 @@ def import_people(csv_file) -> None:
 def seed_demo() -> None:
     """Seed the demo organisation and plans once; running it again changes nothing."""
     from services.plan.demo import seed
+    from services.portal.accounts import build_portal_store, seed_demo_accounts
+    from services.portal.settings import PortalSettings
 
     click.echo(seed())
+    store, password = build_portal_store(), PortalSettings.from_env().demo_password
+    try:
+        made = seed_demo_accounts(store, password)
+    finally:
+        store.close()
+    click.echo(f"portal: {len(made)} demo account(s) created; sign in as sophie / {password} "
+               "(also karim, marieke, petra, hanna, daan, admin)")
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--name", "display_name", default="", help="Display name (default: the username).")
+@click.option("--role", "roles", multiple=True, required=True, help="employee, manager, hr, ld or admin; repeat.")
+@click.password_option(help="At least 8 characters; asked twice when not given.")
+def create_user(username: str, display_name: str, roles: tuple[str, ...], password: str) -> None:
+    """Add a portal account; USERNAME is the person's id in the org directory."""
+    from services.portal.accounts import AccountError, build_portal_store
+
+    store = build_portal_store()
+    try:
+        account = store.create_account(username, display_name, list(roles), password, actor="cli")
+    except AccountError as error:
+        raise click.UsageError(str(error)) from None
+    finally:
+        store.close()
+    click.echo(f"created {account['username']} ({', '.join(account['roles'])})")
+
+
+@main.command("backup")
+@click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(destination) -> None:
+    """Copy every service's store into DESTINATION (online and consistent)."""
+    from services.backup import BackupError, backup
+
+    try:
+        for line in backup(destination):
+            click.echo(line)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(source) -> None:
+    """Put a backup made by `groeipad backup` back in place; stop the services first."""
+    from services.backup import BackupError, restore
+
+    try:
+        for line in restore(source):
+            click.echo(line)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _extra_migrations():
