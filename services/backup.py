@@ -3,6 +3,8 @@
 SQLite stores are copied with SQLite's online backup API, page by page inside one read transaction, so
 the services may keep running and the copy is a consistent snapshot. PostgreSQL stores are dumped with
 `pg_dump --format=custom` and restored with `pg_restore --clean` (see the README's reliability section).
+The key store of personal data travels with the backup; the master key (GROEIPAD_MASTER_KEY) does not:
+keep it apart, as without it a restored store reads as erased.
 """
 
 from __future__ import annotations
@@ -43,9 +45,13 @@ def backup(destination: Path) -> list[str]:
             if not source.exists():
                 continue
             target = destination / f"{name}.sqlite"
-            with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-                src.backup(dst)
-            manifest["stores"][name] = {"kind": "sqlite", "file": target.name}
+            _copy_sqlite(source, target)
+            entry = {"kind": "sqlite", "file": target.name}
+            keys = Path(f"{source}.keys")  # the plan service's key store: without it the data reads as erased
+            if keys.exists():
+                _copy_sqlite(keys, destination / f"{name}.sqlite.keys")
+                entry["keys"] = f"{name}.sqlite.keys"
+            manifest["stores"][name] = entry
         else:
             target = destination / f"{name}.pgdump"
             _run(["pg_dump", "--format=custom", f"--file={target}", *_pg_args(env)], name, env)
@@ -71,15 +77,21 @@ def restore(source: Path) -> list[str]:
             if env["PERSISTENCE_MODULE"] != "eventsourcing.sqlite":
                 raise BackupError(f"{name}: the backup is SQLite but the store is not")
             target = Path(env["SQLITE_DBNAME"])
-            for suffix in ("-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
-            with sqlite3.connect(source / entry["file"]) as src, sqlite3.connect(target) as dst:
-                src.backup(dst)
+            _copy_sqlite(source / entry["file"], target)
+            if entry.get("keys"):
+                _copy_sqlite(source / entry["keys"], Path(f"{target}.keys"))
         else:
             _run(["pg_restore", "--clean", "--if-exists", "--no-owner", *_pg_args(env, dbname_flag=True),
                   str(source / entry["file"])], name, env)
         done.append(f"{name} <- {source / entry['file']}")
     return done
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """SQLite's online backup: a consistent copy even while the service writes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 def _pg_args(env: dict[str, str], dbname_flag: bool = False) -> list[str]:

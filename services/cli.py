@@ -127,6 +127,43 @@ def restore_command(source) -> None:
         raise click.ClickException(str(error)) from None
 
 
+@main.command("erase-person")
+@click.argument("person_id")
+def erase_person(person_id: str) -> None:
+    """Forget a person (GDPR erasure) by destroying their keys; the event log stays intact."""
+    from services.plan.app import build_plan_service
+    from services.plan.domain.errors import DomainError
+
+    service = build_plan_service()
+    try:
+        result = service.erase_person({"subject": "cli", "role": "admin"}, person_id)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        service.close()
+    click.echo(f"erased {person_id}: {result['plans']} plan(s), {result['keys_destroyed']} key(s) destroyed")
+
+
+@main.command("apply-retention")
+@click.option("--older-than-days", type=click.IntRange(min=0), default=None,
+              help="Erase closed plans whose period ended this long ago (default GROEIPAD_RETENTION_DAYS, 2555).")
+def apply_retention(older_than_days: int | None) -> None:
+    """Erase closed plans past the retention period, the same way as a person's erasure."""
+    from datetime import date, timedelta
+
+    from services.plan.app import build_plan_service
+    from shared.config import env_int
+
+    days = older_than_days if older_than_days is not None else env_int("GROEIPAD_RETENTION_DAYS", 2555)
+    service = build_plan_service()
+    try:
+        erased = service.erase_closed_plans({"subject": "retention", "role": "admin"},
+                                            date.today() - timedelta(days=days))
+    finally:
+        service.close()
+    click.echo(f"retention ({days} days): {len(erased)} closed plan(s) erased")
+
+
 def _extra_migrations():
     """Other services' table creation, registered by their packages."""
     try:

@@ -18,6 +18,8 @@ PLAN_EVENT_TYPES = (
     "LearningActionCompleted", "LearningActionCancelled", "ProgressReviewed", "FeedbackReceived",
     "PlanSubmittedForReview", "PlanReviewed", "FundingRequested", "FundingApproved",
     "FundingDeclined", "RecommendationAccepted", "RecommendationDismissed", "PlanClosed",
+    "PlanErased",  # retention destroyed the plan's key: drop what was derived from it
+    "PersonErased",  # the person was forgotten: drop them entirely (plan_id is empty)
 )
 
 

@@ -20,14 +20,18 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Transcoding
 
 from services.plan.domain.errors import InvalidStateError, RuleViolationError
-from services.plan.domain.events import PlanEvent, event_data
+from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
 from services.plan.domain.plan import Context, DevelopmentPlan
 from services.plan.index import PlanIndex
+from services.plan.keystore import keystore_for
 from services.plan.metrics import EVENTS_APPENDED, PLAN_LOAD_SECONDS, WRITE_RETRIES
+from services.plan.personal_data import PersonalDataMapper, PersonErasedError
 from shared.auth import Principal
+from shared.config import read_secret
 
 SNAPSHOT_EVERY = 100
+FEED_TOPICS = {cls.TOPIC for cls in EVENT_CLASSES.values()} | {Person.Erased.TOPIC}
 WRITE_ATTEMPTS = 5
 
 
@@ -90,12 +94,22 @@ class PlanService(Application[UUID]):
     env = {"IS_SNAPSHOTTING_ENABLED": "y", "AGGREGATE_CACHE_MAXSIZE": "1000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
-        super().__init__(env)
         self.index = PlanIndex()
+        super().__init__(env)
 
     def register_transcodings(self, transcoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+    def construct_mapper(self):
+        """Seal personal fields with per-aggregate keys, so one person can be forgotten (crypto-shredding)."""
+        self.keys = keystore_for(self.env, read_secret("GROEIPAD_MASTER_KEY"))
+        return PersonalDataMapper(transcoder=self.construct_transcoder(), keys=self.keys,
+                                  subject_of=self.index.subject_of)
+
+    def close(self) -> None:
+        super().close()
+        self.keys.close()
 
     # -- relations ------------------------------------------------------------------------------
     def relation(self, principal: Principal, employee_id: str) -> str | None:
@@ -123,10 +137,22 @@ class PlanService(Application[UUID]):
             raise PlanNotFoundError(plan_id)
         try:
             with PLAN_LOAD_SECONDS.time():
-                plan = self.repository.get(plan_id, version=version)
+                if self.index.is_erased(str(plan_id)):
+                    plan = self._replay_without_caches(plan_id, version)
+                else:
+                    plan = self.repository.get(plan_id, version=version)
         except AggregateNotFoundError:
             raise PlanNotFoundError(plan_id) from None
         return plan, role
+
+    def _replay_without_caches(self, plan_id: UUID, version: int | None) -> DevelopmentPlan:
+        """An erased plan is rebuilt from its events alone: caches and snapshots may predate the erasure."""
+        plan = None
+        for event in self.events.get(plan_id, lte=version):
+            plan = event.mutate(plan)
+        if plan is None:
+            raise AggregateNotFoundError(plan_id)
+        return plan
 
     # -- writes -----------------------------------------------------------------------------------
     def start_plan(self, principal: Principal, request: IdempotentRequest | None,
@@ -180,6 +206,8 @@ class PlanService(Application[UUID]):
                                     replay["result"], replayed=True)
             if if_match is not None and plan.version != if_match:
                 raise PreconditionFailedError(plan.version)
+            if self.index.is_erased(str(plan_id)):
+                raise PersonErasedError(plan_id)
             before = plan.version
             command(plan, Context(principal.subject, role, _request_mark(request, result)))
             try:
@@ -199,8 +227,69 @@ class PlanService(Application[UUID]):
         """Snapshot after, not inside, save(): the events are committed whatever happens here."""
         try:
             self.take_snapshot(plan_id)
-        except IntegrityError:
-            pass  # another worker snapshotted this version first
+        except (IntegrityError, PersonErasedError):
+            pass  # another worker snapshotted this version first, or the plan was just erased
+
+    # -- forgetting (GDPR erasure and retention) ------------------------------------------------------
+    def erase_person(self, actor: dict[str, str], person_id: str) -> dict[str, Any]:
+        """Destroy every key of the person: their events stay, versions and positions intact, but unreadable."""
+        self.index.catch_up(self)
+        if person_id not in self.index.people:
+            raise RuleViolationError("person_id", f"no person {person_id!r} in the directory")
+        person = self.repository.get(person_uuid(person_id))
+        person.erase(actor)
+        self.save(person)
+        destroyed = self.keys.erase_subject(person_id)
+        plan_ids = [UUID(p.id) for p in self.index.plans.values() if p.employee_id == person_id]
+        for aggregate_id in [*plan_ids, person_uuid(person_id)]:
+            self._delete_snapshots(aggregate_id)
+        self.index.catch_up(self)
+        return {"person_id": person_id, "plans": len(plan_ids), "keys_destroyed": destroyed}
+
+    def erase_closed_plans(self, actor: dict[str, str], closed_before: date) -> list[str]:
+        """Retention: plans closed and ended before CLOSED_BEFORE lose their key."""
+        self.index.catch_up(self)
+        erased = []
+        for summary in list(self.index.plans.values()):
+            if summary.status != "closed" or summary.erased or summary.period_end >= closed_before.isoformat():
+                continue
+            plan = self.repository.get(UUID(summary.id))
+            plan.mark_erased(Context(actor["subject"], "admin"))
+            self.save(plan)
+            self.keys.erase_key(summary.id)
+            self._delete_snapshots(UUID(summary.id))
+            erased.append(summary.id)
+        self.index.catch_up(self)
+        return erased
+
+    def forget_cached(self, person_id: str | None, plan_ids: Iterable[str]) -> None:
+        """Drop keys and cached aggregates this worker holds for erased data (called by the index)."""
+        if person_id:
+            self.keys.evict_subject(person_id)
+        cache = getattr(self.repository, "cache", None)
+        for plan_id in plan_ids:
+            self.keys.evict(plan_id)
+            if cache is not None:
+                try:
+                    cache.get(UUID(plan_id), evict=True)
+                except KeyError:
+                    pass
+
+    def _delete_snapshots(self, aggregate_id: UUID) -> None:
+        recorder = self.snapshots.recorder if self.snapshots else None
+        table = getattr(recorder, "events_table_name", None)
+        if table is None:
+            return  # the in-memory store: erased plans are rebuilt from events alone anyway
+        if self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            from psycopg import sql
+
+            statement = sql.SQL("DELETE FROM {} WHERE originator_id = %s").format(
+                sql.Identifier(recorder.datastore.schema, table))
+            with recorder.datastore.transaction(commit=True) as cursor:
+                cursor.execute(statement, (aggregate_id,))
+        else:
+            with recorder.datastore.transaction(commit=True) as cursor:
+                cursor.execute(f"DELETE FROM {table} WHERE originator_id = ?", (aggregate_id.hex,))
 
     # -- reads ------------------------------------------------------------------------------------
     def get_plan(self, plan_id: UUID, principal: Principal, *, version: int | None = None,
@@ -275,8 +364,7 @@ class PlanService(Application[UUID]):
         """Plan events after AFTER, with their positions; also where to continue and the log head."""
         self.index.catch_up(self)
         notifications = self.notification_log.select(after, limit, inclusive_of_start=False)
-        page = [(n, self.mapper.to_domain_event(n)) for n in notifications
-                if n.topic.startswith("groeipad.plan:") and not n.topic.startswith("groeipad.plan:Person")]
+        page = [(n, self.mapper.to_domain_event(n)) for n in notifications if n.topic in FEED_TOPICS]
         next_after = notifications[-1].id if notifications else after
         return page, next_after, self.index.position
 

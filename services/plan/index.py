@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.plan.domain.events import topic
+from services.plan.personal_data import ERASED
 
 STATUS_BY_TOPIC = {
     topic("PlanSubmittedForReview"): "submitted",
     topic("PlanClosed"): "closed",
 }
-PERSON_TOPICS = {"groeipad.plan:PersonRegistered", "groeipad.plan:PersonUpdated"}
+PERSON_TOPICS = {"groeipad.plan:PersonRegistered", "groeipad.plan:PersonUpdated", "groeipad.plan:PersonErased"}
 PAGE = 1000
 
 
@@ -30,6 +31,7 @@ class PlanSummary:
     trigger: str
     status: str = "draft"
     version: int = 1
+    erased: bool = False
     pending_funding: set = field(default_factory=set)
 
 
@@ -41,6 +43,7 @@ class PlanIndex:
         self._person_ids: dict[Any, str] = {}
         # Idempotency keys of plan creations: a retried POST /plans finds its plan whatever the body.
         self.start_requests: dict[str, tuple[str, str]] = {}
+        self.erased_people: set[str] = set()
         self._lock = threading.Lock()
 
     def catch_up(self, app) -> None:
@@ -69,7 +72,15 @@ class PlanIndex:
                 "job_title": event.job_title}
             self._person_ids[notification.originator_id] = event.person_id
         elif name == "PersonUpdated":
-            self.people[self._person_ids[notification.originator_id]].update(event.changes)
+            self.people[self._person_ids[notification.originator_id]].update(event.changes or {})
+        elif name == "PersonErased":
+            person_id = self._person_ids[notification.originator_id]
+            self.erased_people.add(person_id)
+            self.people[person_id].update(name=ERASED, email=ERASED, job_title=ERASED)
+            app.forget_cached(person_id, [p.id for p in self.plans.values() if p.employee_id == person_id])
+        elif name == "PlanErased" and plan is not None:
+            plan.erased = True
+            app.forget_cached(None, [plan.id])
         elif name == "PlanStarted":
             self.plans[str(event.originator_id)] = PlanSummary(
                 id=str(event.originator_id), employee_id=event.employee_id,
@@ -96,11 +107,21 @@ class PlanIndex:
             current = self.people.get(current["manager_id"])
         return chain
 
+    def subject_of(self, key_id: str) -> str | None:
+        """Whose plan or directory entry KEY_ID is (for data written before its key existed)."""
+        if key_id in self.plans:
+            return self.plans[key_id].employee_id
+        return next((pid for uuid, pid in self._person_ids.items() if str(uuid) == key_id), None)
+
+    def is_erased(self, plan_id: str) -> bool:
+        plan = self.plans.get(plan_id)
+        return plan is not None and (plan.erased or plan.employee_id in self.erased_people)
+
     def reports_of(self, manager_id: str) -> set[str]:
         return {pid for pid in self.people if manager_id in self.managers_of(pid)}
 
 
 FOLDED_TOPICS = {topic(n) for n in ("PlanStarted", "PlanReviewed", "FundingRequested",
-                                    "FundingApproved", "FundingDeclined")}
+                                    "FundingApproved", "FundingDeclined", "PlanErased")}
 FOLDED_TOPICS |= set(STATUS_BY_TOPIC) | PERSON_TOPICS
 

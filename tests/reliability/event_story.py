@@ -12,6 +12,8 @@ import sys
 from datetime import date
 from decimal import Decimal
 
+from eventsourcing.persistence import Mapper
+
 from services.plan.application import PlanService
 from services.plan.domain.person import Person
 from services.plan.domain.plan import Context, DevelopmentPlan
@@ -57,8 +59,11 @@ def record_story(service: PlanService) -> list:
     plan.achieve_goal(owner, "g2", "done")
     plan.abandon_goal(owner, "g1", "changed role")
     plan.close(owner, "done")
+    plan.mark_erased(Context("retention", "admin"))
+    person.erase({"subject": "hr", "role": "hr"})
     events = list(person.collect_events()) + list(plan.collect_events())
-    return [service.mapper.to_stored_event(event) for event in events]
+    plain = Mapper(transcoder=service.construct_transcoder())  # fixtures keep the plaintext (pre-sealing) form
+    return [plain.to_stored_event(event) for event in events]
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from uuid import UUID
 
 import psycopg
 import pytest
@@ -16,10 +17,12 @@ from tests.conftest import POSTGRES_URL, drop_postgres_schema, postgres_availabl
 HR = Principal("hanna", frozenset({"hr"}))
 
 
-def plans_and_events(url: str) -> dict[str, int]:
+def plans_and_events(url: str) -> dict[str, tuple[int, str]]:
+    """Each employee's plan version and career project (personal data: unreadable without the key store)."""
     service = build_plan_service(url)
     try:
-        return {row["employee_id"]: row["version"] for row in service.list_plans(HR)}
+        return {row["employee_id"]: (row["version"], service.get_plan(UUID(row["id"]), HR).career_project)
+                for row in service.list_plans(HR)}
     finally:
         service.close()
 
@@ -39,8 +42,6 @@ def test_sqlite_backup_while_writing_then_restore(tmp_path, monkeypatch):
     stop = threading.Event()
 
     def keep_writing() -> None:
-        from uuid import UUID
-
         while not stop.is_set():
             service.change_plan(UUID(plan_id), HR, lambda plan, ctx: plan.review_progress(ctx, note="busy"))
 
@@ -54,6 +55,7 @@ def test_sqlite_backup_while_writing_then_restore(tmp_path, monkeypatch):
         service.close()
     backed_up = plans_and_events(f"sqlite:///{tmp_path / 'backup' / 'plan.sqlite'}")
     assert set(backed_up) == {"sophie", "karim"}
+    assert backed_up["karim"][1] == "Doorgroeien naar teamleider binnen twee jaar"
 
     restored_url = f"sqlite:///{tmp_path / 'restored' / 'plan.sqlite'}"
     monkeypatch.setenv("PLAN_DATABASE_URL", restored_url)

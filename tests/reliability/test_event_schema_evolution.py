@@ -18,7 +18,7 @@ from services.plan.domain.person import Person
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures").glob("plan_events_v*.jsonl"))
 STANDARD = {"originator_id", "originator_version", "timestamp", "originator_topic", "class_version"}
 CURRENT_CLASSES = {**{cls.TOPIC: cls for cls in EVENT_CLASSES.values()},
-                   Person.Registered.TOPIC: Person.Registered, Person.Updated.TOPIC: Person.Updated}
+                   **{cls.TOPIC: cls for cls in (Person.Registered, Person.Updated, Person.Erased)}}
 
 
 def fixture_rows() -> list[tuple[str, dict]]:
@@ -72,3 +72,4 @@ def test_the_old_story_replays_into_a_plan():
                                  topic=row["topic"], state=json.dumps(row["state"]).encode())
             plan = service.mapper.to_domain_event(stored).mutate(plan)
     assert plan.status == "closed" and set(plan.goals) == {"g1", "g2"} and plan.actions["a1"]["status"] == "completed"
+    assert plan.erased

@@ -11,6 +11,7 @@ from services.plan.application import (
     WriteConflictError,
 )
 from services.plan.domain.errors import DomainError
+from services.plan.personal_data import PersonErasedError
 from shared.errors import ApiError
 
 
@@ -34,6 +35,10 @@ def register_domain_errors(app: Flask) -> None:
         return app.handle_user_exception(ApiError(
             412, f"the plan changed: it is at version {error.current}; reload and retry",
             headers={"ETag": f'"{error.current}"'}))
+
+    @app.errorhandler(PersonErasedError)
+    def erased(error):
+        return app.handle_user_exception(ApiError(410, "this person's data was erased; nothing more is recorded"))
 
     @app.errorhandler(WriteConflictError)
     def conflict(error):

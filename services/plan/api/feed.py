@@ -27,12 +27,15 @@ def feed(query):
     for notification, event in page:
         payload = jsonable(event_data(event))
         plan = plans.get(str(event.originator_id))
+        if plan is not None:
+            plan_id, employee_id = str(event.originator_id), plan.employee_id
+        else:  # PersonErased: about a person, not a plan
+            plan_id, employee_id = "", service().index.subject_of(str(event.originator_id)) or ""
         events.append({
-            "type": type(event).__name__, "schema_version": SCHEMA_VERSION,
-            "position": notification.id, "plan_id": str(event.originator_id),
-            "employee_id": plan.employee_id if plan else payload.get("employee_id", ""),
-            "plan_version": event.originator_version,
+            "type": type(event).__name__ if plan else "PersonErased",
+            "schema_version": SCHEMA_VERSION, "position": notification.id, "plan_id": plan_id,
+            "employee_id": employee_id, "plan_version": event.originator_version,
             "occurred_at": event.timestamp.isoformat(), "actor": event.actor,
-            "reason": event.reason, "payload": payload,
+            "reason": getattr(event, "reason", None), "payload": payload,
         })
     return {"events": events, "next_after": next_after, "head": head}

@@ -58,6 +58,14 @@ def import_people():
 import_people.accepts = {"text/csv"}
 
 
+@blp.route("/<person_id>/erase", methods=["POST"])
+@blp.response(200, s.ErasureSchema)
+def erase_person(person_id):
+    """Forget a person (GDPR erasure): destroy their keys; the event log stays intact but unreadable (HR, admin)."""
+    principal = require_role("hr", "admin")
+    return service().erase_person({"subject": principal.subject, "role": "hr"}, person_id)
+
+
 @blp.route("/<person_id>")
 @blp.response(200, s.PersonViewSchema)
 def get_person(person_id):

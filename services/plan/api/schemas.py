@@ -329,6 +329,7 @@ class PlanSchema(Schema):
     reviews = fields.List(fields.Nested(NoteViewSchema))
     recommendations = fields.Dict(keys=fields.String(), values=fields.Dict())
     closed_reason = fields.String(allow_none=True)
+    erased = fields.Boolean(metadata={"description": "personal data of this plan was erased (crypto-shredded)"})
     created_on = fields.DateTime()
     modified_on = fields.DateTime()
 
@@ -406,3 +407,9 @@ class ImportCountsSchema(Schema):
     created = fields.Integer()
     updated = fields.Integer()
     unchanged = fields.Integer()
+
+
+class ErasureSchema(Schema):
+    person_id = fields.String()
+    plans = fields.Integer(metadata={"description": "plans of the person whose data is now unreadable"})
+    keys_destroyed = fields.Integer()

@@ -21,7 +21,7 @@ def plan_view(plan: DevelopmentPlan, people: dict[str, dict[str, Any]] | None = 
     targets: dict[str, int] = {}
     for goal in plan.goals.values():
         if goal["status"] == "open":
-            for item in goal["skills"]:
+            for item in goal["skills"] or []:
                 key = skill_key(item["skill"])
                 targets[key] = max(targets.get(key, 0), item["target_level"])
     skills = [{**entry, "target_level": targets.get(key)} for key, entry in plan.skills.items()]
@@ -50,4 +50,5 @@ def plan_view(plan: DevelopmentPlan, people: dict[str, dict[str, Any]] | None = 
         "feedback": plan.feedback, "progress": plan.progress, "reviews": plan.reviews,
         "recommendations": plan.recommendations, "closed_reason": plan.closed_reason,
         "created_on": plan.created_on, "modified_on": plan.modified_on,
+        "erased": getattr(plan, "erased", False),
     }

@@ -54,6 +54,7 @@ class PlanStarted(PlanEvent, Aggregate.Created):
         plan.feedback, plan.progress, plan.reviews = [], [], []
         plan.requests = {}
         plan.closed_reason = None
+        plan.erased = False
 
 
 class SkillAssessed(PlanEvent):
@@ -106,7 +107,7 @@ class GoalRevised(PlanEvent):
 
     def apply(self, plan) -> None:
         goal = plan.goals[self.goal_id]
-        goal.update(deepcopy(self.changes))
+        goal.update(deepcopy(self.changes or {}))  # None once the person's data was erased
         goal["revisions"] += 1
 
 
@@ -301,6 +302,15 @@ class PlanClosed(PlanEvent):
         plan.closed_reason = self.reason
 
 
+class PlanErased(PlanEvent):
+    """Retention: the plan's key was destroyed; its personal fields read as erased from now on."""
+
+    TOPIC = topic("PlanErased")
+
+    def apply(self, plan) -> None:
+        plan.erased = True
+
+
 EVENT_CLASSES: dict[str, type[PlanEvent]] = {
     cls.__name__: cls for cls in PlanEvent.__subclasses__()
 }
@@ -309,7 +319,7 @@ EVENT_CLASSES: dict[str, type[PlanEvent]] = {
 def event_data(event: PlanEvent) -> dict[str, Any]:
     """The fields particular to this event type (without id, version, timestamp, actor, reason)."""
     skip = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor",
-            "reason", "request"}
+            "reason", "request", "person_id"}
     return {k: v for k, v in event.__dict__.items() if k not in skip}
 
 

@@ -41,8 +41,17 @@ class Person(Aggregate):
         actor: dict
 
         def apply(self, person: Person) -> None:
-            for key, value in self.changes.items():
+            for key, value in (self.changes or {}).items():  # None once the person's data was erased
                 setattr(person, key, value)
+
+    class Erased(Event):
+        """The person was forgotten: their keys are destroyed; only this fact and their id remain."""
+
+        TOPIC = "groeipad.plan:PersonErased"
+        actor: dict
+
+        def apply(self, person: Person) -> None:
+            person.erased = True
 
     def __init__(self, person_id: str, name: str, email: str, manager_id: str | None,
                  department: str, job_title: str, actor: dict) -> None:
@@ -62,6 +71,10 @@ class Person(Aggregate):
         if changes:
             self.trigger_event(self.Updated, changes=changes, actor=actor)
         return bool(changes)
+
+    def erase(self, actor: dict[str, str]) -> None:
+        if not getattr(self, "erased", False):
+            self.trigger_event(self.Erased, actor=actor)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.person_id, **{k: getattr(self, k) for k in PERSON_FIELDS}}

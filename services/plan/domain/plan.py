@@ -383,6 +383,13 @@ class DevelopmentPlan(Aggregate):
             status = self.recommendations[recommendation_id]["status"]
             raise InvalidStateError("recommendation_id", f"this suggestion was already {status}")
 
+    def mark_erased(self, ctx: Context) -> None:
+        """Retention of a closed plan: only ever after closing, only once."""
+        if self.status != "closed":
+            raise InvalidStateError("status", "only a closed plan is erased by retention")
+        if not getattr(self, "erased", False):
+            self._trigger(ev.PlanErased, ctx)
+
     def close(self, ctx: Context, reason: str = "") -> None:
         self._check_open(ctx, "owner", *DECIDERS)
         self._trigger(ev.PlanClosed, ctx, reason=reason.strip() or None)
