@@ -45,11 +45,11 @@ POSTGRES_RESERVED = 3  # superuser_reserved_connections
 
 # What each process needs in production beyond defaults (secrets may come as NAME_FILE).
 REQUIRED = {
-    "plan": {"GROEIPAD_JWT_SECRET", "PLAN_DATABASE_URL"},
+    "plan": {"GROEIPAD_JWT_SECRET", "GROEIPAD_MASTER_KEY", "PLAN_DATABASE_URL"},
     "recommender": {"GROEIPAD_JWT_SECRET", "RECOMMENDER_DATABASE_URL"},
     "follower": {"GROEIPAD_JWT_SECRET", "RECOMMENDER_DATABASE_URL", "PLAN_SERVICE_URL"},
     "portal": {"GROEIPAD_JWT_SECRET", "PORTAL_SECRET_KEY", "PORTAL_DATABASE_URL", "PLAN_URL", "RECOMMENDER_URL"},
-    "migrate": {"PLAN_DATABASE_URL", "RECOMMENDER_DATABASE_URL", "PORTAL_DATABASE_URL"},
+    "migrate": {"GROEIPAD_MASTER_KEY", "PLAN_DATABASE_URL", "RECOMMENDER_DATABASE_URL", "PORTAL_DATABASE_URL"},
 }
 # Whose sources decide what a process requires: a store or secret read there must be in REQUIRED.
 COMPONENT_SOURCES = {
