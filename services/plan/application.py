@@ -19,6 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Transcoding
 
+from services.plan.domain.access import PlanAccess
 from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
@@ -79,6 +80,14 @@ class IdempotentRequest:
         return cls(key=f"{principal.subject}:{key}", fingerprint=digest.hexdigest())
 
 
+@dataclass(frozen=True)
+class Access:
+    """What a read is for the access log: which view, and the reader's stated purpose."""
+
+    what: str
+    purpose: str | None = None
+
+
 @dataclass
 class WriteOutcome:
     plan: DevelopmentPlan
@@ -124,8 +133,8 @@ class PlanService(Application[UUID]):
             return "admin"
         return None
 
-    def _visible_plan(self, plan_id: UUID, principal: Principal,
-                      version: int | None = None) -> tuple[DevelopmentPlan, str]:
+    def _visible_plan(self, plan_id: UUID, principal: Principal, version: int | None = None,
+                      audit: Access | None = None) -> tuple[DevelopmentPlan, str]:
         self.index.catch_up(self)
         summary = self.index.plans.get(str(plan_id))
         if summary is None:
@@ -135,6 +144,8 @@ class PlanService(Application[UUID]):
             if principal.has("ld") and not principal.has("employee", "manager"):
                 raise ForbiddenError("L&D sees the catalogue and aggregates, not individual plans")
             raise PlanNotFoundError(plan_id)
+        if audit is not None and role != "owner":
+            self._record_access(plan_id, summary.employee_id, principal, role, audit)
         try:
             with PLAN_LOAD_SECONDS.time():
                 if self.index.is_erased(str(plan_id)):
@@ -144,6 +155,28 @@ class PlanService(Application[UUID]):
         except AggregateNotFoundError:
             raise PlanNotFoundError(plan_id) from None
         return plan, role
+
+    def _record_access(self, plan_id: UUID, employee_id: str, principal: Principal, role: str,
+                       audit: Access) -> None:
+        """Who looked at whose plan, when and why; HR and admins say why when it is not their report's."""
+        purpose = (audit.purpose or "").strip() or None
+        if role in {"hr", "admin"} and purpose is None:
+            raise RuleViolationError("X-Access-Reason", "say why you open this plan: it is not one of your reports'")
+        self.save(PlanAccess.record(plan_id, employee_id, audit.what, purpose,
+                                    {"subject": principal.subject, "role": role}))
+
+    def access_log(self, principal: Principal, *, plan_id: UUID | None = None,
+                   employee_id: str | None = None) -> list[dict[str, Any]]:
+        """Looks at plans: a plan's owner sees who looked at it; HR and admins see everything."""
+        self.index.catch_up(self)
+        if plan_id is not None:
+            summary = self.index.plans.get(str(plan_id))
+            if summary is None or self.relation(principal, summary.employee_id) not in {"owner", "hr", "admin"}:
+                raise PlanNotFoundError(plan_id)
+            return [a for a in self.index.accesses if a["plan_id"] == str(plan_id)]
+        if not principal.has("hr", "admin"):
+            raise ForbiddenError("the access log is for HR and admins; the owner sees it on the plan")
+        return [a for a in self.index.accesses if employee_id in (None, a["employee_id"])]
 
     def _replay_without_caches(self, plan_id: UUID, version: int | None) -> DevelopmentPlan:
         """An erased plan is rebuilt from its events alone: caches and snapshots may predate the erasure."""
@@ -293,10 +326,10 @@ class PlanService(Application[UUID]):
 
     # -- reads ------------------------------------------------------------------------------------
     def get_plan(self, plan_id: UUID, principal: Principal, *, version: int | None = None,
-                 as_of: datetime | None = None) -> DevelopmentPlan:
+                 as_of: datetime | None = None, audit: Access | None = None) -> DevelopmentPlan:
         if as_of is not None:
             version = self._version_at(plan_id, principal, as_of)
-        plan, _ = self._visible_plan(plan_id, principal, version=version)
+        plan, _ = self._visible_plan(plan_id, principal, version=version, audit=audit)
         return plan
 
     def _version_at(self, plan_id: UUID, principal: Principal, as_of: datetime) -> int:
@@ -310,8 +343,8 @@ class PlanService(Application[UUID]):
             raise RuleViolationError("as_of", "the plan did not exist yet at that time")
         return version
 
-    def history(self, plan_id: UUID, principal: Principal) -> list[PlanEvent]:
-        self._visible_plan(plan_id, principal)
+    def history(self, plan_id: UUID, principal: Principal, audit: Access | None = None) -> list[PlanEvent]:
+        self._visible_plan(plan_id, principal, audit=audit)
         return list(self.events.get(plan_id))
 
     def list_plans(self, principal: Principal, *, employee_id: str | None = None,

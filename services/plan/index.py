@@ -44,6 +44,7 @@ class PlanIndex:
         # Idempotency keys of plan creations: a retried POST /plans finds its plan whatever the body.
         self.start_requests: dict[str, tuple[str, str]] = {}
         self.erased_people: set[str] = set()
+        self.accesses: list[dict[str, Any]] = []  # looks at other people's plans, oldest first
         self._lock = threading.Lock()
 
     def catch_up(self, app) -> None:
@@ -78,6 +79,10 @@ class PlanIndex:
             self.erased_people.add(person_id)
             self.people[person_id].update(name=ERASED, email=ERASED, job_title=ERASED)
             app.forget_cached(person_id, [p.id for p in self.plans.values() if p.employee_id == person_id])
+        elif name == "PlanAccessed":
+            self.accesses.append({"at": event.timestamp.isoformat(), "plan_id": event.plan_id,
+                                  "employee_id": event.employee_id, "what": event.what,
+                                  "purpose": event.purpose, "by": event.actor})
         elif name == "PlanErased" and plan is not None:
             plan.erased = True
             app.forget_cached(None, [plan.id])
@@ -123,5 +128,5 @@ class PlanIndex:
 
 FOLDED_TOPICS = {topic(n) for n in ("PlanStarted", "PlanReviewed", "FundingRequested",
                                     "FundingApproved", "FundingDeclined", "PlanErased")}
-FOLDED_TOPICS |= set(STATUS_BY_TOPIC) | PERSON_TOPICS
+FOLDED_TOPICS |= set(STATUS_BY_TOPIC) | PERSON_TOPICS | {"groeipad.plan:PlanAccessed"}
 

@@ -44,9 +44,17 @@ def store_client(store_app):
 
 @pytest.fixture
 def auth(tokens):
-    """auth("karim") -> the Authorization header of that person with their usual roles."""
+    """auth("karim") -> the Authorization header of that person with their usual roles.
+
+    HR and admins state a purpose for reading plans that are not their reports' (the access log);
+    these headers carry one. tests/api/test_access_log.py checks what happens without it.
+    """
 
     def make(subject: str, *roles: str) -> dict[str, str]:
-        return tokens(subject, *(roles or ROLES.get(subject, ("employee",))))
+        roles = roles or ROLES.get(subject, ("employee",))
+        headers = tokens(subject, *roles)
+        if {"hr", "admin"} & set(roles):
+            headers["X-Access-Reason"] = "yearly audit of development plans"
+        return headers
 
     return make

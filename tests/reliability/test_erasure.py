@@ -42,7 +42,7 @@ def seeded(store_url, tmp_path, monkeypatch, tokens):
 
 def test_erasing_a_person_keeps_the_log_and_forgets_the_data(seeded, tokens, tmp_path):
     client, url = seeded
-    hr = tokens("hanna", "employee", "hr")
+    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Reason": "GDPR erasure request"}
     plans = {p["employee_id"]: p["id"] for p in client.get("/api/v1/plans", headers=hr).json["items"]}
     karim_plan = client.get(f"/api/v1/plans/{plans['karim']}", headers=hr).json
     assert karim_plan["career_project"] == "Doorgroeien naar teamleider binnen twee jaar"
@@ -81,7 +81,7 @@ def test_erasing_a_person_keeps_the_log_and_forgets_the_data(seeded, tokens, tmp
 
 def test_a_fresh_worker_after_erasure_also_sees_erased_data(seeded, tokens):
     client, url = seeded
-    hr = tokens("hanna", "employee", "hr")
+    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Reason": "GDPR erasure request"}
     assert client.post("/api/v1/people/karim/erase", headers=hr).status_code == 200
     other = create_app({"PLAN_DATABASE_URL": url}).test_client()
     plan_id = other.get("/api/v1/plans?employee_id=karim", headers=hr).json["items"][0]["id"]
@@ -91,7 +91,7 @@ def test_a_fresh_worker_after_erasure_also_sees_erased_data(seeded, tokens):
 
 def test_retention_erases_old_closed_plans_only(seeded, tokens, monkeypatch):
     client, url = seeded
-    sophie, hr = tokens("sophie"), tokens("hanna", "employee", "hr")
+    sophie, hr = tokens("sophie"), {**tokens("hanna", "employee", "hr"), "X-Access-Reason": "retention check"}
     old = client.post("/api/v1/plans", headers=sophie, json={
         "employee_id": "sophie", "period_start": "2019-01-01", "period_end": "2019-12-31",
         "trigger": "continuous_development", "career_project": "Oud plan van Sophie"}).json["id"]

@@ -8,7 +8,7 @@ from uuid import UUID
 from flask import current_app, request
 
 from services.plan.api.views import plan_view
-from services.plan.application import IdempotentRequest, PlanService, WriteOutcome
+from services.plan.application import Access, IdempotentRequest, PlanService, WriteOutcome
 from shared.auth import Principal
 from shared.errors import ApiError, field_error
 
@@ -46,6 +46,14 @@ def idempotent_request(principal: Principal, body: Any) -> IdempotentRequest | N
     if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
         raise field_error(422, "Idempotency-Key", f"must be 1 to {MAX_KEY_LENGTH} printable characters")
     return IdempotentRequest.of(principal, key, request.method, request.path, body)
+
+
+def access(what: str) -> Access:
+    """This read for the access log, with the purpose the reader states in X-Access-Reason."""
+    purpose = request.headers.get("X-Access-Reason")
+    if purpose is not None and (len(purpose) > 500 or not purpose.isprintable()):
+        raise field_error(422, "X-Access-Reason", "at most 500 printable characters")
+    return Access(what, purpose)
 
 
 def plan_headers(version: int) -> dict[str, str]:

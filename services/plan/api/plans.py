@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from services.plan.api import schemas as s
 from services.plan.api.common import (
+    access,
     answer,
     idempotent_request,
     if_match,
@@ -64,8 +65,9 @@ class Plan(MethodView):
         """The plan now, at a version (?version=N) or as it stood at a time (?as_of=ISO-8601)."""
         if "version" in query and "as_of" in query:
             raise field_error(422, "as_of", "give either version or as_of, not both")
-        plan = service().get_plan(plan_uuid(plan_id), current_principal(),
-                                  version=query.get("version"), as_of=query.get("as_of"))
+        what = "version" if "version" in query else "as_of" if "as_of" in query else "plan"
+        plan = service().get_plan(plan_uuid(plan_id), current_principal(), version=query.get("version"),
+                                  as_of=query.get("as_of"), audit=access(what))
         if "version" in query and plan.version != query["version"]:
             raise field_error(422, "version", f"the plan has {plan.version} versions")
         return plan_view(plan, service().index.people), 200, plan_headers(plan.version)
@@ -75,7 +77,7 @@ class Plan(MethodView):
 @blp.response(200, s.HistorySchema)
 def history(plan_id):
     """Every event of the plan in order: version, type, time, actor, reason and data."""
-    events = service().history(plan_uuid(plan_id), current_principal())
+    events = service().history(plan_uuid(plan_id), current_principal(), audit=access("history"))
     return ({"plan_id": plan_id, "events": [history_entry(e) for e in events]}, 200,
             plan_headers(events[-1].originator_version))
 
@@ -88,12 +90,19 @@ def diff(query, plan_id):
     principal, uuid = current_principal(), plan_uuid(plan_id)
     views = []
     for name, version in (("from", query["from_"]), ("to", query["to"])):
-        plan = service().get_plan(uuid, principal, version=version)
+        plan = service().get_plan(uuid, principal, version=version, audit=access("diff") if name == "from" else None)
         if plan.version != version:
             raise field_error(422, name, f"the plan has {plan.version} versions")
         views.append(jsonable(plan_view(plan, service().index.people)))
     patch = jsonpatch.make_patch(views[0], views[1]).patch
     return {"plan_id": plan_id, "from_": query["from_"], "to": query["to"], "changes": patch}
+
+
+@blp.route("/<plan_id>/access-log")
+@blp.response(200, s.AccessLogSchema)
+def plan_access_log(plan_id):
+    """Who looked at this plan, when and why (the owner, HR and admins)."""
+    return {"items": service().access_log(current_principal(), plan_id=plan_uuid(plan_id))}
 
 
 # -- step 1: self-evaluation ----------------------------------------------------------------------

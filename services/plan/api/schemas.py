@@ -413,3 +413,21 @@ class ErasureSchema(Schema):
     person_id = fields.String()
     plans = fields.Integer(metadata={"description": "plans of the person whose data is now unreadable"})
     keys_destroyed = fields.Integer()
+
+
+class AccessSchema(Schema):
+    at = fields.String(metadata={"format": "date-time"})
+    plan_id = fields.String()
+    employee_id = fields.String()
+    what = fields.String(metadata={"description": "plan, version, as_of, history, diff or export"})
+    purpose = fields.String(allow_none=True, metadata={"description": "the reason the reader gave"})
+    by = fields.Nested(ActorSchema)
+
+
+class AccessLogSchema(Schema):
+    items = fields.List(fields.Nested(AccessSchema))
+
+
+class AccessLogQuerySchema(Strict):
+    employee_id = fields.String(validate=ID)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
