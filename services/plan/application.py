@@ -178,6 +178,25 @@ class PlanService(Application[UUID]):
             raise ForbiddenError("the access log is for HR and admins; the owner sees it on the plan")
         return [a for a in self.index.accesses if employee_id in (None, a["employee_id"])]
 
+    def export_person(self, principal: Principal, person_id: str) -> dict[str, Any]:
+        """Everything the plan service holds about a person (GDPR access request): the person or HR."""
+        self.index.catch_up(self)
+        if person_id not in self.index.people:
+            raise PlanNotFoundError(person_id)
+        role = "owner" if principal.subject == person_id else "hr" if principal.has("hr", "admin") else None
+        if role is None:
+            raise ForbiddenError("only the person themselves and HR export a person's data")
+        plans = []
+        for summary in self.index.plans.values():
+            if summary.employee_id != person_id:
+                continue
+            audit = Access("export", "GDPR export") if role == "hr" else None
+            plan, _ = self._visible_plan(UUID(summary.id), principal, audit=audit)
+            plans.append({"plan": plan, "history": list(self.events.get(plan.id))})
+        return {"person": dict(self.index.people[person_id]), "plans": plans,
+                "access_log": [a for a in self.index.accesses if a["employee_id"] == person_id],
+                "erased": person_id in self.index.erased_people}
+
     def _replay_without_caches(self, plan_id: UUID, version: int | None) -> DevelopmentPlan:
         """An erased plan is rebuilt from its events alone: caches and snapshots may predate the erasure."""
         plan = None

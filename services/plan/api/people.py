@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
+
+import requests
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.plan.api import schemas as s
 from services.plan.api.common import service
+from services.plan.api.views import plan_view
+from services.plan.application import history_entry, jsonable
 from services.plan.people_csv import PeopleCsvError, read_people_csv
-from shared.auth import current_principal, require_role
+from shared.auth import TokenSettings, current_principal, issue_token, require_role
 from shared.errors import ApiError
+from shared.observability import outgoing_headers
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1/people",
                 description="The org directory that decides who sees and reviews whose plan.")
@@ -64,6 +71,38 @@ def erase_person(person_id):
     """Forget a person (GDPR erasure): destroy their keys; the event log stays intact but unreadable (HR, admin)."""
     principal = require_role("hr", "admin")
     return service().erase_person({"subject": principal.subject, "role": "hr"}, person_id)
+
+
+@blp.route("/<person_id>/export")
+@blp.response(200, s.PersonExportSchema)
+def export_person(person_id):
+    """Everything held about a person across the services, as JSON (the person, HR): GDPR access."""
+    principal = current_principal()
+    held = service().export_person(principal, person_id)
+    plans = [{**plan_view(item["plan"], service().index.people),
+              "history": [history_entry(event) for event in item["history"]]} for item in held["plans"]]
+    recommender = recommender_export(person_id)
+    return {"person": held["person"], "erased": held["erased"], "plans": jsonable(plans),
+            "access_log": held["access_log"], "recommender": recommender,
+            "complete": recommender.get("status") == "complete",
+            "exported_at": datetime.now(UTC).isoformat()}
+
+
+def recommender_export(person_id: str) -> dict:
+    """What the recommender holds (suggestions shown, accepted, dismissed); marked when it cannot answer."""
+    url = f"{recommender_url()}/api/v1/people/{person_id}/export"
+    token = issue_token(TokenSettings.from_env(), "plan-service", ["service"], ttl_seconds=60)
+    try:
+        response = requests.get(url, headers={"Authorization": f"Bearer {token}", **outgoing_headers()}, timeout=5)
+    except requests.RequestException as error:
+        return {"status": "unavailable", "reason": f"the recommender did not answer: {type(error).__name__}"}
+    if response.status_code != 200:
+        return {"status": "unavailable", "reason": f"the recommender answered {response.status_code}"}
+    return {"status": "complete", "data": response.json()}
+
+
+def recommender_url() -> str:
+    return os.environ.get("RECOMMENDER_URL") or f"http://127.0.0.1:{os.environ.get('RECOMMENDER_PORT', '8002')}"
 
 
 @blp.route("/<person_id>")

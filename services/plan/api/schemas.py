@@ -431,3 +431,14 @@ class AccessLogSchema(Schema):
 class AccessLogQuerySchema(Strict):
     employee_id = fields.String(validate=ID)
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class PersonExportSchema(Schema):
+    person = fields.Nested(PersonViewSchema)
+    erased = fields.Boolean()
+    plans = fields.List(fields.Dict(), metadata={"description": "each plan as GET /plans/{id} shows it, "
+                                                                "with its full history"})
+    access_log = fields.List(fields.Nested(AccessSchema))
+    recommender = fields.Dict(metadata={"description": "what the recommender holds, or why it is missing"})
+    complete = fields.Boolean(metadata={"description": "false when a service could not answer"})
+    exported_at = fields.String(metadata={"format": "date-time"})
