@@ -1,0 +1,222 @@
+"""Authorisation matrix of the plan service, generated from its OpenAPI document.
+
+Every operation x every kind of caller, against a plan of a fresh employee who reports to marieke
+(who reports to boss): the expected status of each cell. An operation the table does not know fails
+the test, so a new endpoint cannot ship without its row.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from services.plan.app import create_app
+from shared.auth import TokenSettings, issue_token
+from tests.conftest import TEST_SECRET
+
+ORG = ("id,name,email,manager_id,department,job_title\nboss,Boss,,,D,Director\nmarieke,Marieke,,boss,TD,Manager\n"
+       "petra,Petra,,boss,AD,Manager\nsophie,Sophie,,petra,AD,Employee\nhanna,Hanna,,boss,HR,HR\n"
+       "daan,Daan,,hanna,HR,L&D\n")
+# Callers and their roles; "owner" is the fresh employee whose plan each cell uses.
+CALLERS = {
+    "owner": ("employee",), "marieke": ("employee", "manager"), "boss": ("employee", "manager"),
+    "petra": ("employee", "manager"), "sophie": ("employee",), "hanna": ("employee", "hr"),
+    "daan": ("ld",), "root": ("admin",), "recommender": ("service",),
+}
+MANAGERS = {"marieke", "boss"}
+READERS = {"owner", *MANAGERS, "hanna", "root"}
+OUTSIDERS = {"petra", "sophie", "recommender"}
+
+
+def expect(ok: set[str], status: int, forbidden: set[str] = frozenset(), hidden: set[str] = OUTSIDERS,
+           ) -> dict[str, int]:
+    """OK callers get STATUS, FORBIDDEN 403, HIDDEN 404, and L&D 403 unless said otherwise."""
+    table = {caller: 403 for caller in CALLERS}
+    table.update({caller: 404 for caller in hidden})
+    table.update({caller: 403 for caller in forbidden})
+    table.update({caller: status for caller in ok})
+    return table
+
+
+OWNER_WRITE = dict(ok={"owner"}, forbidden={*MANAGERS, "hanna", "root", "daan"})
+DECIDER_WRITE = dict(ok={*MANAGERS, "hanna", "root"}, forbidden={"owner", "daan"})
+FOLLOW_UP = dict(ok=READERS, forbidden={"daan"})
+
+
+@dataclass
+class Row:
+    expected: dict[str, int]
+    state: str = "draft"  # what the plan looks like before the call
+    body: Any = field(default_factory=dict)
+    query: str = ""
+
+
+def body_for(row: Row, caller: str) -> Any:
+    return row.body(caller) if callable(row.body) else row.body
+
+
+ACTION = {"means": "mooc", "title": "Course", "planned_start": "2026-03-01", "planned_end": "2026-04-01",
+          "cost": 300}
+MATRIX: dict[tuple[str, str], Row] = {
+    ("GET", "/api/v1/plans"): Row({c: 200 for c in CALLERS}),
+    ("POST", "/api/v1/plans"): Row(expect({"owner", *MANAGERS, "hanna", "root"}, 201, forbidden={"daan", *OUTSIDERS}),
+                                   body={"period_start": "2030-01-01", "period_end": "2030-12-31",
+                                         "trigger": "continuous_development"}),
+    ("GET", "/api/v1/plans/{plan_id}"): Row(expect(READERS, 200)),
+    ("GET", "/api/v1/plans/{plan_id}/history"): Row(expect(READERS, 200)),
+    ("GET", "/api/v1/plans/{plan_id}/diff"): Row(expect(READERS, 200), query="?from=1&to=2"),
+    ("GET", "/api/v1/plans/{plan_id}/access-log"): Row(expect({"owner", "hanna", "root"}, 200,
+                                                              hidden={*OUTSIDERS, *MANAGERS, "daan"})),
+    ("POST", "/api/v1/plans/{plan_id}/assessments"): Row(
+        expect({"owner", *MANAGERS}, 201, forbidden={"hanna", "root", "daan"}),
+        body=lambda c: {"skill": "excel", "category": "technical", "level": 2,
+                        "assessor": "manager" if c in MANAGERS else "self"}),
+    ("POST", "/api/v1/plans/{plan_id}/goals"): Row(expect(status=201, **OWNER_WRITE), body={
+        "title": "Goal", "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "relevance": "r",
+        "deadline": "2026-10-01"}),
+    ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): Row(expect(status=200, **OWNER_WRITE),
+                                                             body={"reason": "later", "deadline": "2026-11-01"}),
+    ("POST", "/api/v1/plans/{plan_id}/goals/{goal_id}/achieve"): Row(
+        expect({"owner", *MANAGERS}, 200, forbidden={"hanna", "root", "daan"})),
+    ("POST", "/api/v1/plans/{plan_id}/goals/{goal_id}/abandon"): Row(expect(status=200, **OWNER_WRITE),
+                                                                    body={"reason": "changed role"}),
+    ("POST", "/api/v1/plans/{plan_id}/actions"): Row(expect(status=201, **OWNER_WRITE), body=ACTION),
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/start"): Row(expect(status=200, **OWNER_WRITE),
+                                                                      body={"date": "2026-03-02"}),
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/complete"): Row(
+        expect(status=200, **OWNER_WRITE), state="started", body={"date": "2026-03-20", "evaluation": 4}),
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/cancel"): Row(expect(status=200, **OWNER_WRITE),
+                                                                       body={"reason": "no time"}),
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/reschedule"): Row(
+        expect(status=200, **OWNER_WRITE),
+        body={"planned_start": "2026-05-01", "planned_end": "2026-06-01", "reason": "busy"}),
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/funding"): Row(
+        expect(status=201, **OWNER_WRITE), body={"amount": 300, "justification": "serves the team"}),
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/funding/approve"): Row(
+        expect(status=200, **DECIDER_WRITE), state="funding_requested"),
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/funding/decline"): Row(
+        expect(status=200, **DECIDER_WRITE), state="funding_requested", body={"reason": "no budget"}),
+    ("POST", "/api/v1/plans/{plan_id}/progress"): Row(expect(status=201, **FOLLOW_UP), body={"note": "halfway"}),
+    ("POST", "/api/v1/plans/{plan_id}/feedback"): Row(
+        expect(status=201, **FOLLOW_UP), body=lambda c: {"source": "self" if c == "owner" else "manager",
+                                                         "text": "good"}),
+    ("POST", "/api/v1/plans/{plan_id}/submit"): Row(expect(status=200, **OWNER_WRITE)),
+    ("POST", "/api/v1/plans/{plan_id}/review"): Row(expect(status=200, **DECIDER_WRITE), state="submitted",
+                                                    body={"outcome": "approved"}),
+    ("POST", "/api/v1/plans/{plan_id}/close"): Row(expect(status=200, **FOLLOW_UP)),
+    ("POST", "/api/v1/plans/{plan_id}/recommendations/{recommendation_id}/accept"): Row(
+        expect(status=201, **OWNER_WRITE), body={**ACTION, "offer_id": "o1"}),
+    ("POST", "/api/v1/plans/{plan_id}/recommendations/{recommendation_id}/dismiss"): Row(
+        expect(status=200, **OWNER_WRITE), body={"offer_id": "o1", "reason": "not for me"}),
+    ("GET", "/api/v1/people"): Row({c: 200 for c in CALLERS}),
+    ("POST", "/api/v1/people"): Row(expect({"hanna", "root"}, 201, forbidden=set(CALLERS) - {"hanna", "root"}),
+                                    body={"id": "new", "name": "New Person"}),
+    ("POST", "/api/v1/people/import"): Row(expect({"hanna", "root"}, 200, forbidden=set(CALLERS) - {"hanna", "root"}),
+                                           body="id,name\nnew,New Person\n"),
+    ("POST", "/api/v1/people/{person_id}/erase"): Row(
+        expect({"hanna", "root"}, 200, forbidden=set(CALLERS) - {"hanna", "root"})),
+    ("GET", "/api/v1/people/{person_id}/export"): Row(
+        expect({"owner", "hanna", "root"}, 200, forbidden=set(CALLERS) - {"owner", "hanna", "root"})),
+    ("GET", "/api/v1/people/{person_id}"): Row(expect(READERS, 200, hidden={*OUTSIDERS, "daan"})),
+    ("GET", "/api/v1/feed"): Row(expect({"recommender", "root"}, 200,
+                                        forbidden=set(CALLERS) - {"recommender", "root"})),
+    ("GET", "/api/v1/access-log"): Row(expect({"hanna", "root"}, 200, forbidden=set(CALLERS) - {"hanna", "root"})),
+}
+
+
+def spec_operations(app) -> set[tuple[str, str]]:
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    return {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops
+            if method in {"get", "post", "put", "patch", "delete"}}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GROEIPAD_JWT_SECRET", TEST_SECRET)
+    patch.setenv("GROEIPAD_DATA_DIR", str(tmp_path_factory.mktemp("var")))
+    patch.setenv("RECOMMENDER_URL", "http://127.0.0.1:9")  # the export's recommender part: unavailable, quickly
+    application = create_app({"PLAN_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'plan.sqlite'}"})
+    client = application.test_client()
+    response = client.post("/api/v1/people/import", data=ORG, headers={**headers("hanna"), "Content-Type": "text/csv"})
+    assert response.status_code == 200
+    yield application
+    application.extensions["plan_service"].close()
+    patch.undo()
+
+
+def headers(caller: str, owner: str = "owner") -> dict[str, str]:
+    settings = TokenSettings(secret=TEST_SECRET, audience="groeipad")
+    subject = owner if caller == "owner" else caller
+    return {"Authorization": f"Bearer {issue_token(settings, subject, CALLERS[caller])}",
+            "X-Access-Reason": "authorisation matrix"}
+
+
+_counter = itertools.count()
+
+
+def prepare(client, state: str) -> dict[str, str]:
+    """A fresh employee under marieke with a plan in STATE; returns the ids the paths need."""
+    owner = f"emp{next(_counter)}"
+    hr = headers("hanna")
+    assert client.post("/api/v1/people", json={"id": owner, "name": owner, "manager_id": "marieke"},
+                       headers=hr).status_code == 201
+    me = headers("owner", owner)
+
+    def call(method, path, body=None, status=(200, 201)):
+        response = client.open(path, method=method, json=body or {}, headers=me if method != "REVIEW" else hr)
+        assert response.status_code in status, (path, response.get_json())
+        return response.get_json()
+
+    plan = call("POST", "/api/v1/plans", {"employee_id": owner, "period_start": "2026-01-01",
+                                          "period_end": "2026-12-31", "trigger": "career_project",
+                                          "available_hours": 100, "available_budget": 1000})
+    pid = plan["id"]
+    goal = call("POST", f"/api/v1/plans/{pid}/goals", {
+        "title": "G", "skills": [{"skill": "excel", "target_level": 3}], "measure": "m", "relevance": "r",
+        "deadline": "2026-09-01"})["goal_id"]
+    action = call("POST", f"/api/v1/plans/{pid}/actions", ACTION)["action_id"]
+    if state == "started":
+        call("POST", f"/api/v1/plans/{pid}/actions/{action}/start", {"date": "2026-03-02"})
+    if state == "funding_requested":
+        call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
+    if state == "submitted":
+        call("POST", f"/api/v1/plans/{pid}/submit")
+    return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
+            "owner": owner}
+
+
+def test_every_operation_in_the_openapi_document_has_a_row(app):
+    missing = spec_operations(app) - set(MATRIX)
+    assert not missing, f"add these operations to the authorisation matrix: {sorted(missing)}"
+    stale = set(MATRIX) - spec_operations(app)
+    assert not stale, f"the matrix names operations that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize(("operation", "caller"), [(op, c) for op in MATRIX for c in CALLERS],
+                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else v)
+def test_cell(app, operation, caller):
+    method, template = operation
+    row = MATRIX[operation]
+    client = app.test_client()
+    ids = prepare(client, row.state)
+    path = template.format(**ids) + row.query
+    body = body_for(row, caller)
+    if operation == ("POST", "/api/v1/plans"):
+        body = {**body, "employee_id": ids["owner"]}
+    request_headers = headers(caller, ids["owner"])
+    if isinstance(body, str):
+        response = client.open(path, method=method, data=body, headers={**request_headers, "Content-Type": "text/csv"})
+    else:
+        response = client.open(path, method=method, json=body if method != "GET" else None, headers=request_headers)
+    expected = row.expected[caller]
+    assert response.status_code == expected, (caller, response.get_json())
+    if expected >= 400:
+        payload = response.get_json()
+        assert set(payload) == {"status", "message", "errors"}, "an error must carry no data"
+    if operation == ("GET", "/api/v1/plans"):
+        visible = {item["employee_id"] for item in response.get_json()["items"]}
+        assert (ids["owner"] in visible) == (caller in READERS), "the list shows exactly the plans one may read"
