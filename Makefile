@@ -8,7 +8,7 @@ export RECOMMENDER_PORT ?= 8002
 export PORTAL_PORT ?= 8000
 export GROEIPAD_DEMO ?= 1
 
-.PHONY: install run test test-unit test-api lint bench clean
+.PHONY: install run test test-unit test-api lint bench fuzz clean
 
 install: $(VENV)/.installed
 
@@ -35,6 +35,9 @@ test-unit: install
 
 test-api: install
 	$(BIN)/pytest -q tests/api
+
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest -q tests/fuzz
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH)

@@ -6,11 +6,25 @@ import logging
 from typing import Any
 
 from flask import Flask, current_app, jsonify, request
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
 JSON_TYPES = {"application/json"}
+
+
+class FieldErrorSchema(Schema):
+    field = fields.String(metadata={"description": "the field, query parameter or header concerned"})
+    reason = fields.String()
+
+
+class ErrorSchema(Schema):
+    """The error body of every Groeipad service, as the OpenAPI documents describe it."""
+
+    status = fields.Integer()
+    message = fields.String()
+    errors = fields.List(fields.Nested(FieldErrorSchema))
 
 
 class ApiError(Exception):

@@ -10,10 +10,16 @@ from flask_smorest import Api
 
 from shared.auth import TokenSettings, init_auth
 from shared.config import env_int
-from shared.errors import register_error_handlers
+from shared.errors import ErrorSchema, register_error_handlers
 from shared.observability import init_observability
 
 API_PREFIX = "/api/v1"
+
+
+class GroeipadApi(Api):
+    """flask-smorest's Api, documenting the shared error shape instead of its own."""
+
+    ERROR_SCHEMA = ErrorSchema
 
 
 def create_api(app: Flask, *, title: str, description: str, ready: Callable[[], dict],
@@ -39,7 +45,7 @@ def create_api(app: Flask, *, title: str, description: str, ready: Callable[[], 
     app.json.sort_keys = False
     init_observability(app, service)
     init_auth(app, tokens or TokenSettings.from_env())
-    api = Api(app)
+    api = GroeipadApi(app)
     register_error_handlers(app)
 
     @app.get("/static/swagger-ui/<path:name>")

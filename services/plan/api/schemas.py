@@ -41,8 +41,16 @@ def hours(**kwargs):
     return fields.Float(validate=validate.Range(0, 100_000), **kwargs)
 
 
+class Money(fields.Decimal):
+    """Money is kept exact (Decimal) inside and written out as a JSON number (also in the OpenAPI limits)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        number = super()._serialize(value, attr, obj, **kwargs)
+        return None if number is None else float(number)
+
+
 def money(**kwargs):
-    return fields.Decimal(places=2, validate=validate.Range(0, 10_000_000), **kwargs)
+    return Money(places=2, validate=validate.Range(0, 10_000_000), **kwargs)
 
 
 class Strict(Schema):
@@ -167,14 +175,14 @@ class ReviewSchema(Strict):
 
 
 class FundingRequestSchema(Strict):
-    amount = fields.Decimal(required=True, places=2, validate=validate.Range(0, 10_000_000, min_inclusive=False))
+    amount = Money(required=True, places=2, validate=validate.Range(0, 10_000_000, min_inclusive=False))
     justification = required_text()
 
 
 class FundingApproveSchema(Strict):
     comment = text(load_default="")
-    amount = fields.Decimal(load_default=None, allow_none=True, places=2,
-                            validate=validate.Range(0, 10_000_000, min_inclusive=False))
+    amount = Money(load_default=None, allow_none=True, places=2,
+                   validate=validate.Range(0, 10_000_000, min_inclusive=False))
 
 
 class RecommendationAcceptSchema(ActionFieldsSchema):
