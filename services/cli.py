@@ -51,15 +51,20 @@ def migrate() -> None:
 def import_people(csv_file) -> None:
     """Create or update people from a CSV with columns id,name,email,manager_id,department,job_title."""
     from services.plan.app import build_plan_service
+    from services.plan.domain.errors import DomainError
     from services.plan.people_csv import PeopleCsvError, read_people_csv
 
     try:
         rows = read_people_csv(csv_file.read())
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{csv_file.name} is not UTF-8 text") from None
     except PeopleCsvError as error:
         raise click.ClickException(str(error)) from None
     service = build_plan_service()
     try:
         counts = service.upsert_people({"subject": "cli", "role": "admin"}, rows)
+    except DomainError as error:
+        raise click.ClickException(f"nothing imported: {error}") from None
     finally:
         service.close()
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import flask_smorest
 import swagger_ui_bundle
 from flask import Flask, jsonify, send_from_directory
 from flask_smorest import Api
@@ -12,8 +13,15 @@ from shared.auth import TokenSettings, init_auth
 from shared.config import env_int
 from shared.errors import ErrorSchema, register_error_handlers
 from shared.observability import init_observability
+from shared.parsing import StrictJsonParser
 
 API_PREFIX = "/api/v1"
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """The blueprint every Groeipad API uses: JSON bodies are parsed strictly (shared/parsing.py)."""
+
+    ARGUMENTS_PARSER = StrictJsonParser()
 
 
 class GroeipadApi(Api):

@@ -6,11 +6,11 @@ import csv
 import io
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from services.plan.api import schemas as s
 from services.plan.api.common import service
 from shared.auth import current_principal
+from shared.httpapi import Blueprint
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/access-log",
                 description="Audit of the auditors: who read which plan, when and why (HR, admin).")

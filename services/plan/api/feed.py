@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from services.plan.api import schemas as s
 from services.plan.api.common import service
 from services.plan.application import jsonable
 from services.plan.domain.events import event_data
 from shared.auth import require_role
 from shared.contracts import SCHEMA_VERSION, FeedPageSchema
+from shared.httpapi import Blueprint
 
 blp = Blueprint("feed", __name__, url_prefix="/api/v1/feed",
                 description="Integration events for other services (role service or admin).")

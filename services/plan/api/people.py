@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import requests
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.plan.api import schemas as s
 from services.plan.api.common import service
@@ -17,6 +16,7 @@ from services.plan.application import history_entry, jsonable
 from services.plan.people_csv import PeopleCsvError, read_people_csv
 from shared.auth import TokenSettings, current_principal, issue_token, require_role
 from shared.errors import ApiError
+from shared.httpapi import Blueprint
 from shared.observability import outgoing_headers
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1/people",
@@ -56,8 +56,10 @@ def import_people():
     """Create or update people from CSV: id,name,email,manager_id,department,job_title (HR, admin)."""
     principal = require_role("hr", "admin")
     try:
-        rows = read_people_csv(request.get_data(as_text=True))
-    except (PeopleCsvError, UnicodeDecodeError) as error:
+        rows = read_people_csv(request.get_data().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ApiError(422, "the CSV is not UTF-8", [{"field": "body", "reason": "not UTF-8 text"}]) from None
+    except PeopleCsvError as error:
         raise ApiError(422, str(error), [{"field": "body", "reason": str(error)}]) from None
     return service().upsert_people({"subject": principal.subject, "role": "hr"}, rows)
 

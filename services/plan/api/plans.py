@@ -7,7 +7,6 @@ from uuid import uuid4
 
 import jsonpatch
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.plan.api import schemas as s
 from services.plan.api.common import (
@@ -23,6 +22,7 @@ from services.plan.api.views import plan_view
 from services.plan.application import history_entry, jsonable
 from shared.auth import current_principal
 from shared.errors import field_error
+from shared.httpapi import Blueprint
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
                 description="Development plans: self-evaluation, SMART goals, learning actions, follow-up.")
