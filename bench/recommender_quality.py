@@ -1,0 +1,124 @@
+"""Ranking quality on ../shared/bench/skills: the recommender (through its API) beside baselines.
+
+Imports items.jsonl through POST /api/v1/catalogue/import, asks each judged query as one gap with
+no context and limit 10 through POST /api/v1/recommendations, and prints nDCG@10, recall@10 and
+MRR for the English and Dutch dev queries, beside TF-IDF (word, char) and BM25 computed here.
+Run: .venv/bin/python bench/recommender_quality.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.recommender_common import bench_data_or_none, metrics, read_jsonl  # noqa: E402
+
+QUERY_FILES = {"EN": "queries_dev.jsonl", "NL": "queries_dev_nl.jsonl"}
+
+
+def baseline_text(item: dict) -> str:
+    return " ".join([item.get("title", ""), " ".join(item.get("learning_outcomes") or []),
+                     item.get("description") or ""])
+
+
+def tfidf_rankings(items, queries, **vectorizer) -> list[list[str]]:
+    model = TfidfVectorizer(sublinear_tf=False, **vectorizer)
+    matrix = model.fit_transform([baseline_text(i) for i in items])
+    ids = [i["external_id"] for i in items]
+    scores = (model.transform([q["query"] for q in queries]) @ matrix.T).toarray()
+    return [[ids[j] for j in np.argsort(-row, kind="stable")[:10]] for row in scores]
+
+
+def bm25_rankings(items, queries) -> list[list[str]]:
+    from rank_bm25 import BM25Okapi
+
+    def tokens(text: str) -> list[str]:
+        return re.findall(r"\w+", text.lower())
+
+    bm25 = BM25Okapi([tokens(baseline_text(i)) for i in items])
+    ids = [i["external_id"] for i in items]
+    out = []
+    for query in queries:
+        scores = bm25.get_scores(tokens(query["query"]))
+        out.append([ids[j] for j in np.argsort(-scores, kind="stable")[:10]])
+    return out
+
+
+def recommender_rankings(data: Path, query_sets: dict[str, list[dict]]) -> dict[str, list[list[str]]]:
+    workdir = tempfile.mkdtemp(prefix="groeipad-bench-")
+    os.environ.setdefault("GROEIPAD_JWT_SECRET", "bench-secret-that-is-long-enough-for-hs256")
+    os.environ["GROEIPAD_DATA_DIR"] = workdir
+    from recommender.app import create_app
+    from shared.auth import TokenSettings, issue_token
+
+    app = create_app({"RECOMMENDER_DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite"})
+    client = app.test_client()
+    token = issue_token(TokenSettings.from_env(), "bench", ["ld"])
+    headers = {"Authorization": f"Bearer {token}"}
+    started = time.perf_counter()
+    answer = client.post("/api/v1/catalogue/import", data=(data / "items.jsonl").read_bytes(),
+                         content_type="application/x-ndjson", headers=headers)
+    imported = answer.get_json()
+    print(f"import: {imported['imported']} offers, {len(imported['rejected'])} rejected, "
+          f"{time.perf_counter() - started:.2f}s")
+    out = {}
+    for name, queries in query_sets.items():
+        rankings = []
+        for query in queries:
+            body = {"gaps": [{"skill": query["query"]}], "limit": 10}
+            items = client.post("/api/v1/recommendations", json=body, headers=headers).get_json()
+            rankings.append([i["external_id"] for i in items["recommendations"]])
+        out[name] = rankings
+    app.extensions["recommender"].close()
+    return out
+
+
+def main() -> str | None:
+    """Print and return the Markdown table; None when the judged data is absent."""
+    data = bench_data_or_none()
+    if data is None:
+        return None
+    items = read_jsonl(data / "items.jsonl")
+    query_sets = {name: read_jsonl(data / file) for name, file in QUERY_FILES.items()}
+    methods = {
+        "TF-IDF word 1-2 grams, cosine": lambda q: tfidf_rankings(items, q, ngram_range=(1, 2)),
+        "TF-IDF char_wb 3-5 grams, cosine": lambda q: tfidf_rankings(
+            items, q, analyzer="char_wb", ngram_range=(3, 5)),
+        "BM25 (rank-bm25, Okapi)": lambda q: bm25_rankings(items, q),
+    }
+    results: dict[str, dict[str, dict]] = {}
+    for method, rank in methods.items():
+        results[method] = {name: metrics(rank(queries), queries) for name, queries in query_sets.items()}
+    ours = recommender_rankings(data, query_sets)
+    results["Groeipad recommender (API)"] = {
+        name: metrics(ours[name], queries) for name, queries in query_sets.items()}
+
+    lines = [f"Skill -> offer quality, {len(items)} offers, "
+             + ", ".join(f"{len(q)} {n} queries" for n, q in query_sets.items()) + "\n",
+             "| method | nDCG@10 EN | recall@10 EN | MRR EN | nDCG@10 NL | recall@10 NL | MRR NL |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for method, by_set in results.items():
+        cells = [f"{by_set[s][m]:.3f}" for s in QUERY_FILES for m in ("ndcg@10", "recall@10", "mrr")]
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    ours_en = results["Groeipad recommender (API)"]["EN"]["ndcg@10"]
+    ours_nl = results["Groeipad recommender (API)"]["NL"]["ndcg@10"]
+    best = max(r["EN"]["ndcg@10"] for m, r in results.items() if m != "Groeipad recommender (API)")
+    lines.append(f"\nEN nDCG@10 against the best baseline: {100 * (ours_en / best - 1):+.1f} % "
+                 f"(target +20 %); NL as a share of EN: {100 * ours_nl / ours_en:.0f} % "
+                 "(target at least 80 %).")
+    table = "\n".join(lines)
+    print("\n" + table)
+    return table
+
+
+if __name__ == "__main__":
+    main()

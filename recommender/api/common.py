@@ -1,0 +1,69 @@
+"""What the recommender's endpoints share: the runtime, the actor, ids, If-Match, request bodies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from flask import current_app, request
+
+from recommender.runtime import Runtime
+from shared.auth import Principal, require_role
+from shared.errors import ApiError
+
+CATALOGUE_WRITERS = ("ld", "admin")
+ANY_ROLE = ("employee", "manager", "hr", "ld", "admin", "service")
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["recommender"]
+
+
+def actor(principal: Principal, *preferred: str) -> dict[str, str]:
+    """The actor recorded with an event: the subject and the role it acted in."""
+    role = next((r for r in (*preferred, *sorted(principal.roles)) if r in principal.roles), "")
+    return {"subject": principal.subject, "role": role}
+
+
+def writer() -> Principal:
+    return require_role(*CATALOGUE_WRITERS)
+
+
+def reader() -> Principal:
+    return require_role(*ANY_ROLE)
+
+
+def parse_uuid(value: str, what: str = "offer") -> UUID:
+    """A malformed id names nothing: 404, like an unknown one."""
+    try:
+        return UUID(value)
+    except ValueError:
+        raise ApiError(404, f"{what} not found") from None
+
+
+def if_match() -> int | None:
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    try:
+        return int(header.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        raise ApiError(412, f"If-Match {header!r} matches no version") from None
+
+
+def body_text() -> str:
+    """The raw body as UTF-8 text; anything else is a 400 that says so."""
+    try:
+        return request.get_data(cache=True).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, "the body must be UTF-8 text",
+                       [{"field": "body", "reason": f"byte {error.start} is not UTF-8"}]) from None
+
+
+def json_body() -> Any:
+    try:
+        return json.loads(body_text() or "null")
+    except json.JSONDecodeError as error:
+        raise ApiError(400, "the body is not valid JSON",
+                       [{"field": "body", "reason": f"{error.msg} at line {error.lineno}"}]) from None

@@ -1,0 +1,189 @@
+"""The catalogue over HTTP: offers (CRUD, retire, history) and JSON Lines / CSV import and export."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, request
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from recommender.api.common import (
+    actor,
+    body_text,
+    if_match,
+    json_body,
+    parse_uuid,
+    reader,
+    runtime,
+    writer,
+)
+from recommender.catalogue_io import (
+    CatalogueFormatError,
+    export_csv,
+    export_ndjson,
+    parse_catalogue,
+    validate_offer,
+)
+from recommender.domainmodel import MEANS
+from shared.config import env_int
+from shared.errors import ApiError
+from shared.httpapi import Blueprint
+
+blp = Blueprint("offers", __name__, url_prefix="/api/v1", description="The learning catalogue.")
+
+IMPORT_TYPES = {"text/csv", "application/x-ndjson", "application/json"}
+
+
+class OfferListQuery(Schema):
+    means = fields.String(validate=validate.OneOf(MEANS))
+    language = fields.String(validate=validate.Length(equal=2))
+    status = fields.String(load_default="published",
+                           validate=validate.OneOf(("published", "retired", "all")))
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "words in title, provider or external id"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+class RetireBody(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class ExportQuery(Schema):
+    format = fields.String(load_default="jsonl", validate=validate.OneOf(("jsonl", "csv")))
+    status = fields.String(load_default="published",
+                           validate=validate.OneOf(("published", "retired", "all")))
+
+
+def _with_etag(offer: dict, status: int = 200):
+    return offer, status, {"ETag": f'"{offer["version"]}"'}
+
+
+def _validated(partial: bool) -> dict:
+    offer, errors = validate_offer(json_body(), partial=partial)
+    if offer is None:
+        raise ApiError(422, "invalid input", errors)
+    return offer
+
+
+def _selected(status: str) -> list[dict]:
+    offers = runtime().app.offers()
+    if status != "all":
+        offers = [o for o in offers if o["status"] == status]
+    return sorted(offers, key=lambda o: o["external_id"])
+
+
+@blp.route("/offers")
+class Offers(MethodView):
+    @blp.arguments(OfferListQuery, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """Offers in the catalogue, filtered and paged (any signed-in role)."""
+        reader()
+        runtime().app.replica.catch_up()
+        offers = _selected(query["status"])
+        if "means" in query:
+            offers = [o for o in offers if o.get("means") == query["means"]]
+        if "language" in query:
+            offers = [o for o in offers if o.get("language") == query["language"]]
+        if query.get("q"):
+            words = query["q"].lower().split()
+            offers = [o for o in offers if all(
+                w in f'{o.get("title", "")} {o.get("provider", "")} {o["external_id"]}'.lower()
+                for w in words)]
+        page = offers[query["offset"]:query["offset"] + query["limit"]]
+        return {"offers": page, "total": len(offers)}
+
+    @blp.response(201)
+    def post(self):
+        """Publish one offer (ld, admin); external_id, title and means are required."""
+        principal = writer()
+        offer = runtime().app.publish_offer(_validated(partial=False), actor(principal, "ld"))
+        return _with_etag(offer, 201)
+
+
+@blp.route("/offers/<offer_id>")
+class Offer(MethodView):
+    @blp.response(200)
+    def get(self, offer_id):
+        """One offer with its status and version (ETag)."""
+        reader()
+        return _with_etag(runtime().app.get_offer(parse_uuid(offer_id)))
+
+    @blp.response(200)
+    def patch(self, offer_id):
+        """Change some fields (ld, admin); null clears a field; If-Match is honoured."""
+        principal = writer()
+        key = parse_uuid(offer_id)
+        changes = _validated(partial=True)
+        offer = runtime().app.revise_offer(key, changes, actor(principal, "ld"), if_match())
+        return _with_etag(offer)
+
+
+@blp.route("/offers/<offer_id>/retire")
+class RetireOffer(MethodView):
+    @blp.response(200)
+    def post(self, offer_id):
+        """Retire an offer (ld, admin): it is no longer recommended; its history stays."""
+        principal = writer()
+        key = parse_uuid(offer_id)
+        body = json_body() or {}
+        errors = RetireBody().validate(body) if isinstance(body, dict) else {"body": ["an object"]}
+        if errors:
+            raise ApiError(422, "invalid input",
+                           [{"field": k, "reason": " ".join(v)} for k, v in errors.items()])
+        offer = runtime().app.retire_offer(key, actor(principal, "ld"), body.get("reason"),
+                                           if_match())
+        return _with_etag(offer)
+
+
+@blp.route("/offers/<offer_id>/history")
+class OfferHistory(MethodView):
+    @blp.response(200)
+    def get(self, offer_id):
+        """Every change of an offer: what, who and when."""
+        reader()
+        return {"history": runtime().app.offer_history(parse_uuid(offer_id))}
+
+
+@blp.route("/catalogue/import")
+class CatalogueImport(MethodView):
+    accepts = IMPORT_TYPES
+
+    @blp.response(200)
+    def post(self):
+        """Upsert offers by external_id from JSON Lines, CSV or a JSON array (ld, admin)."""
+        principal = writer()
+        kind = {"text/csv": "csv"}.get(request.mimetype, "jsonl")
+        text = body_text()
+        if request.mimetype == "application/json":
+            items = json_body()
+            if not isinstance(items, list):
+                raise ApiError(422, "invalid input",
+                               [{"field": "body", "reason": "a JSON array of offers"}])
+            text = "\n".join(json.dumps(item) for item in items)
+        try:
+            good, rejected = parse_catalogue(text, kind)
+        except CatalogueFormatError as error:
+            raise ApiError(422, str(error), [{"field": "body", "reason": str(error)}]) from None
+        counts = runtime().app.import_offers(good, actor(principal, "ld"))
+        return {**counts, "rejected": rejected}
+
+
+@blp.route("/catalogue/export")
+class CatalogueExport(MethodView):
+    @blp.arguments(ExportQuery, location="query")
+    def get(self, query):
+        """The catalogue as JSON Lines or CSV, in the import format (any signed-in role)."""
+        reader()
+        runtime().app.replica.catch_up()
+        offers = _selected(query["status"])
+        if query["format"] == "csv":
+            return Response(export_csv(offers), mimetype="text/csv")
+        return Response(export_ndjson(offers), mimetype="application/x-ndjson")
+
+
+def import_body_limit() -> int:
+    """Catalogue files are larger than ordinary requests (RECOMMENDER_IMPORT_MAX_BYTES)."""
+    return env_int("RECOMMENDER_IMPORT_MAX_BYTES", 64 * 1024 * 1024, minimum=1024)

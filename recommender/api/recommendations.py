@@ -1,0 +1,84 @@
+"""Recommendations: for gaps given in the request, and for an employee's open gaps from the feed."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from recommender.api.common import reader, runtime
+from recommender.api.skills import authorize_employee
+from recommender.domainmodel import MEANS
+from recommender.feedback import open_gaps
+from recommender.matcher import Context, Gap
+from shared.httpapi import Blueprint
+
+blp = Blueprint("recommendations", __name__, url_prefix="/api/v1",
+                description="Ranked learning offers with reasons.")
+
+
+class GapSchema(Schema):
+    skill = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata={"description": "free text in Dutch or English, or a skill id"})
+    current_level = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 5))
+    target_level = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 5))
+
+    @validates_schema
+    def target_above_current(self, data, **_):
+        current, target = data.get("current_level"), data.get("target_level")
+        if current is not None and target is not None and target < current:
+            raise ValidationError("must not be below current_level", "target_level")
+
+
+class ContextSchema(Schema):
+    means = fields.List(fields.String(validate=validate.OneOf(MEANS)), load_default=None,
+                        validate=validate.Length(max=len(MEANS)))
+    language = fields.String(load_default=None, validate=validate.Regexp(r"^[a-z]{2}$"))
+    max_cost = fields.Float(load_default=None, validate=validate.Range(0, 1_000_000))
+    hours_per_week = fields.Float(load_default=None, validate=validate.Range(0.5, 80))
+    deadline = fields.Date(load_default=None)
+    employee_id = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class RecommendationRequest(Schema):
+    gaps = fields.List(fields.Nested(GapSchema), required=True, validate=validate.Length(1, 20))
+    context = fields.Nested(ContextSchema, load_default=dict)
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+
+
+class LimitQuery(Schema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+
+
+@blp.route("/recommendations")
+class Recommendations(MethodView):
+    @blp.arguments(RecommendationRequest)
+    @blp.response(200)
+    def post(self, body):
+        """Offers for the gaps, ranked, varied and explained (any signed-in role)."""
+        reader()
+        matcher = runtime().matcher.current()
+        ctx = Context(**{k: v for k, v in (body.get("context") or {}).items() if v is not None})
+        gaps = [Gap(**g) for g in body["gaps"]]
+        return {"recommendations": matcher.recommend(gaps, ctx, body["limit"]),
+                "model_version": matcher.model_version}
+
+
+@blp.route("/employees/<employee_id>/recommendations")
+class EmployeeRecommendations(MethodView):
+    @blp.arguments(LimitQuery, location="query")
+    @blp.response(200)
+    def get(self, query, employee_id):
+        """Offers for the open gaps of the employee's current plan (employee, manager, HR)."""
+        plan = authorize_employee(employee_id)
+        matcher = runtime().matcher.current()
+        gaps = open_gaps(plan) if plan else []
+        if not gaps:
+            return {"employee_id": employee_id, "plan_id": plan and plan.get("plan_id"),
+                    "gaps": gaps, "recommendations": [], "model_version": matcher.model_version}
+        planned = {a.get("offer_id") for a in plan.get("actions", {}).values() if a.get("offer_id")}
+        ctx = Context(employee_id=employee_id,
+                      exclude_offers=planned | set(plan.get("dismissed", [])))
+        items = matcher.recommend([Gap(g["skill"], g["current_level"], g["target_level"])
+                                   for g in gaps], ctx, query["limit"])
+        return {"employee_id": employee_id, "plan_id": plan.get("plan_id"), "gaps": gaps,
+                "recommendations": items, "model_version": matcher.model_version}

@@ -1,0 +1,174 @@
+"""The skills taxonomy (autocomplete, import) and role profiles with an employee's gap to a role."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from recommender.api.common import actor, body_text, json_body, reader, runtime
+from recommender.taxonomy import (
+    TaxonomyFormatError,
+    merge_skill,
+    normalise,
+    read_esco_csv,
+    read_simple_csv,
+)
+from shared.auth import require_role
+from shared.errors import ApiError, flatten_messages
+from shared.httpapi import Blueprint
+
+blp = Blueprint("skills", __name__, url_prefix="/api/v1",
+                description="Skills taxonomy and role profiles.")
+
+ROLE_MAINTAINERS = ("hr", "ld", "admin")
+
+
+class SkillQuery(Schema):
+    q = fields.String(load_default="", validate=validate.Length(max=100))
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, 100))
+
+
+class SkillImportQuery(Schema):
+    format = fields.String(load_default="simple", validate=validate.OneOf(("simple", "esco")))
+    language = fields.String(load_default="en", validate=validate.Regexp(r"^[a-z]{2}$"))
+
+
+class RequiredSkill(Schema):
+    skill = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    level = fields.Integer(required=True, validate=validate.Range(0, 5))
+
+
+class RoleProfileBody(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    skills = fields.List(fields.Nested(RequiredSkill), required=True,
+                         validate=validate.Length(min=1, max=100))
+
+
+class GapQuery(Schema):
+    employee = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+def taxonomy():
+    return runtime().matcher.current().taxonomy
+
+
+@blp.route("/skills")
+class Skills(MethodView):
+    @blp.arguments(SkillQuery, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """Autocomplete over skills: prefix and fuzzy, Dutch or English (any signed-in role)."""
+        reader()
+        tax = taxonomy()
+        if not query["q"].strip():
+            skills = [tax.skills[k].as_dict() for k in sorted(tax.skills)][: query["limit"]]
+            return {"skills": skills, "total": len(tax.skills)}
+        return {"skills": tax.search(query["q"], query["limit"])}
+
+
+@blp.route("/skills/<skill_id>")
+class SkillDetail(MethodView):
+    @blp.response(200)
+    def get(self, skill_id):
+        """One skill by its stable id."""
+        reader()
+        entry = taxonomy().get(skill_id)
+        if entry is None:
+            raise ApiError(404, "skill not found")
+        return entry.as_dict()
+
+
+@blp.route("/skills/import")
+class SkillsImport(MethodView):
+    accepts = {"text/csv"}
+
+    @blp.arguments(SkillImportQuery, location="query")
+    @blp.response(200)
+    def post(self, query):
+        """Add skills from ESCO's CSV (one language per file) or the simple CSV (ld, admin)."""
+        principal = require_role("ld", "admin")
+        text = body_text()
+        try:
+            skills = (read_esco_csv(text, query["language"]) if query["format"] == "esco"
+                      else read_simple_csv(text))
+        except TaxonomyFormatError as error:
+            raise ApiError(422, str(error), [{"field": "body", "reason": str(error)}]) from None
+        app = runtime().app
+        existing = {s["id"]: s for s in app.imported_skills()}
+        merged = [merge_skill(existing.get(s["id"]), s) for s in skills]
+        return app.define_skills(merged, actor(principal, "ld"))
+
+
+@blp.route("/roles")
+class Roles(MethodView):
+    @blp.response(200)
+    def get(self):
+        """Every role profile."""
+        reader()
+        return {"roles": runtime().app.role_profiles()}
+
+
+@blp.route("/roles/<role_id>")
+class Role(MethodView):
+    @blp.response(200)
+    def get(self, role_id):
+        """One role profile: the skills and levels the role needs."""
+        reader()
+        return runtime().app.role_profile(role_id)
+
+    @blp.response(200)
+    def put(self, role_id):
+        """Create or replace a role profile (hr, ld, admin)."""
+        principal = require_role(*ROLE_MAINTAINERS)
+        body = json_body()
+        errors = RoleProfileBody().validate(body) if isinstance(body, dict) else {"body": ["an object"]}
+        if errors:
+            raise ApiError(422, "invalid input", flatten_messages(errors))
+        if len(role_id) > 100 or not role_id.strip():
+            raise ApiError(422, "invalid input", [{"field": "role_id", "reason": "1 to 100 characters"}])
+        profile = RoleProfileBody().load(body)
+        return runtime().app.define_role_profile(role_id, profile, actor(principal, "hr"))
+
+
+@blp.route("/roles/<role_id>/gap")
+class RoleGap(MethodView):
+    @blp.arguments(GapQuery, location="query")
+    @blp.response(200)
+    def get(self, query, role_id):
+        """The employee's gap to the role, from their latest assessments (self, manager, hr)."""
+        employee = query["employee"]
+        rt = runtime()
+        authorize_employee(employee)
+        profile = rt.app.role_profile(role_id)
+        levels = rt.readmodel.latest_levels(employee)
+        tax = taxonomy()
+        by_skill_id: dict[str, int] = {}
+        for entry in levels.values():
+            for skill in tax.resolve(entry["skill"]):
+                by_skill_id[skill.id] = entry.get("level")
+        rows = []
+        for required in profile["skills"]:
+            resolved = tax.resolve(required["skill"])
+            known = levels.get(normalise(required["skill"]))
+            current = known.get("level") if known else None
+            if current is None and resolved:
+                current = by_skill_id.get(resolved[0].id)
+            rows.append({"skill": required["skill"],
+                         "skill_id": resolved[0].id if resolved else None,
+                         "required_level": required["level"], "current_level": current,
+                         "gap": max(0, required["level"] - (current or 0))})
+        return {"role_id": role_id, "employee_id": employee,
+                "gaps": [r for r in rows if r["gap"] > 0], "met": [r for r in rows if r["gap"] == 0]}
+
+
+def authorize_employee(employee_id: str) -> dict | None:
+    """The employee themself, HR, admin, or a manager who acted on their current plan."""
+    principal = reader()
+    plan = runtime().readmodel.current_plan(employee_id)
+    if principal.subject == employee_id or principal.has("hr", "admin"):
+        return plan
+    if principal.has("manager") and plan and principal.subject in plan.get("managers", []):
+        return plan
+    raise ApiError(403, "only the employee, their manager or HR may see this")
+

@@ -1,0 +1,198 @@
+"""L&D's tuning and reports: matcher settings with history, offline evaluation, aggregate reports.
+
+Reports never show a group of fewer than MIN_GROUP people, so no individual can be singled out.
+"""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from recommender.api.common import actor, runtime
+from recommender.evaluation import evaluate
+from recommender.matcher import DEFAULT_WEIGHTS, Context, Gap, Matcher
+from recommender.taxonomy import Taxonomy, normalise
+from shared.auth import require_role
+from shared.errors import ApiError
+from shared.httpapi import Blueprint
+
+blp = Blueprint("tuning", __name__, url_prefix="/api/v1",
+                description="Ranking settings, offline evaluation and L&D reports.")
+
+MIN_GROUP = 5
+WEIGHT_RANGE = (0.0, 50.0)
+CATALOGUE_GAP_SCORE = 0.3
+
+
+class SettingsSchema(Schema):
+    weights = fields.Dict(keys=fields.String(), values=fields.Float(), load_default=dict)
+    synonyms = fields.Dict(keys=fields.String(), values=fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=50)),
+        load_default=dict, metadata={"description": "skill id -> extra words that mean it"})
+
+    @validates("weights")
+    def known_weights(self, value, **_):
+        unknown = sorted(set(value) - set(DEFAULT_WEIGHTS))
+        if unknown:
+            raise ValidationError(f"unknown weight(s): {', '.join(unknown)}; known: "
+                                  f"{', '.join(DEFAULT_WEIGHTS)}")
+        if any(not WEIGHT_RANGE[0] <= v <= WEIGHT_RANGE[1] for v in value.values()):
+            raise ValidationError(f"weights lie between {WEIGHT_RANGE[0]} and {WEIGHT_RANGE[1]}")
+
+
+class SettingsChange(SettingsSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class JudgedQuery(Schema):
+    query = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    relevant = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+
+
+class EvaluationRequest(Schema):
+    proposed = fields.Nested(SettingsSchema, load_default=dict)
+    queries = fields.List(fields.Nested(JudgedQuery), load_default=None,
+                          validate=validate.Length(max=5000),
+                          metadata={"description": "judged queries; by default the feed's judgments"})
+
+
+class ReportQuery(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 200))
+
+
+def current_settings() -> dict:
+    app = runtime().app
+    app.replica.catch_up()
+    settings = app.settings() or {}
+    return {"weights": {**DEFAULT_WEIGHTS, **settings.get("weights", {})},
+            "synonyms": settings.get("synonyms", {})}
+
+
+@blp.route("/settings")
+class Settings(MethodView):
+    @blp.response(200)
+    def get(self):
+        """The ranking weights and extra synonyms in use (ld, admin)."""
+        require_role("ld", "admin")
+        return current_settings()
+
+    @blp.arguments(SettingsChange)
+    @blp.response(200)
+    def put(self, body):
+        """Replace the settings; the reason is kept in the history (ld, admin)."""
+        principal = require_role("ld", "admin")
+        reason = body.pop("reason")
+        version = runtime().app.change_settings(body, actor(principal, "ld"), reason)
+        return {**current_settings(), "version": version}
+
+
+@blp.route("/settings/history")
+class SettingsHistory(MethodView):
+    @blp.response(200)
+    def get(self):
+        """Every change of the settings: who, when, why (ld, admin)."""
+        require_role("ld", "admin")
+        return {"history": runtime().app.settings_history()}
+
+
+@blp.route("/evaluation")
+class Evaluation(MethodView):
+    @blp.arguments(EvaluationRequest)
+    @blp.response(200)
+    def post(self, body):
+        """nDCG@10, recall@10, MRR, coverage of current and proposed settings, side by side (ld)."""
+        require_role("ld", "admin")
+        rt = runtime()
+        matcher = rt.matcher.current()
+        if body["queries"] is not None:
+            queries, source = body["queries"], "request"
+        else:
+            queries = [{"query": skill, "relevant": sorted(offers)}
+                       for skill, offers in sorted(rt.readmodel.judgments().items())]
+            source = "feed"
+        if not queries:
+            raise ApiError(422, "nothing to evaluate on", [{
+                "field": "queries", "reason": "the feed has no accepted or completed "
+                                              "recommendations yet; send judged queries"}])
+        current = current_settings()
+        proposed = {"weights": {**current["weights"], **body["proposed"].get("weights", {})},
+                    "synonyms": body["proposed"].get("synonyms") or current["synonyms"]}
+        taxonomy = Taxonomy.build(rt.app.imported_skills(), proposed["synonyms"])
+        alternative = Matcher(matcher.index, taxonomy, proposed["weights"], matcher.stats)
+        return {"source": source, "queries": len(queries),
+                "current": {"settings": current, "metrics": evaluate(matcher, queries)},
+                "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)}}
+
+
+def _gap_groups() -> dict[str, dict]:
+    """Open gaps grouped by skill (taxonomy id where known), with the people who have them."""
+    rt = runtime()
+    taxonomy = rt.matcher.current().taxonomy
+    groups: dict[str, dict] = {}
+    for employee, gap in rt.readmodel.all_open_gaps():
+        resolved = taxonomy.resolve(gap["skill"])
+        key = resolved[0].id if resolved else normalise(gap["skill"])
+        label = (resolved[0].labels.get("en") if resolved else None) or gap["skill"]
+        group = groups.setdefault(key, {"skill": label, "skill_id": key if resolved else None,
+                                        "people": set(), "target_levels": []})
+        group["people"].add(employee)
+        group["target_levels"].append(gap["target_level"])
+    return groups
+
+
+def _visible(groups: dict[str, dict]) -> list[dict]:
+    out = []
+    for group in groups.values():
+        if len(group["people"]) < MIN_GROUP:
+            continue
+        levels = group.pop("target_levels")
+        out.append({**group, "people": len(group["people"]),
+                    "mean_target_level": round(sum(levels) / len(levels), 2)})
+    return sorted(out, key=lambda g: (-g["people"], g["skill"]))
+
+
+@blp.route("/reports/demand")
+class DemandReport(MethodView):
+    @blp.arguments(ReportQuery, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """The most common open gaps (groups of at least 5 people) (ld, hr, admin)."""
+        require_role("ld", "hr", "admin")
+        return {"min_group": MIN_GROUP, "gaps": _visible(_gap_groups())[: query["limit"]]}
+
+
+@blp.route("/reports/catalogue-gaps")
+class CatalogueGapReport(MethodView):
+    @blp.arguments(ReportQuery, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """Common gaps whose best offer scores low: what to buy or build (ld, admin)."""
+        require_role("ld", "admin")
+        matcher = runtime().matcher.current()
+        out = []
+        for group in _visible(_gap_groups()):
+            best = matcher.recommend([Gap(group["skill"])], Context(), limit=1)
+            score = best[0]["score"] if best else 0.0
+            if score < CATALOGUE_GAP_SCORE:
+                out.append({**group, "best_score": score,
+                            "best_offer": best[0]["title"] if best else None})
+        return {"min_group": MIN_GROUP, "threshold": CATALOGUE_GAP_SCORE,
+                "gaps": out[: query["limit"]]}
+
+
+@blp.route("/reports/effectiveness")
+class EffectivenessReport(MethodView):
+    @blp.arguments(ReportQuery, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """Per offer: completions, mean rating, mean level gained (5 people or more) (ld, admin)."""
+        require_role("ld", "hr", "admin")
+        rt = runtime()
+        titles = {o["offer_id"]: o.get("title") for o in rt.app.offers()}
+        rows = [{**r, "title": titles.get(r["offer_id"]),
+                 "mean_rating": None if r["mean_rating"] is None else round(r["mean_rating"], 2),
+                 "mean_level_gain": None if r["mean_level_gain"] is None
+                 else round(r["mean_level_gain"], 2)}
+                for r in rt.readmodel.effectiveness() if r["people"] >= MIN_GROUP]
+        rows.sort(key=lambda r: (-(r["mean_level_gain"] or 0), -r["people"]))
+        return {"min_group": MIN_GROUP, "offers": rows[: query["limit"]]}

@@ -1,0 +1,119 @@
+"""How one plan-feed event changes the follower's picture of a plan, and what it says about offers.
+
+Pure functions on plain dicts, so they are tested without a database and replayed identically.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recommender.taxonomy import normalise
+
+JUDGMENT_SEQ = 100  # judgment rows (skill -> offer) sit beside the feedback row of the same event
+
+
+def _skill_entry(plan: dict, skill: str) -> dict | None:
+    return plan.get("skills", {}).get(normalise(skill))
+
+
+def apply_event(plan: dict, event: dict[str, Any]) -> list[tuple]:
+    """Update PLAN (a JSON document) with EVENT; return offer feedback rows to store."""
+    kind, payload = event["type"], event.get("payload") or {}
+    position, employee = event["position"], event["employee_id"]
+    plan.setdefault("employee_id", employee)
+    plan.setdefault("closed", False)
+    plan.setdefault("started", position)
+    for key in ("skills", "goals", "actions"):
+        plan.setdefault(key, {})
+    plan.setdefault("managers", [])
+    actor = event.get("actor") or {}
+    if actor.get("role") == "manager" and actor.get("subject") not in plan["managers"]:
+        plan["managers"].append(actor["subject"])
+    rows: list[tuple] = []
+
+    def row(seq: int, offer_id: str | None, what: str, skill: str | None = None,
+            rating: float | None = None, gain: float | None = None, reason: str | None = None):
+        if offer_id:
+            rows.append((position, seq, str(offer_id), employee, what, skill, rating, gain, reason))
+
+    def judgments(offer_id: str | None, action: dict, what: str) -> None:
+        skills = {s["skill"] for gid in action.get("goal_ids", [])
+                  for s in plan["goals"].get(gid, {}).get("skills", [])}
+        for i, skill in enumerate(sorted(skills)):
+            row(JUDGMENT_SEQ + i, offer_id, what, skill=skill)
+
+    if kind == "PlanStarted":
+        plan.update(employee_id=employee, started=position, closed=False,
+                    target_role=payload.get("target_role"), period_end=payload.get("period_end"),
+                    available_hours=payload.get("available_hours"),
+                    available_budget=payload.get("available_budget"))
+    elif kind == "SkillAssessed":
+        plan["skills"][normalise(payload["skill"])] = {
+            "skill": payload["skill"], "skill_key": payload.get("skill_key"),
+            "level": payload.get("level"), "category": payload.get("category")}
+    elif kind == "GoalSet":
+        plan["goals"][payload["goal_id"]] = {
+            "title": payload.get("title"), "skills": payload.get("skills") or [],
+            "deadline": payload.get("deadline"), "status": "open"}
+    elif kind == "GoalRevised":
+        goal = plan["goals"].setdefault(payload["goal_id"], {"status": "open", "skills": []})
+        changes = payload.get("changes") or {}
+        goal.update({k: v for k, v in changes.items() if k in {"title", "skills", "deadline"}})
+    elif kind in {"GoalAchieved", "GoalAbandoned"}:
+        goal = plan["goals"].setdefault(payload["goal_id"], {"skills": []})
+        goal["status"] = "achieved" if kind == "GoalAchieved" else "abandoned"
+    elif kind == "LearningActionPlanned":
+        plan["actions"][payload["action_id"]] = {
+            "offer_id": payload.get("offer_id"), "recommendation_id": payload.get("recommendation_id"),
+            "goal_ids": payload.get("goal_ids") or [], "means": payload.get("means"),
+            "status": "planned"}
+    elif kind == "LearningActionStarted":
+        plan["actions"].setdefault(payload["action_id"], {"goal_ids": []})["status"] = "started"
+    elif kind == "LearningActionCancelled":
+        plan["actions"].setdefault(payload["action_id"], {"goal_ids": []})["status"] = "cancelled"
+    elif kind == "LearningActionCompleted":
+        action = plan["actions"].setdefault(payload["action_id"], {"goal_ids": []})
+        action["status"] = "completed"
+        gains = []
+        for reported in payload.get("skill_levels") or []:
+            before = _skill_entry(plan, reported["skill"])
+            if before is not None and before.get("level") is not None:
+                gains.append(reported["level"] - before["level"])
+            entry = plan["skills"].setdefault(normalise(reported["skill"]),
+                                              {"skill": reported["skill"]})
+            entry["level"] = reported["level"]
+        gain = sum(gains) / len(gains) if gains else None
+        row(0, action.get("offer_id"), "completed", rating=payload.get("evaluation"), gain=gain)
+        judgments(action.get("offer_id"), action, "completed")
+    elif kind == "RecommendationAccepted":
+        action = plan["actions"].get(payload.get("action_id") or "", {})
+        row(0, payload.get("offer_id"), "accepted")
+        judgments(payload.get("offer_id"), action, "accepted")
+    elif kind == "RecommendationDismissed":
+        plan.setdefault("dismissed", [])
+        if payload.get("offer_id") and payload["offer_id"] not in plan["dismissed"]:
+            plan["dismissed"].append(payload["offer_id"])
+        row(0, payload.get("offer_id"), "dismissed", reason=event.get("reason"))
+    elif kind == "PlanClosed":
+        plan["closed"] = True
+    return rows
+
+
+def open_gaps(plan: dict) -> list[dict]:
+    """Skills of open goals whose target level is above the latest assessed level."""
+    gaps: dict[str, dict] = {}
+    for goal_id, goal in plan.get("goals", {}).items():
+        if goal.get("status", "open") != "open":
+            continue
+        for wanted in goal.get("skills") or []:
+            entry = _skill_entry(plan, wanted["skill"])
+            current = entry.get("level") if entry else None
+            target = wanted.get("target_level")
+            if target is None or (current is not None and current >= target):
+                continue
+            key = normalise(wanted["skill"])
+            if key not in gaps or (gaps[key]["target_level"] or 0) < target:
+                gaps[key] = {"skill": wanted["skill"], "current_level": current,
+                             "target_level": target, "goal_id": goal_id,
+                             "deadline": goal.get("deadline")}
+    return list(gaps.values())

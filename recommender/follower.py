@@ -1,0 +1,119 @@
+"""The feed follower: polls the plan service's /api/v1/feed and applies each page to the read model.
+
+At-least-once delivery from the feed, exactly-once effect in the read model: the page and its
+position are written in one transaction, and we always ask for what follows the stored position.
+When the plan service is down or answers nonsense we back off and try again; the API keeps serving
+from what the read model has.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+
+import requests
+from marshmallow import ValidationError
+
+from recommender.readmodel import ReadModel
+from shared.auth import TokenSettings, issue_token
+from shared.contracts import FeedPageSchema, upgrade
+
+log = logging.getLogger(__name__)
+
+FOLLOWER_SUBJECT = "recommender-follower"
+TOKEN_TTL = 3600
+
+
+class FeedUnavailableError(Exception):
+    """The plan service did not answer with a feed page."""
+
+
+class FeedClient:
+    """GET /api/v1/feed with a service token it issues itself from the shared secret."""
+
+    def __init__(self, base_url: str, tokens: TokenSettings | None = None,
+                 session: requests.Session | None = None, timeout: float = 10.0):
+        self.base_url = base_url.rstrip("/")
+        self.tokens = tokens
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self._token, self._token_expires = "", 0.0
+
+    def _authorization(self) -> str:
+        if time.time() > self._token_expires - 300:
+            settings = self.tokens or TokenSettings.from_env()
+            self._token = issue_token(settings, FOLLOWER_SUBJECT, ["service"], TOKEN_TTL)
+            self._token_expires = time.time() + TOKEN_TTL
+        return f"Bearer {self._token}"
+
+    def page(self, after: int, limit: int) -> dict:
+        try:
+            response = self.session.get(f"{self.base_url}/api/v1/feed",
+                                        params={"after": after, "limit": limit},
+                                        headers={"Authorization": self._authorization()},
+                                        timeout=self.timeout)
+        except requests.RequestException as error:
+            raise FeedUnavailableError(f"plan service unreachable: {error}") from None
+        if response.status_code != 200:
+            raise FeedUnavailableError(f"feed answered {response.status_code}: {response.text[:200]}")
+        try:
+            page = FeedPageSchema().load(response.json())
+        except (ValueError, ValidationError) as error:
+            raise FeedUnavailableError(f"feed page not understood: {error}") from None
+        page["events"] = sorted((upgrade(e) for e in page["events"]), key=lambda e: e["position"])
+        return page
+
+
+class Follower:
+    """Applies feed pages to READMODEL; `run` loops with back-off until STOP is set."""
+
+    def __init__(self, readmodel: ReadModel, client: FeedClient, limit: int = 500,
+                 idle_seconds: float = 1.0, max_backoff: float = 30.0,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.readmodel, self.client = readmodel, client
+        self.limit, self.idle_seconds, self.max_backoff = limit, idle_seconds, max_backoff
+        self.sleep = sleep
+        self.failures = 0
+
+    def run_once(self) -> tuple[int, bool]:
+        """Fetch and apply one page: (new events applied, whether more are waiting)."""
+        after = self.readmodel.position()
+        page = self.client.page(after, self.limit)
+        events = [e for e in page["events"] if e["position"] > after]
+        position = max([page["next_after"], *(e["position"] for e in events)])
+        applied = self.readmodel.apply_page(events, position) if position > after else 0
+        return applied, page["head"] > position
+
+    def backoff(self) -> float:
+        """Seconds to wait after the n-th failure in a row: doubling, capped, with jitter."""
+        base = min(self.max_backoff, self.idle_seconds * 2 ** min(self.failures, 10))
+        return base * (0.5 + random.random() / 2)
+
+    def run(self, stop: threading.Event | None = None, max_iterations: int | None = None) -> None:
+        stop = stop or threading.Event()
+        iterations = 0
+        while not stop.is_set() and (max_iterations is None or iterations < max_iterations):
+            iterations += 1
+            try:
+                applied, more = self.run_once()
+            except FeedUnavailableError as error:
+                self.failures += 1
+                wait = self.backoff()
+                log.warning("%s; retrying in %.1fs", error, wait)
+                self.sleep(wait)
+                continue
+            except Exception:  # a database hiccup: the transaction rolled back, try again later
+                self.failures += 1
+                log.exception("applying a feed page failed; retrying")
+                self.sleep(self.backoff())
+                continue
+            if self.failures:
+                log.info("feed reachable again")
+            self.failures = 0
+            if applied:
+                log.info("applied %s event(s), now at %s", applied, self.readmodel.position())
+            if not more:
+                self.sleep(self.idle_seconds)

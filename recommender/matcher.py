@@ -1,0 +1,432 @@
+"""The matcher: skill gaps and an employee's context -> ranked learning offers, each with reasons.
+
+Text similarity is TF-IDF over the catalogue (word 1-2 grams on the full text, character 3-5 grams
+on the short fields so "projectmanagement" meets "project management"), with the query expanded
+through the taxonomy's Dutch and English labels and synonyms and one round of pseudo-relevance
+feedback. Explicit skill tags, level fit and a quality prior learned from feedback add to it; hard
+filters remove what cannot fit; a cap per means type keeps the list varied.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from recommender.taxonomy import SkillEntry, Taxonomy, normalise
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "text": 1.0,            # TF-IDF similarity (0..1)
+    "char_share": 0.1,      # part of the text score from character n-grams
+    "taxonomy": 0.25,       # the offer is tagged with the gap's skill
+    "level": 0.08,          # the offer's level fits the step the employee wants to make
+    "quality": 0.1,         # learned from ratings, completions and dismissals
+    "synonym": 0.5,         # weight of a synonym against a label in the expanded query
+    "feedback": 0.4,        # pseudo-relevance feedback: weight of the top offers' centroid
+    "feedback_docs": 5,     # how many top offers feed back
+    "means_cap": 0.6,       # at most this share of a list from one means type
+    "min_score": 0.02,      # below this an offer is no recommendation at all
+}
+LEVEL_RANK = {"beginner": 0, "intermediate": 1, "advanced": 2}
+QUALITY_PRIOR_STRENGTH = 5.0
+FEEDBACK_TERMS = 40
+CHAR_FLOOR = 0.2
+FEEDBACK_POOL = 1000
+RECOMMENDATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://groeipad.example/recommendation")
+WORD_PATTERN = r"(?u)\b\w[\w#+]*\b"
+DUTCH_STOP_WORDS = frozenset((
+    "aan", "al", "als", "bij", "dan", "dat", "de", "der", "des", "deze", "die", "dit", "door",
+    "een", "en", "er", "met", "hem", "het", "hier", "hij", "hoe", "hun", "ik", "in", "is",
+    "je", "jij", "jouw", "kan", "maar", "me", "meer", "mijn", "na", "naar", "niet", "nog",
+    "nu", "of", "om", "onder", "ons", "ook", "op", "over", "te", "tegen", "tot", "u", "uit",
+    "van", "veel", "voor", "waar", "wat", "wel", "wie", "wij", "wordt", "worden", "zal", "ze",
+    "zich", "zij", "zijn", "zo", "zonder",
+))
+STOP_WORDS = sorted(ENGLISH_STOP_WORDS | DUTCH_STOP_WORDS)
+
+
+def offer_text(offer: dict) -> str:
+    """Everything a person reads about an offer, the title twice because it says the most."""
+    skills = " ".join(s["skill"] for s in offer.get("skills") or [])
+    outcomes = " ".join(offer.get("learning_outcomes") or [])
+    title = offer.get("title", "")
+    return " ".join([title, title, skills, outcomes, offer.get("description") or "",
+                     offer.get("provider") or ""])
+
+
+def offer_short_text(offer: dict) -> str:
+    """Title and skill tags: where compounds and spelling variants matter most, and short enough
+    that character n-grams of 100,000 offers fit in memory."""
+    skills = " ".join(s["skill"] for s in offer.get("skills") or [])
+    return " ".join([offer.get("title", ""), skills])
+
+
+SLIM_FIELDS = ("offer_id", "external_id", "title", "means", "provider", "language", "hours",
+               "cost", "currency", "level", "mentor", "sessions", "skills")
+
+
+def level_for(current: int | None, target: int | None) -> str | None:
+    """The offer level that suits a step from CURRENT towards TARGET on the 0-5 scale."""
+    if current is None and target is None:
+        return None
+    start = current if current is not None else max(0, (target or 0) - 2)
+    return "beginner" if start <= 1 else "intermediate" if start <= 3 else "advanced"
+
+
+@dataclass
+class Gap:
+    skill: str
+    current_level: int | None = None
+    target_level: int | None = None
+
+
+@dataclass
+class Context:
+    means: list[str] | None = None
+    language: str | None = None
+    max_cost: float | None = None
+    hours_per_week: float | None = None
+    deadline: date | None = None
+    employee_id: str | None = None
+    exclude_offers: set[str] = field(default_factory=set)
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class OfferStats:
+    """What the feed taught about an offer."""
+
+    rating_sum: float = 0.0
+    rating_count: int = 0
+    completions: int = 0
+    accepted: int = 0
+    dismissed: int = 0
+
+
+class OfferIndex:
+    """TF-IDF matrices over the active offers; rows follow `offers`, fitted once per version."""
+
+    def __init__(self, max_description_chars: int = 3000, stop_words: bool = True):
+        self.max_description_chars = max_description_chars
+        self.stop_words = stop_words
+
+    def fit(self, offers: list[dict], version: int = 0) -> OfferIndex:
+        self.offers_ = [{k: o[k] for k in SLIM_FIELDS if k in o} for o in offers]
+        self.version_ = version
+        self.row_of_ = {o["offer_id"]: i for i, o in enumerate(offers)}
+        texts = [offer_text({**o, "description": (o.get("description") or "")
+                             [:self.max_description_chars]}) for o in offers] or [""]
+        self.word_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                                     max_df=0.5 if len(offers) > 50 else 1.0,
+                                     strip_accents="unicode", token_pattern=WORD_PATTERN,
+                                     stop_words=STOP_WORDS if self.stop_words else None,
+                                     dtype=np.float32)
+        self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                                     min_df=1, max_df=0.3 if len(offers) > 50 else 1.0,
+                                     strip_accents="unicode", dtype=np.float32)
+        try:
+            words = self.word_.fit_transform(texts)
+            chars = self.char_.fit_transform([offer_short_text(o) for o in offers] or [""])
+            del texts
+        except ValueError:  # nothing to learn from (empty catalogue or no words at all)
+            words = chars = sparse.csr_matrix((len(offers), 1), dtype=np.float32)
+            self.word_ = self.char_ = None
+        self.words_, self.words_t_ = words.tocsr(), words.T.tocsr()
+
+        self.chars_t_ = chars.T.tocsr()
+        self.names_ = None
+        self._analyzers: dict[int, object] = {}
+        self.means_ = np.array([o.get("means", "") for o in offers], dtype=object)
+        self.language_ = np.array([o.get("language") or "" for o in offers], dtype=object)
+        self.cost_ = np.array([o.get("cost", np.nan) for o in offers], dtype=np.float64)
+        self.hours_ = np.array([o.get("hours", np.nan) for o in offers], dtype=np.float64)
+        self.level_ = np.array([LEVEL_RANK.get(o.get("level"), -1) for o in offers], dtype=np.int8)
+        self.has_sessions_ = np.array([bool(o.get("sessions")) for o in offers], dtype=bool)
+        self.skill_rows_: dict[str, set[int]] = {}
+        return self
+
+    def tag_skills(self, taxonomy: Taxonomy) -> None:
+        """Rows per taxonomy skill, from the offers' explicit skill tags."""
+        rows: dict[str, set[int]] = {}
+        for i, offer in enumerate(self.offers_):
+            for taught in offer.get("skills") or []:
+                for entry in taxonomy.resolve(taught["skill"]):
+                    rows.setdefault(entry.id, set()).add(i)
+        self.skill_rows_ = rows
+
+    def _query(self, vectorizer, texts: list[tuple[str, float]]):
+        """The weighted sum of the texts' TF-IDF vectors, L2-normalised, as a 1 x V sparse row.
+
+        Vectorised by hand (analyzer, vocabulary, idf) because sklearn's transform costs about a
+        millisecond of input checks per call, which is most of a query's budget.
+        """
+        if vectorizer is None:
+            return None
+        analyze = self._analyzers.get(id(vectorizer))
+        if analyze is None:
+            analyze = self._analyzers[id(vectorizer)] = vectorizer.build_analyzer()
+        vocabulary, idf = vectorizer.vocabulary_, vectorizer.idf_
+        summed: dict[int, float] = {}
+        for text, weight in texts:
+            counts: dict[int, int] = {}
+            for term in analyze(text):
+                column = vocabulary.get(term)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            values = {c: (1 + math.log(n)) * idf[c] for c, n in counts.items()}
+            norm = math.sqrt(sum(v * v for v in values.values()))
+            for column, value in values.items():
+                summed[column] = summed.get(column, 0.0) + weight * value / norm
+        norm = math.sqrt(sum(v * v for v in summed.values())) or 1.0
+        columns = np.fromiter(summed, dtype=np.int32, count=len(summed))
+        data = np.fromiter(summed.values(), dtype=np.float32, count=len(summed)) / norm
+        return sparse.csr_matrix((data, (np.zeros(len(summed), dtype=np.int32), columns)),
+                                 shape=(1, len(vocabulary)))
+
+    def text_scores(self, texts: list[tuple[str, float]], weights: dict[str, float]
+                    ) -> tuple[np.ndarray, np.ndarray, object]:
+        """Similarity of every offer to the weighted query texts (0..1), whether it counts, and
+        the word query vector (for reasons).
+
+        An offer counts as a match when it shares a word with the query, or enough character
+        n-grams (CHAR_FLOOR) that it is more than a shared ending such as "-ing".
+        """
+        n = len(self.offers_)
+        if not n or self.word_ is None:
+            return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=bool), None
+        share = weights["char_share"]
+        word_q = self._query(self.word_, texts)
+        word = (word_q @ self.words_t_).toarray().ravel()
+        matches = word > 0
+        char = (self._query(self.char_, texts) @ self.chars_t_).toarray().ravel()
+        if weights["feedback"] > 0 and word.any():
+            k = min(int(weights["feedback_docs"]), n)
+            top = np.argpartition(-word, k - 1)[:k]
+            centroid = sparse.csr_matrix(np.full((1, k), 1 / k, dtype=np.float32)) @ self.words_[top]
+            if centroid.nnz > FEEDBACK_TERMS:
+                keep = np.argpartition(-centroid.data, FEEDBACK_TERMS)[:FEEDBACK_TERMS]
+                centroid = sparse.csr_matrix(
+                    (centroid.data[keep], (np.zeros(keep.size, dtype=np.int32), centroid.indices[keep])),
+                    shape=centroid.shape)
+            norm = math.sqrt(float(centroid.multiply(centroid).sum())) or 1.0
+            # the feedback terms re-score only the head of the first pass: the same top ten,
+            # without a second product over the whole catalogue
+            pool = np.flatnonzero(word > 0)
+            if pool.size > FEEDBACK_POOL:
+                pool = pool[np.argpartition(-word[pool], FEEDBACK_POOL)[:FEEDBACK_POOL]]
+            extra = (self.words_[pool] @ centroid.T).toarray().ravel() * (weights["feedback"] / norm)
+            word = word / (1 + weights["feedback"])
+            word[pool] += extra / (1 + weights["feedback"])
+        matches |= char >= CHAR_FLOOR
+        return (1 - share) * word + share * char, matches, word_q
+
+    def top_terms(self, row: int, query, limit: int = 3) -> list[str]:
+        """The query words that this offer's text shares most strongly: material for a reason."""
+        if self.word_ is None or query is None:
+            return []
+        start, end = self.words_.indptr[row], self.words_.indptr[row + 1]
+        columns, values = self.words_.indices[start:end], self.words_.data[start:end]
+        common, in_row, in_query = np.intersect1d(columns, query.indices, return_indices=True)
+        if not common.size:
+            return []
+        if self.names_ is None:
+            self.names_ = self.word_.get_feature_names_out()
+        weight = values[in_row] * query.data[in_query]
+        terms = [self.names_[common[i]] for i in np.argsort(-weight)[: limit * 2]]
+        return [t for t in terms if not any(t != o and t in o for o in terms)][:limit]
+
+
+class Matcher:
+    """Ranks offers for gaps; holds the fitted index, the taxonomy, settings and feedback stats."""
+
+    def __init__(self, index: OfferIndex, taxonomy: Taxonomy, weights: dict[str, float] | None = None,
+                 stats: dict[str, OfferStats] | None = None, settings_version: int = 0):
+        self.index, self.taxonomy = index, taxonomy
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.settings_version = settings_version
+        self.set_stats(stats or {})
+
+    @property
+    def model_version(self) -> str:
+        return f"catalogue-{self.index.version_}.settings-{self.settings_version}"
+
+    def set_stats(self, stats: dict[str, OfferStats]) -> None:
+        """Quality per row: mean of rating, completion and acceptance signals, shrunk to the mean."""
+        self.stats = stats
+        n = len(self.index.offers_)
+        signals = {}
+        for offer_id, s in stats.items():
+            positives = (s.rating_sum - s.rating_count) / 4 + s.completions + s.accepted
+            count = s.rating_count + s.completions + s.accepted + s.dismissed
+            if count:
+                signals[offer_id] = (positives, count)
+        positives_all = sum(p for p, _ in signals.values())
+        count_all = sum(c for _, c in signals.values())
+        prior = (positives_all + QUALITY_PRIOR_STRENGTH * 0.5) / (count_all + QUALITY_PRIOR_STRENGTH)
+        quality = np.full(n, prior, dtype=np.float32)  # no data: the mean, so no penalty
+        for offer_id, (positives, count) in signals.items():
+            row = self.index.row_of_.get(offer_id)
+            if row is not None:
+                quality[row] = (positives + QUALITY_PRIOR_STRENGTH * prior) / (
+                    count + QUALITY_PRIOR_STRENGTH)
+        self.quality_ = quality
+        self.prior_ = prior
+
+    def query_texts(self, gap: Gap) -> tuple[list[tuple[str, float]], list[SkillEntry]]:
+        entries = self.taxonomy.resolve(gap.skill)
+        texts = [(gap.skill, 1.0)]
+        for entry in entries[:2]:
+            for text, weight in self.taxonomy.expansion(entry):
+                texts.append((text, weight if weight == 1.0 else self.weights["synonym"]))
+        return texts, entries
+
+    def allowed(self, ctx: Context) -> np.ndarray:
+        """Hard filters: means, language, cost and the hours that fit before the deadline."""
+        ix = self.index
+        keep = np.ones(len(ix.offers_), dtype=bool)
+        if ctx.means:
+            keep &= np.isin(ix.means_, list(ctx.means))
+        if ctx.language:
+            keep &= (ix.language_ == ctx.language) | (ix.language_ == "")
+        if ctx.max_cost is not None:
+            keep &= np.nan_to_num(ix.cost_, nan=0.0) <= ctx.max_cost
+        for offer_id in ctx.exclude_offers:
+            row = ix.row_of_.get(offer_id)
+            if row is not None:
+                keep[row] = False
+        if ctx.deadline is not None:
+            weeks = max(0.0, (ctx.deadline - ctx.today).days / 7)
+            if ctx.hours_per_week:
+                keep &= np.nan_to_num(ix.hours_, nan=0.0) <= ctx.hours_per_week * weeks
+            for row in np.flatnonzero(keep & ix.has_sessions_):
+                keep[row] = _sessions_fit(ix.offers_[row], ctx)
+        return keep
+
+    def rank_gap(self, gap: Gap, keep: np.ndarray) -> tuple[np.ndarray, dict]:
+        texts, entries = self.query_texts(gap)
+        w = self.weights
+        text, matches, word_query = self.index.text_scores(texts, w)
+        score = w["text"] * text
+        tagged = np.zeros(len(score), dtype=np.float32)
+        for entry in entries:
+            for row in self.index.skill_rows_.get(entry.id, ()):
+                tagged[row] = 1.0
+        score += w["taxonomy"] * tagged
+        wanted = level_for(gap.current_level, gap.target_level)
+        level_fit = np.zeros(len(score), dtype=np.float32)
+        if wanted is not None:
+            have = self.index.level_
+            level_fit = np.where(have < 0, 0.5, 1.0 - np.abs(have - LEVEL_RANK[wanted]) / 2)
+            score += w["level"] * (level_fit - 0.5)
+        score += w["quality"] * (self.quality_ - self.prior_)
+        score = np.where(keep & (matches | (tagged > 0)), score, -np.inf)
+        return score, {"texts": texts, "word_query": word_query, "entries": entries, "tagged": tagged, "wanted": wanted,
+                       "level_fit": level_fit}
+
+    def recommend(self, gaps: list[Gap], ctx: Context, limit: int = 10) -> list[dict]:
+        """Ranked, varied recommendations over all gaps, each with its gap and reasons."""
+        keep = self.allowed(ctx)
+        per_gap = []
+        for gap in gaps:
+            score, why = self.rank_gap(gap, keep)
+            finite = np.flatnonzero(score >= self.weights["min_score"])
+            if finite.size > limit * 4:  # only the head needs sorting
+                finite = finite[np.argpartition(-score[finite], limit * 4)[: limit * 4]]
+            order = finite[np.argsort(-score[finite], kind="stable")]
+            per_gap.append((gap, score, why, list(order)))
+        chosen: list[dict] = []
+        seen: set[int] = set()
+        cap = max(1, math.ceil(limit * self.weights["means_cap"]))
+        means_count: dict[str, int] = {}
+        deferred: list[tuple[Gap, int, float, dict]] = []
+        while len(chosen) < limit and any(order for *_, order in per_gap):
+            for gap, score, why, order in per_gap:
+                while order:
+                    row = order.pop(0)
+                    if row in seen:
+                        continue
+                    seen.add(row)
+                    means = self.index.means_[row]
+                    if means_count.get(means, 0) >= cap:
+                        deferred.append((gap, row, float(score[row]), why))
+                        continue
+                    means_count[means] = means_count.get(means, 0) + 1
+                    chosen.append(self._item(gap, row, float(score[row]), why, ctx))
+                    break
+                if len(chosen) >= limit:
+                    break
+        for gap, row, value, why in sorted(deferred, key=lambda d: -d[2]):
+            if len(chosen) >= limit:
+                break
+            chosen.append(self._item(gap, row, value, why, ctx))
+        return chosen
+
+    def _item(self, gap: Gap, row: int, score: float, why: dict, ctx: Context) -> dict:
+        offer = self.index.offers_[row]
+        rec_id = uuid5(RECOMMENDATION_NAMESPACE,
+                       f"{ctx.employee_id or ''}|{normalise(gap.skill)}|{offer['offer_id']}")
+        return {"recommendation_id": str(rec_id), "offer_id": offer["offer_id"],
+                "external_id": offer["external_id"], "title": offer.get("title"),
+                "means": offer.get("means"), "provider": offer.get("provider"),
+                "language": offer.get("language"), "hours": offer.get("hours"),
+                "cost": offer.get("cost"), "score": round(max(0.0, min(1.0, score)), 3),
+                "gap": gap.skill, "reasons": self.reasons(gap, row, why, ctx)}
+
+    def reasons(self, gap: Gap, row: int, why: dict, ctx: Context) -> list[str]:
+        """Why this offer, in words a person understands."""
+        offer = self.index.offers_[row]
+        out = []
+        if why["tagged"][row]:
+            labels = ", ".join(e.labels.get("en") or next(iter(e.labels.values()))
+                               for e in why["entries"][:1])
+            out.append(f"Teaches {labels}, the skill you want to grow")
+        terms = self.index.top_terms(row, why["word_query"])
+        if terms:
+            out.append("Its description matches your goal on: " + ", ".join(f"'{t}'" for t in terms))
+        elif not why["tagged"][row]:
+            out.append("Its title and outcomes resemble the skill you named")
+        if why["entries"] and normalise(why["entries"][0].labels.get("en", "")) != normalise(gap.skill):
+            out.append(f"'{gap.skill}' is understood as '{why['entries'][0].labels.get('en')}'")
+        if why["wanted"] and offer.get("level") in LEVEL_RANK:
+            fit = why["level_fit"][row]
+            if fit >= 1.0:
+                out.append(f"Level {offer['level']} suits your step "
+                           f"from {gap.current_level if gap.current_level is not None else '?'} "
+                           f"to {gap.target_level if gap.target_level is not None else '?'}")
+        stats = self.stats.get(offer["offer_id"])
+        if stats and stats.rating_count >= 3:
+            out.append(f"Colleagues rated it {stats.rating_sum / stats.rating_count:.1f}/5 "
+                       f"({stats.rating_count} ratings)")
+        if stats and stats.completions >= 3:
+            out.append(f"{stats.completions} colleagues completed it")
+        if offer.get("means") == "mentoring" and offer.get("mentor"):
+            out.append(f"A colleague ({offer['mentor']}) mentors in this")
+        if ctx.max_cost is not None and offer.get("cost") is not None:
+            out.append(f"Costs {offer['cost']:.0f} {offer.get('currency', 'EUR')}, "
+                       f"within your budget of {ctx.max_cost:.0f}")
+        if ctx.hours_per_week and offer.get("hours"):
+            weeks = math.ceil(offer["hours"] / ctx.hours_per_week)
+            out.append(f"About {weeks} week(s) at {ctx.hours_per_week:g} hours a week")
+        if ctx.language and offer.get("language") == ctx.language:
+            out.append({"nl": "In Dutch", "en": "In English"}.get(ctx.language,
+                                                                  f"In language {ctx.language}"))
+        return out
+
+
+def _sessions_fit(offer: dict, ctx: Context) -> bool:
+    """A session that starts from today and ends by the deadline."""
+    deadline = ctx.deadline.isoformat() if ctx.deadline else "9999"
+    today = ctx.today.isoformat()
+    return any(today <= s["start"] and (s.get("end") or s["start"]) <= deadline
+               for s in offer.get("sessions") or [])
+
+
+def parse_gap_text(value: Any) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip()

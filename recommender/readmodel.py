@@ -1,0 +1,203 @@
+"""The follower's read model: what the plan feed taught, in the recommender's own database.
+
+Plans (skills, goals, actions, who manages them) are kept as one JSON document per plan, and
+feedback on offers (accepted, dismissed, completed with rating and level gained) as rows. A feed
+page is applied in ONE transaction together with its tracking position, so a page replayed after a
+crash is either skipped (already tracked) or applied once; it is never counted twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from psycopg.sql import SQL, Identifier
+
+from recommender.feedback import apply_event, open_gaps
+from recommender.matcher import OfferStats
+
+FEED = "plan"
+TABLES = {
+    "plans": ("CREATE TABLE IF NOT EXISTS {t} (plan_id TEXT PRIMARY KEY, employee_id TEXT NOT NULL, "
+              "closed INTEGER NOT NULL, started BIGINT NOT NULL, doc TEXT NOT NULL)"),
+    "offer_feedback": ("CREATE TABLE IF NOT EXISTS {t} (position BIGINT NOT NULL, seq INTEGER NOT NULL, "
+                       "offer_id TEXT NOT NULL, employee_id TEXT NOT NULL, kind TEXT NOT NULL, "
+                       "skill TEXT, rating REAL, level_gain REAL, reason TEXT, "
+                       "PRIMARY KEY (position, seq))"),
+}
+INDEXES = {"plans": "CREATE INDEX IF NOT EXISTS {i} ON {t} (employee_id, closed)"}
+
+
+class ReadModel:
+    """Queries and the page writer, shared by the SQLite and PostgreSQL recorders."""
+
+    placeholder = "?"
+
+    def table(self, name: str) -> str:
+        raise NotImplementedError
+
+    def _sql(self, text: str) -> Any:
+        return text.replace("?", self.placeholder)
+
+    # -- writing ---------------------------------------------------------------------------------
+    def apply_page(self, events: list[dict], position: int) -> int:
+        """Apply feed EVENTS and record POSITION, atomically; returns how many events were new."""
+        with self.datastore.transaction(commit=True) as c:
+            tracked = self._max_tracking_id(FEED, c) or 0
+            if position <= tracked:
+                return 0
+            fresh = [e for e in events if e["position"] > tracked]
+            plans: dict[str, dict] = {}
+            rows: list[tuple] = []
+            for event in fresh:
+                plan = plans.get(event["plan_id"]) or self._load_plan(c, event["plan_id"])
+                plans[event["plan_id"]] = plan
+                rows.extend(apply_event(plan, event))
+            for plan_id, plan in plans.items():
+                c.execute(self._sql(
+                    f"INSERT INTO {self.table('plans')} (plan_id, employee_id, closed, started, doc) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (plan_id) DO UPDATE SET "
+                    "employee_id = excluded.employee_id, closed = excluded.closed, "
+                    "started = excluded.started, doc = excluded.doc"),
+                    (plan_id, plan["employee_id"], int(plan["closed"]), plan["started"],
+                     json.dumps(plan)))
+            for row in rows:
+                c.execute(self._sql(
+                    f"INSERT INTO {self.table('offer_feedback')} (position, seq, offer_id, "
+                    "employee_id, kind, skill, rating, level_gain, reason) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position, seq) DO NOTHING"), row)
+            self._insert_tracking(c, Tracking(FEED, position))
+            return len(fresh)
+
+    def _load_plan(self, c, plan_id: str) -> dict:
+        c.execute(self._sql(f"SELECT doc FROM {self.table('plans')} WHERE plan_id = ?"), (plan_id,))
+        row = c.fetchone()
+        return json.loads(row["doc"]) if row else {"plan_id": plan_id}
+
+    def position(self) -> int:
+        return self.max_tracking_id(FEED) or 0
+
+    def reset(self) -> None:
+        """Forget everything (rebuild-read-model): the next follow replays the feed from 0."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"DELETE FROM {self.table('plans')}")
+            c.execute(f"DELETE FROM {self.table('offer_feedback')}")
+            c.execute(self._sql(f"DELETE FROM {self.tracking_table()} WHERE application_name = ?"),
+                      (FEED,))
+
+    # -- reading ---------------------------------------------------------------------------------
+    def _rows(self, sql: str, params: Iterable = ()) -> list:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self._sql(sql), tuple(params))
+            return list(c.fetchall())
+
+    def current_plan(self, employee_id: str) -> dict | None:
+        """The employee's newest plan that is not closed."""
+        rows = self._rows(f"SELECT doc FROM {self.table('plans')} WHERE employee_id = ? AND "
+                          "closed = 0 ORDER BY started DESC LIMIT 1", (employee_id,))
+        return json.loads(rows[0]["doc"]) if rows else None
+
+    def latest_levels(self, employee_id: str) -> dict[str, dict]:
+        """The employee's latest level per skill over all plans (newest plan wins)."""
+        rows = self._rows(f"SELECT doc FROM {self.table('plans')} WHERE employee_id = ? "
+                          "ORDER BY started", (employee_id,))
+        levels: dict[str, dict] = {}
+        for row in rows:
+            levels.update(json.loads(row["doc"]).get("skills", {}))
+        return levels
+
+    def open_plans(self) -> list[dict]:
+        return [json.loads(r["doc"]) for r in
+                self._rows(f"SELECT doc FROM {self.table('plans')} WHERE closed = 0")]
+
+    def all_open_gaps(self) -> list[tuple[str, dict]]:
+        return [(plan["employee_id"], gap) for plan in self.open_plans() for gap in open_gaps(plan)]
+
+    def offer_stats(self) -> dict[str, OfferStats]:
+        """Per offer: ratings, completions, acceptances and dismissals learned from the feed."""
+        rows = self._rows(f"SELECT offer_id, kind, COUNT(*) AS n, SUM(rating) AS rating_sum, "
+                          f"COUNT(rating) AS rating_n FROM {self.table('offer_feedback')} "
+                          "WHERE skill IS NULL GROUP BY offer_id, kind")
+        stats: dict[str, OfferStats] = {}
+        for row in rows:
+            s = stats.setdefault(row["offer_id"], OfferStats())
+            if row["kind"] == "completed":
+                s.completions += row["n"]
+                s.rating_sum += row["rating_sum"] or 0
+                s.rating_count += row["rating_n"]
+            elif row["kind"] == "accepted":
+                s.accepted += row["n"]
+            elif row["kind"] == "dismissed":
+                s.dismissed += row["n"]
+        return stats
+
+    def effectiveness(self) -> list[dict]:
+        """Per offer: people who completed it, mean rating, mean level gained."""
+        rows = self._rows(f"SELECT offer_id, COUNT(DISTINCT employee_id) AS people, "
+                          "COUNT(*) AS completions, AVG(rating) AS mean_rating, "
+                          f"AVG(level_gain) AS mean_level_gain FROM {self.table('offer_feedback')} "
+                          "WHERE kind = 'completed' AND skill IS NULL GROUP BY offer_id")
+        return [dict(r) for r in rows]
+
+    def judgments(self) -> dict[str, set[str]]:
+        """Skill -> offers employees accepted or completed for it: the feed's relevance labels."""
+        rows = self._rows(f"SELECT skill, offer_id FROM {self.table('offer_feedback')} "
+                          "WHERE skill IS NOT NULL AND kind IN ('accepted', 'completed')")
+        out: dict[str, set[str]] = {}
+        for row in rows:
+            out.setdefault(row["skill"], set()).add(row["offer_id"])
+        return out
+
+
+class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):
+    """The read model in the recommender's SQLite file (tables rm_*)."""
+
+    def table(self, name: str) -> str:
+        return f"rm_{name}"
+
+    def tracking_table(self) -> str:
+        return "tracking"
+
+    def construct_create_table_statements(self) -> list[str]:
+        statements = super().construct_create_table_statements()
+        for name, template in TABLES.items():
+            statements.append(template.format(t=self.table(name)))
+        for name, template in INDEXES.items():
+            statements.append(template.format(i=f"{self.table(name)}_idx", t=self.table(name)))
+        return statements
+
+
+class PostgresReadModel(ReadModel, PostgresTrackingRecorder):
+    """The read model in the recommender's PostgreSQL schema (tables recommender_rm_*)."""
+
+    placeholder = "%s"
+
+    def __init__(self, datastore, **kwargs):
+        super().__init__(datastore, **kwargs)
+        for name, template in TABLES.items():
+            self.sql_create_statements.append(SQL(template.replace("{t}", "{0}.{1}")).format(
+                Identifier(self.datastore.schema), Identifier(f"recommender_rm_{name}")))
+        for name, template in INDEXES.items():
+            self.sql_create_statements.append(SQL(
+                template.replace("{i}", "{2}").replace("{t}", "{0}.{1}")).format(
+                Identifier(self.datastore.schema), Identifier(f"recommender_rm_{name}"),
+                Identifier(f"recommender_rm_{name}_idx")))
+
+    def table(self, name: str) -> str:
+        return f'"{self.datastore.schema}"."recommender_rm_{name}"'
+
+    def tracking_table(self) -> str:
+        return f'"{self.datastore.schema}"."{self.tracking_table_name}"'
+
+
+def build_read_model(app) -> ReadModel:
+    """The read model on the same store (and connection pool) as the application APP."""
+    from eventsourcing.sqlite import SQLiteFactory
+
+    if isinstance(app.factory, SQLiteFactory):
+        return app.factory.tracking_recorder(SQLiteReadModel)
+    return app.factory.tracking_recorder(PostgresReadModel)

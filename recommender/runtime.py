@@ -1,0 +1,46 @@
+"""Everything one worker (or one command) of the recommender holds: store, read model, matcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recommender.application import Recommender
+from recommender.live_index import LiveMatcher
+from recommender.readmodel import ReadModel, build_read_model
+from shared.config import env_int, store_settings
+
+
+def build_recommender(url: str | None = None, create_tables: bool | None = None) -> Recommender:
+    """The event-sourced application on the store RECOMMENDER_DATABASE_URL (or URL) names."""
+    settings = store_settings("RECOMMENDER_DATABASE_URL", "recommender.sqlite")
+    if url is not None or create_tables is not None:
+        settings = type(settings)(url=url or settings.url,
+                                  create_table=settings.create_table if create_tables is None
+                                  else create_tables)
+    return Recommender(env=settings.eventsourcing_env())
+
+
+@dataclass
+class Runtime:
+    """The per-process objects the API and the commands work with."""
+
+    app: Recommender
+    readmodel: ReadModel
+    matcher: LiveMatcher
+
+    @classmethod
+    def build(cls, url: str | None = None, create_tables: bool | None = None) -> Runtime:
+        app = build_recommender(url, create_tables)
+        readmodel = build_read_model(app)
+        check_ms = env_int("RECOMMENDER_INDEX_CHECK_MS", 1000)
+        matcher = LiveMatcher(app, readmodel.offer_stats, check_seconds=check_ms / 1000)
+        return cls(app=app, readmodel=readmodel, matcher=matcher)
+
+    def close(self) -> None:
+        self.matcher.close()
+        self.app.close()
+
+
+def create_tables() -> None:
+    """`groeipad migrate`: the recommender's event tables and read-model tables, once."""
+    Runtime.build(create_tables=True).close()

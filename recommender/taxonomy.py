@@ -1,0 +1,225 @@
+"""The skills taxonomy: stable ids, Dutch and English labels, synonyms; lookup in either language.
+
+The starter taxonomy ships as `data/skills.csv`; imports (ESCO or the simple CSV) and L&D's extra
+synonyms from the settings are layered on top. Free text such as "projectmanagement" or "Excel"
+resolves to a skill through labels, synonyms, compounds and fuzzy matching.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+SIMPLE_COLUMNS = ("id", "type", "en", "nl", "synonyms_en", "synonyms_nl")
+FUZZY_RESOLVE_CUTOFF = 88
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9#+]+", text))
+
+
+def compact(text: str) -> str:
+    """Without spaces, so a Dutch compound meets its English phrase."""
+    return normalise(text).replace(" ", "")
+
+
+@dataclass
+class SkillEntry:
+    id: str
+    type: str
+    labels: dict[str, str]
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+    description: str = ""
+
+    def names(self) -> list[str]:
+        out = [v for v in self.labels.values() if v]
+        for values in self.synonyms.values():
+            out.extend(values)
+        return out
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "type": self.type, "labels": self.labels,
+                "synonyms": self.synonyms, "description": self.description}
+
+
+class TaxonomyFormatError(Exception):
+    """A taxonomy file cannot be read (wrong header)."""
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in re.split(r"[|\n]", value or "") if part.strip()]
+
+
+def read_simple_csv(text: str) -> list[dict]:
+    """Skills from the simple CSV: id,type,en,nl,synonyms_en,synonyms_nl (synonyms split by '|')."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"id", "en"} - set(reader.fieldnames or [])
+    if missing:
+        raise TaxonomyFormatError(f"the CSV header lacks the column(s): {', '.join(sorted(missing))}")
+    skills = []
+    for row in reader:
+        if not (row.get("id") or "").strip() or not (row.get("en") or row.get("nl") or "").strip():
+            continue
+        kind = (row.get("type") or "technical").strip()
+        skills.append({
+            "id": row["id"].strip(),
+            "type": kind if kind in {"technical", "behavioural"} else "technical",
+            "labels": {k: row[k].strip() for k in ("en", "nl") if (row.get(k) or "").strip()},
+            "synonyms": {k: _split(row.get(f"synonyms_{k}")) for k in ("en", "nl")
+                         if _split(row.get(f"synonyms_{k}"))},
+            "description": (row.get("description") or "").strip(),
+        })
+    return skills
+
+
+def read_esco_csv(text: str, language: str) -> list[dict]:
+    """Skills from one language file of ESCO's skills CSV (conceptUri, preferredLabel, altLabels…)."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"conceptUri", "preferredLabel"} - set(reader.fieldnames or [])
+    if missing:
+        raise TaxonomyFormatError(f"not an ESCO skills file; missing: {', '.join(sorted(missing))}")
+    skills = []
+    for row in reader:
+        uri = (row.get("conceptUri") or "").strip()
+        label = (row.get("preferredLabel") or "").strip()
+        if not uri or not label:
+            continue
+        reuse = (row.get("reuseLevel") or "").lower()
+        kind = (row.get("skillType") or "").lower()
+        behavioural = "transversal" in reuse or "attitude" in kind
+        skills.append({
+            "id": "esco:" + uri.rstrip("/").rsplit("/", 1)[-1],
+            "type": "behavioural" if behavioural else "technical",
+            "labels": {language: label},
+            "synonyms": {language: _split(row.get("altLabels"))} if row.get("altLabels") else {},
+            "description": (row.get("description") or "").strip()[:2000],
+            "uri": uri,
+        })
+    return skills
+
+
+def merge_skill(existing: dict | None, new: dict) -> dict:
+    """A skill with NEW's languages added to EXISTING's (ESCO ships one file per language)."""
+    if existing is None:
+        return new
+    merged = {**existing, "labels": {**existing.get("labels", {}), **new.get("labels", {})},
+              "synonyms": {**existing.get("synonyms", {}), **new.get("synonyms", {})}}
+    merged["description"] = existing.get("description") or new.get("description", "")
+    return merged
+
+
+def starter_skills() -> list[dict]:
+    text = resources.files("recommender").joinpath("data/skills.csv").read_text(encoding="utf-8")
+    return read_simple_csv(text)
+
+
+class Taxonomy:
+    """Skills by id, with an index from every normalised name (and compound) to its skills."""
+
+    def __init__(self, skills: list[dict], extra_synonyms: dict[str, list[str]] | None = None):
+        self.skills: dict[str, SkillEntry] = {}
+        for skill in skills:
+            self.skills[skill["id"]] = SkillEntry(
+                id=skill["id"], type=skill.get("type", "technical"),
+                labels=dict(skill.get("labels", {})),
+                synonyms={k: list(v) for k, v in skill.get("synonyms", {}).items()},
+                description=skill.get("description", ""))
+        for skill_id, words in (extra_synonyms or {}).items():
+            if skill_id in self.skills:
+                self.skills[skill_id].synonyms.setdefault("extra", []).extend(words)
+        self.by_name: dict[str, list[str]] = {}
+        for entry in self.skills.values():
+            for name in entry.names():
+                for key in {normalise(name), compact(name)}:
+                    ids = self.by_name.setdefault(key, [])
+                    if entry.id not in ids:
+                        ids.append(entry.id)
+        self.names = list(self.by_name)
+
+    @classmethod
+    def build(cls, imported: list[dict] | None = None,
+              extra_synonyms: dict[str, list[str]] | None = None) -> Taxonomy:
+        """Starter taxonomy plus imported skills (an import with the same id replaces)."""
+        by_id = {s["id"]: s for s in starter_skills()}
+        for skill in imported or []:
+            by_id[skill["id"]] = skill
+        return cls(list(by_id.values()), extra_synonyms)
+
+    def get(self, skill_id: str) -> SkillEntry | None:
+        return self.skills.get(skill_id)
+
+    def resolve(self, text: str) -> list[SkillEntry]:
+        """The skills TEXT names: an id, an exact label or synonym (any language), or a close one."""
+        if text in self.skills:
+            return [self.skills[text]]
+        for key in (normalise(text), compact(text)):
+            if key in self.by_name:
+                return [self.skills[i] for i in self.by_name[key]]
+        key = normalise(text)
+        if len(key) < 4:
+            return []
+        best = process.extractOne(key, self.names, scorer=fuzz.ratio,
+                                  score_cutoff=FUZZY_RESOLVE_CUTOFF)
+        if best:
+            return [self.skills[i] for i in self.by_name[best[0]]]
+        return self._contained(text)
+
+    def _contained(self, text: str) -> list[SkillEntry]:
+        """Skills named inside a longer text ("Geavanceerd Excel", "Tools (Teams, SharePoint)").
+
+        Longer names win; the part before any brackets counts before what the brackets add.
+        """
+        head = re.split(r"[(\[]", text, maxsplit=1)[0]
+        found: list[str] = []
+        for part in (head, text) if head != text else (text,):
+            words = normalise(part).split()
+            for size in range(min(4, len(words)), 0, -1):
+                for start in range(len(words) - size + 1):
+                    phrase = " ".join(words[start:start + size])
+                    if len(phrase) < 4 and size == 1:
+                        continue
+                    for skill_id in self.by_name.get(phrase, []):
+                        if skill_id not in found:
+                            found.append(skill_id)
+                    compact_phrase = phrase.replace(" ", "")
+                    for skill_id in self.by_name.get(compact_phrase, []) if size > 1 else []:
+                        if skill_id not in found:
+                            found.append(skill_id)
+            if found:
+                break
+        return [self.skills[i] for i in found[:3]]
+
+    def search(self, query: str, limit: int = 10) -> list[dict]:
+        """Autocomplete: names that start with QUERY first, then fuzzy matches, in either language."""
+        key = normalise(query)
+        if not key:
+            return []
+        scored: dict[str, tuple[float, str]] = {}
+        for name, ids in self.by_name.items():
+            if name.startswith(key) or any(w.startswith(key) for w in name.split()):
+                score = 200 - len(name) / 100 + (50 if name.startswith(key) else 0)
+                for skill_id in ids:
+                    if scored.get(skill_id, (0, ""))[0] < score:
+                        scored[skill_id] = (score, name)
+        for name, score, _ in process.extract(key, self.names, scorer=fuzz.WRatio, limit=limit * 3,
+                                              score_cutoff=70):
+            for skill_id in self.by_name[name]:
+                if scored.get(skill_id, (0, ""))[0] < score:
+                    scored[skill_id] = (score, name)
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+        return [{**self.skills[i].as_dict(), "matched": name} for i, (_, name) in ranked]
+
+    def expansion(self, entry: SkillEntry) -> list[tuple[str, float]]:
+        """Texts that say the same as ENTRY, with a weight: labels count more than synonyms."""
+        out = [(label, 1.0) for label in entry.labels.values() if label]
+        out.extend((s, 0.5) for values in entry.synonyms.values() for s in values)
+        return out

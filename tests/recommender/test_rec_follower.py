@@ -1,0 +1,126 @@
+"""The follower against a fake feed, on SQLite and PostgreSQL: exactly-once across restarts."""
+
+from __future__ import annotations
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+from rec_feed_fake import SECRET, FakeFeed, PlanEvents, story
+
+from recommender.follower import FeedClient, FeedUnavailableError, Follower
+from recommender.runtime import Runtime
+from shared.auth import TokenSettings
+
+
+@pytest.fixture
+def rt(store_url):
+    runtime = Runtime.build(store_url)
+    yield runtime
+    runtime.close()
+
+
+def make_follower(readmodel, feed: FakeFeed, limit: int = 3, sleeps: list | None = None):
+    client = FeedClient("http://plan.test", TokenSettings(SECRET, "groeipad"), feed.session())
+    record = sleeps if sleeps is not None else []
+    return Follower(readmodel, client, limit=limit, idle_seconds=0.01, sleep=record.append)
+
+
+def drain(follower: Follower) -> None:
+    for _ in range(100):
+        _, more = follower.run_once()
+        if not more:
+            return
+
+
+def test_follows_a_plan_and_learns_gaps_feedback_and_levels(rt):
+    feed = FakeFeed(story("sophie", "offer-1", rating=4))
+    follower = make_follower(rt.readmodel, feed)
+    drain(follower)
+    assert rt.readmodel.position() == feed.events[-1]["position"]
+    plan = rt.readmodel.current_plan("sophie")
+    assert plan["managers"] == ["mgr"]
+    assert plan["skills"]["excel"]["level"] == 2  # the level reported after completing
+    stats = rt.readmodel.offer_stats()["offer-1"]
+    assert (stats.completions, stats.accepted, stats.rating_sum) == (1, 1, 4)
+    assert rt.readmodel.judgments() == {"Excel": {"offer-1"}}
+    [effect] = rt.readmodel.effectiveness()
+    assert effect["mean_level_gain"] == 1
+
+
+def test_duplicate_delivery_is_not_counted_twice(rt):
+    feed = FakeFeed(story("karim", "offer-2"))
+    feed.duplicates = 2
+    drain(make_follower(rt.readmodel, feed, limit=2))
+    assert rt.readmodel.offer_stats()["offer-2"].completions == 1
+    # the same page delivered again after it was applied changes nothing
+    last = feed.events[-3:]
+    assert rt.readmodel.apply_page(last, last[-1]["position"]) == 0
+    assert rt.readmodel.offer_stats()["offer-2"].accepted == 1
+
+
+def test_crash_mid_page_then_restart_loses_and_doubles_nothing(rt, store_url, monkeypatch):
+    events = story("anna", "offer-3") + story("bram", "offer-3", rating=2)
+    feed = FakeFeed(events)
+    follower = make_follower(rt.readmodel, feed, limit=5)
+    follower.run_once()  # first page lands
+    original = type(rt.readmodel)._insert_tracking
+    calls = {"n": 0}
+
+    def crash_once(self, c, tracking):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("killed before commit")
+        return original(self, c, tracking)
+
+    monkeypatch.setattr(type(rt.readmodel), "_insert_tracking", crash_once)
+    with pytest.raises(RuntimeError):
+        follower.run_once()
+    monkeypatch.setattr(type(rt.readmodel), "_insert_tracking", original)
+    assert rt.readmodel.position() == events[4]["position"]  # the crashed page left no trace
+
+    restarted = Runtime.build(store_url)  # a new process: new connections, same store
+    try:
+        drain(make_follower(restarted.readmodel, feed, limit=4))
+        stats = restarted.readmodel.offer_stats()["offer-3"]
+        assert (stats.completions, stats.accepted, stats.rating_sum) == (2, 2, 6)
+        assert restarted.readmodel.position() == events[-1]["position"]
+    finally:
+        restarted.close()
+
+
+def test_concurrent_follower_cannot_record_an_older_position(rt):
+    feed = FakeFeed(story("cas", "offer-4"))
+    drain(make_follower(rt.readmodel, feed))
+    with rt.readmodel.datastore.transaction(commit=False) as c, pytest.raises(IntegrityError):
+        from eventsourcing.persistence import Tracking
+
+        rt.readmodel._insert_tracking(c, Tracking("plan", 2))
+
+
+def test_plan_service_down_backs_off_then_recovers(rt):
+    feed = FakeFeed(story("dirk", "offer-5"))
+    feed.down = 3
+    sleeps: list[float] = []
+    follower = make_follower(rt.readmodel, feed, limit=100, sleeps=sleeps)
+    follower.run(max_iterations=5)
+    assert sleeps[0] < sleeps[2]  # waits grow while the service is down
+    assert rt.readmodel.position() == feed.events[-1]["position"]
+    assert follower.failures == 0
+    feed.status = 503
+    with pytest.raises(FeedUnavailableError):
+        follower.run_once()
+
+
+def test_rebuild_read_model_replays_from_zero(rt):
+    feed = FakeFeed(story("eva", "offer-6"))
+    drain(make_follower(rt.readmodel, feed))
+    rt.readmodel.reset()
+    assert rt.readmodel.position() == 0 and rt.readmodel.current_plan("eva") is None
+    drain(make_follower(rt.readmodel, feed))
+    assert rt.readmodel.offer_stats()["offer-6"].completions == 1
+
+
+def test_closed_plan_has_no_current_plan(rt):
+    e = PlanEvents("finn")
+    feed = FakeFeed([e("PlanStarted", employee_id="finn"), e("PlanClosed")])
+    drain(make_follower(rt.readmodel, feed))
+    assert rt.readmodel.current_plan("finn") is None

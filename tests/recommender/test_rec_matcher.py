@@ -1,0 +1,114 @@
+"""The matcher and its live index as units: filters, level fit, quality prior, diversity, swaps."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+from recommender.catalogue_io import parse_catalogue
+from recommender.demo import demo_catalogue_text
+from recommender.live_index import LiveMatcher
+from recommender.matcher import Context, Gap, Matcher, OfferIndex, OfferStats, level_for
+from recommender.taxonomy import Taxonomy
+
+
+def offer(i: str, title: str, means: str = "mooc", **fields) -> dict:
+    return {"offer_id": i, "external_id": i, "title": title, "means": means, **fields}
+
+
+def matcher(offers, stats=None, **weights) -> Matcher:
+    taxonomy = Taxonomy.build()
+    index = OfferIndex().fit(offers, version=1)
+    index.tag_skills(taxonomy)
+    return Matcher(index, taxonomy, weights, stats)
+
+
+CATALOGUE = [
+    offer("a", "Project management basics", level="beginner", cost=0, hours=10, language="en"),
+    offer("b", "Advanced project management", level="advanced", cost=900, hours=40, language="en"),
+    offer("c", "Projectmanagement voor technici", "internal_training", language="nl", hours=8,
+          sessions=[{"start": "2027-02-01"}]),
+    offer("d", "Cooking for beginners"),
+]
+
+
+def ids(items):
+    return [i["offer_id"] for i in items]
+
+
+def test_text_and_compounds_find_offers_and_unrelated_ones_stay_out():
+    found = ids(matcher(CATALOGUE).recommend([Gap("projectmanagement")], Context()))
+    assert set(found) == {"a", "b", "c"}
+
+
+def test_hard_filters():
+    m = matcher(CATALOGUE)
+    today = date(2026, 6, 1)
+    assert ids(m.recommend([Gap("project management")], Context(language="nl"))) == ["c"]
+    assert "b" not in ids(m.recommend([Gap("project management")], Context(max_cost=500)))
+    assert ids(m.recommend([Gap("project management")], Context(means=["internal_training"]))) == ["c"]
+    soon = Context(deadline=date(2026, 8, 1), hours_per_week=2, today=today)
+    assert ids(m.recommend([Gap("project management")], soon)) == ["a"]  # b too long, c too late
+
+
+def test_level_fit_orders_between_equal_offers():
+    m = matcher(CATALOGUE[:2], level=1.0)
+    assert ids(m.recommend([Gap("project management", 0, 2)], Context()))[0] == "a"
+    assert ids(m.recommend([Gap("project management", 4, 5)], Context()))[0] == "b"
+    assert level_for(None, 5) == "intermediate" and level_for(None, None) is None
+
+
+def test_quality_is_shrunk_towards_the_mean():
+    twins = [offer("x", "Excel for business"), offer("y", "Excel for business")]
+    one_rating = matcher(twins, {"x": OfferStats(rating_sum=1, rating_count=1)})
+    many = matcher(twins, {"x": OfferStats(rating_sum=10, rating_count=10, dismissed=10),
+                           "y": OfferStats(rating_sum=50, rating_count=10, completions=10)})
+    assert abs(one_rating.quality_[0] - one_rating.quality_[1]) < 0.25  # one rating moves little
+    assert many.quality_[1] > many.quality_[0] + 0.3
+    assert ids(many.recommend([Gap("excel")], Context()))[0] == "y"
+
+
+def test_means_cap_keeps_lists_varied():
+    moocs = [offer(f"m{i}", f"Excel course {i}") for i in range(10)]
+    others = [offer("w", "Excel werkplaats", "workshop"), offer("t", "Excel mentor", "mentoring")]
+    items = matcher(moocs + others).recommend([Gap("excel")], Context(), limit=5)
+    assert {"w", "t"} <= set(ids(items))
+
+
+def test_reasons_are_sentences():
+    text = demo_catalogue_text()
+    offers = [{**f, "offer_id": f["external_id"]} for _, f in parse_catalogue(text, "jsonl")[0]]
+    [item] = matcher(offers).recommend([Gap("Geavanceerd Excel", 2, 4)], Context(max_cost=1000,
+                                       hours_per_week=2, language="nl"), limit=1)
+    assert any(r.startswith("Teaches spreadsheets") for r in item["reasons"])
+    assert any("budget" in r for r in item["reasons"]) and any("week" in r for r in item["reasons"])
+
+
+def test_empty_catalogue_answers_nothing():
+    assert matcher([]).recommend([Gap("excel")], Context()) == []
+
+
+def test_live_matcher_rebuilds_in_background_and_swaps(runtime):
+    app = runtime.app
+    app.import_offers([(1, {"external_id": "e1", "title": "Excel basics", "means": "mooc"})],
+                      {"subject": "t", "role": "ld"})
+    live = LiveMatcher(app, check_seconds=0)
+    first = live.current()
+    assert len(first.index.offers_) == 1
+    app.import_offers([(1, {"external_id": "e2", "title": "Excel advanced", "means": "mooc"})],
+                      {"subject": "t", "role": "ld"})
+    gate = threading.Event()
+    original = live.build
+
+    def slow_build():
+        gate.wait(5)
+        return original()
+
+    live.build = slow_build
+    started = time.monotonic()
+    assert live.current() is first  # a query during the rebuild gets the old index at once
+    assert time.monotonic() - started < 0.5
+    gate.set()
+    live.wait_for_rebuild()
+    assert len(live.current().index.offers_) == 2

@@ -1,0 +1,200 @@
+"""Skills, roles, recommendations, employee recommendations, settings, evaluation and reports."""
+
+from __future__ import annotations
+
+import pytest
+from rec_feed_fake import SECRET, FakeFeed, PlanEvents, story
+
+from recommender.demo import seed
+from recommender.follower import FeedClient, Follower
+from shared.auth import TokenSettings
+
+
+@pytest.fixture
+def demo(runtime, sqlite_url):
+    seed(sqlite_url)
+    runtime.matcher.refresh()
+    return runtime
+
+
+def follow(runtime, events):
+    client = FeedClient("http://plan.test", TokenSettings(SECRET, "groeipad"), FakeFeed(events).session())
+    follower = Follower(runtime.readmodel, client, limit=1000, sleep=lambda _: None)
+    follower.run_once()
+
+
+def test_demo_seed_is_idempotent(runtime, sqlite_url):
+    first = seed(sqlite_url)
+    assert "164 imported" in first
+    assert seed(sqlite_url).endswith("0 imported, 0 updated, 164 unchanged")
+
+
+def test_skills_autocomplete_in_both_languages(client, employee):
+    dutch = client.get("/api/v1/skills?q=projectm", headers=employee).json["skills"]
+    assert dutch[0]["id"] == "project-management"
+    fuzzy = client.get("/api/v1/skills?q=exel", headers=employee).json["skills"]
+    assert fuzzy[0]["id"] == "spreadsheets"
+    english = client.get("/api/v1/skills?q=team lead", headers=employee).json["skills"]
+    assert "team-management" in [s["id"] for s in english]
+    listed = client.get("/api/v1/skills?limit=5", headers=employee).json
+    assert len(listed["skills"]) == 5 and listed["total"] >= 200
+    assert client.get("/api/v1/skills/spreadsheets", headers=employee).json["labels"]["nl"]
+    assert client.get("/api/v1/skills/nope", headers=employee).status_code == 404
+    assert client.get("/api/v1/skills?limit=1000", headers=employee).status_code == 422
+
+
+def test_skills_import_simple_and_esco(client, ld, employee, runtime):
+    simple = "id,type,en,nl,synonyms_en,synonyms_nl\nforklift-2,technical,reach truck driving,reachtruck rijden,,\n"
+    result = client.post("/api/v1/skills/import", data=simple, content_type="text/csv", headers=ld)
+    assert result.json == {"imported": 1, "updated": 0, "unchanged": 0}
+    esco_en = ("conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,description\n"
+               "KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/abc,skill/competence,"
+               'transversal,show empathy,"be empathic\nempathise",Understand others.\n')
+    assert client.post("/api/v1/skills/import?format=esco&language=en", data=esco_en,
+                       content_type="text/csv", headers=ld).json["imported"] == 1
+    esco_nl = esco_en.replace("show empathy", "empathie tonen").replace('"be empathic\nempathise"', "")
+    assert client.post("/api/v1/skills/import?format=esco&language=nl", data=esco_nl,
+                       content_type="text/csv", headers=ld).json["updated"] == 1
+    runtime.matcher.refresh()
+    skill = client.get("/api/v1/skills/esco:abc", headers=employee).json
+    assert skill["labels"] == {"en": "show empathy", "nl": "empathie tonen"}
+    assert skill["type"] == "behavioural"
+    assert client.get("/api/v1/skills?q=empathie ton", headers=employee).json["skills"][0]["id"] == "esco:abc"
+    assert client.post("/api/v1/skills/import", data="a,b\n1,2\n", content_type="text/csv",
+                       headers=ld).status_code == 422
+    assert client.post("/api/v1/skills/import", data=simple, content_type="text/csv",
+                       headers=employee).status_code == 403
+
+
+def test_recommendations_for_the_issue_example(client, demo, employee):
+    body = {"gaps": [{"skill": "project management", "current_level": 1, "target_level": 3}],
+            "context": {"means": ["mooc", "internal_training"], "language": "nl", "max_cost": 500,
+                        "hours_per_week": 4, "deadline": "2027-06-30", "employee_id": "karim"},
+            "limit": 10}
+    answer = client.post("/api/v1/recommendations", json=body, headers=employee)
+    assert answer.status_code == 200, answer.json
+    items = answer.json["recommendations"]
+    assert items and answer.json["model_version"].startswith("catalogue-")
+    assert items[0]["title"] == "Projectmatig werken"
+    for item in items:
+        assert item["means"] in {"mooc", "internal_training"}
+        assert item["language"] in {"nl", None} and (item["cost"] or 0) <= 500
+        assert item["gap"] == "project management" and item["reasons"]
+        assert 0 <= item["score"] <= 1 and item["recommendation_id"]
+    again = client.post("/api/v1/recommendations", json=body, headers=employee).json
+    assert again["recommendations"][0]["recommendation_id"] == items[0]["recommendation_id"]
+
+
+def test_dutch_gaps_meet_english_offers_and_lists_are_varied(client, demo, employee):
+    items = client.post("/api/v1/recommendations", json={"gaps": [{"skill": "projectmanagement"}]},
+                        headers=employee).json["recommendations"]
+    titles = [i["title"] for i in items]
+    assert "Project Management Principles and Practices" in titles
+    assert len({i["means"] for i in items}) >= 3
+    assert max(sum(1 for i in items if i["means"] == m) for m in {i["means"] for i in items}) <= 6
+
+
+@pytest.mark.parametrize("body,field", [
+    ({}, "gaps"),
+    ({"gaps": []}, "gaps"),
+    ({"gaps": [{"skill": ""}]}, "gaps.0.skill"),
+    ({"gaps": [{"skill": "x", "current_level": 4, "target_level": 2}]}, "gaps.0.target_level"),
+    ({"gaps": [{"skill": "x"}], "context": {"means": ["lecture"]}}, "context.means.0"),
+    ({"gaps": [{"skill": "x"}], "context": {"deadline": "soon"}}, "context.deadline"),
+    ({"gaps": [{"skill": "x"}], "limit": 500}, "limit"),
+])
+def test_recommendation_requests_are_validated(client, employee, body, field):
+    answer = client.post("/api/v1/recommendations", json=body, headers=employee)
+    assert answer.status_code == 422
+    assert field in [e["field"] for e in answer.json["errors"]]
+
+
+def test_employee_recommendations_from_the_feed(client, demo, tokens):
+    offer_id = client.get("/api/v1/offers?q=Excel basis", headers=tokens("x")).json["offers"][0]["offer_id"]
+    follow(demo, story("sophie", offer_id, manager="petra"))
+    own = client.get("/api/v1/employees/sophie/recommendations", headers=tokens("sophie", "employee"))
+    assert own.status_code == 200, own.json
+    gaps = {g["skill"]: g for g in own.json["gaps"]}
+    assert gaps["Excel"]["current_level"] == 2 and gaps["Excel"]["target_level"] == 3
+    items = own.json["recommendations"]
+    assert {i["gap"] for i in items} == {"Excel", "samenwerkingstools"}
+    assert offer_id not in [i["offer_id"] for i in items]  # already in the plan
+    assert any("Teams" in i["title"] for i in items)
+    manager = client.get("/api/v1/employees/sophie/recommendations", headers=tokens("petra", "manager"))
+    assert manager.status_code == 200
+    assert client.get("/api/v1/employees/sophie/recommendations",
+                      headers=tokens("other", "manager")).status_code == 403
+    assert client.get("/api/v1/employees/sophie/recommendations",
+                      headers=tokens("lotte", "employee")).status_code == 403
+    assert client.get("/api/v1/employees/sophie/recommendations",
+                      headers=tokens("hanna", "hr")).status_code == 200
+    nobody = client.get("/api/v1/employees/nobody/recommendations", headers=tokens("nobody"))
+    assert nobody.json["recommendations"] == [] and nobody.json["plan_id"] is None
+
+
+def test_role_profiles_and_gap(client, demo, tokens):
+    hr = tokens("hanna", "hr")
+    body = {"name": "Teamleider techniek", "skills": [
+        {"skill": "Teammanagement", "level": 3}, {"skill": "spreadsheets", "level": 2},
+        {"skill": "Projectmanagement", "level": 3}]}
+    assert client.put("/api/v1/roles/teamleider", json=body, headers=hr).status_code == 200
+    assert client.put("/api/v1/roles/teamleider", json={"name": "x", "skills": []},
+                      headers=hr).status_code == 422
+    assert client.put("/api/v1/roles/teamleider", json=body, headers=tokens("k")).status_code == 403
+    assert client.get("/api/v1/roles", headers=tokens("k")).json["roles"][0]["role_id"] == "teamleider"
+    follow(demo, story("karim", "offer-x"))
+    gap = client.get("/api/v1/roles/teamleider/gap?employee=karim", headers=tokens("karim"))
+    assert gap.status_code == 200, gap.json
+    by_skill = {g["skill"]: g for g in gap.json["gaps"]}
+    assert set(by_skill) == {"Teammanagement", "Projectmanagement"}
+    assert [m["skill"] for m in gap.json["met"]] == ["spreadsheets"]  # Excel level 2 counts
+    assert client.get("/api/v1/roles/nope/gap?employee=karim", headers=tokens("karim")).status_code == 404
+    assert client.get("/api/v1/roles/teamleider/gap", headers=tokens("karim")).status_code == 422
+    assert client.get("/api/v1/roles/teamleider/gap?employee=karim",
+                      headers=tokens("jeroen")).status_code == 403
+
+
+def test_settings_history_and_evaluation(client, demo, tokens, runtime):
+    ld = tokens("daan", "ld")
+    assert client.get("/api/v1/settings", headers=ld).json["weights"]["taxonomy"] > 0
+    bad = client.put("/api/v1/settings", json={"weights": {"speed": 1}, "reason": "x"}, headers=ld)
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "weights"
+    changed = client.put("/api/v1/settings", json={"weights": {"taxonomy": 0.5},
+                         "synonyms": {"spreadsheets": ["rekenblad"]}, "reason": "more tags"},
+                         headers=ld)
+    assert changed.status_code == 200 and changed.json["version"] == 1
+    history = client.get("/api/v1/settings/history", headers=ld).json["history"]
+    assert history[0]["reason"] == "more tags" and history[0]["actor"]["subject"] == "daan"
+    assert client.get("/api/v1/settings", headers=tokens("e")).status_code == 403
+
+    nothing = client.post("/api/v1/evaluation", json={}, headers=ld)
+    assert nothing.status_code == 422
+    offers = client.get("/api/v1/offers?q=Excel&limit=100", headers=ld).json["offers"]
+    judged = [{"query": "Excel", "relevant": [o["external_id"] for o in offers]}]
+    result = client.post("/api/v1/evaluation", json={"queries": judged,
+                         "proposed": {"weights": {"text": 0.0, "taxonomy": 0.0}}}, headers=ld).json
+    assert result["current"]["metrics"]["ndcg@10"] > 0.8
+    assert result["proposed"]["metrics"]["ndcg@10"] <= result["current"]["metrics"]["ndcg@10"]
+    follow(runtime, story("sophie", offers[0]["offer_id"]))
+    from_feed = client.post("/api/v1/evaluation", json={}, headers=ld).json
+    assert from_feed["source"] == "feed" and from_feed["queries"] == 1
+
+
+def test_reports_hide_groups_under_five(client, demo, tokens):
+    ld = tokens("daan", "ld")
+    offer_id = client.get("/api/v1/offers?q=Excel basis", headers=ld).json["offers"][0]["offer_id"]
+    events = []
+    for i in range(5):
+        events += story(f"emp{i}", offer_id, rating=4)
+    e = PlanEvents("solo")
+    events += [e("PlanStarted"), e("GoalSet", goal_id="g", skills=[{"skill": "welding", "target_level": 3}])]
+    follow(demo, events)
+    demand = client.get("/api/v1/reports/demand", headers=ld).json["gaps"]
+    assert {g["skill"] for g in demand} == {"spreadsheets", "collaboration tools"}
+    assert all(g["people"] >= 5 for g in demand)
+    effect = client.get("/api/v1/reports/effectiveness", headers=ld).json["offers"]
+    assert effect == [{"offer_id": offer_id, "people": 5, "completions": 5, "mean_rating": 4.0,
+                       "mean_level_gain": 1.0, "title": "Excel basis"}]
+    gaps = client.get("/api/v1/reports/catalogue-gaps", headers=ld).json
+    assert gaps["gaps"] == []  # the demo catalogue covers both common gaps well
+    assert client.get("/api/v1/reports/demand", headers=tokens("e", "employee")).status_code == 403
