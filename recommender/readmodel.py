@@ -54,6 +54,17 @@ class ReadModel:
             plans: dict[str, dict] = {}
             rows: list[tuple] = []
             for event in fresh:
+                if event["type"] == "PersonErased":  # forget the person: their plans and their feedback
+                    gone = event["employee_id"]
+                    plans = {k: v for k, v in plans.items() if v.get("employee_id") != gone}
+                    rows = [row for row in rows if row[3] != gone]
+                    for table in ("plans", "offer_feedback"):
+                        c.execute(self._sql(f"DELETE FROM {self.table(table)} WHERE employee_id = ?"), (gone,))
+                    continue
+                if event["type"] == "PlanErased":  # retention: the plan's content is gone
+                    plans.pop(event["plan_id"], None)
+                    c.execute(self._sql(f"DELETE FROM {self.table('plans')} WHERE plan_id = ?"), (event["plan_id"],))
+                    continue
                 plan = plans.get(event["plan_id"]) or self._load_plan(c, event["plan_id"])
                 plans[event["plan_id"]] = plan
                 rows.extend(apply_event(plan, event))
@@ -109,6 +120,15 @@ class ReadModel:
         for row in rows:
             levels.update(json.loads(row["doc"]).get("skills", {}))
         return levels
+
+    def person_data(self, employee_id: str) -> dict[str, Any]:
+        """Everything the read model holds about one person (GDPR access)."""
+        plans = [json.loads(r["doc"]) for r in self._rows(
+            f"SELECT doc FROM {self.table('plans')} WHERE employee_id = ? ORDER BY started", (employee_id,))]
+        feedback = [dict(r) for r in self._rows(
+            f"SELECT position, offer_id, kind, skill, rating, level_gain, reason FROM {self.table('offer_feedback')} "
+            "WHERE employee_id = ? ORDER BY position, seq", (employee_id,))]
+        return {"plans_as_learned_from_the_feed": plans, "offer_feedback": feedback}
 
     def open_plans(self) -> list[dict]:
         return [json.loads(r["doc"]) for r in

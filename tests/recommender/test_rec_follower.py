@@ -124,3 +124,16 @@ def test_closed_plan_has_no_current_plan(rt):
     feed = FakeFeed([e("PlanStarted", employee_id="finn"), e("PlanClosed")])
     drain(make_follower(rt.readmodel, feed))
     assert rt.readmodel.current_plan("finn") is None
+
+
+def test_a_person_erased_in_the_plan_service_is_dropped_from_the_read_model(rt):
+    events = story("sophie", "offer-1") + story("karim", "offer-1")
+    PlanEvents.position += 1
+    events.append({"type": "PersonErased", "schema_version": 1, "position": PlanEvents.position, "plan_id": "",
+                   "employee_id": "sophie", "plan_version": 3, "occurred_at": "2026-06-01T10:00:00+00:00",
+                   "actor": {"subject": "hanna", "role": "hr"}, "reason": None, "payload": {}})
+    drain(make_follower(rt.readmodel, FakeFeed(events), limit=4))
+    assert rt.readmodel.current_plan("sophie") is None
+    assert rt.readmodel.person_data("sophie") == {"plans_as_learned_from_the_feed": [], "offer_feedback": []}
+    assert rt.readmodel.current_plan("karim") is not None
+    assert rt.readmodel.offer_stats()["offer-1"].completions == 1  # only Karim's completion remains

@@ -1,0 +1,176 @@
+"""Plan service, recommender and follower as real processes over HTTP: the learning loop end to end.
+
+The follower is killed with SIGKILL mid-stream again and again, the plan service is stopped while
+the recommender keeps answering; afterwards the read model equals one rebuilt from scratch.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+
+from recommender.readmodel import FEED, build_read_model
+from recommender.runtime import build_recommender
+from tests.conftest import drop_postgres_schema, postgres_available, postgres_schema_url
+from tests.integration.servers import BIN, ROOT, Service, groeipad
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def stack(request, tmp_path):
+    if request.param == "postgres" and not postgres_available():
+        pytest.skip("PostgreSQL not reachable")
+    urls = ([postgres_schema_url(), postgres_schema_url(), postgres_schema_url()] if request.param == "postgres"
+            else [f"sqlite:///{tmp_path / name}.sqlite" for name in ("plan", "recommender", "rebuilt")])
+    env = {"PLAN_DATABASE_URL": urls[0], "RECOMMENDER_DATABASE_URL": urls[1], "GROEIPAD_DATA_DIR": str(tmp_path),
+           "RECOMMENDER_FEED_IDLE_MS": "100", "RECOMMENDER_INDEX_CHECK_MS": "200"}
+    groeipad("migrate", env=env)
+    groeipad("seed-demo", env=env)
+    groeipad("seed-recommender-demo", env=env)
+    recommender = Service("recommender", "recommender.wsgi:app", env, workers=1)
+    plan = Service("plan", "services.plan.wsgi:app", {**env, "RECOMMENDER_URL": recommender.url}, workers=2)
+    plan.start(tmp_path)
+    recommender.start(tmp_path)
+    follower = Follower({**env, "PLAN_SERVICE_URL": plan.url}, tmp_path)
+    yield plan, recommender, follower, env, urls
+    follower.stop()
+    plan.stop()
+    recommender.stop()
+    if request.param == "postgres":
+        for url in urls:
+            drop_postgres_schema(url)
+
+
+class Follower:
+    """`groeipad follow` as its own process, as in production."""
+
+    def __init__(self, env: dict[str, str], log_dir) -> None:
+        self.env, self.log = {**os.environ, **env, "GROEIPAD_CREATE_TABLES": "0"}, log_dir / "follower.log"
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([str(BIN / "groeipad"), "follow"], cwd=ROOT, env=self.env,
+                                        stdout=self.log.open("a"), stderr=subprocess.STDOUT)
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+def bearer(env, subject, *roles):
+    args = ["token", "--subject", subject] + [part for role in roles for part in ("--role", role)]
+    return {"Authorization": "Bearer " + groeipad(*args, env=env)}
+
+
+def feed_head(plan, env) -> int:
+    answer = requests.get(f"{plan.url}/api/v1/feed?limit=1", headers=bearer(env, "t", "service"), timeout=10)
+    return answer.json()["head"]
+
+
+def wait_until(condition, timeout=60.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def read_model_state(url: str) -> tuple[list, list]:
+    app = build_recommender(url, create_tables=False)
+    model = build_read_model(app)
+    try:
+        plans = sorted(r["doc"] for r in model._rows(f"SELECT doc FROM {model.table('plans')}"))
+        feedback = [tuple(r.values()) if hasattr(r, "values") else tuple(r) for r in model._rows(
+            f"SELECT * FROM {model.table('offer_feedback')} ORDER BY position, seq")]
+        return plans, feedback
+    finally:
+        app.close()
+
+
+def caught_up(url: str, head: int) -> bool:
+    app = build_recommender(url, create_tables=False)
+    try:
+        return (build_read_model(app).max_tracking_id(FEED) or 0) >= head
+    finally:
+        app.close()
+
+
+def test_the_learning_loop_survives_crashes_and_outages(stack):
+    plan, recommender, follower, env, urls = stack
+    karim, sophie = bearer(env, "karim", "employee"), bearer(env, "sophie", "employee")
+
+    def suggestions(headers, who):
+        return requests.get(f"{recommender.url}/api/v1/employees/{who}/recommendations", headers=headers, timeout=10)
+
+    wait_until(lambda: suggestions(karim, "karim").json().get("gaps"), what="the follower to learn Karim's gaps")
+    answer = suggestions(karim, "karim").json()
+    assert answer["recommendations"] and all(r["reasons"] for r in answer["recommendations"])
+    gaps = {g["skill"].lower() for g in answer["gaps"]}
+    assert {"projectmanagement", "teammanagement"} <= gaps
+    top = answer["recommendations"][0]
+
+    karim_plan = requests.get(f"{plan.url}/api/v1/plans", headers=karim, timeout=10).json()["items"][0]["id"]
+    accepted = requests.post(
+        f"{plan.url}/api/v1/plans/{karim_plan}/recommendations/{top['recommendation_id']}/accept", headers=karim,
+        json={"offer_id": top["offer_id"], "means": top["means"], "title": top["title"],
+              "planned_start": "2027-01-10", "planned_end": "2027-03-31"}, timeout=10)
+    assert accepted.status_code == 201, accepted.json()
+    wait_until(lambda: top["offer_id"] not in {r["offer_id"] for r in suggestions(karim, "karim").json()
+                                               ["recommendations"]}, what="the accepted offer to leave the list")
+
+    sophie_plan = requests.get(f"{plan.url}/api/v1/plans", headers=sophie, timeout=10).json()["items"][0]["id"]
+    stop = threading.Event()
+
+    def keep_writing():
+        while not stop.is_set():
+            try:
+                requests.post(f"{plan.url}/api/v1/plans/{sophie_plan}/progress", headers=sophie,
+                              json={"note": "busy"}, timeout=5)
+            except requests.RequestException:
+                time.sleep(0.1)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        for _ in range(4):  # SIGKILL the follower mid-stream, again and again
+            time.sleep(0.7)
+            follower.kill()
+            follower.start()
+        plan.stop()  # the plan service goes away: the recommender keeps answering from what it has
+        assert suggestions(karim, "karim").status_code == 200
+        time.sleep(1.0)
+        plan.start(plan.log_path.parent)
+    finally:
+        stop.set()
+        writer.join()
+    head = feed_head(plan, env)
+    wait_until(lambda: caught_up(urls[1], head), what="the follower to catch up after the outage")
+
+    rebuilt_env = {**env, "RECOMMENDER_DATABASE_URL": urls[2], "PLAN_SERVICE_URL": plan.url}
+    groeipad("migrate", env=rebuilt_env)
+    subprocess.run([str(BIN / "groeipad"), "follow", "--once"], cwd=ROOT, env={**os.environ, **rebuilt_env},
+                   check=True, capture_output=True, timeout=120)
+    assert read_model_state(urls[1]) == read_model_state(urls[2]), "crashes lost or doubled an event"
+
+    export = requests.get(f"{plan.url}/api/v1/people/karim/export", headers=karim, timeout=10).json()
+    assert export["complete"] is True
+    assert export["recommender"]["data"]["plans_as_learned_from_the_feed"]
+
+    hr = {**bearer(env, "hanna", "employee", "hr"), "X-Access-Reason": "GDPR erasure"}
+    assert requests.post(f"{plan.url}/api/v1/people/karim/erase", headers=hr, timeout=10).status_code == 200
+    wait_until(lambda: not suggestions(hr, "karim").json().get("gaps"), what="the recommender to forget Karim")
+    assert suggestions(sophie, "sophie").json()["gaps"], "forgetting Karim must not touch Sophie"
