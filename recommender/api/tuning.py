@@ -185,7 +185,7 @@ class EffectivenessReport(MethodView):
     @blp.arguments(ReportQuery, location="query")
     @blp.response(200)
     def get(self, query):
-        """Per offer: completions, mean rating, mean level gained (5 people or more) (ld, admin)."""
+        """Per offer: completions, mean rating, mean level gained (5 people or more) (ld, hr, admin)."""
         require_role("ld", "hr", "admin")
         rt = runtime()
         titles = {o["offer_id"]: o.get("title") for o in rt.app.offers()}

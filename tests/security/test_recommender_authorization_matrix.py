@@ -1,0 +1,116 @@
+"""Authorisation matrix of the recommender, generated from its OpenAPI document: operation x caller.
+
+L&D (and admins) own the catalogue and the tuning; HR, L&D and admins maintain role profiles; every
+signed-in person reads the catalogue and asks for suggestions; an employee's own suggestions and gaps
+are for them, the manager who acts on their plan, HR and admins. A new endpoint without a row fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from recommender.app import create_app
+from recommender.demo import seed
+from shared.auth import TokenSettings, issue_token
+from tests.conftest import TEST_SECRET
+from tests.recommender.rec_feed_fake import story
+
+CALLERS = {"karim": ("employee",), "sophie": ("employee",), "marieke": ("employee", "manager"),
+           "petra": ("employee", "manager"), "hanna": ("employee", "hr"), "daan": ("ld",), "root": ("admin",),
+           "follower": ("service",)}
+EVERYONE = set(CALLERS)
+
+
+def allow(*callers: str, status: int = 200) -> dict[str, int]:
+    return {c: (status if c in callers else 403) for c in CALLERS}
+
+
+LD = ("daan", "root")
+ABOUT_KARIM = ("karim", "marieke", "hanna", "root")
+OFFER = {"external_id": "matrix-offer", "title": "Matrix course", "means": "mooc"}
+MATRIX = {
+    ("GET", "/api/v1/offers"): (allow(*EVERYONE), None),
+    ("POST", "/api/v1/offers"): (allow(*LD, status=201), OFFER),
+    ("GET", "/api/v1/offers/{offer_id}"): (allow(*EVERYONE), None),
+    ("PATCH", "/api/v1/offers/{offer_id}"): (allow(*LD), {"title": "Renamed"}),
+    ("POST", "/api/v1/offers/{offer_id}/retire"): (allow(*LD), {}),
+    ("GET", "/api/v1/offers/{offer_id}/history"): (allow(*EVERYONE), None),
+    ("POST", "/api/v1/catalogue/import"): (allow(*LD), "ndjson"),
+    ("GET", "/api/v1/catalogue/export"): (allow(*EVERYONE), None),
+    ("GET", "/api/v1/skills"): (allow(*EVERYONE), None),
+    ("GET", "/api/v1/skills/{skill_id}"): (allow(*EVERYONE), None),
+    ("POST", "/api/v1/skills/import"): (allow(*LD), "csv"),
+    ("GET", "/api/v1/roles"): (allow(*EVERYONE), None),
+    ("GET", "/api/v1/roles/{role_id}"): (allow(*EVERYONE), None),
+    ("PUT", "/api/v1/roles/{role_id}"): (allow("hanna", *LD), {"name": "Team leader",
+                                                              "skills": [{"skill": "teamwork", "level": 3}]}),
+    ("GET", "/api/v1/roles/{role_id}/gap"): (allow(*ABOUT_KARIM), "?employee=karim"),
+    ("POST", "/api/v1/recommendations"): (allow(*EVERYONE), {"gaps": [{"skill": "excel"}]}),
+    ("GET", "/api/v1/employees/{employee_id}/recommendations"): (allow(*ABOUT_KARIM), None),
+    ("GET", "/api/v1/settings"): (allow(*LD), None),
+    ("PUT", "/api/v1/settings"): (allow(*LD), {"reason": "matrix", "weights": {}}),
+    ("GET", "/api/v1/settings/history"): (allow(*LD), None),
+    ("POST", "/api/v1/evaluation"): (allow(*LD), {"queries": [{"query": "excel", "relevant": ["x"]}]}),
+    ("GET", "/api/v1/reports/demand"): (allow("hanna", *LD), None),
+    ("GET", "/api/v1/reports/catalogue-gaps"): (allow(*LD), None),
+    ("GET", "/api/v1/reports/effectiveness"): (allow("hanna", *LD), None),
+    ("GET", "/api/v1/people/{person_id}/export"): (allow("karim", "hanna", "root", "follower"), None),
+}
+
+
+def headers(caller: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_token(TokenSettings(TEST_SECRET, 'groeipad'), caller, CALLERS[caller])}"}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GROEIPAD_JWT_SECRET", TEST_SECRET)
+    patch.setenv("GROEIPAD_DATA_DIR", str(tmp_path_factory.mktemp("var")))
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'recommender.sqlite'}"
+    seed(url)
+    application = create_app({"RECOMMENDER_DATABASE_URL": url})
+    events = story("karim", "offer-x", manager="marieke")
+    application.extensions["recommender"].readmodel.apply_page(events, events[-1]["position"])
+    client = application.test_client()
+    assert client.put("/api/v1/roles/team-leader", headers=headers("daan"), json=MATRIX[
+        ("PUT", "/api/v1/roles/{role_id}")][1]).status_code == 200
+    yield application
+    application.extensions["recommender"].close()
+    patch.undo()
+
+
+def spec_operations(app) -> set[tuple[str, str]]:
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    return {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops if m in {"get", "post", "put", "patch"}}
+
+
+def test_every_operation_has_a_row(app):
+    assert spec_operations(app) == set(MATRIX), "the matrix and the OpenAPI document disagree"
+
+
+@pytest.mark.parametrize(("operation", "caller"), [(op, c) for op in MATRIX for c in CALLERS],
+                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else v)
+def test_cell(app, operation, caller):
+    method, template = operation
+    expected, body = MATRIX[operation]
+    client = app.test_client()
+    offer_id = client.get("/api/v1/offers?limit=1", headers=headers("daan")).get_json()["offers"][0]["offer_id"]
+    path = template.format(offer_id=offer_id, skill_id="spreadsheets", role_id="team-leader", employee_id="karim",
+                           person_id="karim")
+    request_headers = headers(caller)
+    if body == "ndjson":
+        response = client.post(path, data=b'{"external_id": "m1", "title": "M", "means": "mooc"}\n',
+                               headers={**request_headers, "Content-Type": "application/x-ndjson"})
+    elif body == "csv":
+        response = client.post(path, data=b"id,type,en,nl\nmatrix-skill,technical,Matrix,Matrix\n",
+                               headers={**request_headers, "Content-Type": "text/csv"})
+    elif isinstance(body, str):
+        response = client.open(path + body, method=method, headers=request_headers)
+    elif body is OFFER:
+        response = client.post(path, json={**OFFER, "external_id": f"matrix-{caller}"}, headers=request_headers)
+    else:
+        response = client.open(path, method=method, json=body, headers=request_headers)
+    assert response.status_code == expected[caller], (caller, response.get_json())
+    if expected[caller] >= 400:
+        assert set(response.get_json()) == {"status", "message", "errors"}, "an error must carry no data"
