@@ -18,7 +18,7 @@ BENCHES = [
     ("bench.plan_snapshots", "Loading a 10,000-event plan: snapshot against full replay"),
     ("bench.recommender_quality", "Recommendation quality on the public skills benchmark"),
     ("bench.recommender_latency", "Recommendation latency and memory by catalogue size"),
-    ("bench.recommender_import", "Catalogue import rate"),
+    ("bench.catalogue_import", "Catalogue import rate"),
     ("bench.follower_catchup", "Follower catch-up and plan-to-recommendation lag"),
 ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import threading
 
@@ -28,8 +29,13 @@ def follow(once: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s follower %(message)s")
     rt = Runtime.build()
     client = FeedClient(env_str("PLAN_SERVICE_URL", "http://127.0.0.1:8001"))
-    follower = Follower(rt.readmodel, client, limit=env_int("RECOMMENDER_FEED_PAGE", 500, 1),
+    follower = Follower(rt.readmodel, client, limit=env_int("RECOMMENDER_FEED_PAGE", 1000, 1),
                         idle_seconds=env_int("RECOMMENDER_FEED_IDLE_MS", 1000, 10) / 1000)
+    metrics_port = env_int("FOLLOWER_METRICS_PORT", 0)
+    if metrics_port and not once:  # position and lag for Prometheus; the follower has no other HTTP side
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr=os.environ.get("FOLLOWER_METRICS_ADDR", "127.0.0.1"))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -13,18 +13,25 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import requests
-from marshmallow import ValidationError
+from prometheus_client import Counter, Gauge
 
 from recommender.readmodel import ReadModel
 from shared.auth import TokenSettings, issue_token
-from shared.contracts import FeedPageSchema, upgrade
+from shared.contracts import parse_page, upgrade
 
 log = logging.getLogger(__name__)
 
 FOLLOWER_SUBJECT = "recommender-follower"
 TOKEN_TTL = 3600
+
+POSITION = Gauge("groeipad_follower_position", "Last plan-feed position applied to the read model")
+LAG_EVENTS = Gauge("groeipad_follower_lag_events", "Feed positions the read model is behind the plan service")
+LAG_SECONDS = Gauge("groeipad_follower_lag_seconds", "Age of the oldest event not yet applied (0 when caught up)")
+APPLIED = Counter("groeipad_follower_events_applied_total", "Feed events applied to the read model")
+FAILURES = Counter("groeipad_follower_failures_total", "Feed pages that could not be fetched or applied")
 
 
 class FeedUnavailableError(Exception):
@@ -60,8 +67,8 @@ class FeedClient:
         if response.status_code != 200:
             raise FeedUnavailableError(f"feed answered {response.status_code}: {response.text[:200]}")
         try:
-            page = FeedPageSchema().load(response.json())
-        except (ValueError, ValidationError) as error:
+            page = parse_page(response.json())
+        except ValueError as error:
             raise FeedUnavailableError(f"feed page not understood: {error}") from None
         page["events"] = sorted((upgrade(e) for e in page["events"]), key=lambda e: e["position"])
         return page
@@ -85,7 +92,18 @@ class Follower:
         events = [e for e in page["events"] if e["position"] > after]
         position = max([page["next_after"], *(e["position"] for e in events)])
         applied = self.readmodel.apply_page(events, position) if position > after else 0
+        self._observe(page, events, position, applied)
         return applied, page["head"] > position
+
+    def _observe(self, page: dict, events: list[dict], position: int, applied: int) -> None:
+        POSITION.set(position)
+        APPLIED.inc(applied)
+        LAG_EVENTS.set(max(0, page["head"] - position))
+        if page["head"] > position and events:
+            occurred = datetime.fromisoformat(events[-1]["occurred_at"])
+            LAG_SECONDS.set(max(0.0, (datetime.now(UTC) - occurred).total_seconds()))
+        else:
+            LAG_SECONDS.set(0)
 
     def backoff(self) -> float:
         """Seconds to wait after the n-th failure in a row: doubling, capped, with jitter."""
@@ -100,12 +118,14 @@ class Follower:
             try:
                 applied, more = self.run_once()
             except FeedUnavailableError as error:
+                FAILURES.inc()
                 self.failures += 1
                 wait = self.backoff()
                 log.warning("%s; retrying in %.1fs", error, wait)
                 self.sleep(wait)
                 continue
             except Exception:  # a database hiccup: the transaction rolled back, try again later
+                FAILURES.inc()
                 self.failures += 1
                 log.exception("applying a feed page failed; retrying")
                 self.sleep(self.backoff())

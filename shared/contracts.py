@@ -49,6 +49,30 @@ class FeedPageSchema(Schema):
     head = fields.Integer(required=True, metadata={"description": "newest position in the log"})
 
 
+_EVENT_FIELDS = {"type": str, "schema_version": int, "position": int, "plan_id": str, "employee_id": str,
+                 "plan_version": int, "occurred_at": str, "actor": dict, "payload": dict}
+
+
+def parse_page(data: Any) -> dict[str, Any]:
+    """A feed page checked against the contract, fast: a follower reads thousands of events a second.
+
+    Same rules as FeedPageSchema for what a consumer relies on, without marshmallow's per-field cost.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        raise ValueError("a feed page is an object with a list of events")
+    for key in ("next_after", "head"):
+        if not isinstance(data.get(key), int) or isinstance(data.get(key), bool):
+            raise ValueError(f"{key} must be a whole number")
+    for index, event in enumerate(data["events"]):
+        if not isinstance(event, dict):
+            raise ValueError(f"events.{index} is not an object")
+        for name, kind in _EVENT_FIELDS.items():
+            value = event.get(name)
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                raise ValueError(f"events.{index}.{name} must be {kind.__name__}")
+    return data
+
+
 def upgrade(event: dict[str, Any]) -> dict[str, Any]:
     """Bring an integration event of any supported schema version to the current one."""
     version = event.get("schema_version", 1)

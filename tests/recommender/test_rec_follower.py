@@ -137,3 +137,18 @@ def test_a_person_erased_in_the_plan_service_is_dropped_from_the_read_model(rt):
     assert rt.readmodel.person_data("sophie") == {"plans_as_learned_from_the_feed": [], "offer_feedback": []}
     assert rt.readmodel.current_plan("karim") is not None
     assert rt.readmodel.offer_stats()["offer-1"].completions == 1  # only Karim's completion remains
+
+
+def test_position_and_lag_are_exposed_as_metrics(rt):
+    from prometheus_client import REGISTRY
+
+    feed = FakeFeed(story("petra", "offer-9"))
+    follower = make_follower(rt.readmodel, feed, limit=3)
+    follower.run_once()
+    behind = REGISTRY.get_sample_value("groeipad_follower_lag_events")
+    assert behind == feed.events[-1]["position"] - rt.readmodel.position() > 0
+    assert REGISTRY.get_sample_value("groeipad_follower_lag_seconds") > 0
+    drain(follower)
+    assert REGISTRY.get_sample_value("groeipad_follower_position") == rt.readmodel.position()
+    assert REGISTRY.get_sample_value("groeipad_follower_lag_events") == 0
+    assert REGISTRY.get_sample_value("groeipad_follower_lag_seconds") == 0
