@@ -91,7 +91,8 @@ def lag(plan: Service, recommender: Service, env: dict[str, str]) -> list[float]
     settings = TokenSettings(SECRET, "groeipad")
     owner = {"Authorization": f"Bearer {issue_token(settings, 'p0', ['employee'])}"}
     try:
-        plan_id = requests.get(f"{plan.url}/api/v1/plans?employee_id=p0", headers=owner, timeout=10).json()["items"][0]["id"]
+        listed = requests.get(f"{plan.url}/api/v1/plans?employee_id=p0", headers=owner, timeout=10).json()
+        plan_id = listed["items"][0]["id"]
         samples = []
         for i in range(LAG_SAMPLES):
             skill = f"bench skill {i}"
