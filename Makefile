@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/groeipad migrate
 	@if [ "$(GROEIPAD_DEMO)" != "0" ]; then $(BIN)/groeipad seed-demo; fi
+	@echo "Portal:          http://127.0.0.1:$(PORTAL_PORT)  (demo sign-in: sophie / groeipad-demo; also karim, marieke, petra, hanna, daan, admin)"
 	@echo "Plan API:        http://127.0.0.1:$(PLAN_PORT)/api/v1/docs"
 	@echo "Recommender API: http://127.0.0.1:$(RECOMMENDER_PORT)/api/v1/docs"
 	@echo "A token:         $(BIN)/groeipad token --subject karim --role employee"

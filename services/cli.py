@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -72,12 +73,17 @@ def import_people(csv_file) -> None:
 
 @main.command("seed-demo")
 def seed_demo() -> None:
-    """Seed the demo organisation and plans once; running it again changes nothing."""
-    from services.plan.demo import seed
+    """Seed the demo organisation, plans, catalogue and accounts once; running it again changes nothing."""
+    from recommender.demo import seed as seed_catalogue
+    from services.plan.demo import seed as seed_plans
     from services.portal.accounts import build_portal_store, seed_demo_accounts
     from services.portal.settings import PortalSettings
+    from shared.config import is_production
 
-    click.echo(seed())
+    if is_production() and not os.environ.get("GROEIPAD_DEMO_PASSWORD"):
+        raise click.ClickException("no demo accounts with a known password in production: set GROEIPAD_DEMO_PASSWORD")
+    click.echo(seed_plans())
+    click.echo(f"recommender: {seed_catalogue()}")
     store, password = build_portal_store(), PortalSettings.from_env().demo_password
     try:
         made = seed_demo_accounts(store, password)

@@ -1,0 +1,1 @@
+"""Groeipad portal: server-rendered pages for employees, managers, HR and L&D."""

@@ -1,0 +1,161 @@
+"""Signing in and out, the session, role checks and the API token of the signed-in person.
+
+A `SignInProvider` proves who someone is and returns an `Identity`; the password form is the one
+provider today. An OpenID Connect provider (Authlib) would implement the same two methods and be
+added to `app.extensions["portal"].providers`; everything after `establish_session` stays as it is.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Protocol
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from services.portal.accounts import PortalStore
+from shared.auth import TokenSettings, issue_token
+
+API_TOKEN_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who signed in, as the portal and the APIs know them."""
+
+    username: str
+    display_name: str
+    roles: frozenset[str]
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class SignInProvider(Protocol):
+    """A way to sign in. `begin` may redirect (OIDC); `complete` returns the proven identity or None."""
+
+    name: str
+
+    def begin(self, next_url: str) -> Any | None: ...
+
+    def complete(self, form: dict[str, str], client: str) -> SignInResult: ...
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    identity: Identity | None
+    throttled_for: int = 0  # seconds to wait before trying again
+
+
+class PasswordSignIn:
+    """Username and password against the portal's argon2 hashes, throttled per username and address."""
+
+    name = "password"
+
+    def __init__(self, store: PortalStore, max_failures: int, max_failures_per_ip: int, window: int):
+        self.store, self.max_failures, self.max_per_ip, self.window = store, max_failures, max_failures_per_ip, window
+
+    def begin(self, next_url: str) -> None:
+        return None  # the login form is this provider's own page
+
+    def complete(self, form: dict[str, str], client: str) -> SignInResult:
+        username = (form.get("username") or "").strip().lower()[:100]
+        keys = [(f"user:{username}", self.max_failures), (f"ip:{client}", self.max_per_ip)]
+        now = time.time()
+        wait = 0
+        for key, limit in keys:
+            failures = self.store.recent_failures(key, self.window, now)
+            if len(failures) >= limit:
+                wait = max(wait, int(failures[-limit] + self.window - now) + 1)
+        if wait:
+            return SignInResult(None, throttled_for=wait)
+        account = self.store.verify_password(username, form.get("password") or "")
+        if account is None:
+            for key, _ in keys:
+                self.store.record_failure(key, now)
+            return SignInResult(None)
+        self.store.clear_failures(keys[0][0])
+        return SignInResult(Identity(account.username, account.display_name, frozenset(account.roles)))
+
+
+def establish_session(identity: Identity) -> None:
+    """A fresh session for IDENTITY (never reuse the anonymous one: no session fixation)."""
+    store = portal().store
+    account = store.account(identity.username)
+    language = session.get("lang")
+    session.clear()
+    session.permanent = True
+    session["user"] = identity.username
+    session["epoch"] = account.session_epoch if account else 0
+    session["since"] = int(time.time())
+    if language:
+        session["lang"] = language
+
+
+def end_session() -> None:
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
+def current_user() -> Identity | None:
+    """The signed-in person, or None when the session is missing, expired or signed out everywhere."""
+    if "identity" in g:
+        return g.identity
+    g.identity = None
+    username = session.get("user")
+    if username:
+        account = portal().store.account(username)
+        max_age = current_app.permanent_session_lifetime.total_seconds()
+        fresh = time.time() - session.get("since", 0) < max_age
+        if account and not account.disabled and account.session_epoch == session.get("epoch") and fresh:
+            g.identity = Identity(account.username, account.display_name, frozenset(account.roles))
+        else:
+            end_session()
+    return g.identity
+
+
+def login_required(*roles: str) -> Callable:
+    """Views for signed-in people; with ROLES, only for people holding one of them (403 otherwise)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            user = current_user()
+            if user is None:
+                return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
+            if roles and not user.has(*roles, "admin"):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def api_token() -> str:
+    """A five-minute token for the signed-in person, made once per request."""
+    if "api_token" not in g:
+        user = current_user()
+        if user is None:
+            abort(401)
+        settings: TokenSettings = portal().tokens
+        g.api_token = issue_token(settings, user.username, sorted(user.roles), ttl_seconds=API_TOKEN_SECONDS)
+    return g.api_token
+
+
+def access_reason_header() -> dict[str, str]:
+    """Why HR opens someone's plan, as the plan service's access log wants it (X-Access-Reason)."""
+    reason = g.get("access_reason") or (session.get("purpose") or {}).get("text")
+    if not reason:
+        return {}
+    # HTTP header values travel as ISO-8859-1: dashes become plain, anything else unsayable becomes '?'
+    plain = reason.replace("\u2014", "-").replace("\u2013", "-").replace("\u20ac", "EUR")
+    return {"X-Access-Reason": plain.encode("latin-1", "replace").decode("latin-1")[:500]}
+
+
+def portal():
+    return current_app.extensions["portal"]

@@ -1,0 +1,278 @@
+"""HR's pages: plan search, readable history, the plan as of a date, diffs, audit export and org reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from services.portal import charts
+from services.portal.api_client import ApiError
+from services.portal.auth import login_required
+from services.portal.forms import Form
+from services.portal.i18n import as_date, fdate, money
+from services.portal.views.account import safe_next
+from services.portal.views.common import all_plans, load_plan, people_by_id, plan_api
+from services.portal.views.employee import safe_name, skill_chart
+from services.portal.vocabulary import PLAN_STATUSES, label
+
+bp = Blueprint("hr", __name__, url_prefix="/hr")
+PURPOSES = {
+    "audit": _l("Audit or compliance check"),
+    "request": _l("A question or request from the employee"),
+    "appraisal": _l("Support for an appraisal or a review"),
+    "complaint": _l("A complaint or a legal matter"),
+    "other": _l("Other reason (explain below)"),
+}
+REPORT_PURPOSE = "organisation report: aggregates per department"
+SUMMARY_KEYS = ("title", "skill", "level", "outcome", "amount", "source", "text", "comment", "means", "note",
+                "deadline", "planned_start", "planned_end", "evaluation", "reflection", "status", "progress")
+
+
+FIELD_LABELS = {
+    "title": _l("Title"), "skill": _l("Skill"), "level": _l("Level"), "outcome": _l("Outcome"),
+    "amount": _l("Amount"), "source": _l("As"), "text": _l("Feedback"), "comment": _l("Comment"),
+    "means": _l("Means"), "note": _l("Note"), "deadline": _l("Deadline"), "planned_start": _l("Start"),
+    "planned_end": _l("End"), "evaluation": _l("Evaluation"), "reflection": _l("Reflection"),
+    "status": _l("Mark"), "progress": _l("Progress"),
+}
+VALUE_GROUPS = {"means": "means", "outcome": "outcome", "status": "skill_status", "source": "source"}
+
+
+def summarise(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The few fields of an event a reader cares about, in a stable order, in the reader's words."""
+    out = []
+    for key in SUMMARY_KEYS:
+        value = data.get(key)
+        if value in (None, "", [], {}):
+            continue
+        if key in VALUE_GROUPS:
+            shown = label(VALUE_GROUPS[key], value)
+        elif key == "amount":
+            shown = money(value)
+        elif key in {"deadline", "planned_start", "planned_end"}:
+            shown = fdate(value)
+        elif isinstance(value, dict | list):
+            shown = json.dumps(value, ensure_ascii=False)
+        else:
+            shown = str(value)
+        out.append((str(FIELD_LABELS.get(key, key)), shown))
+    changes = data.get("changes")
+    if isinstance(changes, dict):
+        out.extend((f"→ {FIELD_LABELS.get(k, k)}", str(v)) for k, v in changes.items())
+    return out
+
+
+@bp.route("/purpose", methods=["GET", "POST"])
+@login_required("hr", "manager")
+def purpose():
+    """HR states why they open plans of people who are not their reports; the plan service logs it."""
+    form = Form(request.form if request.method == "POST" else {"next": request.args.get("next", "")})
+    if request.method == "POST":
+        choice = form.choice("purpose", PURPOSES)
+        note = form.text("note", max_length=300)
+        if choice == "other" and not note:
+            form.error("note", _("Explain the reason."))
+        if form.ok:
+            text = ": ".join(x for x in (str(PURPOSES[choice]), note) if x)
+            session["purpose"] = {"text": "".join(c for c in text if c.isprintable())[:500]}
+            return redirect(safe_next(form.get("next")) or url_for("hr.plans"))
+    return render_template("hr/purpose.html", form=form, purposes=PURPOSES), (200 if form.ok else 422)
+
+
+@bp.post("/purpose/clear")
+@login_required("hr", "manager")
+def clear_purpose():
+    session.pop("purpose", None)
+    return redirect(url_for("hr.plans"))
+
+
+@bp.get("/plans")
+@login_required("hr")
+def plans():
+    form = Form(request.args)
+    status = form.get("status") if form.get("status") in PLAN_STATUSES else None
+    items = all_plans(department=form.get("department") or None, status=status)
+    query = form.get("q").casefold()
+    if query:
+        items = [p for p in items if query in (p.get("employee_name") or "").casefold()
+                 or query in p.get("employee_id", "").casefold()]
+    departments = sorted({p.get("department") for p in all_plans() if p.get("department")})
+    items.sort(key=lambda p: (p.get("employee_name") or p.get("employee_id") or "", p.get("period_start") or ""))
+    return render_template("hr/plans.html", plans=items, form=form, departments=departments, statuses=PLAN_STATUSES)
+
+
+@bp.get("/plans/<plan_id>/history")
+@login_required("hr", "manager")
+def history(plan_id: str):
+    plan = load_plan(plan_id)
+    events = plan_api().get(f"/plans/{plan_id}/history").get("events") or []
+    people = people_by_id()
+    entries = [{**e, "who": people.get((e.get("actor") or {}).get("subject"), {}).get("name")
+                or (e.get("actor") or {}).get("subject"), "details": summarise(e.get("data") or {})}
+               for e in events]
+    return render_template("hr/history.html", plan=plan, entries=entries)
+
+
+def as_of_instant(day: date) -> str:
+    """The end of DAY in the portal's time zone, as ISO 8601 with offset (what ?as_of expects)."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam"))
+    return datetime.combine(day, time(23, 59, 59), zone).isoformat()
+
+
+@bp.get("/plans/<plan_id>/as-of")
+@login_required("hr", "manager")
+def as_of(plan_id: str):
+    form = Form(request.args)
+    day = form.day("date", required=False) or date.today()
+    version = form.integer("version", 1, 10_000_000, required=False)
+    current = load_plan(plan_id)
+    try:
+        plan = load_plan(plan_id, version=version) if version else load_plan(plan_id, as_of=as_of_instant(day))
+    except ApiError as error:
+        if error.status not in (404, 422):
+            raise
+        plan = None
+        form.error("date", _("The plan did not exist yet on that date."))
+    return render_template("hr/as_of.html", plan=plan, current=current, form=form, day=day, version=version,
+                           chart=skill_chart(plan) if plan else None), (200 if plan else 404)
+
+
+@bp.get("/plans/<plan_id>/diff")
+@login_required("hr", "manager")
+def diff(plan_id: str):
+    plan = load_plan(plan_id)
+    form = Form(request.args)
+    latest = plan.get("version", 1)
+    low = form.integer("from", 1, latest, required=False) or max(1, latest - 1)
+    high = form.integer("to", 1, latest, required=False) or latest
+    changes = []
+    if form.ok:
+        changes = plan_api().get(f"/plans/{plan_id}/diff", **{"from": low, "to": high}).get("changes") or []
+    for change in changes:
+        change["readable"] = change.get("path", "").strip("/").replace("/", " › ")
+        if "value" in change and not isinstance(change["value"], str):
+            change["value"] = json.dumps(change["value"], ensure_ascii=False, default=str)
+    return render_template("hr/diff.html", plan=plan, changes=changes, low=low, high=high, form=form)
+
+
+AUDIT_COLUMNS = ("plan_id", "employee_id", "version", "timestamp", "type", "actor_subject", "actor_role", "reason",
+                 "data")
+
+
+def audit_rows(plan_ids: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    rows = []
+    for plan_id, employee_id in plan_ids:
+        for event in plan_api().get(f"/plans/{plan_id}/history").get("events") or []:
+            actor = event.get("actor") or {}
+            rows.append({"plan_id": plan_id, "employee_id": employee_id, "version": event.get("version"),
+                         "timestamp": event.get("timestamp"), "type": event.get("type"),
+                         "actor_subject": actor.get("subject"), "actor_role": actor.get("role"),
+                         "reason": event.get("reason"), "data": event.get("data") or {}})
+    return rows
+
+
+def audit_response(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
+    if fmt == "json":
+        body = json.dumps({"events": rows}, ensure_ascii=False, indent=1, default=str)
+        return Response(body, mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=AUDIT_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "data": json.dumps(row["data"], ensure_ascii=False, default=str)})
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+@bp.get("/plans/<plan_id>/audit.<fmt>")
+@login_required("hr")
+def plan_audit(plan_id: str, fmt: str):
+    if fmt not in {"csv", "json"}:
+        raise ApiError(404, "unknown format")
+    plan = load_plan(plan_id)
+    return audit_response(audit_rows([(plan_id, plan["employee_id"])]), fmt,
+                          f"audit-{safe_name(plan['employee_id'])}")
+
+
+@bp.get("/audit.<fmt>")
+@login_required("hr")
+def org_audit(fmt: str):
+    if fmt not in {"csv", "json"}:
+        raise ApiError(404, "unknown format")
+    department = request.args.get("department") or None
+    plans_ = all_plans(department=department)
+    return audit_response(audit_rows([(p["id"], p["employee_id"]) for p in plans_]), fmt, "audit-groeipad")
+
+
+def semester_of(value: Any) -> str:
+    day = as_date(value)
+    return f"{day.year}-H{1 if day.month <= 6 else 2}" if day else "?"
+
+
+@bp.get("/reports")
+@login_required("hr")
+def reports():
+    form = Form(request.args)
+    year = form.get("year")
+    g.access_reason = REPORT_PURPOSE  # the report opens every plan to count; the access log says why
+    summaries = all_plans()
+    details = [(s, load_plan(s["id"])) for s in summaries]
+    departments = sorted({s.get("department") or _("(none)") for s in summaries})
+    levels: dict[tuple[str, str], list[int]] = defaultdict(list)
+    skill_count: dict[str, int] = defaultdict(int)
+    money_rows: dict[tuple[str, str], dict[str, float]] = defaultdict(
+        lambda: {"planned_hours": 0.0, "completed_hours": 0.0, "requested": 0.0, "approved": 0.0, "people": 0})
+    people_seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    years = set()
+    for summary, plan in details:
+        department = summary.get("department") or _("(none)")
+        if plan.get("status") != "closed":
+            for skill in plan.get("skills") or []:
+                key = " ".join(str(skill.get("skill") or "").split()).casefold()
+                if not key:
+                    continue  # erased personal data
+                name = names.setdefault(key, " ".join(str(skill["skill"]).split()))  # one spelling per skill
+                levels[(department, name)].append(int(skill.get("level") or 0))
+                skill_count[name] += 1
+        for action in plan.get("actions") or []:
+            period = semester_of(action.get("planned_start"))
+            years.add(period[:4])
+            if action.get("status") == "cancelled" or (year and not period.startswith(year)):
+                continue
+            row = money_rows[(department, period)]
+            row["planned_hours"] += float(action.get("hours") or 0)
+            if action.get("status") == "completed":
+                row["completed_hours"] += float(action.get("hours") or 0)
+            funding = action.get("funding") or {}
+            if funding.get("status") in {"requested", "approved", "declined"}:
+                row["requested"] += float(funding.get("amount") or 0)
+            if funding.get("status") == "approved":
+                row["approved"] += float(funding.get("amount") or 0)
+            people_seen[(department, period)].add(plan["employee_id"])
+    for key, seen in people_seen.items():
+        money_rows[key]["people"] = len(seen)
+    skills = [name for name, _n in sorted(skill_count.items(), key=lambda kv: (-kv[1], kv[0]))][:14]
+    means = {(d, s): round(sum(v) / len(v), 1) for (d, s), v in levels.items() if s in skills}
+    heat = charts.heatmap(departments, skills, means, _("Mean skill level per department"))
+    funding_by_dept: dict[str, float] = defaultdict(float)
+    hours_by_dept: dict[str, float] = defaultdict(float)
+    for (department, _period), row in money_rows.items():
+        funding_by_dept[department] += row["approved"]
+        hours_by_dept[department] += row["planned_hours"]
+    return render_template(
+        "hr/reports.html", form=form, heat=heat, skills=skills, departments=departments, means=means,
+        rows=sorted(money_rows.items()), years=sorted(years), year=year,
+        hours_chart=charts.bars(sorted(hours_by_dept.items()), _("Planned training hours per department"), " h"),
+        funding_chart=charts.bars(sorted(funding_by_dept.items()), _("Approved funding per department"), " €"),
+        label=label)

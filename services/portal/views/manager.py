@@ -1,0 +1,92 @@
+"""The manager's pages: team overview (direct and indirect reports), review, feedback, funding decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from services.portal.api_client import ApiError
+from services.portal.auth import current_user, login_required
+from services.portal.forms import Form, as_number
+from services.portal.views.common import all_plans, load_plan, overdue, people_by_id, plan_api
+from services.portal.vocabulary import REVIEW_OUTCOMES
+
+bp = Blueprint("manager", __name__, url_prefix="/team")
+DETAIL_LIMIT = 100  # beyond this many plans the overview skips the per-plan overdue count
+
+
+@bp.get("")
+@login_required("manager")
+def team():
+    me = current_user().username
+    people = people_by_id()
+    reports = {pid: p for pid, p in people.items() if pid != me}
+    plans = [p for p in all_plans() if p.get("employee_id") in reports]
+    latest: dict[str, dict[str, Any]] = {}
+    for summary in sorted(plans, key=lambda p: (p.get("status") != "closed", p.get("period_start") or "")):
+        latest[summary["employee_id"]] = summary
+    rows = []
+    for pid, person in sorted(reports.items(), key=lambda kv: kv[1].get("name", "")):
+        summary = latest.get(pid)
+        late = 0
+        if summary and len(latest) <= DETAIL_LIMIT:
+            late = sum(overdue(a) for a in load_plan(summary["id"]).get("actions") or [])
+        rows.append({"person": person, "direct": person.get("manager_id") == me, "plan": summary,
+                     "pending_review": bool(summary and summary.get("status") == "submitted"),
+                     "pending_funding": (summary or {}).get("pending_funding") or 0, "overdue": late})
+    waiting = [r for r in rows if r["pending_review"] or r["pending_funding"]]
+    return render_template("manager/team.html", rows=rows, waiting=waiting)
+
+
+def review_page(plan_id: str, forms: dict[str, Form] | None = None, status: int = 200):
+    plan = load_plan(plan_id)
+    funding = [a for a in plan.get("actions") or [] if (a.get("funding") or {}).get("status") == "requested"]
+    return render_template("manager/review.html", plan=plan, funding=funding, forms=forms or {},
+                           outcomes=REVIEW_OUTCOMES), status
+
+
+@bp.get("/plans/<plan_id>")
+@login_required("manager", "hr")
+def review(plan_id: str):
+    return review_page(plan_id)
+
+
+@bp.post("/plans/<plan_id>/review")
+@login_required("manager", "hr")
+def decide_review(plan_id: str):
+    form = Form(request.form)
+    body = {"outcome": form.choice("outcome", REVIEW_OUTCOMES), "comment": form.text("comment")}
+    if body["outcome"] == "changes_requested" and not body["comment"]:
+        form.error("comment", _("Say which changes are needed."))
+    if form.ok:
+        try:
+            plan_api().post(f"/plans/{plan_id}/review", body)
+            flash(_("Your review was saved."), "info")
+            return redirect(url_for("manager.review", plan_id=plan_id))
+        except ApiError as error:
+            form.api_errors(error, set(body))
+    return review_page(plan_id, {"review": form}, 422)
+
+
+@bp.post("/plans/<plan_id>/actions/<action_id>/funding/<decision>")
+@login_required("manager", "hr")
+def decide_funding(plan_id: str, action_id: str, decision: str):
+    if decision not in {"approve", "decline"}:
+        raise ApiError(404, "no such decision")
+    form = Form(request.form)
+    if decision == "approve":
+        body: dict[str, Any] = {"comment": form.text("comment")}
+        if form.get("amount"):
+            body["amount"] = as_number(form.decimal("amount"))
+    else:
+        body = {"reason": form.text("reason", required=True)}
+    if form.ok:
+        try:
+            plan_api().post(f"/plans/{plan_id}/actions/{action_id}/funding/{decision}", body)
+            flash(_("Funding approved.") if decision == "approve" else _("Funding declined."), "info")
+            return redirect(url_for("manager.review", plan_id=plan_id))
+        except ApiError as error:
+            form.api_errors(error, set(body))
+    return review_page(plan_id, {f"{decision}-{action_id}": form}, 422)

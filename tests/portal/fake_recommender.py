@@ -1,0 +1,109 @@
+"""A stand-in for the recommender that answers its contract (issue 3) with canned data.
+
+Used by the portal's endpoint tests, and by the browser tests when the real recommender does not
+answer a part of the contract yet (gunicorn 'tests.portal.fake_recommender:create_app()').
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+
+
+def create_app() -> Flask:
+    """The recommender's contract (issue 3) with canned answers, so portal tests do not depend on its progress."""
+    app = Flask("fake_recommender")
+    app.config["imports"] = []
+    skills = [{"id": "project-management", "type": "technical",
+               "labels": {"en": "project management", "nl": "projectmanagement"}, "synonyms": {}},
+              {"id": "interpersonal-communication", "type": "behavioural",
+               "labels": {"en": "interpersonal communication", "nl": "interpersoonlijke communicatie"},
+               "synonyms": {"nl": ["sociale vaardigheden"]}}]
+
+    @app.get("/api/v1/skills")
+    def skills_():
+        q = (request.args.get("q") or "").lower()
+        return {"skills": [s for s in skills if any(q in label for label in s["labels"].values())]}
+
+    @app.post("/api/v1/recommendations")
+    def recommend():
+        body = request.get_json()
+        out = []
+        for index, gap in enumerate(body["gaps"]):
+            for n, means in enumerate(("mooc", "internal_training")):
+                if body.get("context", {}).get("means") and means not in body["context"]["means"]:
+                    continue
+                out.append({"recommendation_id": f"rec-{index}-{n}", "offer_id": f"offer-{index}-{n}",
+                            "external_id": f"EXT-{index}-{n}", "title": f"Cursus {gap['skill']} ({means})",
+                            "means": means, "score": 0.8 - n / 10, "gap": gap["skill"], "hours": 12, "cost": 250,
+                            "provider": "Academie", "reasons": [f"Leert {gap['skill']}", "Past in je budget"]})
+        return {"recommendations": out, "model_version": "fake-1"}
+
+    @app.get("/api/v1/offers")
+    def offers():
+        return {"offers": [{"offer_id": "0b7c8f0e-1111-4c1b-9a7e-000000000001", "external_id": "EXT-1",
+                            "title": "Excel voor gevorderden", "means": "internal_training", "language": "nl",
+                            "hours": 16, "cost": 450.0, "currency": "EUR", "status": "published", "version": 1}],
+                "total": 1}
+
+    @app.get("/api/v1/offers/<offer_id>")
+    def offer(offer_id):
+        return {"offer_id": offer_id, "external_id": "EXT-1", "title": "Excel voor gevorderden",
+                "means": "internal_training", "language": "nl", "hours": 16, "cost": 450.0, "currency": "EUR",
+                "status": "published", "version": 3, "skills": [{"skill": "Excel", "level": 3}]}
+
+    @app.patch("/api/v1/offers/<offer_id>")
+    def patch_offer(offer_id):
+        if request.headers.get("If-Match") != '"3"':
+            return {"status": 412, "message": "stale", "errors": []}, 412
+        return {"offer_id": offer_id, "version": 4, **request.get_json()}
+
+    @app.post("/api/v1/offers")
+    def publish():
+        body = request.get_json()
+        if body.get("external_id") == "DUP":
+            return {"status": 422, "message": "invalid input",
+                    "errors": [{"field": "external_id", "reason": "already used"}]}, 422
+        return {"offer_id": "new", "version": 1, **body}, 201
+
+    @app.get("/api/v1/offers/<offer_id>/history")
+    def history(offer_id):
+        return {"history": []}
+
+    @app.post("/api/v1/offers/<offer_id>/retire")
+    def retire(offer_id):
+        return {"offer_id": offer_id, "status": "retired", "version": 4}
+
+    @app.post("/api/v1/catalogue/import")
+    def import_():
+        text = request.get_data(as_text=True)
+        app.config["imports"].append((request.mimetype, text))
+        lines = [line for line in text.splitlines() if line.strip()]
+        bad = [{"line": n, "field": "means", "reason": "Must be one of: mooc, ..."}
+               for n, line in enumerate(lines, 1) if "bogus" in line]
+        return {"imported": len(lines) - len(bad) - (1 if request.mimetype == "text/csv" else 0), "updated": 0,
+                "unchanged": 0, "rejected": bad}
+
+    @app.get("/api/v1/reports/<name>")
+    def report(name):
+        return {"items": [{"skill": "projectmanagement", "employees": 7}, {"skill": "excel", "employees": 5}]}
+
+    @app.get("/api/v1/settings")
+    def settings():
+        return {"weights": {"text": 1.0, "taxonomy": 0.25}, "version": 2}
+
+    @app.put("/api/v1/settings")
+    def save_settings():
+        if not (request.get_json() or {}).get("reason"):
+            return {"status": 422, "message": "invalid input",
+                    "errors": [{"field": "reason", "reason": "Missing data for required field."}]}, 422
+        return {"version": 3}
+
+    @app.post("/api/v1/evaluation")
+    def evaluation():
+        return {"current": {"ndcg@10": 0.41, "recall@10": 0.5}, "proposed": {"ndcg@10": 0.45, "recall@10": 0.52}}
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return jsonify(status=404, message="not found", errors=[]), 404
+
+    return app
