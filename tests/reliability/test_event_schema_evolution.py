@@ -1,4 +1,7 @@
-"""Stored events of every shape ever written must still load; a shape change needs class_version + upcaster."""
+"""Stored events of every shape ever written must still load; a shape change needs class_version + upcaster.
+
+Covers both event-sourced services (plan and recommender) and the feed's integration events.
+"""
 
 from __future__ import annotations
 
@@ -11,41 +14,53 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import resolve_topic
 
+from recommender.application import Recommender
+from recommender.domainmodel import RecommenderEvent
+from recommender.runtime import Runtime
 from services.plan.application import PlanService
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.person import Person
+from shared.contracts import SCHEMA_VERSION, IntegrationEventSchema, parse_page, upgrade
 
-FIXTURES = sorted((Path(__file__).parents[1] / "fixtures").glob("plan_events_v*.jsonl"))
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 STANDARD = {"originator_id", "originator_version", "timestamp", "originator_topic", "class_version"}
-CURRENT_CLASSES = {**{cls.TOPIC: cls for cls in EVENT_CLASSES.values()},
-                   **{cls.TOPIC: cls for cls in (Person.Registered, Person.Updated, Person.Erased)}}
+SERVICES = {
+    "plan": ("plan_events_v*.jsonl", lambda: PlanService(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
+             {**{cls.TOPIC: cls for cls in EVENT_CLASSES.values()},
+              **{cls.TOPIC: cls for cls in (Person.Registered, Person.Updated, Person.Erased)}}),
+    "recommender": ("recommender_events_v*.jsonl",
+                    lambda: Recommender(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
+                    {cls.TOPIC: cls for cls in RecommenderEvent.__subclasses__()}),
+}
 
 
-def fixture_rows() -> list[tuple[str, dict]]:
-    rows = []
-    for path in FIXTURES:
-        for line in path.read_text().splitlines():
-            rows.append((path.name, json.loads(line)))
-    return rows
+def fixture_rows(service: str) -> list[dict]:
+    return [json.loads(line) for path in sorted(FIXTURES.glob(SERVICES[service][0]))
+            for line in path.read_text().splitlines()]
 
 
 def fields_of(cls) -> set[str]:
     return {f.name for f in dataclasses.fields(cls)} - STANDARD
 
 
-def test_every_current_event_type_has_a_stored_fixture():
-    stored_topics = {row["topic"] for _, row in fixture_rows()}
-    missing = set(CURRENT_CLASSES) - stored_topics
-    assert not missing, f"add these event types to tests/reliability/event_story.py and a fixture file: {missing}"
+def all_rows() -> list[tuple[str, dict]]:
+    return [(service, row) for service in SERVICES for row in fixture_rows(service)]
 
 
 def row_id(value) -> str:
     return value.get("topic", "?") if isinstance(value, dict) else str(value)
 
 
-@pytest.mark.parametrize(("source", "row"), fixture_rows(), ids=row_id)
-def test_each_stored_shape_still_loads_into_the_current_class(source, row):
-    service = PlanService(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_every_current_event_type_has_a_stored_fixture(service):
+    stored_topics = {row["topic"] for row in fixture_rows(service)}
+    missing = set(SERVICES[service][2]) - stored_topics
+    assert not missing, f"add these {service} event types to its event story and a fixture file: {missing}"
+
+
+@pytest.mark.parametrize(("service", "row"), all_rows(), ids=row_id)
+def test_each_stored_shape_still_loads_into_the_current_class(service, row):
+    app = SERVICES[service][1]()
     cls = resolve_topic(row["topic"])
     stored_version = row["state"].get("class_version", 1)
     stored_fields = set(row["state"]) - STANDARD
@@ -56,20 +71,48 @@ def test_each_stored_shape_still_loads_into_the_current_class(source, row):
             f"class_version above {stored_version} and adding upcast_v{stored_version}_v{stored_version + 1}")
     stored = StoredEvent(originator_id=uuid4(), originator_version=row["originator_version"], topic=row["topic"],
                          state=json.dumps(row["state"]).encode())
-    event = service.mapper.to_domain_event(stored)
+    event = app.mapper.to_domain_event(stored)
     assert type(event) is cls
     assert set(vars(event)) - STANDARD == fields_of(cls)
     assert isinstance(event.originator_id, UUID)
 
 
-def test_the_old_story_replays_into_a_plan():
-    service = PlanService(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    plan = None
-    plan_id = uuid4()
-    for _, row in fixture_rows():
+def test_the_old_plan_story_replays_into_a_plan():
+    service = SERVICES["plan"][1]()
+    plan, plan_id = None, uuid4()
+    for row in fixture_rows("plan"):
         if not row["topic"].startswith("groeipad.plan:Person"):
             stored = StoredEvent(originator_id=plan_id, originator_version=row["originator_version"],
                                  topic=row["topic"], state=json.dumps(row["state"]).encode())
             plan = service.mapper.to_domain_event(stored).mutate(plan)
     assert plan.status == "closed" and set(plan.goals) == {"g1", "g2"} and plan.actions["a1"]["status"] == "completed"
     assert plan.erased
+
+
+def test_the_feed_contract_reads_every_stored_page_version():
+    pages = sorted(FIXTURES.glob("feed_page_v*.json"))
+    assert pages, "keep one stored feed page per integration-event schema version"
+    for path in pages:
+        page = parse_page(json.loads(path.read_text()))
+        for event in page["events"]:
+            current = upgrade(event)
+            assert current["schema_version"] <= SCHEMA_VERSION
+            assert not IntegrationEventSchema().validate(current), path.name
+
+
+def test_the_follower_applies_every_stored_page_version(tmp_path):
+    runtime = Runtime.build(f"sqlite:///{tmp_path / 'recommender.sqlite'}")
+    try:
+        for path in sorted(FIXTURES.glob("feed_page_v*.json")):
+            page = parse_page(json.loads(path.read_text()))
+            events = [upgrade(e) for e in page["events"]]
+            assert runtime.readmodel.apply_page(events, page["next_after"]) == len(events)
+        assert runtime.readmodel.current_plan("karim")["goals"], "the stored page taught nothing"
+    finally:
+        runtime.close()
+
+
+def test_a_newer_schema_version_is_refused_not_misread():
+    event = json.loads((FIXTURES / "feed_page_v1.json").read_text())["events"][0]
+    with pytest.raises(ValueError, match="newer"):
+        upgrade({**event, "schema_version": SCHEMA_VERSION + 1})
