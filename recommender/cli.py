@@ -6,7 +6,6 @@ services/cli.py picks up COMMANDS and MIGRATIONS from here.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import signal
 import threading
@@ -25,8 +24,9 @@ def follow(once: bool) -> None:
     from recommender.follower import FeedClient, Follower
     from recommender.runtime import Runtime
     from shared.config import env_int, env_str
+    from shared.observability import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s follower %(message)s")
+    configure_logging("follower")
     rt = Runtime.build()
     client = FeedClient(env_str("PLAN_SERVICE_URL", "http://127.0.0.1:8001"))
     follower = Follower(rt.readmodel, client, limit=env_int("RECOMMENDER_FEED_PAGE", 1000, 1),

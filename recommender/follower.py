@@ -12,6 +12,7 @@ import logging
 import random
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -60,7 +61,8 @@ class FeedClient:
         try:
             response = self.session.get(f"{self.base_url}/api/v1/feed",
                                         params={"after": after, "limit": limit},
-                                        headers={"Authorization": self._authorization()},
+                                        headers={"Authorization": self._authorization(),
+                                                 "X-Request-ID": f"follower-{uuid.uuid4().hex}"},
                                         timeout=self.timeout)
         except requests.RequestException as error:
             raise FeedUnavailableError(f"plan service unreachable: {error}") from None
@@ -84,6 +86,7 @@ class Follower:
         self.limit, self.idle_seconds, self.max_backoff = limit, idle_seconds, max_backoff
         self.sleep = sleep
         self.failures = 0
+        self.last_request_ids: list[str] = []
 
     def run_once(self) -> tuple[int, bool]:
         """Fetch and apply one page: (new events applied, whether more are waiting)."""
@@ -92,6 +95,8 @@ class Follower:
         events = [e for e in page["events"] if e["position"] > after]
         position = max([page["next_after"], *(e["position"] for e in events)])
         applied = self.readmodel.apply_page(events, position) if position > after else 0
+        # The requests (portal -> plan API) that caused these events, for tracing one change end to end.
+        self.last_request_ids = sorted({e["request_id"] for e in events if e.get("request_id")})[:50]
         self._observe(page, events, position, applied)
         return applied, page["head"] > position
 
@@ -134,6 +139,7 @@ class Follower:
                 log.info("feed reachable again")
             self.failures = 0
             if applied:
-                log.info("applied %s event(s), now at %s", applied, self.readmodel.position())
+                log.info("applied %s event(s), now at %s", applied, self.readmodel.position(),
+                         extra={"caused_by": self.last_request_ids})
             if not more:
                 self.sleep(self.idle_seconds)

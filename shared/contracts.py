@@ -41,6 +41,8 @@ class IntegrationEventSchema(Schema):
     actor = fields.Nested(ActorSchema, required=True)
     reason = fields.String(allow_none=True)
     payload = fields.Dict(required=True)
+    request_id = fields.String(allow_none=True, load_default=None,
+                               metadata={"description": "the X-Request-ID of the request that caused it"})
 
 
 class FeedPageSchema(Schema):

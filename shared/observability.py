@@ -62,7 +62,7 @@ def configure_logging(service: str) -> None:
     handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
                                        static_fields={"service": service},
                                        rename_fields={"levelname": "level", "asctime": "time"}))
-    root.handlers = [handler]
+    root.addHandler(handler)  # beside, not instead of, handlers others installed (pytest's, an APM agent's)
     root.setLevel(os.environ.get("GROEIPAD_LOG_LEVEL", "INFO").upper())
 
 

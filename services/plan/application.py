@@ -30,6 +30,7 @@ from services.plan.metrics import EVENTS_APPENDED, PLAN_LOAD_SECONDS, WRITE_RETR
 from services.plan.personal_data import PersonalDataMapper, PersonErasedError
 from shared.auth import Principal
 from shared.config import read_secret
+from shared.observability import request_id
 
 SNAPSHOT_EVERY = 100
 FEED_TOPICS = {cls.TOPIC for cls in EVENT_CLASSES.values()} | {Person.Erased.TOPIC}
@@ -427,9 +428,12 @@ def _count(recordings) -> None:
 
 
 def _request_mark(request: IdempotentRequest | None, result: dict[str, Any]) -> dict[str, Any] | None:
-    if request is None:
-        return None
-    return {"key": request.key, "fingerprint": request.fingerprint, "result": result}
+    """What each event keeps of its request: the request id (traced on through the feed) and, for a
+    retry-safe request, its Idempotency-Key with a fingerprint and the first answer's ids."""
+    mark: dict[str, Any] = {"id": request_id()} if request_id() else {}
+    if request is not None:
+        mark.update(key=request.key, fingerprint=request.fingerprint, result=result)
+    return mark or None
 
 
 def _replay(plan: DevelopmentPlan, request: IdempotentRequest | None) -> dict[str, Any] | None:

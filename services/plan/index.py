@@ -91,7 +91,7 @@ class PlanIndex:
                 id=str(event.originator_id), employee_id=event.employee_id,
                 period_start=event.period_start.isoformat(), period_end=event.period_end.isoformat(),
                 trigger=event.trigger, version=notification.originator_version)
-            if event.request:
+            if event.request and "key" in event.request:
                 self.start_requests[event.request["key"]] = (str(event.originator_id), event.request["fingerprint"])
         elif name == "PlanReviewed" and plan is not None:
             plan.status = "active" if event.outcome == "approved" else "changes_requested"

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 import requests
 
+from shared.observability import outgoing_headers
+
 
 class ApiError(Exception):
     """The service answered with an error: status, message and per-field errors."""
@@ -83,7 +85,7 @@ class ApiClient:
              headers: dict[str, str] | None = None) -> Reply:
         """The raw reply of a successful call; ApiError for 4xx, ServiceUnavailableError otherwise."""
         all_headers = {"Authorization": f"Bearer {self.token()}", "Accept": "application/json",
-                       **self.extra_headers(), **(headers or {})}
+                       **outgoing_headers(), **self.extra_headers(), **(headers or {})}
         body = data
         if json is not None:
             body = jsonlib.dumps(json, default=str).encode("utf-8")

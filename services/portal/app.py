@@ -27,6 +27,7 @@ from services.portal.security import init_security
 from services.portal.settings import PortalSettings
 from services.portal.vocabulary import label, label_map
 from shared.auth import TokenSettings
+from shared.observability import init_observability
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
@@ -57,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings: PortalSettings = config.pop("SETTINGS", None) or PortalSettings.from_env()
     store = config.pop("PORTAL_STORE", None) or build_portal_store(config.pop("PORTAL_DATABASE_URL", None))
     app = Flask(__name__)
-    logging.basicConfig(level=logging.INFO)
+    init_observability(app, "portal")  # request ids (sent on to the APIs), JSON logs, /metrics
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_NAME="groeipad_session",

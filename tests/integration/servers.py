@@ -57,6 +57,7 @@ class Service:
             except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.2)
+        self.stop()  # never leave a half-started server behind
         raise RuntimeError(f"{self.name} not ready in {timeout}s: {self.log_path.read_text()[-3000:]}")
 
     def stop(self, sig: int = signal.SIGTERM) -> None:

@@ -38,6 +38,7 @@ def feed(query):
             "employee_id": employee_id, "plan_version": event.originator_version,
             "occurred_at": event.timestamp.isoformat(), "actor": event.actor,
             "reason": getattr(event, "reason", None), "payload": payload,
+            "request_id": (getattr(event, "request", None) or {}).get("id"),
         })
     # Built to the contract already: skip a second marshmallow pass over up to 1,000 events.
     return jsonify(events=events, next_after=next_after, head=head)

@@ -28,7 +28,7 @@ class PlanEvent(Aggregate.Event):
 
     def mutate(self, aggregate):  # type: ignore[override]
         aggregate = super().mutate(aggregate)
-        if self.request:
+        if self.request and "key" in self.request:
             aggregate.requests[self.request["key"]] = {**self.request, "version": aggregate.version}
         return aggregate
 
