@@ -90,6 +90,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def measure(n: int, seeds: list[dict], rounds: int) -> dict:
+    from recommender.domainmodel import offer_id
     from recommender.matcher import OfferIndex
     from recommender.runtime import build_recommender
     from shared.auth import TokenSettings, issue_token
@@ -114,7 +115,7 @@ def measure(n: int, seeds: list[dict], rounds: int) -> dict:
     base = []
     for i in range(rounds):
         t = time.perf_counter()
-        scores = (index.word_.transform([QUERIES[i % len(QUERIES)]]) @ index.words_t_).toarray().ravel()
+        scores = (index.query_vector("word", [(QUERIES[i % len(QUERIES)], 1.0)]) @ index.words_t_).toarray().ravel()
         np.argpartition(-scores, 10)[:10]
         base.append((time.perf_counter() - t) * 1000)
     del index
@@ -137,6 +138,10 @@ def measure(n: int, seeds: list[dict], rounds: int) -> dict:
             answer.raise_for_status()
             return (time.perf_counter() - t) * 1000
 
+        def model_version() -> str:
+            body = {"gaps": [{"skill": QUERIES[0]}], "limit": 10}
+            return session.post(endpoint, json=body, timeout=600).json()["model_version"]
+
         deadline = time.time() + 600
         while True:
             try:
@@ -150,8 +155,11 @@ def measure(n: int, seeds: list[dict], rounds: int) -> dict:
                 time.sleep(0.5)
         for i in range(20):
             ask(i)
+        # one offer read loads the worker's replica of the catalogue too, so RSS counts both
+        session.get(f"http://127.0.0.1:{port}/api/v1/offers/{offer_id('syn-0')}", timeout=600).raise_for_status()
         latencies = [ask(i) for i in range(rounds)]
         rss = max(rss_mb(pid) for pid in worker_pids(server.pid))
+        version = model_version()
 
         # a catalogue change triggers a rebuild; queries meanwhile keep their speed
         writer = build_recommender(url, create_tables=False)
@@ -161,21 +169,22 @@ def measure(n: int, seeds: list[dict], rounds: int) -> dict:
         during: list[float] = []
         stop = threading.Event()
 
-        def keep_asking():
+        def keep_asking():  # from the change until the new index answers (the whole rebuild)
             i = 0
-            while not stop.is_set() and i < rounds:
+            while not stop.is_set() and (i < rounds or model_version() == version):
                 during.append(ask(i))
                 i += 1
 
         thread = threading.Thread(target=keep_asking)
         thread.start()
-        thread.join(timeout=120)
+        thread.join(timeout=900)
         stop.set()
         return {"offers": n, "import_s": import_s, "fit_s": fit_s, "first_query_s": first_s,
                 "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
                 "base_p50": percentile(base, 50), "base_p95": percentile(base, 95),
                 "rebuild_p95": percentile(during, 95) if during else float("nan"),
-                "rebuild_max": max(during) if during else float("nan"), "rss_mb": rss}
+                "rebuild_max": max(during) if during else float("nan"), "rebuild_queries": len(during),
+                "rss_mb": rss}
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -8,7 +8,9 @@ replica then learns the result from the log, like every other worker.
 from __future__ import annotations
 
 import copy
+import json
 import threading
+import zlib
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
@@ -52,12 +54,56 @@ class PreconditionFailedError(Exception):
     """If-Match named a version that is no longer the offer's."""
 
 
+class OfferRecord:
+    """A learning offer as the replica keeps it: the fields a listing filters on in the open, the
+    rest as compressed JSON. A whole aggregate per offer (about 4 KB each) would make the replica of
+    100,000 offers the largest thing a worker holds; a record is about a quarter of that."""
+
+    __slots__ = ("id", "version", "created_on", "modified_on", "external_id", "retired", "title",
+                 "means", "language", "provider", "blob")
+
+    def __init__(self, offer: LearningOffer):
+        self.id, self.version = offer.id, offer.version
+        self.created_on, self.modified_on = offer.created_on, offer.modified_on
+        self.external_id, self.retired = offer.external_id, offer.retired
+        fields = offer.fields
+        self.title, self.means = fields.get("title"), fields.get("means")
+        self.language, self.provider = fields.get("language"), fields.get("provider")
+        self.blob = zlib.compress(json.dumps(fields, separators=(",", ":")).encode(), 1)
+
+    def fields(self) -> dict:
+        return json.loads(zlib.decompress(self.blob))
+
+    def thaw(self) -> LearningOffer:
+        """A fresh aggregate with this record's state (a copy: changing it changes no record)."""
+        offer = object.__new__(LearningOffer)
+        offer.__dict__.update(_id=self.id, _version=self.version, _created_on=self.created_on,
+                              _modified_on=self.modified_on, _pending_events=[],
+                              external_id=self.external_id, fields=self.fields(),
+                              retired=self.retired)
+        return offer
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"offer_id": str(self.id), "external_id": self.external_id, **self.fields(),
+                "status": "retired" if self.retired else "published", "version": self.version,
+                "modified_on": self.modified_on.isoformat()}
+
+    def listing(self) -> dict[str, Any]:
+        """The fields a list filters and sorts on, without decompressing the rest."""
+        return {"offer_id": str(self.id), "external_id": self.external_id, "title": self.title,
+                "means": self.means, "language": self.language, "provider": self.provider,
+                "status": "retired" if self.retired else "published", "version": self.version}
+
+
 class Replica:
-    """All aggregates of this application in memory, brought up to date from the notification log."""
+    """All aggregates of this application in memory, brought up to date from the notification log.
+
+    Learning offers are kept as compact `OfferRecord`s; `get` hands out a fresh aggregate.
+    """
 
     def __init__(self, app: Application):
         self.app = app
-        self.aggregates: dict[UUID, Aggregate] = {}
+        self.aggregates: dict[UUID, Aggregate | OfferRecord] = {}
         self.position = 0
         self.lock = threading.Lock()
 
@@ -69,11 +115,23 @@ class Replica:
                     self.position, self.app.log_section_size, inclusive_of_start=False)
                 if not page:
                     return self.position
-                for notification in page:
-                    event = self.app.mapper.to_domain_event(notification)
-                    self.aggregates[event.originator_id] = event.mutate(
-                        self.aggregates.get(event.originator_id))
-                    self.position = notification.id
+                touched: dict[UUID, LearningOffer] = {}
+                try:
+                    for notification in page:
+                        event = self.app.mapper.to_domain_event(notification)
+                        key = event.originator_id
+                        current = touched.get(key) or self.aggregates.get(key)
+                        if isinstance(current, OfferRecord):
+                            current = current.thaw()
+                        mutated = event.mutate(current)
+                        if isinstance(mutated, LearningOffer):
+                            touched[key] = mutated  # frozen once per page, not once per event
+                        else:
+                            self.aggregates[key] = mutated
+                        self.position = notification.id
+                finally:
+                    for key, offer in touched.items():
+                        self.aggregates[key] = OfferRecord(offer)
 
     def reset(self) -> None:
         with self.lock:
@@ -81,15 +139,28 @@ class Replica:
 
     def dicts(self, cls: type, active_only: bool = False) -> list[dict]:
         """Plain copies of the aggregates of CLS, taken while no catch-up mutates them."""
+        if cls is LearningOffer:
+            with self.lock:
+                records = [a for a in self.aggregates.values() if isinstance(a, OfferRecord)
+                           and not (active_only and a.retired)]
+            return [r.as_dict() for r in records]
         with self.lock:
             return [a.as_dict() for a in self.aggregates.values()
                     if isinstance(a, cls) and not (active_only and getattr(a, "retired", False))]
+
+    def offer_records(self) -> list[OfferRecord]:
+        with self.lock:
+            return [a for a in self.aggregates.values() if isinstance(a, OfferRecord)]
 
     def of_type(self, cls: type) -> list[Any]:
         return [a for a in list(self.aggregates.values()) if isinstance(a, cls)]
 
     def get(self, aggregate_id: UUID) -> Aggregate | None:
-        return self.aggregates.get(aggregate_id)
+        found = self.aggregates.get(aggregate_id)
+        return found.thaw() if isinstance(found, OfferRecord) else found
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.aggregates
 
 
 class Recommender(Application[UUID]):
@@ -100,6 +171,7 @@ class Recommender(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None):
         super().__init__(env)
+        self.store_env = dict(env or {})  # what a child process needs to open the same store
         self.replica = Replica(self)
         self.write_lock = threading.Lock()
 
@@ -113,7 +185,7 @@ class Recommender(Application[UUID]):
         with self.write_lock:
             self.replica.catch_up()
             external_id = fields["external_id"]
-            if self.replica.get(offer_id(external_id)) is not None:
+            if self.replica.exists(offer_id(external_id)):
                 raise InvalidRequestError("external_id", "an offer with this external_id exists; "
                                           "use PATCH or the import to change it", status=409)
             data = {k: v for k, v in fields.items() if k != "external_id"}
@@ -158,7 +230,7 @@ class Recommender(Application[UUID]):
 
     def _fresh_offer(self, offer_uuid: UUID) -> dict:
         self.replica.catch_up()
-        return self.replica.aggregates[offer_uuid].as_dict()
+        return self.replica.get(offer_uuid).as_dict()
 
     def import_offers(self, rows: list[tuple[int, dict]], actor: dict) -> dict[str, int]:
         """Upsert validated rows by external_id, many aggregates per save.
@@ -193,8 +265,8 @@ class Recommender(Application[UUID]):
             data = {k: v for k, v in fields.items() if k != "external_id"}
             key = offer_id(external_id)
             offer = pending.get(key)
-            if offer is None and self.replica.get(key) is not None:
-                offer = copy.deepcopy(self.replica.get(key))
+            if offer is None:
+                offer = self.replica.get(key)  # a fresh copy, or None
             if offer is None:
                 pending[key] = LearningOffer.publish(external_id, data, actor)
                 counts["imported"] += 1
@@ -219,6 +291,28 @@ class Recommender(Application[UUID]):
         """Every offer (or only the published ones) as the replica knows them now."""
         self.replica.catch_up()
         return self.replica.dicts(LearningOffer, active_only)
+
+    def offer_listing(self, status: str = "published") -> list[dict]:
+        """Id, external id, title, means, language, provider, status and version of every offer
+        (STATUS published, retired or all), without decompressing descriptions: for lists that
+        filter and page, then fetch the page with `offer_page`."""
+        self.replica.catch_up()
+        return [r.listing() for r in self.replica.offer_records()
+                if status == "all" or (r.retired == (status == "retired"))]
+
+    def offer_page(self, offer_ids: Iterable[str]) -> list[dict]:
+        """Full offers for OFFER_IDS (from `offer_listing`), in that order."""
+        out = []
+        for key in offer_ids:
+            found = self.replica.get(UUID(key))
+            if isinstance(found, LearningOffer):
+                out.append(found.as_dict())
+        return out
+
+    def offer_titles(self) -> dict[str, str | None]:
+        """Offer id -> title, cheaply (reports)."""
+        self.replica.catch_up()
+        return {str(r.id): r.title for r in self.replica.offer_records()}
 
     def offer_history(self, offer_uuid: UUID) -> list[dict]:
         """Every event of an offer: what changed, who did it, when."""

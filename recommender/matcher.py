@@ -52,12 +52,12 @@ DUTCH_STOP_WORDS = frozenset((
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | DUTCH_STOP_WORDS)
 
 
-def offer_text(offer: dict) -> str:
-    """Everything a person reads about an offer, the title twice because it says the most."""
+def offer_text(offer: dict, title_repeat: int = 2) -> str:
+    """Everything a person reads about an offer, the title repeated because it says the most."""
     skills = " ".join(s["skill"] for s in offer.get("skills") or [])
     outcomes = " ".join(offer.get("learning_outcomes") or [])
     title = offer.get("title", "")
-    return " ".join([title, title, skills, outcomes, offer.get("description") or "",
+    return " ".join([*[title] * title_repeat, skills, outcomes, offer.get("description") or "",
                      offer.get("provider") or ""])
 
 
@@ -111,68 +111,123 @@ class OfferStats:
 
 
 class OfferIndex:
-    """TF-IDF matrices over the active offers; rows follow `offers`, fitted once per version."""
+    """TF-IDF matrices over the active offers; rows follow `offers`, fitted once per version.
 
-    def __init__(self, max_description_chars: int = 3000, stop_words: bool = True):
+    Kept lean for 100,000 offers in every worker: the word matrix only as an inverted index (term x
+    offer, float32, sorted indices), plus each offer's strongest terms for feedback; the fitted
+    vectorizers are reduced to vocabulary and idf (no `stop_words_`, no duplicate matrices). The
+    object pickles without caches, so a child process can fit it and hand it over.
+    """
+
+    def __init__(self, max_description_chars: int = 3000, stop_words: bool = True,
+                 weighting: str = "tfidf", k1: float = 1.2, b: float = 0.75, title_repeat: int = 2):
         self.max_description_chars = max_description_chars
         self.stop_words = stop_words
+        self.weighting, self.k1, self.b, self.title_repeat = weighting, k1, b, title_repeat
+
+    def word_params(self, n: int) -> dict:
+        bm25 = self.weighting == "bm25"
+        return {"ngram_range": (1, 2), "sublinear_tf": not bm25, "min_df": 1,
+                "max_df": 0.5 if n > 50 else 1.0, "strip_accents": "unicode",
+                "token_pattern": WORD_PATTERN, "stop_words": STOP_WORDS if self.stop_words else None,
+                "dtype": np.float32, **({"use_idf": False, "norm": None} if bm25 else {})}
+
+    def _bm25(self, counts) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Okapi BM25 term weights (saturated tf, length-normalised, times idf) from raw counts."""
+        counts = sparse.csr_matrix(counts, dtype=np.float32)
+        n = counts.shape[0]
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+        idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        length = np.asarray(counts.sum(axis=1)).ravel()
+        norm = self.k1 * (1 - self.b + self.b * length / max(float(length.mean()), 1e-9))
+        tf = counts.data
+        counts.data = tf * (self.k1 + 1) / (tf + np.repeat(norm, np.diff(counts.indptr)).astype(np.float32))
+        counts.data *= idf[counts.indices]
+        return counts, idf
+
+    @staticmethod
+    def char_params(n: int) -> dict:
+        return {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True, "min_df": 1,
+                "max_df": 0.3 if n > 50 else 1.0, "strip_accents": "unicode", "dtype": np.float32}
 
     def fit(self, offers: list[dict], version: int = 0) -> OfferIndex:
+        n = len(offers)
         self.offers_ = [{k: o[k] for k in SLIM_FIELDS if k in o} for o in offers]
         self.version_ = version
         self.row_of_ = {o["offer_id"]: i for i, o in enumerate(offers)}
-        texts = [offer_text({**o, "description": (o.get("description") or "")
-                             [:self.max_description_chars]}) for o in offers] or [""]
-        self.word_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                                     max_df=0.5 if len(offers) > 50 else 1.0,
-                                     strip_accents="unicode", token_pattern=WORD_PATTERN,
-                                     stop_words=STOP_WORDS if self.stop_words else None,
-                                     dtype=np.float32)
-        self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                                     min_df=1, max_df=0.3 if len(offers) > 50 else 1.0,
-                                     strip_accents="unicode", dtype=np.float32)
+        texts = (offer_text({**o, "description": (o.get("description") or "")[:self.max_description_chars]},
+                            self.title_repeat) for o in offers) if offers else iter([""])
+        word = TfidfVectorizer(**self.word_params(n))
+        char = TfidfVectorizer(**self.char_params(n))
         try:
-            words = self.word_.fit_transform(texts)
-            chars = self.char_.fit_transform([offer_short_text(o) for o in offers] or [""])
-            del texts
+            words = word.fit_transform(texts)
+            chars = char.fit_transform([offer_short_text(o) for o in offers] or [""])
+            if self.weighting == "bm25":
+                words, word_idf = self._bm25(words)
+            else:
+                word_idf = word.idf_.astype(np.float32)
+            self.word_vocab_, self.word_idf_ = word.vocabulary_, word_idf
+            self.char_vocab_, self.char_idf_ = char.vocabulary_, char.idf_.astype(np.float32)
         except ValueError:  # nothing to learn from (empty catalogue or no words at all)
-            words = chars = sparse.csr_matrix((len(offers), 1), dtype=np.float32)
-            self.word_ = self.char_ = None
-        self.words_, self.words_t_ = words.tocsr(), words.T.tocsr()
-
-        self.chars_t_ = chars.T.tocsr()
-        self.names_ = None
-        self._analyzers: dict[int, object] = {}
+            words = chars = sparse.csr_matrix((n, 1), dtype=np.float32)
+            self.word_vocab_ = self.char_vocab_ = None
+            self.word_idf_ = self.char_idf_ = None
+        del word, char  # what stays is vocabulary and idf, not the vectorizers' other state
+        self.words_t_ = _transposed(words)
+        self.strongest_ = _strongest_terms(words, FEEDBACK_TERMS)
+        del words
+        self.chars_t_ = _transposed(chars)
+        del chars
         self.means_ = np.array([o.get("means", "") for o in offers], dtype=object)
         self.language_ = np.array([o.get("language") or "" for o in offers], dtype=object)
-        self.cost_ = np.array([o.get("cost", np.nan) for o in offers], dtype=np.float64)
-        self.hours_ = np.array([o.get("hours", np.nan) for o in offers], dtype=np.float64)
+        self.cost_ = np.array([o.get("cost", np.nan) for o in offers], dtype=np.float32)
+        self.hours_ = np.array([o.get("hours", np.nan) for o in offers], dtype=np.float32)
         self.level_ = np.array([LEVEL_RANK.get(o.get("level"), -1) for o in offers], dtype=np.int8)
         self.has_sessions_ = np.array([bool(o.get("sessions")) for o in offers], dtype=bool)
         self.skill_rows_: dict[str, set[int]] = {}
+        self._analyzers: dict[str, Any] = {}
         return self
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_analyzers"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._analyzers = {}
 
     def tag_skills(self, taxonomy: Taxonomy) -> None:
         """Rows per taxonomy skill, from the offers' explicit skill tags."""
         rows: dict[str, set[int]] = {}
+        resolved: dict[str, list[SkillEntry]] = {}
         for i, offer in enumerate(self.offers_):
             for taught in offer.get("skills") or []:
-                for entry in taxonomy.resolve(taught["skill"]):
+                name = taught["skill"]
+                if name not in resolved:
+                    resolved[name] = taxonomy.resolve(name)
+                for entry in resolved[name]:
                     rows.setdefault(entry.id, set()).add(i)
         self.skill_rows_ = rows
 
-    def _query(self, vectorizer, texts: list[tuple[str, float]]):
+    def _analyzer(self, kind: str):
+        analyze = self._analyzers.get(kind)
+        if analyze is None:
+            n = len(self.offers_)
+            params = self.word_params(n) if kind == "word" else self.char_params(n)
+            analyze = self._analyzers[kind] = TfidfVectorizer(**params).build_analyzer()
+        return analyze
+
+    def query_vector(self, kind: str, texts: list[tuple[str, float]], names: dict[int, str] | None = None):
         """The weighted sum of the texts' TF-IDF vectors, L2-normalised, as a 1 x V sparse row.
 
         Vectorised by hand (analyzer, vocabulary, idf) because sklearn's transform costs about a
-        millisecond of input checks per call, which is most of a query's budget.
+        millisecond of input checks per call, which is most of a query's budget. NAMES, when
+        given, learns the term of every column (for reasons).
         """
-        if vectorizer is None:
+        vocabulary = self.word_vocab_ if kind == "word" else self.char_vocab_
+        idf = self.word_idf_ if kind == "word" else self.char_idf_
+        if vocabulary is None:
             return None
-        analyze = self._analyzers.get(id(vectorizer))
-        if analyze is None:
-            analyze = self._analyzers[id(vectorizer)] = vectorizer.build_analyzer()
-        vocabulary, idf = vectorizer.vocabulary_, vectorizer.idf_
+        analyze = self._analyzer(kind)
         summed: dict[int, float] = {}
         for text, weight in texts:
             counts: dict[int, int] = {}
@@ -180,67 +235,111 @@ class OfferIndex:
                 column = vocabulary.get(term)
                 if column is not None:
                     counts[column] = counts.get(column, 0) + 1
-            values = {c: (1 + math.log(n)) * idf[c] for c, n in counts.items()}
-            norm = math.sqrt(sum(v * v for v in values.values()))
+                    if names is not None:
+                        names[column] = term
+            if kind == "word" and self.weighting == "bm25":
+                values = {c: 1.0 for c in counts}
+                norm = 1.0
+            else:
+                values = {c: (1 + math.log(n)) * float(idf[c]) for c, n in counts.items()}
+                norm = math.sqrt(sum(v * v for v in values.values()))
             for column, value in values.items():
                 summed[column] = summed.get(column, 0.0) + weight * value / norm
         norm = math.sqrt(sum(v * v for v in summed.values())) or 1.0
         columns = np.fromiter(summed, dtype=np.int32, count=len(summed))
+        order = np.argsort(columns)
         data = np.fromiter(summed.values(), dtype=np.float32, count=len(summed)) / norm
-        return sparse.csr_matrix((data, (np.zeros(len(summed), dtype=np.int32), columns)),
+        return sparse.csr_matrix((data[order], columns[order], np.array([0, len(summed)], dtype=np.int32)),
                                  shape=(1, len(vocabulary)))
 
     def text_scores(self, texts: list[tuple[str, float]], weights: dict[str, float]
                     ) -> tuple[np.ndarray, np.ndarray, object]:
         """Similarity of every offer to the weighted query texts (0..1), whether it counts, and
-        the word query vector (for reasons).
+        the word query (vector and the terms of its columns, for reasons).
 
         An offer counts as a match when it shares a word with the query, or enough character
         n-grams (CHAR_FLOOR) that it is more than a shared ending such as "-ing".
         """
         n = len(self.offers_)
-        if not n or self.word_ is None:
+        if not n or self.word_vocab_ is None:
             return np.zeros(n, dtype=np.float32), np.zeros(n, dtype=bool), None
         share = weights["char_share"]
-        word_q = self._query(self.word_, texts)
+        names: dict[int, str] = {}
+        word_q = self.query_vector("word", texts, names)
         word = (word_q @ self.words_t_).toarray().ravel()
+        if self.weighting == "bm25" and word.size and word.max() > 0:
+            word /= word.max()  # the best offer scores 1, as a cosine near identity would
         matches = word > 0
-        char = (self._query(self.char_, texts) @ self.chars_t_).toarray().ravel()
+        char = (self.query_vector("char", texts) @ self.chars_t_).toarray().ravel()
         if weights["feedback"] > 0 and word.any():
             k = min(int(weights["feedback_docs"]), n)
             top = np.argpartition(-word, k - 1)[:k]
-            centroid = sparse.csr_matrix(np.full((1, k), 1 / k, dtype=np.float32)) @ self.words_[top]
+            centroid = sparse.csr_matrix(np.full((1, k), 1 / k, dtype=np.float32)) @ self.strongest_[top]
+            centroid.sort_indices()
             if centroid.nnz > FEEDBACK_TERMS:
-                keep = np.argpartition(-centroid.data, FEEDBACK_TERMS)[:FEEDBACK_TERMS]
-                centroid = sparse.csr_matrix(
-                    (centroid.data[keep], (np.zeros(keep.size, dtype=np.int32), centroid.indices[keep])),
-                    shape=centroid.shape)
+                strongest = np.argpartition(-centroid.data, FEEDBACK_TERMS)[:FEEDBACK_TERMS]
+                centroid = _only_columns(centroid, np.sort(centroid.indices[strongest]))
             norm = math.sqrt(float(centroid.multiply(centroid).sum())) or 1.0
             # the feedback terms re-score only the head of the first pass: the same top ten,
-            # without a second product over the whole catalogue
+            # from the feedback terms' postings alone
             pool = np.flatnonzero(word > 0)
             if pool.size > FEEDBACK_POOL:
                 pool = pool[np.argpartition(-word[pool], FEEDBACK_POOL)[:FEEDBACK_POOL]]
-            extra = (self.words_[pool] @ centroid.T).toarray().ravel() * (weights["feedback"] / norm)
+            extra = (centroid @ self.words_t_).toarray().ravel()[pool]
+            if self.weighting == "bm25" and extra.size and extra.max() > 0:
+                norm = float(extra.max())
+            extra *= weights["feedback"] / norm
             word = word / (1 + weights["feedback"])
             word[pool] += extra / (1 + weights["feedback"])
         matches |= char >= CHAR_FLOOR
-        return (1 - share) * word + share * char, matches, word_q
+        return (1 - share) * word + share * char, matches, (word_q, names)
 
     def top_terms(self, row: int, query, limit: int = 3) -> list[str]:
         """The query words that this offer's text shares most strongly: material for a reason."""
-        if self.word_ is None or query is None:
+        if self.word_vocab_ is None or query is None:
             return []
-        start, end = self.words_.indptr[row], self.words_.indptr[row + 1]
-        columns, values = self.words_.indices[start:end], self.words_.data[start:end]
-        common, in_row, in_query = np.intersect1d(columns, query.indices, return_indices=True)
-        if not common.size:
-            return []
-        if self.names_ is None:
-            self.names_ = self.word_.get_feature_names_out()
-        weight = values[in_row] * query.data[in_query]
-        terms = [self.names_[common[i]] for i in np.argsort(-weight)[: limit * 2]]
+        vector, names = query
+        postings = self.words_t_
+        weight = []
+        for column, value in zip(vector.indices, vector.data, strict=True):
+            start, end = postings.indptr[column], postings.indptr[column + 1]
+            at = start + np.searchsorted(postings.indices[start:end], row)
+            if at < end and postings.indices[at] == row:
+                weight.append((float(postings.data[at] * value), names.get(int(column), "")))
+        terms = [t for _, t in sorted(weight, key=lambda w: -w[0])[: limit * 2] if t]
         return [t for t in terms if not any(t != o and t in o for o in terms)][:limit]
+
+
+def _transposed(matrix) -> sparse.csr_matrix:
+    """MATRIX (offers x terms) as terms x offers CSR: the inverted index, float32, sorted indices."""
+    out = sparse.csr_matrix(matrix.T, dtype=np.float32)
+    out.indices = out.indices.astype(np.int32, copy=False)
+    out.indptr = out.indptr.astype(np.int32, copy=False) if out.nnz < 2**31 else out.indptr
+    out.sort_indices()
+    return out
+
+
+def _strongest_terms(matrix, k: int) -> sparse.csr_matrix:
+    """Each row's K largest values only: what an offer is most about (pseudo-relevance feedback)."""
+    matrix = sparse.csr_matrix(matrix)
+    lengths = np.diff(matrix.indptr)
+    keep = np.ones(matrix.nnz, dtype=bool)
+    for row in np.flatnonzero(lengths > k):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        drop = np.argpartition(-matrix.data[start:end], k)[k:]
+        keep[start + drop] = False
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int32), lengths)[keep]
+    out = sparse.csr_matrix((matrix.data[keep], (rows, matrix.indices[keep])), shape=matrix.shape,
+                            dtype=np.float32)
+    out.sort_indices()
+    return out
+
+
+def _only_columns(row, columns: np.ndarray) -> sparse.csr_matrix:
+    """A 1 x V sparse ROW with only COLUMNS (sorted) kept."""
+    at = np.searchsorted(row.indices, columns)
+    return sparse.csr_matrix((row.data[at], columns.astype(np.int32), np.array([0, columns.size], dtype=np.int32)),
+                             shape=row.shape)
 
 
 class Matcher:

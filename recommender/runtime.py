@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from recommender.application import Recommender
-from recommender.live_index import LiveMatcher
+from recommender.live_index import PROCESS_MIN_EVENTS, LiveMatcher
 from recommender.readmodel import ReadModel, build_read_model
 from shared.config import env_int, store_settings
 
@@ -33,7 +33,9 @@ class Runtime:
         app = build_recommender(url, create_tables)
         readmodel = build_read_model(app)
         check_ms = env_int("RECOMMENDER_INDEX_CHECK_MS", 1000)
-        matcher = LiveMatcher(app, readmodel.offer_stats, check_seconds=check_ms / 1000)
+        process_min = env_int("RECOMMENDER_INDEX_PROCESS_MIN", PROCESS_MIN_EVENTS, minimum=0)
+        matcher = LiveMatcher(app, readmodel.offer_stats, check_seconds=check_ms / 1000,
+                              process_min_events=process_min)
         return cls(app=app, readmodel=readmodel, matcher=matcher)
 
     def close(self) -> None:
