@@ -46,7 +46,9 @@ class ReadModel:
     # -- writing ---------------------------------------------------------------------------------
     def apply_page(self, events: list[dict], position: int) -> int:
         """Apply feed EVENTS and record POSITION, atomically; returns how many events were new."""
+        erased = False
         with self.datastore.transaction(commit=True) as c:
+            self._prepare(c)
             tracked = self._max_tracking_id(FEED, c) or 0
             if position <= tracked:
                 return 0
@@ -55,7 +57,7 @@ class ReadModel:
             rows: list[tuple] = []
             for event in fresh:
                 if event["type"] == "PersonErased":  # forget the person: their plans and their feedback
-                    gone = event["employee_id"]
+                    erased, gone = True, event["employee_id"]
                     plans = {k: v for k, v in plans.items() if v.get("employee_id") != gone}
                     rows = [row for row in rows if row[3] != gone]
                     for table in ("plans", "offer_feedback"):
@@ -82,7 +84,15 @@ class ReadModel:
                     "employee_id, kind, skill, rating, level_gain, reason) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position, seq) DO NOTHING"), row)
             self._insert_tracking(c, Tracking(FEED, position))
-            return len(fresh)
+        if erased:
+            self._purge_deleted()
+        return len(fresh)
+
+    def _prepare(self, c) -> None:
+        """Per-transaction settings of the store (see the SQLite read model)."""
+
+    def _purge_deleted(self) -> None:
+        """After an erasure: leave no copy of deleted rows where the database keeps old versions."""
 
     def _load_plan(self, c, plan_id: str) -> dict:
         c.execute(self._sql(f"SELECT doc FROM {self.table('plans')} WHERE plan_id = ?"), (plan_id,))
@@ -176,6 +186,15 @@ class ReadModel:
 class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):
     """The read model in the recommender's SQLite file (tables rm_*)."""
 
+    def _prepare(self, c) -> None:
+        # Overwrite what updates and deletes free, so an erased person's old plan documents do not linger
+        # in free pages of the file.
+        c.execute("PRAGMA secure_delete=ON")
+
+    def _purge_deleted(self) -> None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # and no old page left in the write-ahead log
+
     def table(self, name: str) -> str:
         return f"rm_{name}"
 
@@ -209,6 +228,15 @@ class PostgresReadModel(ReadModel, PostgresTrackingRecorder):
 
     def table(self, name: str) -> str:
         return f'"{self.datastore.schema}"."recommender_rm_{name}"'
+
+    def _purge_deleted(self) -> None:
+        with self.datastore.get_connection() as conn:  # dead row versions hold the old documents until vacuumed
+            conn.autocommit = True
+            try:
+                for name in TABLES:
+                    conn.execute(f"VACUUM {self.table(name)}")
+            finally:
+                conn.autocommit = False
 
     def tracking_table(self) -> str:
         return f'"{self.datastore.schema}"."{self.tracking_table_name}"'

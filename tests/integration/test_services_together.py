@@ -11,13 +11,14 @@ import signal
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
 from recommender.readmodel import FEED, build_read_model
 from recommender.runtime import build_recommender
-from tests.conftest import drop_postgres_schema, postgres_available, postgres_schema_url
+from tests.conftest import POSTGRES_URL, drop_postgres_schema, postgres_available, postgres_schema_url
 from tests.integration.servers import BIN, ROOT, Service, groeipad
 
 pytestmark = pytest.mark.integration
@@ -174,3 +175,17 @@ def test_the_learning_loop_survives_crashes_and_outages(stack):
     assert requests.post(f"{plan.url}/api/v1/people/karim/erase", headers=hr, timeout=10).status_code == 200
     wait_until(lambda: not suggestions(hr, "karim").json().get("gaps"), what="the recommender to forget Karim")
     assert suggestions(sophie, "sophie").json()["gaps"], "forgetting Karim must not touch Sophie"
+    dump = store_dump(urls[1])
+    assert b"Vlot samenwerken in Teams" in dump, "the dump must see Sophie's goals, or it proves nothing"
+    for text in (b"Helder communiceren met het team", b"Onderhoudsprojecten zelfstandig leiden"):
+        assert text not in dump, f"{text!r} of the erased Karim is still in the recommender's store"
+
+
+def store_dump(url: str) -> bytes:
+    """Every byte of a store: the SQLite files (with the write-ahead log), or a pg_dump of its schema."""
+    if url.startswith("sqlite"):
+        store = Path(url.removeprefix("sqlite:///"))
+        return b"".join(p.read_bytes() for p in sorted(store.parent.glob(store.name + "*")) if p.is_file())
+    schema = url.rsplit("schema=", 1)[1]
+    return subprocess.run(["pg_dump", "--schema", schema, "--data-only", POSTGRES_URL], capture_output=True,
+                          check=True).stdout
