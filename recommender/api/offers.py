@@ -81,8 +81,7 @@ class Offers(MethodView):
     def get(self, query):
         """Offers in the catalogue, filtered and paged (any signed-in role)."""
         reader()
-        runtime().app.replica.catch_up()
-        offers = _selected(query["status"])
+        offers = sorted(runtime().app.offer_listing(query["status"]), key=lambda o: o["external_id"])
         if "means" in query:
             offers = [o for o in offers if o.get("means") == query["means"]]
         if "language" in query:
@@ -92,8 +91,9 @@ class Offers(MethodView):
             offers = [o for o in offers if all(
                 w in f'{o.get("title", "")} {o.get("provider", "")} {o["external_id"]}'.lower()
                 for w in words)]
-        page = offers[query["offset"]:query["offset"] + query["limit"]]
-        return {"offers": page, "total": len(offers)}
+        window = offers[query["offset"]:query["offset"] + query["limit"]]
+        # The list filters on compact records; only the page is decompressed into full offers.
+        return {"offers": runtime().app.offer_page(o["offer_id"] for o in window), "total": len(offers)}
 
     @blp.response(201)
     def post(self):
@@ -177,7 +177,6 @@ class CatalogueExport(MethodView):
     def get(self, query):
         """The catalogue as JSON Lines or CSV, in the import format (any signed-in role)."""
         reader()
-        runtime().app.replica.catch_up()
         offers = _selected(query["status"])
         if query["format"] == "csv":
             return Response(export_csv(offers), mimetype="text/csv")

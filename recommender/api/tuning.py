@@ -188,7 +188,7 @@ class EffectivenessReport(MethodView):
         """Per offer: completions, mean rating, mean level gained (5 people or more) (ld, hr, admin)."""
         require_role("ld", "hr", "admin")
         rt = runtime()
-        titles = {o["offer_id"]: o.get("title") for o in rt.app.offers()}
+        titles = rt.app.offer_titles()
         rows = [{**r, "title": titles.get(r["offer_id"]),
                  "mean_rating": None if r["mean_rating"] is None else round(r["mean_rating"], 2),
                  "mean_level_gain": None if r["mean_level_gain"] is None
