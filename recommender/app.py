@@ -20,7 +20,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import_limit = offers.import_body_limit()
 
     def ready() -> dict:
-        return {"store": "reachable", "catalogue_version": rt.app.catalogue_version()}
+        version = rt.app.catalogue_version()  # the store answers
+        if not rt.matcher.is_built():
+            rt.matcher.warm_up()
+            raise RuntimeError("the matcher index is still being built")
+        return {"store": "reachable", "catalogue_version": version, "index": "built"}
 
     api = create_api(app, title="Groeipad recommender", ready=ready, tokens=config.get("TOKENS"), service="recommender",
                      description="Learning catalogue, skills taxonomy and explainable matcher.")

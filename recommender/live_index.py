@@ -21,6 +21,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import NamedTuple
 
+from prometheus_client import Counter, Gauge, Histogram
+
 from recommender.application import Recommender
 from recommender.domainmodel import SETTINGS_ID
 from recommender.matcher import DEFAULT_WEIGHTS, Matcher, OfferIndex, OfferStats
@@ -66,6 +68,12 @@ def child_can_open(store_env: dict[str, str]) -> bool:
     return "mode=memory" not in store_env.get("SQLITE_DBNAME", "") and bool(store_env)
 
 
+INDEX_BUILDS = Counter("groeipad_recommender_index_builds_total", "Matcher indexes fitted (first build and rebuilds)")
+INDEX_BUILD_SECONDS = Histogram("groeipad_recommender_index_build_seconds", "Time to fit the matcher index",
+                                buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120))
+INDEX_OFFERS = Gauge("groeipad_recommender_index_offers", "Offers in the index that answers queries")
+
+
 class LiveMatcher:
     """Holds the current Matcher; checks the store's version at most every CHECK_SECONDS."""
 
@@ -98,9 +106,20 @@ class LiveMatcher:
 
     def build(self) -> Matcher:
         """Fit a matcher on the catalogue as it is now."""
-        fitted = self.fit()
+        with INDEX_BUILD_SECONDS.time():
+            fitted = self.fit()
+        INDEX_BUILDS.inc()
+        INDEX_OFFERS.set(len(fitted.index.offers_))
         return Matcher(fitted.index, fitted.taxonomy, fitted.weights, self._stats(),
                        fitted.settings_version)
+
+    def is_built(self) -> bool:
+        return self._matcher is not None
+
+    def warm_up(self) -> None:
+        """Start building the first index in the background (readiness waits for it, not a request)."""
+        if self._matcher is None:
+            self._rebuild_in_background()
 
     def _stats(self) -> dict[str, OfferStats]:
         if self.stats_source is None:
@@ -116,6 +135,9 @@ class LiveMatcher:
     def current(self) -> Matcher:
         """The newest matcher available without waiting (built synchronously only the first time)."""
         if self._matcher is None:
+            warming = self._rebuilding
+            if warming is not None and warming.is_alive():
+                warming.join()  # the first index is on its way: wait for it rather than fit twice
             with self._lock:
                 if self._matcher is None:
                     self._matcher = self.build()

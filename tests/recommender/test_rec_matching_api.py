@@ -198,3 +198,28 @@ def test_reports_hide_groups_under_five(client, demo, tokens):
     gaps = client.get("/api/v1/reports/catalogue-gaps", headers=ld).json
     assert gaps["gaps"] == []  # the demo catalogue covers both common gaps well
     assert client.get("/api/v1/reports/demand", headers=tokens("e", "employee")).status_code == 403
+
+
+def test_ready_waits_for_the_index_and_rebuilds_are_counted(tmp_path, monkeypatch):
+    from prometheus_client import REGISTRY
+
+    from recommender.app import create_app
+    from recommender.demo import seed
+
+    url = f"sqlite:///{tmp_path / 'ready.sqlite'}"
+    seed(url)
+    app = create_app({"RECOMMENDER_DATABASE_URL": url})
+    runtime = app.extensions["recommender"]
+    before = REGISTRY.get_sample_value("groeipad_recommender_index_builds_total") or 0
+    client = app.test_client()
+    try:
+        first = client.get("/ready")
+        if first.status_code == 503:  # the first index is built in the background
+            assert "index" in first.json["reason"]
+            runtime.matcher.wait_for_rebuild()
+        ready = client.get("/ready")
+        assert ready.status_code == 200 and ready.json["index"] == "built"
+        assert REGISTRY.get_sample_value("groeipad_recommender_index_builds_total") == before + 1
+        assert REGISTRY.get_sample_value("groeipad_recommender_index_offers") >= 150
+    finally:
+        runtime.close()
