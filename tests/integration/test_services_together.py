@@ -158,8 +158,17 @@ def test_the_learning_loop_survives_crashes_and_outages(stack):
     finally:
         stop.set()
         writer.join()
+    recommender.stop()  # the recommender and its follower go away while plans change
+    follower.stop()
+    goal = requests.post(f"{plan.url}/api/v1/plans/{sophie_plan}/goals", headers=sophie, timeout=10, json={
+        "title": "Notuleren", "skills": [{"skill": "notuleren", "target_level": 3}], "measure": "notulen goedgekeurd",
+        "relevance": "teamoverleg", "deadline": "2027-06-30"})
+    assert goal.status_code == 201, "the plan service keeps working without the recommender"
+    recommender.start(recommender.log_path.parent)
+    follower.start()
     head = feed_head(plan, env)
-    wait_until(lambda: caught_up(urls[1], head), what="the follower to catch up after the outage")
+    wait_until(lambda: caught_up(urls[1], head), what="the follower to catch up after the outages")
+    assert "notuleren" in {g["skill"].lower() for g in suggestions(sophie, "sophie").json()["gaps"]}
 
     rebuilt_env = {**env, "RECOMMENDER_DATABASE_URL": urls[2], "PLAN_SERVICE_URL": plan.url}
     groeipad("migrate", env=rebuilt_env)
