@@ -7,20 +7,12 @@ CI runs FUZZ_EXAMPLES (default 12) cases per operation; `make fuzz` runs many mo
 
 from __future__ import annotations
 
-import itertools
-import os
-
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from services.plan.app import create_app
-from shared.auth import TokenSettings, issue_token
 from tests.conftest import TEST_SECRET
+from tests.fuzz.fuzzing import bearer, fuzz_every_operation
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 ORG = "id,name,email,manager_id,department,job_title\nmarieke,Marieke,,,TD,Manager\nkarim,Karim,,marieke,TD,Monteur\n"
 CALLERS = [("karim", ("employee",)), ("marieke", ("employee", "manager")), ("hanna", ("employee", "hr")),
            ("root", ("admin",)), ("recommender", ("service",))]
@@ -34,9 +26,9 @@ def fuzz_app(tmp_path_factory):
     patch.setenv("RECOMMENDER_URL", "http://127.0.0.1:9")
     app = create_app({"PLAN_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'plan.sqlite'}"})
     client = app.test_client()
-    hr = auth("hanna", ("employee", "hr"))
+    hr = bearer("hanna", ("employee", "hr"))
     assert client.post("/api/v1/people/import", data=ORG, headers={**hr, "Content-Type": "text/csv"}).status_code == 200
-    plan = client.post("/api/v1/plans", headers=auth("karim", ("employee",)), json={
+    plan = client.post("/api/v1/plans", headers=bearer("karim", ("employee",)), json={
         "employee_id": "karim", "period_start": "2026-01-01", "period_end": "2027-12-31", "trigger": "career_project",
         "available_hours": 200, "available_budget": 5000})
     app.config["FUZZ_PLAN_ID"] = plan.get_json()["id"]
@@ -45,29 +37,11 @@ def fuzz_app(tmp_path_factory):
     patch.undo()
 
 
-def auth(subject: str, roles) -> dict[str, str]:
-    token = issue_token(TokenSettings(TEST_SECRET, "groeipad"), subject, roles)
-    return {"Authorization": f"Bearer {token}", "X-Access-Reason": "fuzzing"}
-
-
-_callers = itertools.cycle(CALLERS)
-
-
 def test_no_server_error_and_documented_answers(fuzz_app):
-    """Every operation of the document, EXAMPLES generated cases each (one test: the app is built once)."""
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzz_app)
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 30
+    """Every operation of the document (one test: the app is built once)."""
 
-    for operation in operations:
+    def at_the_real_plan(case) -> None:
+        if "plan_id" in (case.path_parameters or {}):
+            case.path_parameters["plan_id"] = fuzz_app.config["FUZZ_PLAN_ID"]
 
-        @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def fuzz(case):
-            subject, roles = next(_callers)
-            if "plan_id" in (case.path_parameters or {}):
-                case.path_parameters["plan_id"] = fuzz_app.config["FUZZ_PLAN_ID"]
-            response = case.call(headers=auth(subject, roles))
-            case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
-
-        fuzz()
+    fuzz_every_operation(fuzz_app, CALLERS, minimum_operations=30, prepare=at_the_real_plan)
