@@ -153,6 +153,11 @@ def erase_person(person_id: str) -> None:
     finally:
         service.close()
     click.echo(f"erased {person_id}: {result['plans']} plan(s), {result['keys_destroyed']} key(s) destroyed")
+    from services.portal.accounts import erase_portal_account
+
+    account = erase_portal_account(person_id, actor="cli")
+    if account is not None:
+        click.echo(f"portal: {'account erased, it can never sign in again' if account else 'no account'}")
 
 
 @main.command("apply-retention")

@@ -155,12 +155,13 @@ class SQLiteKeyStore(KeyStore):
 
 
 class PostgresKeyStore(KeyStore):
-    def __init__(self, master: bytes, env: dict[str, str], create_table: bool) -> None:
+    def __init__(self, master: bytes, env: dict[str, str], create_table: bool, owner: str = "plan") -> None:
         super().__init__(master)
         from psycopg import sql
         from psycopg_pool import ConnectionPool
 
-        self._table = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public", "plan_subject_keys")
+        # One table per owning application, so two services sharing a schema never share keys.
+        self._table = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public", f"{owner}_subject_keys")
         self._sql = sql
         conninfo = (f"host={env['POSTGRES_HOST']} port={env['POSTGRES_PORT']} dbname={env['POSTGRES_DBNAME']} "
                     f"user={env['POSTGRES_USER']} connect_timeout={env.get('POSTGRES_CONNECT_TIMEOUT', '10')}")
@@ -172,8 +173,8 @@ class PostgresKeyStore(KeyStore):
                                      "subject TEXT NOT NULL, wrapped BYTEA, "
                                      "created_at TIMESTAMPTZ NOT NULL DEFAULT now(), erased_at TIMESTAMPTZ)")
                              .format(self._table))
-                conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS plan_subject_keys_subject ON {} (subject)")
-                             .format(self._table))
+                conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (subject)")
+                             .format(sql.Identifier(f"{owner}_subject_keys_subject"), self._table))
 
     def _select(self, key_id):
         with self._pool.connection() as conn:
@@ -201,8 +202,8 @@ class PostgresKeyStore(KeyStore):
         self._pool.close()
 
 
-def keystore_for(env, secret: str) -> KeyStore:
-    """The key store beside the event store ENV describes."""
+def keystore_for(env, secret: str, owner: str = "plan") -> KeyStore:
+    """The key store beside the event store ENV describes, for the application named OWNER."""
     master = master_key(secret)
     create = (env.get("CREATE_TABLE") or "y").lower() in {"y", "yes", "1", "true"}
     module = env.get("PERSISTENCE_MODULE") or "eventsourcing.popo"
@@ -211,7 +212,7 @@ def keystore_for(env, secret: str) -> KeyStore:
     if module == "eventsourcing.postgres":
         keys = ("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DBNAME", "POSTGRES_USER", "POSTGRES_PASSWORD",
                 "POSTGRES_SCHEMA", "POSTGRES_CONNECT_TIMEOUT")
-        return PostgresKeyStore(master, {k: env.get(k) or "" for k in keys}, create)
+        return PostgresKeyStore(master, {k: env.get(k) or "" for k in keys}, create, owner)
     return MemoryKeyStore(master)
 
 

@@ -2,10 +2,15 @@
 
 Accounts are keyed by uuid5(username), so creating one twice is detected by the store itself and
 an account is found without an index. The username is the person id of the org directory.
+
+Personal fields (the display name, in events named `name`) are sealed per account with the plan
+service's PersonalDataMapper and a key store beside this store, keyed by the username: erasing an
+account destroys its key, so its events stay in place but the name reads "[erased]" for good.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from typing import Any
@@ -17,7 +22,9 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
-from shared.config import store_settings
+from services.plan.keystore import KeyStore, keystore_for
+from services.plan.personal_data import ERASED, PersonalDataMapper, PersonErasedError
+from shared.config import data_dir, read_secret, store_settings
 
 PORTAL_ROLES = ("employee", "manager", "hr", "ld", "admin")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -44,17 +51,40 @@ def throttle_id(key: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"groeipad:portal-throttle:{key}")
 
 
+def _name_from_display_name(state: dict[str, Any]) -> None:
+    """Version 1 events carried the display name as `display_name`, which the mapper does not seal."""
+    state["name"] = state.pop("display_name", None)
+
+
 class Account(Aggregate):
     """One person's sign-in: roles, password hash, and the epoch that sign-out-everywhere moves."""
+
+    disabled = False
+    erased = False  # snapshots older than erasure lack the attribute
+
+    class Created(Aggregate.Created):
+        class_version = 2  # the display name travels as `name`: a personal field the mapper seals
+        username: str
+        name: str
+        roles: list[str]
+        password_hash: str
+        actor: str
+        upcast_v1_v2 = staticmethod(_name_from_display_name)
+
+    class ProfileChanged(Aggregate.Event):
+        class_version = 2
+        name: str
+        roles: list[str]
+        actor: str
+        upcast_v1_v2 = staticmethod(_name_from_display_name)
 
     @staticmethod
     def create_id(username: str) -> UUID:
         return account_id(username)
 
-    @event("Created")
-    def __init__(self, username: str, display_name: str, roles: list[str], password_hash: str,
-                 actor: str) -> None:
-        self.username, self.display_name, self.roles = username, display_name, list(roles)
+    @event(Created)
+    def __init__(self, username: str, name: str, roles: list[str], password_hash: str, actor: str) -> None:
+        self.username, self.display_name, self.roles = username, name, list(roles)
         self.password_hash = password_hash
         self.session_epoch = 0
         self.disabled = False
@@ -64,9 +94,9 @@ class Account(Aggregate):
         self.password_hash = password_hash
         self.session_epoch += 1  # a new password ends every other session
 
-    @event("ProfileChanged")
-    def change_profile(self, display_name: str, roles: list[str], actor: str) -> None:
-        self.display_name, self.roles = display_name, list(roles)
+    @event(ProfileChanged)
+    def change_profile(self, name: str, roles: list[str], actor: str) -> None:
+        self.display_name, self.roles = name, list(roles)
 
     @event("SignedOutEverywhere")
     def sign_out_everywhere(self, actor: str) -> None:
@@ -75,6 +105,13 @@ class Account(Aggregate):
     @event("Disabled")
     def disable(self, actor: str) -> None:
         self.disabled = True
+        self.session_epoch += 1
+
+    @event("Erased")
+    def erase(self, actor: str) -> None:
+        """GDPR erasure: never signs in again; the key of its personal fields is destroyed next."""
+        self.erased = self.disabled = True
+        self.display_name = ERASED
         self.session_epoch += 1
 
 
@@ -105,6 +142,24 @@ class PortalStore(Application[UUID]):
     name = "portal"
     env = {"IS_SNAPSHOTTING_ENABLED": "y"}
     snapshotting_intervals = {LoginThrottle: 20, Account: 50}
+    keys: KeyStore
+
+    def construct_mapper(self):
+        """Seal personal fields with a key per account (crypto-shredding), as the plan service does."""
+        self.keys = keystore_for(self.env, read_secret("GROEIPAD_MASTER_KEY"), owner="portal")
+        return PersonalDataMapper(transcoder=self.construct_transcoder(), keys=self.keys,
+                                  subject_of=self._subject_of)
+
+    def close(self) -> None:
+        super().close()
+        self.keys.close()
+
+    def _subject_of(self, key_id: str) -> str | None:
+        """Whose aggregate KEY_ID is when it has no key yet (stored before keys, or a throttle's snapshot)."""
+        for stored in self.recorder.select_events(UUID(key_id), limit=1):
+            first = self.mapper.to_domain_event(stored)
+            return getattr(first, "username", None) or getattr(first, "key", None)
+        return None
 
     # -- accounts ----------------------------------------------------------------------------
     def create_account(self, username: str, display_name: str, roles: list[str] | tuple[str, ...],
@@ -114,11 +169,12 @@ class PortalStore(Application[UUID]):
             raise AccountError("username", "use 1-100 lower-case letters, digits, dots, dashes or underscores")
         roles = clean_roles(roles)
         check_password(password)
-        account = Account(username=username, display_name=(display_name or username).strip(), roles=roles,
+        account = Account(username=username, name=(display_name or username).strip(), roles=roles,
                           password_hash=HASHER.hash(password), actor=actor)
+        self.keys.create(str(account.id), username)  # the key names its subject before the first event
         try:
             self.save(account)
-        except IntegrityError:
+        except (IntegrityError, PersonErasedError):
             raise AccountError("username", f"an account {username!r} exists already") from None
         return account_view(account)
 
@@ -126,9 +182,27 @@ class PortalStore(Application[UUID]):
         if not username or not USERNAME.match(username):
             return None
         try:
-            return self.repository.get(account_id(username))
+            return self._load(account_id(username))
         except AggregateNotFoundError:
             return None
+
+    def _load(self, aggregate_id: UUID) -> Account:
+        key_id = str(aggregate_id)
+        if self.keys.key(key_id) is None and self.keys.is_erased(key_id):
+            return self._replay(aggregate_id)  # a sealed snapshot cannot be opened any more
+        account = self.repository.get(aggregate_id)
+        if account.erased:  # erased by another process: drop the key this one may still hold
+            self.keys.evict(key_id)
+            return self._replay(aggregate_id)
+        return account
+
+    def _replay(self, aggregate_id: UUID) -> Account:
+        account = None
+        for domain_event in self.events.get(aggregate_id):
+            account = domain_event.mutate(account)
+        if account is None:
+            raise AggregateNotFoundError(aggregate_id)
+        return account
 
     def verify_password(self, username: str, password: str) -> Account | None:
         """The account when the password is right; None otherwise, after the same amount of work."""
@@ -163,10 +237,23 @@ class PortalStore(Application[UUID]):
         account.disable(actor=actor)
         self.save(account)
 
+    def erase_account(self, username: str, actor: str) -> bool:
+        """Forget the account's personal fields (GDPR) and end its sign-in for good; False when none exists."""
+        account = self.account(username)
+        if account is None:
+            return False
+        if not account.erased:
+            account.erase(actor=actor)
+            self.save(account)
+        self.keys.erase_key(str(account.id))  # this account's key only: a shared key table holds other services'
+        return True
+
     def _existing(self, username: str) -> Account:
         account = self.account(username)
         if account is None:
             raise AccountError("username", f"no account {username!r}")
+        if account.erased:
+            raise AccountError("username", f"the account {username!r} was erased")
         return account
 
     # -- throttles ---------------------------------------------------------------------------
@@ -235,6 +322,17 @@ def build_portal_store(url: str | None = None, create_tables: bool | None = None
     if create_tables is not None:
         settings = type(settings)(url=settings.url, create_table=create_tables)
     return PortalStore(env=settings.eventsourcing_env())
+
+
+def erase_portal_account(username: str, actor: str) -> bool | None:
+    """Forget USERNAME's portal account (`groeipad erase-person`); None when no portal store is configured here."""
+    if not os.environ.get("PORTAL_DATABASE_URL") and not (data_dir() / "portal.sqlite").exists():
+        return None
+    store = build_portal_store()
+    try:
+        return store.erase_account(username, actor=actor)
+    finally:
+        store.close()
 
 
 DEMO_ACCOUNTS = (

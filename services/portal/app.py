@@ -91,9 +91,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from services.portal.views import account, actions, employee, hr, json_api, ld, manager
+    from services.portal.views import account, actions, employee, hr, json_api, ld, manager, privacy
 
-    for module in (account, employee, actions, manager, hr, ld, json_api):
+    for module in (account, employee, actions, manager, hr, ld, privacy, json_api):
         app.register_blueprint(module.bp)
 
 

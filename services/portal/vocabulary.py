@@ -66,10 +66,15 @@ EVENTS = {
     "RecommendationDismissed": _l("dismissed a suggestion"),
     "PlanClosed": _l("closed the plan"),
 }
+ACCESS_WHAT = {  # what someone looked at, as the plan service's access log names it
+    "plan": _l("the plan"), "version": _l("an earlier version of the plan"),
+    "as_of": _l("the plan as of a date"), "history": _l("the history of the plan"),
+    "diff": _l("the differences between two versions"), "export": _l("a data export"),
+}
 GROUPS = {"trigger": TRIGGERS, "means": MEANS, "category": CATEGORIES, "skill_status": SKILL_STATUSES,
           "plan_status": PLAN_STATUSES, "action_status": ACTION_STATUSES, "goal_status": GOAL_STATUSES,
           "funding": FUNDING_STATUSES, "source": FEEDBACK_SOURCES, "outcome": REVIEW_OUTCOMES, "role": ROLES,
-          "language": LANGUAGES, "event": EVENTS}
+          "language": LANGUAGES, "event": EVENTS, "access_what": ACCESS_WHAT}
 
 
 def label(group: str, value: object) -> str:

@@ -23,6 +23,7 @@ TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"  # as tests/co
 PLAN_URL = "http://plan.test"
 RECOMMENDER_URL = "http://recommender.test"
 DEMO_PASSWORD = "groeipad-demo"
+MASTER_KEY_FILE = "dev-groeipad_master_key"  # the development master key read_secret makes in the data dir
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -106,6 +107,13 @@ def make_portal(seeded_dir, tmp_path):
     def make(transport, **overrides):
         target = tmp_path / f"portal-{len(stores)}.sqlite"
         shutil.copy(Path(seeded_dir) / "portal.sqlite", target)
+        for part in (".keys", ".keys-wal"):  # the account keys (crypto-shredding), sealed with the master key
+            if (Path(seeded_dir) / f"portal.sqlite{part}").exists():
+                shutil.copy(Path(seeded_dir) / f"portal.sqlite{part}", f"{target}{part}")
+        data = Path(os.environ["GROEIPAD_DATA_DIR"])
+        data.mkdir(parents=True, exist_ok=True)
+        if not (data / MASTER_KEY_FILE).exists():
+            shutil.copy(Path(seeded_dir) / MASTER_KEY_FILE, data / MASTER_KEY_FILE)
         store = build_portal_store(url=f"sqlite:///{target}")
         stores.append(store)
         return create_app({"SETTINGS": portal_settings(**overrides), "PORTAL_STORE": store,
