@@ -3,3 +3,5 @@
 from recommender.app import create_app
 
 app = create_app()
+# Start fitting this worker's index now, so /ready turns green without waiting for a first probe or query.
+app.extensions["recommender"].matcher.warm_up()
