@@ -18,10 +18,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.stores import stores  # noqa: E402
 from recommender.domainmodel import LearningOffer  # noqa: E402
 from recommender.runtime import build_recommender  # noqa: E402
 from shared.auth import TokenSettings, issue_token  # noqa: E402
-from tests.conftest import drop_postgres_schema, postgres_available, postgres_schema_url  # noqa: E402
 from tests.integration.servers import Service, groeipad  # noqa: E402
 
 SIZE = int(os.environ.get("BENCH_IMPORT_OFFERS", "10000"))
@@ -72,10 +72,7 @@ def main() -> str:
     rows = ["| store | offers | library batched save, offers/s | HTTP import, offers/s | HTTP / library |",
             "|---|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory() as tmp:
-        stores = [("SQLite", lambda n: f"sqlite:///{Path(tmp) / n}.sqlite", lambda u: None)]
-        if postgres_available():
-            stores.append(("PostgreSQL", lambda n: postgres_schema_url(), drop_postgres_schema))
-        for name, make_url, drop in stores:
+        for name, make_url, drop in stores(Path(tmp)):
             base, http = make_url("lib"), make_url("http")
             baseline = library_rate(base)
             measured = http_rate(http, Path(tmp) / name)

@@ -12,11 +12,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.stores import stores  # noqa: E402
 from services.plan.application import PlanService  # noqa: E402
 from services.plan.domain.plan import Context  # noqa: E402
 from shared.auth import Principal  # noqa: E402
 from shared.config import StoreSettings  # noqa: E402
-from tests.conftest import drop_postgres_schema, postgres_available, postgres_schema_url  # noqa: E402
 
 EVENTS = 10_000
 
@@ -62,14 +62,10 @@ def main() -> str:
     rows = ["| store | events | load without snapshot | load with snapshot | speed-up | target |",
             "|---|---:|---:|---:|---:|---|"]
     with tempfile.TemporaryDirectory() as tmp:
-        stores = [("SQLite", f"sqlite:///{Path(tmp) / 'snap.sqlite'}", None)]
-        if postgres_available():
-            url = postgres_schema_url()
-            stores.append(("PostgreSQL", url, url))
-        for name, url, schema_url in stores:
+        for name, make_url, drop in stores(Path(tmp)):
+            url = make_url("snap")
             without, with_snapshot = measure(url)
-            if schema_url:
-                drop_postgres_schema(schema_url)
+            drop(url)
             ratio = without / with_snapshot
             rows.append(f"| {name} | {EVENTS:,} | {without * 1000:.0f} ms | {with_snapshot * 1000:.1f} ms | "
                         f"{ratio:.0f}x | {'met' if ratio >= 50 else 'missed'} (≥ 50x) |")

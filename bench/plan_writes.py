@@ -21,11 +21,11 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.stores import stores  # noqa: E402
 from services.plan.application import PlanService  # noqa: E402
 from services.plan.domain.plan import Context, DevelopmentPlan  # noqa: E402
 from shared.auth import Principal, TokenSettings, issue_token  # noqa: E402
 from shared.config import StoreSettings  # noqa: E402
-from tests.conftest import drop_postgres_schema, postgres_available, postgres_schema_url  # noqa: E402
 from tests.integration.servers import Service, groeipad  # noqa: E402
 
 WRITES_PER_CLIENT = int(os.environ.get("BENCH_WRITES", "150"))
@@ -93,14 +93,6 @@ def http_rate(url: str, clients: int, workdir: Path) -> float:
     finally:
         server.stop()
     return clients * WRITES_PER_CLIENT / elapsed
-
-
-def stores(workdir: Path):
-    yield "SQLite", lambda name: f"sqlite:///{workdir / name}.sqlite", lambda url: None
-    if postgres_available():
-        yield "PostgreSQL", lambda name: postgres_schema_url(), drop_postgres_schema
-    else:
-        print("PostgreSQL not reachable: its rows are skipped", file=sys.stderr)
 
 
 def main() -> str:
