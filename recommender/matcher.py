@@ -2,9 +2,10 @@
 
 Text similarity is TF-IDF over the catalogue (word 1-2 grams on the full text, character 3-5 grams
 on the short fields so "projectmanagement" meets "project management"), with the query expanded
-through the taxonomy's Dutch and English labels and synonyms and one round of pseudo-relevance
-feedback. Explicit skill tags, level fit and a quality prior learned from feedback add to it; hard
-filters remove what cannot fit; a cap per means type keeps the list varied.
+through the taxonomy's Dutch and English labels and synonyms (and, for Dutch words the taxonomy
+does not know, their English from a workplace lexicon) and one round of pseudo-relevance feedback.
+Explicit skill tags, level fit and a quality prior learned from feedback add to it; hard filters
+remove what cannot fit; a cap per means type keeps the list varied.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "level": 0.08,          # the offer's level fits the step the employee wants to make
     "quality": 0.1,         # learned from ratings, completions and dismissals
     "synonym": 0.5,         # weight of a synonym against a label in the expanded query
+    "translation": 1.0,     # weight of a Dutch query's English words (lexicon) against the query
     "feedback": 0.4,        # pseudo-relevance feedback: weight of the top offers' centroid
     "feedback_docs": 5,     # how many top offers feed back
     "means_cap": 0.6,       # at most this share of a list from one means type
@@ -379,8 +381,18 @@ class Matcher:
         self.prior_ = prior
 
     def query_texts(self, gap: Gap) -> tuple[list[tuple[str, float]], list[SkillEntry]]:
+        """The gap's own words and the taxonomy's names for its skill, each with a weight. Dutch words
+        the taxonomy does not know are added in English from the lexicon (an English catalogue shares
+        no word with "klantgerichtheid"), and the English then resolves through the taxonomy."""
         entries = self.taxonomy.resolve(gap.skill)
         texts = [(gap.skill, 1.0)]
+        translated = self.taxonomy.translate(gap.skill) if not entries else None
+        if translated:
+            first, every = translated
+            texts.append((first, self.weights["translation"]))
+            if every != first:  # the less usual alternatives count as synonyms
+                texts.append((every, self.weights["translation"] * self.weights["synonym"]))
+            entries = self.taxonomy.resolve(first)
         for entry in entries[:2]:
             for text, weight in self.taxonomy.expansion(entry):
                 texts.append((text, weight if weight == 1.0 else self.weights["synonym"]))

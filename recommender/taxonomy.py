@@ -1,7 +1,8 @@
 """The skills taxonomy: stable ids, Dutch and English labels, synonyms; lookup in either language.
 
-The starter taxonomy ships as `data/skills.csv`; imports (ESCO or the simple CSV) and L&D's extra
-synonyms from the settings are layered on top. Free text such as "projectmanagement" or "Excel"
+The starter taxonomy ships as `data/skills.csv`, a Dutch -> English workplace lexicon (for Dutch
+query words the taxonomy does not know) as `data/nl_en_lexicon.csv`; imports (ESCO or the simple
+CSV) and L&D's extra synonyms from the settings are layered on top. Free text such as "projectmanagement" or "Excel"
 resolves to a skill through labels, synonyms, compounds and fuzzy matching.
 """
 
@@ -12,6 +13,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
@@ -122,6 +124,97 @@ def starter_skills() -> list[dict]:
     return read_simple_csv(text)
 
 
+LINKS = ("", "s", "e", "en")  # what Dutch puts between the parts of a compound
+MIN_PART = 3
+
+
+class Lexicon:
+    """Dutch -> English workplace words, for the words of a Dutch query the taxonomy does not know.
+
+    A Dutch employee searching an English catalogue: "klantgerichtheid" or "financiele planning"
+    share no word with the offers. Phrases of up to three words are looked up first, then single
+    words, then words without a plural or adjective ending, then compounds split into known parts
+    ("projectplanning" -> project + planning, "risicobeheer" -> risico + beheer).
+    """
+
+    def __init__(self, entries: dict[str, list[str]]):
+        self.entries = {normalise(k): v for k, v in entries.items() if normalise(k) and v}
+        self.longest = max((len(k.split()) for k in self.entries), default=1)
+        self.parts = frozenset(k for k in self.entries if " " not in k and len(k) >= MIN_PART)
+
+    @classmethod
+    def from_csv(cls, text: str) -> Lexicon:
+        rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
+        return cls({row["nl"]: _split(row.get("en")) for row in rows if row.get("nl")})
+
+    def word(self, word: str) -> list[str] | None:
+        """English for one Dutch word: as is, without an ending, or as a compound of known parts."""
+        if word in self.entries:
+            return self.entries[word]
+        for ending in ("en", "s", "e", "'s"):
+            if word.endswith(ending) and word[: -len(ending)] in self.entries and len(word) - len(ending) >= MIN_PART:
+                return self.entries[word[: -len(ending)]]
+        parts = self.split(word)
+        if parts:
+            return [" ".join(self.entries[p][0] for p in parts)]
+        return None
+
+    def split(self, word: str) -> list[str] | None:
+        """WORD as the fewest known parts (with Dutch linking letters between them), or None."""
+        return _split_compound(word, self.parts) if len(word) >= 2 * MIN_PART else None
+
+    def translate(self, text: str) -> tuple[str, str] | None:
+        """TEXT with every known Dutch word or phrase in English: (first alternatives, all of them);
+        None when nothing was translated."""
+        words = normalise(text).split()
+        first: list[str] = []
+        every: list[str] = []
+        changed = False
+        at = 0
+        while at < len(words):
+            for size in range(min(self.longest, len(words) - at), 0, -1):
+                phrase = " ".join(words[at:at + size])
+                english = self.entries.get(phrase) if size > 1 else self.word(phrase)
+                if english:
+                    first.append(english[0])
+                    every.extend(english)
+                    changed |= normalise(english[0]) != phrase
+                    at += size
+                    break
+            else:
+                first.append(words[at])
+                every.append(words[at])
+                at += 1
+        return (" ".join(first), " ".join(every)) if changed else None
+
+
+@lru_cache(maxsize=4096)
+def _split_compound(word: str, parts: frozenset[str]) -> list[str] | None:
+    best: list[str] | None = None
+    for end in range(len(word) - MIN_PART, MIN_PART - 1, -1):  # longest head part first
+        head = word[:end]
+        if head not in parts:
+            continue
+        for link in LINKS:
+            rest = word[end:]
+            if link and not rest.startswith(link):
+                continue
+            rest = rest[len(link):]
+            if rest in parts:
+                return [head, rest]
+            if len(rest) >= 2 * MIN_PART:
+                tail = _split_compound(rest, parts)
+                if tail and (best is None or len(tail) + 1 < len(best)):
+                    best = [head, *tail]
+    return best
+
+
+@lru_cache(maxsize=1)
+def starter_lexicon() -> Lexicon:
+    text = resources.files("recommender").joinpath("data/nl_en_lexicon.csv").read_text(encoding="utf-8")
+    return Lexicon.from_csv(text)
+
+
 class Taxonomy:
     """Skills by id, with an index from every normalised name (and compound) to its skills."""
 
@@ -144,6 +237,11 @@ class Taxonomy:
                     if entry.id not in ids:
                         ids.append(entry.id)
         self.names = list(self.by_name)
+        self.lexicon = starter_lexicon()
+
+    def translate(self, text: str) -> tuple[str, str] | None:
+        """A Dutch TEXT in English words, as far as the lexicon knows them (see Lexicon.translate)."""
+        return self.lexicon.translate(text)
 
     @classmethod
     def build(cls, imported: list[dict] | None = None,
