@@ -34,12 +34,25 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
 
 
+def previous_sections() -> dict[str, str]:
+    """The sections of the existing BENCHMARKS.md by heading, kept when only some benches run again."""
+    path = ROOT / "BENCHMARKS.md"
+    if not path.exists():
+        return {}
+    parts = path.read_text().split("\n## ")[1:]
+    return {part.split("\n", 1)[0]: "## " + part.rstrip("\n") + "\n" for part in parts}
+
+
 def main(selected: list[str]) -> None:
-    sections = [f"# Benchmarks\n\nMeasured {datetime.date.today().isoformat()} on {machine()} with `make bench`. "
+    """Run every bench, or only those whose module names contain one of SELECTED (`make bench BENCH=...`)."""
+    kept = previous_sections() if selected else {}
+    sections = [f"# Benchmarks\n\nMeasured on {machine()} with `make bench` (each section says when). "
                 "Every figure is a ratio against a baseline measured back-to-back in the same run; disks and "
                 "CPUs here are shared and noisy, so compare ratios, not absolute numbers.\n"]
     for module_name, heading in BENCHES:
         if selected and not any(s in module_name for s in selected):
+            if heading in kept:
+                sections.append(kept[heading])
             continue
         try:
             module = importlib.import_module(module_name)
@@ -49,7 +62,8 @@ def main(selected: list[str]) -> None:
         doc = (module.__doc__ or "").strip()
         print(f"\n## {heading}", flush=True)
         table = module.main()
-        sections.append(f"## {heading}\n\n{doc}\n\n{table or '_skipped: see the bench output_'}\n")
+        sections.append(f"## {heading}\n\nMeasured {datetime.date.today().isoformat()}. {doc}\n\n"
+                        f"{table or '_skipped: see the bench output_'}\n")
     (ROOT / "BENCHMARKS.md").write_text("\n".join(sections))
     print("\nwrote BENCHMARKS.md")
 
