@@ -29,14 +29,22 @@
       out.appendChild(li);
     });
   }
-  function check() {
+  var latest = 0;
+  function check(retries) {
+    // Answers can arrive out of order: only the answer to the newest question is shown.
+    var mine = ++latest;
     fetch(form.dataset.check, {method: "POST", credentials: "same-origin",
           headers: {"Content-Type": "application/json", "X-CSRFToken": token, "Accept": "application/json"},
           body: JSON.stringify(goal())})
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { if (data) { show(data); } })
-      .catch(function () { /* the server checks again on submit */ });
+      .then(function (data) {
+        if (mine !== latest) { return; }
+        if (data) { show(data); } else if (retries > 0) { setTimeout(function () { check(retries - 1); }, 500); }
+      })
+      .catch(function () {  // the server checks again on submit; a busy moment is worth one more try
+        if (mine === latest && retries > 0) { setTimeout(function () { check(retries - 1); }, 500); }
+      });
   }
-  form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 350); });
-  form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(check, 150); });
+  form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { check(2); }, 350); });
+  form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(function () { check(2); }, 150); });
 }());
