@@ -12,12 +12,8 @@ from shared.config import env_int, store_settings
 
 def build_recommender(url: str | None = None, create_tables: bool | None = None) -> Recommender:
     """The event-sourced application on the store RECOMMENDER_DATABASE_URL (or URL) names."""
-    settings = store_settings("RECOMMENDER_DATABASE_URL", "recommender.sqlite")
-    if url is not None or create_tables is not None:
-        settings = type(settings)(url=url or settings.url,
-                                  create_table=settings.create_table if create_tables is None
-                                  else create_tables)
-    return Recommender(env=settings.eventsourcing_env())
+    return Recommender(env=store_settings("RECOMMENDER_DATABASE_URL", "recommender.sqlite", url,
+                                          create_tables).eventsourcing_env())
 
 
 @dataclass

@@ -141,13 +141,15 @@ class StoreSettings:
         )
 
 
-def store_settings(variable: str, default_file: str) -> StoreSettings:
-    """The store of one service: VARIABLE or a SQLite file in the data dir."""
-    url = os.environ.get(variable)
+def store_settings(variable: str, default_file: str, url: str | None = None,
+                   create_table: bool | None = None) -> StoreSettings:
+    """The store of one service: URL, else VARIABLE, else a SQLite file in the data dir; tables are
+    created unless GROEIPAD_CREATE_TABLES=0 (or CREATE_TABLE says otherwise)."""
+    url = url or os.environ.get(variable)
     if not url and is_production():
         raise ConfigError(f"{variable} must be set when GROEIPAD_ENV=production (each replica needs the shared store)")
     url = url or f"sqlite:///{data_dir() / default_file}"
-    create = env_bool("GROEIPAD_CREATE_TABLES", True)
+    create = env_bool("GROEIPAD_CREATE_TABLES", True) if create_table is None else create_table
     settings = StoreSettings(url=url, create_table=create)
     try:
         settings.eventsourcing_env()

@@ -14,12 +14,7 @@ from shared.httpapi import create_api
 
 def build_plan_service(url: str | None = None, create_tables: bool | None = None) -> PlanService:
     """The event-sourced application on the store PLAN_DATABASE_URL (or URL) names."""
-    settings = store_settings("PLAN_DATABASE_URL", "plan.sqlite")
-    if url is not None:
-        settings = type(settings)(url=url, create_table=settings.create_table)
-    if create_tables is not None:
-        settings = type(settings)(url=settings.url, create_table=create_tables)
-    return PlanService(env=settings.eventsourcing_env())
+    return PlanService(env=store_settings("PLAN_DATABASE_URL", "plan.sqlite", url, create_tables).eventsourcing_env())
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

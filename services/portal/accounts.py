@@ -316,11 +316,7 @@ def account_view(account: Account) -> dict[str, Any]:
 
 def build_portal_store(url: str | None = None, create_tables: bool | None = None) -> PortalStore:
     """The portal store on PORTAL_DATABASE_URL (default: portal.sqlite in the data dir)."""
-    settings = store_settings("PORTAL_DATABASE_URL", "portal.sqlite")
-    if url is not None:
-        settings = type(settings)(url=url, create_table=settings.create_table)
-    if create_tables is not None:
-        settings = type(settings)(url=settings.url, create_table=create_tables)
+    settings = store_settings("PORTAL_DATABASE_URL", "portal.sqlite", url, create_tables)
     return PortalStore(env=settings.eventsourcing_env())
 
 
