@@ -214,6 +214,8 @@ class PlanService(Application[UUID]):
         employee_id = fields["employee_id"]
         if employee_id not in self.index.people:
             raise RuleViolationError("employee_id", f"no person {employee_id!r} in the directory")
+        if employee_id in self.index.erased_people:
+            raise PersonErasedError(employee_id)  # a forgotten person gets no new data
         role = self.relation(principal, employee_id)
         if role is None:
             raise ForbiddenError("you may start a plan only for yourself (or as HR, or as their manager)")
@@ -391,8 +393,11 @@ class PlanService(Application[UUID]):
         """Create or update people in one save; unchanged rows cost nothing."""
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         changed = []
+        self.index.catch_up(self)
         for row in rows:
             person_id = row["id"].strip()
+            if person_id in self.index.erased_people:
+                raise PersonErasedError(person_id)  # re-importing a forgotten person would bring them back
             try:
                 person = self.repository.get(person_uuid(person_id))
             except AggregateNotFoundError:

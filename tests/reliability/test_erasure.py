@@ -102,3 +102,17 @@ def test_retention_erases_old_closed_plans_only(seeded, tokens, monkeypatch):
     assert fresh.get(f"/api/v1/plans/{old}", headers=hr).json["career_project"] == ERASED
     current = fresh.get("/api/v1/plans?employee_id=sophie&status=active", headers=hr).json["items"][0]["id"]
     assert fresh.get(f"/api/v1/plans/{current}", headers=hr).json["career_project"] != ERASED
+
+
+def test_a_forgotten_person_gets_no_new_plan_and_is_not_imported_again(seeded, tokens):
+    client, _ = seeded
+    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Reason": "GDPR erasure request"}
+    assert client.post("/api/v1/people/karim/erase", headers=hr).status_code == 200
+    again = client.post("/api/v1/plans", headers=hr, json={
+        "employee_id": "karim", "period_start": "2030-01-01", "period_end": "2030-12-31",
+        "trigger": "continuous_development"})
+    assert again.status_code == 410
+    reimport = client.post("/api/v1/people/import", data="id,name\nkarim,Karim El Amrani\n",
+                           headers={**hr, "Content-Type": "text/csv"})
+    assert reimport.status_code == 410
+    assert client.get("/api/v1/people/karim", headers=hr).json["name"] == ERASED
