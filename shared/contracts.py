@@ -1,7 +1,8 @@
 """Integration events: the plan service's public feed contract, independent of its domain classes.
 
 Consumers (the recommender's follower) depend on this module only. A change to an event's payload
-bumps SCHEMA_VERSION and adds a step to `upgrade`, so a consumer reads the previous version too.
+bumps SCHEMA_VERSION and adds a step to `upgrade`, so a consumer reads the previous version too; an
+optional envelope field that consumers may ignore (like `request_id`) does not.
 """
 
 from __future__ import annotations

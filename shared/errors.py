@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, jsonify, request
@@ -66,6 +67,13 @@ def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, str]]:
 
 def error_body(status: int, message: str, errors: list[dict[str, str]]) -> dict[str, Any]:
     return {"status": status, "message": message, "errors": errors}
+
+
+def register_error_mapping(app: Flask, mapping: dict[type[Exception], Callable[[Any], ApiError]]) -> None:
+    """A service's own errors become the shared JSON shape: one table per service, read in one place."""
+    for error_type, to_api_error in mapping.items():
+        app.register_error_handler(
+            error_type, lambda error, convert=to_api_error: app.handle_user_exception(convert(error)))
 
 
 def register_error_handlers(app: Flask) -> None:

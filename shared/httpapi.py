@@ -48,7 +48,6 @@ def create_api(app: Flask, *, title: str, description: str, ready: Callable[[], 
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         },
         MAX_CONTENT_LENGTH=env_int("GROEIPAD_MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
-        JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
     init_observability(app, service)

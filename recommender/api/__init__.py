@@ -1,4 +1,4 @@
-"""HTTP endpoints of the recommender, one blueprint per resource; domain errors map to 4xx here."""
+"""HTTP endpoints of the recommender, one blueprint per resource, and the table mapping its errors to 4xx."""
 
 from __future__ import annotations
 
@@ -10,25 +10,14 @@ from recommender.application import (
     PreconditionFailedError,
     RoleNotFoundError,
 )
-from shared.errors import ApiError, field_error
+from shared.errors import ApiError, field_error, register_error_mapping
 
 
 def register_domain_errors(app: Flask) -> None:
-    """One place turns domain errors into the shared JSON error shape."""
-
-    @app.errorhandler(OfferNotFoundError)
-    def offer_not_found(error: OfferNotFoundError):
-        return app.handle_user_exception(ApiError(404, "offer not found"))
-
-    @app.errorhandler(RoleNotFoundError)
-    def role_not_found(error: RoleNotFoundError):
-        return app.handle_user_exception(ApiError(404, f"no role profile {error}"))
-
-    @app.errorhandler(PreconditionFailedError)
-    def precondition_failed(error: PreconditionFailedError):
-        return app.handle_user_exception(ApiError(
-            412, f"the offer is at version {error}", headers={"ETag": f'"{error}"'}))
-
-    @app.errorhandler(InvalidRequestError)
-    def invalid_request(error: InvalidRequestError):
-        return app.handle_user_exception(field_error(error.status, error.field, error.reason))
+    register_error_mapping(app, {
+        OfferNotFoundError: lambda error: ApiError(404, "offer not found"),
+        RoleNotFoundError: lambda error: ApiError(404, f"no role profile {error}"),
+        PreconditionFailedError: lambda error: ApiError(
+            412, f"the offer is at version {error}", headers={"ETag": f'"{error}"'}),
+        InvalidRequestError: lambda error: field_error(error.status, error.field, error.reason),
+    })

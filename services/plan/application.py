@@ -136,6 +136,19 @@ class PlanService(Application[UUID]):
 
     def _visible_plan(self, plan_id: UUID, principal: Principal, version: int | None = None,
                       audit: Access | None = None) -> tuple[DevelopmentPlan, str]:
+        role = self._authorize(plan_id, principal, audit)
+        try:
+            with PLAN_LOAD_SECONDS.time():
+                if self.index.is_erased(str(plan_id)):
+                    plan = self._replay_without_caches(plan_id, version)
+                else:
+                    plan = self.repository.get(plan_id, version=version)
+        except AggregateNotFoundError:
+            raise PlanNotFoundError(plan_id) from None
+        return plan, role
+
+    def _authorize(self, plan_id: UUID, principal: Principal, audit: Access | None = None) -> str:
+        """The caller's role towards the plan, from the index alone (no load); records AUDIT for non-owners."""
         self.index.catch_up(self)
         summary = self.index.plans.get(str(plan_id))
         if summary is None:
@@ -147,15 +160,7 @@ class PlanService(Application[UUID]):
             raise PlanNotFoundError(plan_id)
         if audit is not None and role != "owner":
             self._record_access(plan_id, summary.employee_id, principal, role, audit)
-        try:
-            with PLAN_LOAD_SECONDS.time():
-                if self.index.is_erased(str(plan_id)):
-                    plan = self._replay_without_caches(plan_id, version)
-                else:
-                    plan = self.repository.get(plan_id, version=version)
-        except AggregateNotFoundError:
-            raise PlanNotFoundError(plan_id) from None
-        return plan, role
+        return role
 
     def _record_access(self, plan_id: UUID, employee_id: str, principal: Principal, role: str,
                        audit: Access) -> None:
@@ -191,8 +196,7 @@ class PlanService(Application[UUID]):
         for summary in self.index.plans.values():
             if summary.employee_id != person_id:
                 continue
-            audit = Access("export", "GDPR export") if role == "hr" else None
-            plan, _ = self._visible_plan(UUID(summary.id), principal, audit=audit)
+            plan, _ = self._visible_plan(UUID(summary.id), principal, audit=Access("export", "GDPR export"))
             plans.append({"plan": plan, "history": list(self.events.get(plan.id))})
         return {"person": dict(self.index.people[person_id]), "plans": plans,
                 "access_log": [a for a in self.index.accesses if a["employee_id"] == person_id],
@@ -355,7 +359,7 @@ class PlanService(Application[UUID]):
         return plan
 
     def _version_at(self, plan_id: UUID, principal: Principal, as_of: datetime) -> int:
-        self._visible_plan(plan_id, principal)
+        self._authorize(plan_id, principal)
         version = None
         for stored in self.events.get(plan_id):
             if stored.timestamp > as_of:
@@ -366,7 +370,7 @@ class PlanService(Application[UUID]):
         return version
 
     def history(self, plan_id: UUID, principal: Principal, audit: Access | None = None) -> list[PlanEvent]:
-        self._visible_plan(plan_id, principal, audit=audit)
+        self._authorize(plan_id, principal, audit)
         return list(self.events.get(plan_id))
 
     def list_plans(self, principal: Principal, *, employee_id: str | None = None,
@@ -435,7 +439,8 @@ def _count(recordings) -> None:
 def _request_mark(request: IdempotentRequest | None, result: dict[str, Any]) -> dict[str, Any] | None:
     """What each event keeps of its request: the request id (traced on through the feed) and, for a
     retry-safe request, its Idempotency-Key with a fingerprint and the first answer's ids."""
-    mark: dict[str, Any] = {"id": request_id()} if request_id() else {}
+    current = request_id()
+    mark: dict[str, Any] = {"id": current} if current else {}
     if request is not None:
         mark.update(key=request.key, fingerprint=request.fingerprint, result=result)
     return mark or None

@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 from services.plan.app import build_plan_service, create_app
-from shared.auth import TokenSettings, issue_token
+from shared.auth import Principal, TokenSettings, issue_token
 
 PERIOD = {"period_start": "2026-01-01", "period_end": "2027-12-31"}
 
@@ -65,9 +65,7 @@ def seed() -> str:
     return f"demo: {len(made)} plan(s) seeded" + (f" ({', '.join(made)})" if made else ", already there")
 
 
-def hr_principal():
-    from shared.auth import Principal
-
+def hr_principal() -> Principal:
     return Principal("hanna", frozenset({"hr"}))
 
 

@@ -170,8 +170,6 @@ def test_snapshot_plus_tail_equals_full_replay(steps, cut):
             service.take_snapshot(plan.id)
     service.save(plan)
     from_snapshot = service.repository.get(plan.id)
-    plain = PlanService(env={"PERSISTENCE_MODULE": "eventsourcing.popo", "IS_SNAPSHOTTING_ENABLED": "n"})
-    plain.recorder = service.recorder
     full = None
     for event in service.events.get(plan.id):
         full = event.mutate(full)

@@ -1,4 +1,4 @@
-"""HTTP endpoints of the plan service and the one place that maps domain errors to statuses."""
+"""HTTP endpoints of the plan service and the one table that maps its errors to statuses."""
 
 from __future__ import annotations
 
@@ -12,34 +12,17 @@ from services.plan.application import (
 )
 from services.plan.domain.errors import DomainError
 from services.plan.personal_data import PersonErasedError
-from shared.errors import ApiError
+from shared.errors import ApiError, register_error_mapping
 
 
 def register_domain_errors(app: Flask) -> None:
-    """Domain and application errors become the shared JSON error shape, here and only here."""
-
-    @app.errorhandler(DomainError)
-    def domain_error(error: DomainError):
-        return app.handle_user_exception(ApiError(error.status, str(error), error.errors))
-
-    @app.errorhandler(PlanNotFoundError)
-    def not_found(error):
-        return app.handle_user_exception(ApiError(404, "plan not found"))
-
-    @app.errorhandler(ForbiddenError)
-    def forbidden(error):
-        return app.handle_user_exception(ApiError(403, str(error)))
-
-    @app.errorhandler(PreconditionFailedError)
-    def stale(error: PreconditionFailedError):
-        return app.handle_user_exception(ApiError(
+    register_error_mapping(app, {
+        DomainError: lambda error: ApiError(error.status, str(error), error.errors),
+        PlanNotFoundError: lambda error: ApiError(404, "plan not found"),
+        ForbiddenError: lambda error: ApiError(403, str(error)),
+        PreconditionFailedError: lambda error: ApiError(
             412, f"the plan changed: it is at version {error.current}; reload and retry",
-            headers={"ETag": f'"{error.current}"'}))
-
-    @app.errorhandler(PersonErasedError)
-    def erased(error):
-        return app.handle_user_exception(ApiError(410, "this person's data was erased; nothing more is recorded"))
-
-    @app.errorhandler(WriteConflictError)
-    def conflict(error):
-        return app.handle_user_exception(ApiError(409, "the plan is being changed by others; retry"))
+            headers={"ETag": f'"{error.current}"'}),
+        PersonErasedError: lambda error: ApiError(410, "this person's data was erased; nothing more is recorded"),
+        WriteConflictError: lambda error: ApiError(409, "the plan is being changed by others; retry"),
+    })

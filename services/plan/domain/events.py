@@ -1,8 +1,9 @@
 """The events of a development plan, past tense, each applying itself to the plan.
 
 Topics are pinned (`groeipad.plan:<Name>`) so that moving this module never breaks stored events.
-Every event carries the actor ({subject, role}), an optional reason, and the request that caused it
-(idempotency key and fingerprint), so a retried request finds its first answer in the plan itself.
+Every event carries the actor ({subject, role}), an optional reason, and the request that caused it:
+its request id (traced on through the feed) and, for a retry-safe request, its idempotency key and
+fingerprint, so a retried request finds its first answer in the plan itself.
 """
 
 from __future__ import annotations
