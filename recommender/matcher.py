@@ -1,7 +1,7 @@
 """The matcher: skill gaps and an employee's context -> ranked learning offers, each with reasons.
 
-Text similarity is TF-IDF over the catalogue (word 1-2 grams on the full text, character 3-5 grams
-on the short fields so "projectmanagement" meets "project management"), with the query expanded
+Text similarity is BM25 over the catalogue's word 1-2 grams (full text) plus TF-IDF character 3-5
+grams on the short fields so "projectmanagement" meets "project management", with the query expanded
 through the taxonomy's Dutch and English labels and synonyms (and, for Dutch words the taxonomy
 does not know, their English from a workplace lexicon) and one round of pseudo-relevance feedback.
 Explicit skill tags, level fit and a quality prior learned from feedback add to it; hard filters
@@ -24,14 +24,15 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from recommender.taxonomy import SkillEntry, Taxonomy, normalise
 
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "text": 1.0,            # TF-IDF similarity (0..1)
+    "text": 1.0,            # text similarity (0..1)
     "char_share": 0.1,      # part of the text score from character n-grams
     "taxonomy": 0.25,       # the offer is tagged with the gap's skill
     "level": 0.08,          # the offer's level fits the step the employee wants to make
     "quality": 0.1,         # learned from ratings, completions and dismissals
     "synonym": 0.5,         # weight of a synonym against a label in the expanded query
     "translation": 1.0,     # weight of a Dutch query's English words (lexicon) against the query
-    "feedback": 0.4,        # pseudo-relevance feedback: weight of the top offers' centroid
+    "expansion": 1.5,       # the taxonomy's words together weigh at most this much against the query's own
+    "feedback": 0.8,        # pseudo-relevance feedback: weight of the top offers' centroid
     "feedback_docs": 5,     # how many top offers feed back
     "means_cap": 0.6,       # at most this share of a list from one means type
     "min_score": 0.02,      # below this an offer is no recommendation at all
@@ -113,7 +114,9 @@ class OfferStats:
 
 
 class OfferIndex:
-    """TF-IDF matrices over the active offers; rows follow `offers`, fitted once per version.
+    """Word (BM25) and character (TF-IDF) matrices over the active offers; rows follow `offers`,
+    fitted once per version. BM25's length normalisation is mild (b=0.3): a programme's long
+    description covers many skills and should not lose to a short page that repeats one word.
 
     Kept lean for 100,000 offers in every worker: the word matrix only as an inverted index (term x
     offer, float32, sorted indices), plus each offer's strongest terms for feedback; the fitted
@@ -122,7 +125,7 @@ class OfferIndex:
     """
 
     def __init__(self, max_description_chars: int = 3000, stop_words: bool = True,
-                 weighting: str = "tfidf", k1: float = 1.2, b: float = 0.75, title_repeat: int = 2):
+                 weighting: str = "bm25", k1: float = 1.2, b: float = 0.3, title_repeat: int = 2):
         self.max_description_chars = max_description_chars
         self.stop_words = stop_words
         self.weighting, self.k1, self.b, self.title_repeat = weighting, k1, b, title_repeat
@@ -383,20 +386,27 @@ class Matcher:
     def query_texts(self, gap: Gap) -> tuple[list[tuple[str, float]], list[SkillEntry]]:
         """The gap's own words and the taxonomy's names for its skill, each with a weight. Dutch words
         the taxonomy does not know are added in English from the lexicon (an English catalogue shares
-        no word with "klantgerichtheid"), and the English then resolves through the taxonomy."""
+        no word with "klantgerichtheid"), and the English then resolves through the taxonomy.
+
+        The expansion is interpolated, not appended: its words together weigh at most `expansion`
+        times the query's own, so a skill with twenty synonyms ("Figma" inside UX design) cannot
+        drown the precise word the employee typed."""
         entries = self.taxonomy.resolve(gap.skill)
-        texts = [(gap.skill, 1.0)]
+        own = [(gap.skill, 1.0)]
         translated = self.taxonomy.translate(gap.skill) if not entries else None
         if translated:
             first, every = translated
-            texts.append((first, self.weights["translation"]))
+            own.append((first, self.weights["translation"]))
             if every != first:  # the less usual alternatives count as synonyms
-                texts.append((every, self.weights["translation"] * self.weights["synonym"]))
+                own.append((every, self.weights["translation"] * self.weights["synonym"]))
             entries = self.taxonomy.resolve(first)
-        for entry in entries[:2]:
-            for text, weight in self.taxonomy.expansion(entry):
-                texts.append((text, weight if weight == 1.0 else self.weights["synonym"]))
-        return texts, entries
+        expansion = [(text, weight if weight == 1.0 else self.weights["synonym"])
+                     for entry in entries[:2] for text, weight in self.taxonomy.expansion(entry)]
+        total = sum(weight for _, weight in expansion)
+        cap = self.weights["expansion"] * sum(weight for _, weight in own)
+        if total > cap:
+            expansion = [(text, weight * cap / total) for text, weight in expansion]
+        return own + expansion, entries
 
     def allowed(self, ctx: Context) -> np.ndarray:
         """Hard filters: means, language, cost and the hours that fit before the deadline."""

@@ -52,6 +52,20 @@ def test_hard_filters():
     assert ids(m.recommend([Gap("project management")], soon)) == ["a"]  # b too long, c too late
 
 
+def test_the_typed_word_outweighs_a_broad_skills_synonyms():
+    """"Figma" is a synonym inside UX design: the offer about Figma must not drown under offers that
+    match many of UX design's other names."""
+    offers = [offer("figma", "Figma for product teams",
+                    description="Design screens in Figma: components, auto layout and prototyping."),
+              offer("ux", "User experience design", description="UX research, usability testing and wireframing."),
+              offer("ui", "Interaction design", description="UI design with wireframes and prototypes."),
+              offer("research", "User research methods", description="Interviews and usability studies."),
+              offer("cooking", "Cooking for beginners")]
+    capped, uncapped = matcher(offers, feedback=0), matcher(offers, feedback=0, expansion=100.0)
+    assert ids(capped.recommend([Gap("Figma")], Context()))[0] == "figma"
+    assert ids(uncapped.recommend([Gap("Figma")], Context()))[0] != "figma"
+
+
 def test_level_fit_orders_between_equal_offers():
     m = matcher(CATALOGUE[:2], level=1.0)
     assert ids(m.recommend([Gap("project management", 0, 2)], Context()))[0] == "a"
