@@ -4,7 +4,6 @@ The application is built in each worker after the fork (no preload): database po
 connections must never cross a fork.
 """
 
-import json
 import os
 import shutil
 
@@ -14,14 +13,17 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
 preload_app = False
+# Each worker listens on its own socket and the kernel spreads new connections over them. With one shared
+# socket the first worker to wake takes them all, so a few busy keep-alive clients could pin every request
+# to one worker (one core, the GIL). The price: two servers started on the same port by the same user
+# share it instead of the second failing, and connections still queued on a worker that dies are reset.
+reuse_port = True
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GROEIPAD_LOG_LEVEL", "info").lower()
-access_log_format = json.dumps({
-    "time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": "%(s)s",
-    "duration_ms": "%(M)s", "bytes": "%(B)s", "request_id": "%({x-request-id}i)s",
-})
+# Access lines as JSON objects: time, method, path, status, duration_ms, bytes, request_id.
+logger_class = "shared.accesslog.JsonAccessLogger"
 
 
 def on_starting(server):
@@ -30,6 +32,11 @@ def on_starting(server):
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
         os.makedirs(directory, exist_ok=True)
+
+
+def post_worker_init(worker):
+    """Say when a worker has built its app and serves: with a socket per worker, a client may reach it now."""
+    worker.log.info("Worker ready (pid: %s)", worker.pid)
 
 
 def child_exit(server, worker):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -56,6 +58,11 @@ def issue_token(settings: TokenSettings, subject: str, roles: Iterable[str],
 
 def verify_token(settings: TokenSettings, token: str) -> Principal:
     """The principal a token names; any doubt about the token is a 401."""
+    return _verify(settings, token)[0]
+
+
+def _verify(settings: TokenSettings, token: str) -> tuple[Principal, tuple[int, int, int]]:
+    """The principal and the token's time claims (iat, nbf, exp), checked now."""
     try:
         claims = jwt.decode(
             token, settings.secret, algorithms=[ALGORITHM], audience=settings.audience,
@@ -70,7 +77,45 @@ def verify_token(settings: TokenSettings, token: str) -> Principal:
     roles = claims.get("roles")
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise ApiError(401, "invalid token")
-    return Principal(subject=str(claims["sub"]), roles=frozenset(roles) & ROLES)
+    times = (int(claims["iat"]), int(claims["nbf"]), int(claims["exp"]))
+    return Principal(subject=str(claims["sub"]), roles=frozenset(roles) & ROLES), times
+
+
+class VerifiedTokens:
+    """Tokens this worker already verified, so a client's every request does not pay the signature check again.
+
+    A token's signature, issuer, audience and roles are fixed once it is signed; only its time claims depend
+    on when it is used, and those are checked again on every use, as PyJWT checks them (no leeway). Invalid
+    tokens are never kept. The least recently used entry goes when the cache is full.
+    """
+
+    def __init__(self, settings: TokenSettings, size: int = 4096) -> None:
+        self.settings = settings
+        self.size = size
+        self._entries: OrderedDict[str, tuple[Principal, tuple[int, int, int]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def principal(self, token: str) -> Principal:
+        with self._lock:
+            entry = self._entries.get(token)
+            if entry is not None:
+                self._entries.move_to_end(token)
+        if entry is None:
+            entry = _verify(self.settings, token)
+            with self._lock:
+                self._entries[token] = entry
+                if len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            return entry[0]
+        principal, (issued, not_before, expires) = entry
+        now = time.time()
+        if issued > now or not_before > now:
+            raise ApiError(401, "token not yet valid")
+        if expires <= now:
+            with self._lock:
+                self._entries.pop(token, None)
+            raise ApiError(401, "token expired")
+        return principal
 
 
 PUBLIC_PREFIXES = ("/health", "/ready", "/metrics", "/api/v1/openapi.json", "/api/v1/docs",
@@ -79,6 +124,7 @@ PUBLIC_PREFIXES = ("/health", "/ready", "/metrics", "/api/v1/openapi.json", "/ap
 
 def init_auth(app: Flask, settings: TokenSettings) -> None:
     """Every API request needs a valid bearer token, except the public probes and docs."""
+    tokens = VerifiedTokens(settings)
 
     @app.before_request
     def authenticate() -> None:
@@ -89,7 +135,7 @@ def init_auth(app: Flask, settings: TokenSettings) -> None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "missing bearer token")
-        g.principal = verify_token(settings, token.strip())
+        g.principal = tokens.principal(token.strip())
 
 
 def current_principal() -> Principal:

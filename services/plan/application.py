@@ -19,6 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Transcoding
 
+from services.plan.cache import WriteThroughRepository
 from services.plan.domain.access import PlanAccess
 from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
@@ -107,6 +108,10 @@ class PlanService(Application[UUID]):
         self.index = PlanIndex()
         super().__init__(env)
 
+    def construct_repository(self) -> WriteThroughRepository:
+        """The library's repository, as the environment configures it, with a cache that takes our own writes."""
+        return WriteThroughRepository.configured_like(super().construct_repository())
+
     def register_transcodings(self, transcoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -142,10 +147,20 @@ class PlanService(Application[UUID]):
                 if self.index.is_erased(str(plan_id)):
                     plan = self._replay_without_caches(plan_id, version)
                 else:
-                    plan = self.repository.get(plan_id, version=version)
+                    plan = self._load(plan_id, version)
         except AggregateNotFoundError:
             raise PlanNotFoundError(plan_id) from None
         return plan, role
+
+    def _load(self, plan_id: UUID, version: int | None) -> DevelopmentPlan:
+        """The plan at VERSION, or as committed now. The index caught up just before (_authorize), so when
+        the cached aggregate is at the version the index knows, the store has nothing newer to read."""
+        summary = self.index.plans.get(str(plan_id))
+        if version is None and summary is not None:
+            plan = self.repository.copy_if_at(plan_id, summary.version)
+            if plan is not None:
+                return plan
+        return self.repository.get(plan_id, version=version)
 
     def _authorize(self, plan_id: UUID, principal: Principal, audit: Access | None = None) -> str:
         """The caller's role towards the plan, from the index alone (no load); records AUDIT for non-owners."""
@@ -277,6 +292,7 @@ class PlanService(Application[UUID]):
                 WRITE_RETRIES.inc()
                 continue
             _count(recordings)
+            self.repository.advance(plan.id, before, [r.domain_event for r in recordings])
             if before // SNAPSHOT_EVERY < plan.version // SNAPSHOT_EVERY:
                 self._snapshot(plan.id)
             return WriteOutcome(plan, result)

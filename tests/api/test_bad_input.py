@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from plan_api_helpers import API, GOAL, ok, start_plan
 
+from services.plan.api.schemas import ProgressSchema
+from shared.httpapi import Blueprint
+
 
 def version_of(client, auth, plan_id) -> int:
     return ok(client.get(f"{API}/plans/{plan_id}", headers=auth("karim")))["version"]
@@ -92,3 +95,13 @@ def test_a_non_utf8_import_is_refused(client, auth):
     response = client.post(f"{API}/people/import", data="id,name\nann,Ännchen\n".encode("latin-1"),
                            headers={**auth("hanna"), "Content-Type": "text/csv"})
     assert response.status_code == 422
+
+
+def test_one_schema_instance_reads_every_body_and_each_error_still_names_its_field(client, auth, plan):
+    parser = Blueprint.ARGUMENTS_PARSER
+    assert parser._get_schema(ProgressSchema, None) is parser._get_schema(ProgressSchema, None)
+    for body, field in (({"note": ""}, "note"), ({"note": "x", "progress": 101}, "progress"), ({}, "note"),
+                        ({"note": "x", "extra": 1}, "extra")):
+        response = client.post(f"{API}/plans/{plan}/progress", json=body, headers=auth("karim"))
+        assert response.status_code == 422 and [e["field"] for e in response.json["errors"]] == [field], body
+    assert ok(client.post(f"{API}/plans/{plan}/progress", json={"note": "x"}, headers=auth("karim")), 201)

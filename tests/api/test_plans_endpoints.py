@@ -144,3 +144,28 @@ def test_ready_says_unavailable_when_the_store_is_gone(client, app):
 
 def _broken():
     raise RuntimeError("store down")
+
+
+def test_prefer_return_minimal_answers_id_version_status_and_new_ids_only(client, auth):
+    karim = auth("karim")
+    minimal = {**karim, "Prefer": "return=minimal"}
+    created = client.post(f"{API}/plans", headers=minimal, json=PLAN)
+    body = ok(created, 201)
+    pid = body["id"]
+    assert body == {"id": pid, "version": 1, "employee_id": "karim", "status": "draft"}
+    assert created.headers["Location"] == f"/api/v1/plans/{pid}" and created.headers["ETag"] == '"1"'
+    assert created.headers["Preference-Applied"] == "return=minimal"
+    assert created.headers["Content-Type"] == "application/json"
+
+    goal = client.post(f"{API}/plans/{pid}/goals", headers={**minimal, "Idempotency-Key": "g"}, json=GOAL)
+    assert ok(goal, 201) == {"id": pid, "version": 2, "employee_id": "karim", "status": "draft",
+                             "goal_id": goal.json["goal_id"]}
+    again = client.post(f"{API}/plans/{pid}/goals", headers={**minimal, "Idempotency-Key": "g"}, json=GOAL)
+    assert ok(again, 201) == goal.json and again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["ETag"] == '"2"'
+
+    both = {**karim, "Prefer": "respond-async, return=minimal"}
+    progress = client.post(f"{API}/plans/{pid}/progress", headers=both, json={"note": "halfway"})
+    assert ok(progress, 201) == {"id": pid, "version": 3, "employee_id": "karim", "status": "draft"}
+    full = client.post(f"{API}/plans/{pid}/progress", headers=karim, json={"note": "more"})
+    assert ok(full, 201)["progress"][-1]["note"] == "more" and "Preference-Applied" not in full.headers

@@ -11,7 +11,8 @@ import warnings
 import jwt
 import pytest
 
-from shared.auth import ISSUER, TokenSettings, issue_token
+from shared.auth import ISSUER, TokenSettings, VerifiedTokens, issue_token
+from shared.errors import ApiError
 from tests.conftest import TEST_SECRET
 
 SETTINGS = TokenSettings(secret=TEST_SECRET, audience="groeipad")
@@ -79,3 +80,49 @@ def test_issuing_refuses_unknown_roles_and_empty_subjects():
         issue_token(SETTINGS, "karim", ["employe"])
     with pytest.raises(ValueError, match="subject"):
         issue_token(SETTINGS, "", ["employee"])
+
+
+class Clock:
+    """time.time() as the token cache sees it; PyJWT keeps the real clock."""
+
+    def __init__(self, monkeypatch, now: float):
+        self.now = now
+        monkeypatch.setattr("shared.auth.time.time", lambda: self.now)
+
+
+def test_a_verified_token_is_not_verified_again_but_its_times_are_checked_on_every_use(monkeypatch):
+    issued = int(time.time())
+    token = issue_token(SETTINGS, "karim", ["employee"], ttl_seconds=60, now=issued)
+    cache = VerifiedTokens(SETTINGS)
+    clock = Clock(monkeypatch, issued + 1)
+    assert cache.principal(token).subject == "karim"
+
+    def no_second_check(*args, **kwargs):
+        raise AssertionError("the signature was checked already")
+
+    monkeypatch.setattr("shared.auth.jwt.decode", no_second_check)
+    assert cache.principal(token).roles == frozenset({"employee"})
+    clock.now = issued - 10  # before nbf (issued - 5): a clock set back does not make the token valid
+    with pytest.raises(ApiError, match="not yet valid"):
+        cache.principal(token)
+    clock.now = issued + 60  # exp is not inclusive, as in PyJWT
+    with pytest.raises(ApiError, match="token expired"):
+        cache.principal(token)
+
+
+def test_doubtful_tokens_are_checked_every_time_and_never_kept(monkeypatch):
+    cache, checks = VerifiedTokens(SETTINGS), []
+    decode = jwt.decode
+    monkeypatch.setattr("shared.auth.jwt.decode", lambda *a, **k: checks.append(1) or decode(*a, **k))
+    for _ in range(2):
+        with pytest.raises(ApiError):
+            cache.principal(BAD_TOKENS["wrong signature"])
+    assert len(checks) == 2
+
+
+def test_the_token_cache_keeps_the_most_recently_used_tokens():
+    cache = VerifiedTokens(SETTINGS, size=2)
+    tokens = [issue_token(SETTINGS, name, ["employee"]) for name in ("ann", "bob", "cor")]
+    for token in (tokens[0], tokens[1], tokens[0], tokens[2]):
+        cache.principal(token)
+    assert list(cache._entries) == [tokens[0], tokens[2]]

@@ -52,13 +52,21 @@ class Service:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited: {self.log_path.read_text()[-3000:]}")
             try:
-                if requests.get(f"{self.url}/ready", timeout=1).status_code == 200:
+                if self.workers_ready() and requests.get(f"{self.url}/ready", timeout=1).status_code == 200:
                     return self
             except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.2)
         self.stop()  # never leave a half-started server behind
         raise RuntimeError(f"{self.name} not ready in {timeout}s: {self.log_path.read_text()[-3000:]}")
+
+    def workers_ready(self) -> bool:
+        """Every worker has built its app, not just the first: each listens on its own socket (reuse_port in
+        deploy/gunicorn.conf.py), so a client could otherwise wait on one that is still starting."""
+        level = {**os.environ, **self.env}.get("GROEIPAD_LOG_LEVEL", "info").lower()
+        if level not in {"debug", "info"}:
+            return True  # the line is logged at info level; /ready alone has to do
+        return self.log_path.read_text().count("Worker ready") >= self.workers
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process and self.process.poll() is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -76,3 +77,20 @@ def test_concurrent_writers_every_answer_is_2xx_409_or_412_and_history_holds_exa
     assert sorted(written) == sorted(succeeded)
     assert [e["version"] for e in history] == list(range(1, len(history) + 1))
     assert any(status == 412 for status, _ in outcomes)
+
+
+def test_each_answer_has_one_json_access_line_with_the_request_id_the_client_got(plan_service):
+    service, env = plan_service
+    karim = bearer(env, "karim", "employee")
+    pid = requests.get(f"{service.url}/api/v1/plans", headers=karim, timeout=10).json()["items"][0]["id"]
+    made = requests.post(f"{service.url}/api/v1/plans/{pid}/progress", json={"note": "logged"}, timeout=10,
+                         headers={**karim, "Prefer": "return=minimal"})
+    passed = requests.get(f"{service.url}/health", headers={"X-Request-ID": "caller-7"}, timeout=10)
+    assert made.status_code == 201 and passed.headers["X-Request-ID"] == "caller-7"
+    service.stop()  # flushes every worker's log
+    lines = [json.loads(line) for line in service.log_path.read_text().splitlines() if line.startswith('{"time"')]
+    by_id = {line["request_id"]: line for line in lines}
+    assert by_id[made.headers["X-Request-ID"]] == {
+        **by_id[made.headers["X-Request-ID"]], "method": "POST", "path": f"/api/v1/plans/{pid}/progress",
+        "status": "201", "bytes": str(len(made.content))}
+    assert set(by_id["caller-7"]) == {"time", "method", "path", "status", "duration_ms", "bytes", "request_id"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import current_app, request
+from flask import Response, current_app, request
 
 from services.plan.api.views import plan_view
 from services.plan.application import Access, IdempotentRequest, PlanService, WriteOutcome
@@ -65,17 +65,18 @@ def wants_minimal() -> bool:
     return any(p.strip() == "return=minimal" for p in request.headers.get("Prefer", "").split(","))
 
 
-def answer(outcome: WriteOutcome, status: int) -> tuple[dict[str, Any], int, dict[str, str]]:
+def answer(outcome: WriteOutcome, status: int) -> tuple[dict[str, Any] | Response, int, dict[str, str]]:
+    """The write's answer: the plan as the API shows it, or only its id, version and status (return=minimal)."""
     plan = outcome.plan
     headers = plan_headers(plan.version)
-    if wants_minimal():
-        body = {"id": str(plan.id), "version": plan.version, "employee_id": plan.employee_id,
-                "status": plan.status, **outcome.result}
-        headers["Preference-Applied"] = "return=minimal"
-    else:
-        body = {**plan_view(plan, service().index.people), **outcome.result}
     if outcome.replayed:
         headers["Idempotent-Replayed"] = "true"
     if outcome.created and not outcome.result:
         headers["Location"] = f"/api/v1/plans/{outcome.plan.id}"
-    return body, status, headers
+    if wants_minimal():
+        headers["Preference-Applied"] = "return=minimal"
+        # Plain strings and an integer: what the write-result schema would dump them as, without its dozens of fields.
+        body = {"id": str(plan.id), "version": plan.version, "employee_id": plan.employee_id,
+                "status": plan.status, **outcome.result}
+        return current_app.json.response(body), status, headers
+    return {**plan_view(plan, service().index.people), **outcome.result}, status, headers

@@ -1,0 +1,102 @@
+"""The write-through aggregate cache: a worker's own writes keep it current; anything else is read from the store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.plan.app import build_plan_service
+from services.plan.application import PlanService
+from shared.auth import Principal
+
+KARIM = Principal("karim", frozenset({"employee"}))
+
+
+def state(plan) -> dict:
+    return {k: v for k, v in vars(plan).items() if k != "_pending_events"}
+
+
+def replay(service: PlanService, plan_id):
+    plan = None
+    for event in service.events.get(plan_id):
+        plan = event.mutate(plan)
+    return plan
+
+
+def start(service: PlanService):
+    service.upsert_people({"subject": "hr", "role": "hr"}, [{"id": "karim", "name": "Karim"}])
+    return service.start_plan(KARIM, None, employee_id="karim", period_start=date(2026, 1, 1),
+                              period_end=date(2026, 12, 31), trigger="mobility").plan.id
+
+
+def note(text: str):
+    return lambda plan, ctx: plan.review_progress(ctx, note=text)
+
+
+@pytest.fixture
+def service(tmp_path):
+    service = build_plan_service(f"sqlite:///{tmp_path / 'plan.sqlite'}")
+    yield service
+    service.close()
+
+
+def test_a_write_leaves_the_cached_plan_at_its_version_with_the_state_a_replay_gives(service):
+    plan_id = start(service)
+    for n in range(3):
+        outcome = service.change_plan(plan_id, KARIM, note(f"week {n}"))
+    cached = service.repository.cache.get(plan_id)
+    assert cached.version == outcome.plan.version == 4
+    assert state(cached) == state(replay(service, plan_id)) == state(outcome.plan)
+
+
+def test_the_next_write_reads_only_the_log_not_the_plans_events(service, monkeypatch):
+    plan_id = start(service)
+    service.change_plan(plan_id, KARIM, note("first"))
+
+    def no_reads(*args, **kwargs):
+        raise AssertionError("the cached plan is current: nothing to read back from the store")
+
+    monkeypatch.setattr(service.repository.event_store, "get", no_reads)
+    outcome = service.change_plan(plan_id, KARIM, note("second"))
+    assert [p["note"] for p in outcome.plan.progress] == ["first", "second"]
+
+
+def test_a_write_by_another_instance_is_read_from_the_store_before_the_next_one(tmp_path):
+    url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
+    one, two = build_plan_service(url), build_plan_service(url)
+    try:
+        plan_id = start(one)
+        one.change_plan(plan_id, KARIM, note("from one"))
+        two.change_plan(plan_id, KARIM, note("from two"))
+        outcome = one.change_plan(plan_id, KARIM, note("one again"))
+        assert outcome.plan.version == 4
+        assert [p["note"] for p in outcome.plan.progress] == ["from one", "from two", "one again"]
+        assert state(one.repository.cache.get(plan_id)) == state(replay(one, plan_id))
+    finally:
+        one.close(), two.close()
+
+
+def test_the_callers_plan_shares_nothing_with_the_cache(service):
+    plan_id = start(service)
+    service.change_plan(plan_id, KARIM, note("kept"))
+    outcome = service.change_plan(plan_id, KARIM, note("also kept"))
+    outcome.plan.progress[0]["note"] = "changed by the caller"
+    outcome.plan.progress[1]["by"]["subject"] = "someone else"
+    outcome.plan.progress.append({"note": "added by the caller"})
+    loaded = service.get_plan(plan_id, KARIM)
+    assert [(p["note"], p["by"]["subject"]) for p in loaded.progress] == [("kept", "karim"), ("also kept", "karim")]
+
+
+def test_advance_leaves_a_cache_that_moved_on_and_drops_one_it_cannot_advance(service, caplog):
+    plan_id = start(service)
+    outcome = service.change_plan(plan_id, KARIM, note("one"))
+    events = list(service.events.get(plan_id, gt=1))
+    service.repository.advance(plan_id, 1, events)  # the cache is at version 2 already: nothing to do
+    assert service.repository.cache.get(plan_id).version == outcome.plan.version == 2
+
+    service.repository.advance(plan_id, 2, events)  # version 2 again on top of 2: cannot apply
+    with pytest.raises(KeyError):
+        service.repository.cache.get(plan_id)
+    assert "dropped" in caplog.text
+    assert state(service.get_plan(plan_id, KARIM)) == state(replay(service, plan_id))
