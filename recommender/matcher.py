@@ -222,7 +222,8 @@ class OfferIndex:
         return analyze
 
     def query_vector(self, kind: str, texts: list[tuple[str, float]], names: dict[int, str] | None = None):
-        """The weighted sum of the texts' TF-IDF vectors, L2-normalised, as a 1 x V sparse row.
+        """The weighted sum of the texts' vectors (TF-IDF; for the BM25 word index each term once), L2-normalised,
+        as a 1 x V sparse row.
 
         Vectorised by hand (analyzer, vocabulary, idf) because sklearn's transform costs about a
         millisecond of input checks per call, which is most of a query's budget. NAMES, when
