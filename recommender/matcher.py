@@ -125,19 +125,18 @@ class OfferIndex:
     """
 
     def __init__(self, max_description_chars: int = 3000, stop_words: bool = True,
-                 weighting: str = "bm25", k1: float = 1.2, b: float = 0.3, title_repeat: int = 2):
+                 k1: float = 1.2, b: float = 0.3, title_repeat: int = 2):
         self.max_description_chars = max_description_chars
         self.stop_words = stop_words
-        self.weighting, self.k1, self.b, self.title_repeat = weighting, k1, b, title_repeat
+        self.k1, self.b, self.title_repeat = k1, b, title_repeat
 
     def word_params(self, n: int) -> dict:
-        bm25 = self.weighting == "bm25"
-        return {"ngram_range": (1, 2), "sublinear_tf": not bm25, "min_df": 1,
-                "max_df": 0.5 if n > 50 else 1.0, "strip_accents": "unicode",
+        """Raw counts of word 1-2 grams: _bm25 weighs them."""
+        return {"ngram_range": (1, 2), "min_df": 1, "max_df": 0.5 if n > 50 else 1.0, "strip_accents": "unicode",
                 "token_pattern": WORD_PATTERN, "stop_words": STOP_WORDS if self.stop_words else None,
-                "dtype": np.float32, **({"use_idf": False, "norm": None} if bm25 else {})}
+                "dtype": np.float32, "use_idf": False, "norm": None}
 
-    def _bm25(self, counts) -> tuple[sparse.csr_matrix, np.ndarray]:
+    def _bm25(self, counts) -> sparse.csr_matrix:
         """Okapi BM25 term weights (saturated tf, length-normalised, times idf) from raw counts."""
         counts = sparse.csr_matrix(counts, dtype=np.float32)
         n = counts.shape[0]
@@ -148,7 +147,7 @@ class OfferIndex:
         tf = counts.data
         counts.data = tf * (self.k1 + 1) / (tf + np.repeat(norm, np.diff(counts.indptr)).astype(np.float32))
         counts.data *= idf[counts.indices]
-        return counts, idf
+        return counts
 
     @staticmethod
     def char_params(n: int) -> dict:
@@ -167,16 +166,13 @@ class OfferIndex:
         try:
             words = word.fit_transform(texts)
             chars = char.fit_transform([offer_short_text(o) for o in offers] or [""])
-            if self.weighting == "bm25":
-                words, word_idf = self._bm25(words)
-            else:
-                word_idf = word.idf_.astype(np.float32)
-            self.word_vocab_, self.word_idf_ = word.vocabulary_, word_idf
+            words = self._bm25(words)
+            self.word_vocab_ = word.vocabulary_
             self.char_vocab_, self.char_idf_ = char.vocabulary_, char.idf_.astype(np.float32)
         except ValueError:  # nothing to learn from (empty catalogue or no words at all)
             words = chars = sparse.csr_matrix((n, 1), dtype=np.float32)
             self.word_vocab_ = self.char_vocab_ = None
-            self.word_idf_ = self.char_idf_ = None
+            self.char_idf_ = None
         del word, char  # what stays is vocabulary and idf, not the vectorizers' other state
         self.words_t_ = _transposed(words)
         self.strongest_ = _strongest_terms(words, FEEDBACK_TERMS)
@@ -230,7 +226,6 @@ class OfferIndex:
         given, learns the term of every column (for reasons).
         """
         vocabulary = self.word_vocab_ if kind == "word" else self.char_vocab_
-        idf = self.word_idf_ if kind == "word" else self.char_idf_
         if vocabulary is None:
             return None
         analyze = self._analyzer(kind)
@@ -243,11 +238,11 @@ class OfferIndex:
                     counts[column] = counts.get(column, 0) + 1
                     if names is not None:
                         names[column] = term
-            if kind == "word" and self.weighting == "bm25":
+            if kind == "word":  # BM25: each query term once; the offers' side carries tf and idf
                 values = {c: 1.0 for c in counts}
                 norm = 1.0
             else:
-                values = {c: (1 + math.log(n)) * float(idf[c]) for c, n in counts.items()}
+                values = {c: (1 + math.log(n)) * float(self.char_idf_[c]) for c, n in counts.items()}
                 norm = math.sqrt(sum(v * v for v in values.values()))
             for column, value in values.items():
                 summed[column] = summed.get(column, 0.0) + weight * value / norm
@@ -273,7 +268,7 @@ class OfferIndex:
         names: dict[int, str] = {}
         word_q = self.query_vector("word", texts, names)
         word = (word_q @ self.words_t_).toarray().ravel()
-        if self.weighting == "bm25" and word.size and word.max() > 0:
+        if word.size and word.max() > 0:
             word /= word.max()  # the best offer scores 1, as a cosine near identity would
         matches = word > 0
         char = (self.query_vector("char", texts) @ self.chars_t_).toarray().ravel()
@@ -285,15 +280,13 @@ class OfferIndex:
             if centroid.nnz > FEEDBACK_TERMS:
                 strongest = np.argpartition(-centroid.data, FEEDBACK_TERMS)[:FEEDBACK_TERMS]
                 centroid = _only_columns(centroid, np.sort(centroid.indices[strongest]))
-            norm = math.sqrt(float(centroid.multiply(centroid).sum())) or 1.0
             # the feedback terms re-score only the head of the first pass: the same top ten,
             # from the feedback terms' postings alone
             pool = np.flatnonzero(word > 0)
             if pool.size > FEEDBACK_POOL:
                 pool = pool[np.argpartition(-word[pool], FEEDBACK_POOL)[:FEEDBACK_POOL]]
             extra = (centroid @ self.words_t_).toarray().ravel()[pool]
-            if self.weighting == "bm25" and extra.size and extra.max() > 0:
-                norm = float(extra.max())
+            norm = float(extra.max()) if extra.size and extra.max() > 0 else 1.0
             extra *= weights["feedback"] / norm
             word = word / (1 + weights["feedback"])
             word[pool] += extra / (1 + weights["feedback"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -96,6 +97,18 @@ class Form:
             self.error(name, _("Choose one of the options."))
             return None
         return value
+
+    def send(self, call: Callable[[], Any], known: set[str] | None = None) -> bool:
+        """Make the API CALL if the form is valid; True when the API accepted it. A refusal becomes the form's
+        errors (KNOWN fields next to their inputs), so the view shows the form again."""
+        if not self.ok:
+            return False
+        try:
+            call()
+        except ApiError as error:
+            self.api_errors(error, known)
+            return False
+        return True
 
     def api_errors(self, error: ApiError, known: set[str] | None = None) -> None:
         """Put the API's per-field reasons next to the fields; the rest goes to the form's top."""

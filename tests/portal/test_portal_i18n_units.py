@@ -107,6 +107,21 @@ def test_api_error_fields_map_to_form_fields():
     assert ApiError(409, "conflict").field_errors() == {"body": ["conflict"]}
 
 
+def test_a_form_sends_only_when_valid_and_keeps_the_apis_refusal_next_to_its_fields():
+    calls = []
+    invalid = Form({})
+    invalid.error("title", "required")
+    assert not invalid.send(lambda: calls.append("sent")) and calls == []
+
+    def refuse():
+        raise ApiError(422, "invalid", [{"field": "deadline", "reason": "x"}, {"field": "secret", "reason": "y"}])
+
+    refused = Form({"deadline": "2020-01-01"})
+    assert not refused.send(refuse, {"deadline"})
+    assert refused.errors == {"deadline": ["x"], "body": ["y"]} and refused.get("deadline") == "2020-01-01"
+    assert Form({}).send(lambda: calls.append("sent")) and calls == ["sent"]
+
+
 class Canned:
     def __init__(self, reply=None, error=None):
         self.reply, self.error, self.seen = reply, error, None

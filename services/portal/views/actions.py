@@ -112,13 +112,9 @@ def accept(plan_id: str):
     rid = form.get("recommendation_id")[:100]
     if not rid:
         form.error("body", _("This suggestion is no longer available; open the suggestions again."))
-    if form.ok:
-        try:
-            plan_api().post(f"/plans/{plan_id}/recommendations/{rid}/accept", body)
-            flash(_("Planned: %(title)s. You find it on your timeline.", title=body["title"]), "info")
-            return redirect(url_for("actions.timeline", plan_id=plan_id))
-        except ApiError as error:
-            form.api_errors(error, ACTION_FIELDS)
+    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/recommendations/{rid}/accept", body), ACTION_FIELDS):
+        flash(_("Planned: %(title)s. You find it on your timeline.", title=body["title"]), "info")
+        return redirect(url_for("actions.timeline", plan_id=plan_id))
     return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True), 422
 
 
@@ -173,13 +169,9 @@ def new_action(plan_id: str):
         return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=False)
     form = Form(request.form)
     body = action_body(form)
-    if form.ok:
-        try:
-            plan_api().post(f"/plans/{plan_id}/actions", body)
-            flash(_("Planned: %(title)s.", title=body["title"]), "info")
-            return redirect(url_for("actions.timeline", plan_id=plan_id))
-        except ApiError as error:
-            form.api_errors(error, ACTION_FIELDS)
+    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/actions", body), ACTION_FIELDS):
+        flash(_("Planned: %(title)s.", title=body["title"]), "info")
+        return redirect(url_for("actions.timeline", plan_id=plan_id))
     return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=False), 422
 
 
@@ -223,16 +215,12 @@ def act(plan_id: str, action_id: str, operation: str):
     else:
         body = {"amount": as_number(form.decimal("amount", required=True)),
                 "justification": form.text("justification", required=True)}
-    if form.ok:
-        path = f"/plans/{plan_id}/actions/{action_id}/{operation}"
-        try:
-            plan_api().post(path, body)
-            done = {"start": _("Started."), "complete": _("Completed. Well done!"), "reschedule": _("Rescheduled."),
-                    "cancel": _("Cancelled."), "funding": _("Funding requested; your manager decides.")}
-            flash(done[operation], "info")
-            return redirect(url_for("actions.action", plan_id=plan_id, action_id=action_id))
-        except ApiError as error:
-            form.api_errors(error, set(body) | {"date"})
+    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/actions/{action_id}/{operation}", body),
+                 set(body) | {"date"}):
+        done = {"start": _("Started."), "complete": _("Completed. Well done!"), "reschedule": _("Rescheduled."),
+                "cancel": _("Cancelled."), "funding": _("Funding requested; your manager decides.")}
+        flash(done[operation], "info")
+        return redirect(url_for("actions.action", plan_id=plan_id, action_id=action_id))
     plan = load_plan(plan_id)
     item = find_action(plan, action_id)
     return render_template("employee/action.html", plan=plan, action=item, forms={operation: form},

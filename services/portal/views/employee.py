@@ -123,13 +123,9 @@ def skills(plan_id: str):
             "transferable_to": [t.strip() for t in form.get("transferable_to").split(",") if t.strip()][:20],
             "assessor": "self",
         }
-        if form.ok:
-            try:
-                plan_api().post(f"/plans/{plan_id}/assessments", body)
-                flash(_("Saved: %(skill)s, level %(level)d.", skill=body["skill"], level=body["level"]), "info")
-                return redirect(url_for("employee.skills", plan_id=plan_id))
-            except ApiError as error:
-                form.api_errors(error, set(body))
+        if form.send(lambda: plan_api().post(f"/plans/{plan_id}/assessments", body), set(body)):
+            flash(_("Saved: %(skill)s, level %(level)d.", skill=body["skill"], level=body["level"]), "info")
+            return redirect(url_for("employee.skills", plan_id=plan_id))
     return render_template("employee/skills.html", plan=plan, form=form, chart=skill_chart(plan)), \
         (200 if form.ok else 422)
 
@@ -165,16 +161,11 @@ def new_goal(plan_id: str):
         body = goal_body(form)
         if not body["skills"]:
             form.error("skill_1", _("S (specific): name at least one skill"))
-        if form.ok:
-            try:
-                plan_api().post(f"/plans/{plan_id}/goals", body)
-                flash(_("Goal saved: %(title)s", title=body["title"]), "info")
-                return redirect(url_for("employee.plan_page", plan_id=plan_id))
-            except ApiError as error:
-                form.api_errors(error, {"title", "skills", "measure", "hours_needed", "budget_needed",
-                                        "relevance", "deadline"})
-                if "skills" in form.errors:
-                    form.errors["skill_1"] = form.errors.pop("skills")
+        if form.send(lambda: plan_api().post(f"/plans/{plan_id}/goals", body), set(body)):
+            flash(_("Goal saved: %(title)s", title=body["title"]), "info")
+            return redirect(url_for("employee.plan_page", plan_id=plan_id))
+        if "skills" in form.errors:
+            form.errors["skill_1"] = form.errors.pop("skills")
         smart = check_goal(plan, {**form.data, "skills": [{"skill": form.get(f"skill_{i}"),
                                                            "target_level": form.get(f"target_{i}")}
                                                           for i in range(1, GOAL_SKILL_ROWS + 1)]})
@@ -193,13 +184,9 @@ def feedback(plan_id: str):
     if request.method == "POST":
         body = {"source": form.choice("source", sources), "text": form.text("text", required=True),
                 "goal_id": form.get("goal_id") or None}
-        if form.ok:
-            try:
-                plan_api().post(f"/plans/{plan_id}/feedback", body)
-                flash(_("Your feedback was added."), "info")
-                return redirect(url_for("employee.feedback", plan_id=plan_id))
-            except ApiError as error:
-                form.api_errors(error, set(body))
+        if form.send(lambda: plan_api().post(f"/plans/{plan_id}/feedback", body), set(body)):
+            flash(_("Your feedback was added."), "info")
+            return redirect(url_for("employee.feedback", plan_id=plan_id))
     thread = sorted(
         [{"kind": "feedback", **f} for f in plan.get("feedback") or []]
         + [{"kind": "review", **r} for r in plan.get("reviews") or []]

@@ -60,13 +60,9 @@ def decide_review(plan_id: str):
     body = {"outcome": form.choice("outcome", REVIEW_OUTCOMES), "comment": form.text("comment")}
     if body["outcome"] == "changes_requested" and not body["comment"]:
         form.error("comment", _("Say which changes are needed."))
-    if form.ok:
-        try:
-            plan_api().post(f"/plans/{plan_id}/review", body)
-            flash(_("Your review was saved."), "info")
-            return redirect(url_for("manager.review", plan_id=plan_id))
-        except ApiError as error:
-            form.api_errors(error, set(body))
+    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/review", body), set(body)):
+        flash(_("Your review was saved."), "info")
+        return redirect(url_for("manager.review", plan_id=plan_id))
     return review_page(plan_id, {"review": form}, 422)
 
 
@@ -82,11 +78,7 @@ def decide_funding(plan_id: str, action_id: str, decision: str):
             body["amount"] = as_number(form.decimal("amount"))
     else:
         body = {"reason": form.text("reason", required=True)}
-    if form.ok:
-        try:
-            plan_api().post(f"/plans/{plan_id}/actions/{action_id}/funding/{decision}", body)
-            flash(_("Funding approved.") if decision == "approve" else _("Funding declined."), "info")
-            return redirect(url_for("manager.review", plan_id=plan_id))
-        except ApiError as error:
-            form.api_errors(error, set(body))
+    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/actions/{action_id}/funding/{decision}", body), set(body)):
+        flash(_("Funding approved.") if decision == "approve" else _("Funding declined."), "info")
+        return redirect(url_for("manager.review", plan_id=plan_id))
     return review_page(plan_id, {f"{decision}-{action_id}": form}, 422)
