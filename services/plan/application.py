@@ -1,15 +1,20 @@
 """PlanService: the event-sourced application behind the plan API (commands, queries, the feed).
 
-One path for every write: load the plan, resolve the caller's relation to it from the org directory,
-replay a retried request, honour If-Match, run the command, save; retry from a fresh load when another
-worker saved first and the caller did not pin a version.
+One path for every write: resolve the caller's relation to the plan from the org directory, take the plan
+(the cached aggregate itself, lent under its lock, when it is current), replay a retried request, honour
+If-Match, run the command, save; retry from a fresh load when another worker saved first and the caller did
+not pin a version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import nullcontext
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +26,7 @@ from eventsourcing.persistence import IntegrityError, Transcoding
 
 from services.plan.cache import WriteThroughRepository
 from services.plan.domain.access import PlanAccess
-from services.plan.domain.errors import InvalidStateError, RuleViolationError
+from services.plan.domain.errors import DomainError, InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
 from services.plan.domain.plan import Context, DevelopmentPlan
@@ -33,6 +38,7 @@ from shared.auth import Principal
 from shared.config import read_secret
 from shared.observability import request_id
 
+log = logging.getLogger(__name__)
 SNAPSHOT_EVERY = 100
 FEED_TOPICS = {cls.TOPIC for cls in EVENT_CLASSES.values()} | {Person.Erased.TOPIC}
 WRITE_ATTEMPTS = 5
@@ -56,6 +62,10 @@ class WriteConflictError(Exception):
 
 class ForbiddenError(Exception):
     """The caller's roles never allow this, whatever the plan."""
+
+
+# What a write raises before its command changes anything: a plan lent from the cache stays cached.
+REFUSALS = (DomainError, PreconditionFailedError, PersonErasedError)
 
 
 class DateAsISO(Transcoding):
@@ -90,9 +100,23 @@ class Access:
     purpose: str | None = None
 
 
+@dataclass(frozen=True)
+class PlanHead:
+    """What a minimal write answer says of a plan: enough without copying the plan's whole history."""
+
+    id: UUID
+    version: int
+    employee_id: str
+    status: str
+
+    @classmethod
+    def of(cls, plan: DevelopmentPlan) -> PlanHead:
+        return cls(plan.id, plan.version, plan.employee_id, plan.status)
+
+
 @dataclass
 class WriteOutcome:
-    plan: DevelopmentPlan
+    plan: DevelopmentPlan | PlanHead
     result: dict[str, Any]
     replayed: bool = False
     created: bool = False
@@ -269,34 +293,50 @@ class PlanService(Application[UUID]):
     def change_plan(self, plan_id: UUID, principal: Principal,
                     command: Callable[[DevelopmentPlan, Context], None], *,
                     result: dict[str, Any] | None = None, if_match: int | None = None,
-                    request: IdempotentRequest | None = None) -> WriteOutcome:
-        """Run COMMAND on the plan as PRINCIPAL, once, whatever the retries and races."""
+                    request: IdempotentRequest | None = None, whole_plan: bool = True) -> WriteOutcome:
+        """Run COMMAND on the plan as PRINCIPAL, once, whatever the retries and races. Without WHOLE_PLAN the
+        outcome holds only the plan's head (a minimal answer), which saves copying the plan."""
         result = result or {}
         for _ in range(WRITE_ATTEMPTS):
-            plan, role = self._visible_plan(plan_id, principal)
-            replay = _replay(plan, request)
-            if replay is not None:
-                return WriteOutcome(self.repository.get(plan_id, version=replay["version"]),
-                                    replay["result"], replayed=True)
-            if if_match is not None and plan.version != if_match:
-                raise PreconditionFailedError(plan.version)
-            if self.index.is_erased(str(plan_id)):
-                raise PersonErasedError(plan_id)
-            before = plan.version
-            command(plan, Context(principal.subject, role, _request_mark(request, result)))
+            role = self._authorize(plan_id, principal)
             try:
-                recordings = self.save(plan)
+                with self._plan_to_change(plan_id) as plan:
+                    replay = _replay(plan, request)
+                    if replay is not None:
+                        return WriteOutcome(self.repository.get(plan_id, version=replay["version"]),
+                                            replay["result"], replayed=True)
+                    if if_match is not None and plan.version != if_match:
+                        raise PreconditionFailedError(plan.version)
+                    if self.index.is_erased(str(plan_id)):
+                        raise PersonErasedError(plan_id)
+                    before = plan.version
+                    command(plan, Context(principal.subject, role, _request_mark(request, result)))
+                    recordings = self.save(plan)
+                    outcome = WriteOutcome(deepcopy(plan) if whole_plan else PlanHead.of(plan), result)
             except IntegrityError:
                 if if_match is not None:
                     raise PreconditionFailedError(self.repository.get(plan_id).version) from None
                 WRITE_RETRIES.inc()
                 continue
             _count(recordings)
-            self.repository.advance(plan.id, before, [r.domain_event for r in recordings])
-            if before // SNAPSHOT_EVERY < plan.version // SNAPSHOT_EVERY:
-                self._snapshot(plan.id)
-            return WriteOutcome(plan, result)
+            self.repository.advance(plan_id, before, [r.domain_event for r in recordings])
+            if before // SNAPSHOT_EVERY < outcome.plan.version // SNAPSHOT_EVERY:
+                self._snapshot(plan_id)
+            return outcome
         raise WriteConflictError(plan_id)
+
+    def _plan_to_change(self, plan_id: UUID) -> ContextManager[DevelopmentPlan]:
+        """The cached plan itself, lent to this write, when it is at the version the index knows (caught up by
+        _authorize just before); else a copy loaded from the store, which advance() later applies to the cache."""
+        with PLAN_LOAD_SECONDS.time():
+            summary = self.index.plans.get(str(plan_id))
+            try:
+                if self.index.is_erased(str(plan_id)):
+                    return nullcontext(self._replay_without_caches(plan_id, None))
+                lease = summary and self.repository.lend(plan_id, summary.version, refusals=REFUSALS)
+                return lease or nullcontext(self.repository.get(plan_id))
+            except AggregateNotFoundError:
+                raise PlanNotFoundError(plan_id) from None
 
     def _snapshot(self, plan_id: UUID) -> None:
         """Snapshot after, not inside, save(): the events are committed whatever happens here."""
@@ -304,6 +344,8 @@ class PlanService(Application[UUID]):
             self.take_snapshot(plan_id)
         except (IntegrityError, PersonErasedError):
             pass  # another worker snapshotted this version first, or the plan was just erased
+        except Exception:  # a snapshot only speeds up loading; a write answered 5xx might be retried and counted twice
+            log.exception("could not snapshot plan %s; its events are stored", plan_id)
 
     # -- forgetting (GDPR erasure and retention) ------------------------------------------------------
     def erase_person(self, actor: dict[str, str], person_id: str) -> dict[str, Any]:
@@ -341,14 +383,9 @@ class PlanService(Application[UUID]):
         """Drop keys and cached aggregates this worker holds for erased data (called by the index)."""
         if person_id:
             self.keys.evict_subject(person_id)
-        cache = getattr(self.repository, "cache", None)
         for plan_id in plan_ids:
             self.keys.evict(plan_id)
-            if cache is not None:
-                try:
-                    cache.get(UUID(plan_id), evict=True)
-                except KeyError:
-                    pass
+            self.repository.drop(UUID(plan_id))
 
     def _delete_snapshots(self, aggregate_id: UUID) -> None:
         recorder = self.snapshots.recorder if self.snapshots else None

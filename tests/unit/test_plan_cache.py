@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
 
 from services.plan.app import build_plan_service
-from services.plan.application import PlanService
+from services.plan.application import PlanHead, PlanService
+from services.plan.domain.errors import RuleViolationError
 from shared.auth import Principal
 
 KARIM = Principal("karim", frozenset({"employee"}))
@@ -100,3 +102,95 @@ def test_advance_leaves_a_cache_that_moved_on_and_drops_one_it_cannot_advance(se
         service.repository.cache.get(plan_id)
     assert "dropped" in caplog.text
     assert state(service.get_plan(plan_id, KARIM)) == state(replay(service, plan_id))
+
+
+def test_a_write_changes_the_cached_plan_itself_and_answers_a_head_when_asked(service, monkeypatch):
+    plan_id = start(service)
+    service.change_plan(plan_id, KARIM, note("first"))
+    cached = service.repository.cache.get(plan_id)
+    monkeypatch.setattr("services.plan.application.deepcopy", _no_copies)
+    monkeypatch.setattr("services.plan.cache.deepcopy", _no_copies)
+    outcome = service.change_plan(plan_id, KARIM, note("second"), whole_plan=False)
+    assert outcome.plan == PlanHead(plan_id, 3, "karim", cached.status)
+    assert service.repository.cache.get(plan_id) is cached  # lent, not copied: no history copied on a write
+    assert [p["note"] for p in cached.progress] == ["first", "second"]
+    assert state(cached) == state(replay(service, plan_id))
+
+
+def test_a_refused_command_leaves_the_cached_plan_as_it_was(service):
+    plan_id = start(service)
+    service.change_plan(plan_id, KARIM, note("kept"))
+    cached = service.repository.cache.get(plan_id)
+    with pytest.raises(RuleViolationError):
+        service.change_plan(plan_id, KARIM, note("   "))
+    assert service.repository.cache.get(plan_id) is cached
+    assert state(cached) == state(replay(service, plan_id))
+
+
+def test_a_command_that_fails_after_changing_the_plan_drops_it_from_the_cache(service):
+    plan_id = start(service)
+    service.change_plan(plan_id, KARIM, note("kept"))
+
+    def half_done(plan, ctx):
+        plan.review_progress(ctx, note="never saved")
+        raise RuntimeError("a bug after the first event")
+
+    with pytest.raises(RuntimeError):
+        service.change_plan(plan_id, KARIM, half_done)
+    with pytest.raises(KeyError):
+        service.repository.cache.get(plan_id)
+    assert [p["note"] for p in service.get_plan(plan_id, KARIM).progress] == ["kept"]
+
+
+def test_a_write_that_lost_the_race_drops_its_change_and_retries_on_the_stored_plan(tmp_path):
+    url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
+    one, two = build_plan_service(url), build_plan_service(url)
+    try:
+        plan_id = start(one)
+        one.change_plan(plan_id, KARIM, note("from one"))
+        attempts = []
+
+        def after_two_wrote(plan, ctx):
+            if not attempts:  # the first attempt runs on one's cached plan, which two is about to outdate
+                two.change_plan(plan_id, KARIM, note("from two"))
+            attempts.append(plan.version)
+            plan.review_progress(ctx, note="one again")
+
+        outcome = one.change_plan(plan_id, KARIM, after_two_wrote)
+        assert attempts == [2, 3]
+        assert [p["note"] for p in outcome.plan.progress] == ["from one", "from two", "one again"]
+        assert state(one.get_plan(plan_id, KARIM)) == state(replay(one, plan_id))
+    finally:
+        one.close(), two.close()
+
+
+def test_a_reader_waits_for_a_lent_plan_and_never_sees_a_change_that_was_not_saved(service):
+    plan_id = start(service)
+    service.change_plan(plan_id, KARIM, note("kept"))
+    changed, release = threading.Event(), threading.Event()
+
+    def slow_and_failing(plan, ctx):
+        plan.review_progress(ctx, note="never saved")
+        changed.set()
+        release.wait(5)
+        raise RuntimeError("failed after changing the plan")
+
+    writer = threading.Thread(target=lambda: pytest.raises(RuntimeError, service.change_plan, plan_id, KARIM,
+                                                             slow_and_failing))
+    writer.start()
+    assert changed.wait(5)
+    read = []
+    readers = [threading.Thread(target=lambda: read.append(service.get_plan(plan_id, KARIM))),
+               threading.Thread(target=lambda: read.append(service.repository.get(plan_id)))]
+    for reader in readers:
+        reader.start()
+        reader.join(0.3)
+        assert reader.is_alive()  # the write holds the plan
+    release.set()
+    for thread in [writer, *readers]:
+        thread.join(5)
+    assert [[p["note"] for p in plan.progress] for plan in read] == [["kept"], ["kept"]]
+
+
+def _no_copies(value, memo=None):
+    raise AssertionError("a minimal write copies nothing")

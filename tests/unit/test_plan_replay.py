@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from eventsourcing.persistence import OperationalError
 from plan_builders import HR, MANAGER, OWNER, add_action, add_goal, new_plan
 
 from services.plan.app import build_plan_service
@@ -133,3 +134,22 @@ def test_the_service_snapshots_every_hundred_events_and_still_loads_the_same_pla
     assert loaded.version == SNAPSHOT_EVERY + 6
     assert state(loaded) == state(replay(memory_service, plan_id))
     assert [f["text"] for f in loaded.feedback][-1] == f"week {SNAPSHOT_EVERY + 4}"
+
+
+def test_a_snapshot_that_fails_leaves_the_write_it_follows_answered_and_stored_once(memory_service, monkeypatch,
+                                                                                     caplog):
+    memory_service.upsert_people({"subject": "t", "role": "hr"}, [{"id": "karim", "name": "Karim"}])
+    karim = Principal("karim", frozenset({"employee"}))
+    plan_id = memory_service.start_plan(karim, None, employee_id="karim", period_start=date(2026, 1, 1),
+                                        period_end=date(2027, 12, 31), trigger="mobility").plan.id
+
+    def store_down(*args, **kwargs):
+        raise OperationalError("the store went away after the commit")
+
+    monkeypatch.setattr(memory_service, "take_snapshot", store_down)
+    for n in range(SNAPSHOT_EVERY):
+        outcome = memory_service.change_plan(plan_id, karim, lambda plan, ctx, n=n: plan.review_progress(
+            ctx, note=f"week {n}"))
+    assert outcome.plan.version == SNAPSHOT_EVERY + 1
+    assert "could not snapshot" in caplog.text
+    assert len(memory_service.get_plan(plan_id, karim).progress) == SNAPSHOT_EVERY

@@ -17,6 +17,7 @@ from services.plan.api.common import (
     plan_headers,
     plan_uuid,
     service,
+    wants_minimal,
 )
 from services.plan.api.views import plan_view
 from services.plan.application import history_entry, jsonable
@@ -33,7 +34,8 @@ def write(plan_id: str, body: dict[str, Any], command, *, status: int = 200,
     """The one path of every plan command: principal, If-Match, Idempotency-Key, run, answer."""
     principal = current_principal()
     outcome = service().change_plan(plan_uuid(plan_id), principal, command, result=result,
-                                    if_match=if_match(), request=idempotent_request(principal, body))
+                                    if_match=if_match(), request=idempotent_request(principal, body),
+                                    whole_plan=not wants_minimal())
     return answer(outcome, status)
 
 
