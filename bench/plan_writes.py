@@ -2,7 +2,9 @@
 
 Both sides store one ProgressReviewed event per write, on the same kind of store, with 1 and 16 concurrent
 clients, each client on its own plan. The baseline is the library's own `Repository.get`, the command and
-`Application.save`. HTTP clients keep one connection each, send `Prefer: return=minimal` (RFC 7240), as a busy
+`Application.save`; that get() copies the cached plan, whole history included, as the library does by default,
+while the service lends its cached plan to the write under a lock, so the ratio grows with the plans' history
+(BENCH_WRITES=500 shows it). HTTP clients keep one connection each, send `Prefer: return=minimal` (RFC 7240), as a busy
 integration would, and are lean (requests built before the clock starts, answers read off the socket), as a
 load generator should be: the figure is the service's cost, not the client's.
 The two sides alternate for several rounds on fresh plans against one running server, after one warm-up round
