@@ -64,19 +64,24 @@ def test_the_next_write_reads_only_the_log_not_the_plans_events(service, monkeyp
     assert [p["note"] for p in outcome.plan.progress] == ["first", "second"]
 
 
-def test_a_write_by_another_instance_is_read_from_the_store_before_the_next_one(tmp_path):
+@pytest.fixture
+def two_instances(tmp_path):
+    """Two plan services on one store, as two workers or replicas, and a plan ONE has written once."""
     url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
     one, two = build_plan_service(url), build_plan_service(url)
-    try:
-        plan_id = start(one)
-        one.change_plan(plan_id, KARIM, note("from one"))
-        two.change_plan(plan_id, KARIM, note("from two"))
-        outcome = one.change_plan(plan_id, KARIM, note("one again"))
-        assert outcome.plan.version == 4
-        assert [p["note"] for p in outcome.plan.progress] == ["from one", "from two", "one again"]
-        assert state(one.repository.cache.get(plan_id)) == state(replay(one, plan_id))
-    finally:
-        one.close(), two.close()
+    plan_id = start(one)
+    one.change_plan(plan_id, KARIM, note("from one"))
+    yield one, two, plan_id
+    one.close(), two.close()
+
+
+def test_a_write_by_another_instance_is_read_from_the_store_before_the_next_one(two_instances):
+    one, two, plan_id = two_instances
+    two.change_plan(plan_id, KARIM, note("from two"))
+    outcome = one.change_plan(plan_id, KARIM, note("one again"))
+    assert outcome.plan.version == 4
+    assert [p["note"] for p in outcome.plan.progress] == ["from one", "from two", "one again"]
+    assert state(one.repository.cache.get(plan_id)) == state(replay(one, plan_id))
 
 
 def test_the_callers_plan_shares_nothing_with_the_cache(service):
@@ -142,26 +147,20 @@ def test_a_command_that_fails_after_changing_the_plan_drops_it_from_the_cache(se
     assert [p["note"] for p in service.get_plan(plan_id, KARIM).progress] == ["kept"]
 
 
-def test_a_write_that_lost_the_race_drops_its_change_and_retries_on_the_stored_plan(tmp_path):
-    url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
-    one, two = build_plan_service(url), build_plan_service(url)
-    try:
-        plan_id = start(one)
-        one.change_plan(plan_id, KARIM, note("from one"))
-        attempts = []
+def test_a_write_that_lost_the_race_drops_its_change_and_retries_on_the_stored_plan(two_instances):
+    one, two, plan_id = two_instances
+    attempts = []
 
-        def after_two_wrote(plan, ctx):
-            if not attempts:  # the first attempt runs on one's cached plan, which two is about to outdate
-                two.change_plan(plan_id, KARIM, note("from two"))
-            attempts.append(plan.version)
-            plan.review_progress(ctx, note="one again")
+    def after_two_wrote(plan, ctx):
+        if not attempts:  # the first attempt runs on one's cached plan, which two is about to outdate
+            two.change_plan(plan_id, KARIM, note("from two"))
+        attempts.append(plan.version)
+        plan.review_progress(ctx, note="one again")
 
-        outcome = one.change_plan(plan_id, KARIM, after_two_wrote)
-        assert attempts == [2, 3]
-        assert [p["note"] for p in outcome.plan.progress] == ["from one", "from two", "one again"]
-        assert state(one.get_plan(plan_id, KARIM)) == state(replay(one, plan_id))
-    finally:
-        one.close(), two.close()
+    outcome = one.change_plan(plan_id, KARIM, after_two_wrote)
+    assert attempts == [2, 3]
+    assert [p["note"] for p in outcome.plan.progress] == ["from one", "from two", "one again"]
+    assert state(one.get_plan(plan_id, KARIM)) == state(replay(one, plan_id))
 
 
 def test_a_reader_waits_for_a_lent_plan_and_never_sees_a_change_that_was_not_saved(service):
