@@ -8,10 +8,12 @@ import os
 import shutil
 from collections import Counter
 
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
+from shared.config import env_bool, env_int
+
+workers = env_int("GUNICORN_WORKERS", 2, minimum=1)
+threads = env_int("GUNICORN_THREADS", 4, minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 20, minimum=1)
 keepalive = 5
 preload_app = False
 # Each worker listens on its own socket and the kernel spreads new connections over them. With one shared
@@ -39,13 +41,11 @@ def cpus_to_pin(worker_count: int) -> list[int]:
     """The CPUs to pin workers to, one each in turn; none when switched off (GUNICORN_PIN_WORKERS=0), or by
     default when this process may use more CPUs than there are workers: pinning would then leave CPUs idle
     (and on a shared node every pod would pick the same ones)."""
-    setting = os.environ.get("GUNICORN_PIN_WORKERS", "auto")
-    if setting not in {"auto", "0", "1"}:
-        raise RuntimeError(f"GUNICORN_PIN_WORKERS must be auto, 0 or 1, got {setting!r}")
-    if setting == "0" or not hasattr(os, "sched_getaffinity"):
+    automatic = os.environ.get("GUNICORN_PIN_WORKERS", "auto") in {"", "auto"}
+    if not (automatic or env_bool("GUNICORN_PIN_WORKERS", False)) or not hasattr(os, "sched_getaffinity"):
         return []
     allowed = sorted(os.sched_getaffinity(0))
-    return [] if setting == "auto" and len(allowed) > worker_count else allowed
+    return [] if automatic and len(allowed) > worker_count else allowed
 
 
 PINNED_CPUS = cpus_to_pin(workers)

@@ -24,7 +24,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Transcoding
 
-from services.plan.cache import WriteThroughRepository
+from services.plan.cache import Lease, WriteThroughRepository
 from services.plan.domain.access import PlanAccess
 from services.plan.domain.errors import DomainError, InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
@@ -299,8 +299,9 @@ class PlanService(Application[UUID]):
         result = result or {}
         for _ in range(WRITE_ATTEMPTS):
             role = self._authorize(plan_id, principal)
+            taken = self._plan_to_change(plan_id)
             try:
-                with self._plan_to_change(plan_id) as plan:
+                with taken as plan:
                     replay = _replay(plan, request)
                     if replay is not None:
                         return WriteOutcome(self.repository.get(plan_id, version=replay["version"]),
@@ -312,7 +313,7 @@ class PlanService(Application[UUID]):
                     before = plan.version
                     command(plan, Context(principal.subject, role, _request_mark(request, result)))
                     recordings = self.save(plan)
-                    outcome = WriteOutcome(deepcopy(plan) if whole_plan else PlanHead.of(plan), result)
+                    outcome = WriteOutcome(_answerable(plan, whole_plan, lent=isinstance(taken, Lease)), result)
             except IntegrityError:
                 if if_match is not None:
                     raise PreconditionFailedError(self.repository.get(plan_id).version) from None
@@ -329,11 +330,11 @@ class PlanService(Application[UUID]):
         """The cached plan itself, lent to this write, when it is at the version the index knows (caught up by
         _authorize just before); else a copy loaded from the store, which advance() later applies to the cache."""
         with PLAN_LOAD_SECONDS.time():
-            summary = self.index.plans.get(str(plan_id))
             try:
                 if self.index.is_erased(str(plan_id)):
                     return nullcontext(self._replay_without_caches(plan_id, None))
-                lease = summary and self.repository.lend(plan_id, summary.version, refusals=REFUSALS)
+                committed = self.index.plans[str(plan_id)].version  # the index never forgets a plan it knows
+                lease = self.repository.lend(plan_id, committed, refusals=REFUSALS)
                 return lease or nullcontext(self.repository.get(plan_id))
             except AggregateNotFoundError:
                 raise PlanNotFoundError(plan_id) from None
@@ -482,6 +483,14 @@ class PlanService(Application[UUID]):
         page = [(n, self.mapper.to_domain_event(n)) for n in notifications if n.topic in FEED_TOPICS]
         next_after = notifications[-1].id if notifications else after
         return page, next_after, self.index.position
+
+
+def _answerable(plan: DevelopmentPlan, whole_plan: bool, lent: bool) -> DevelopmentPlan | PlanHead:
+    """What the answer may keep of the plan just saved: a lent plan is the cache's own and moves on with the next
+    write, so the answer gets a copy; a plan loaded for this write is the answer's already."""
+    if not whole_plan:
+        return PlanHead.of(plan)
+    return deepcopy(plan) if lent else plan
 
 
 def _count(recordings) -> None:

@@ -1,4 +1,5 @@
-"""Workers pinned to CPUs: only where they cover every CPU they may use, spread evenly, and switchable."""
+"""gunicorn settings: workers pinned to CPUs only where they cover every CPU they may use, spread evenly, switchable;
+sizes validated with the variable named."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from shared.config import ConfigError
 from tests.integration.servers import ROOT, Service, groeipad
 
 CONF = ROOT / "deploy/gunicorn.conf.py"
@@ -48,8 +50,8 @@ def test_by_default_a_process_that_may_use_more_cpus_than_it_has_workers_is_left
 def test_pinning_is_switched_on_or_off_explicitly_and_a_bad_value_is_named(monkeypatch):
     assert load_conf(monkeypatch, set(range(16)), 2, "1")["PINNED_CPUS"] == list(range(16))
     assert load_conf(monkeypatch, {0, 1}, 2, "0")["PINNED_CPUS"] == []
-    with pytest.raises(RuntimeError, match="GUNICORN_PIN_WORKERS must be auto, 0 or 1"):
-        load_conf(monkeypatch, {0, 1}, 2, "yes")
+    with pytest.raises(ConfigError, match="GUNICORN_PIN_WORKERS must be a yes/no value"):
+        load_conf(monkeypatch, {0, 1}, 2, "sometimes")
 
 
 def test_each_new_worker_takes_the_cpu_fewest_live_workers_use(monkeypatch):
@@ -75,3 +77,8 @@ def test_real_workers_run_pinned_one_per_cpu(tmp_path: Path):
         assert affinities[0] != affinities[1]
     finally:
         server.stop()
+
+
+def test_a_bad_worker_count_is_refused_naming_the_variable(monkeypatch):
+    with pytest.raises(ConfigError, match="GUNICORN_WORKERS must be a whole number, got 'many'"):
+        load_conf(monkeypatch, {0, 1}, "many")
