@@ -47,6 +47,43 @@ def migrate() -> None:
         click.echo(f"{name}: tables ready")
 
 
+@main.command("project")
+def project() -> None:
+    """Keep the plan service's views (lists, directory, reports) up to date: run as one process per store."""
+    import logging
+    import signal
+    import threading
+
+    from services.plan.app import build_plan_service
+    from services.plan.views.projector import Projector
+    from shared.observability import configure_logging
+
+    configure_logging("projector")
+    service = build_plan_service(create_tables=False)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    logging.getLogger(__name__).info("projecting the plan log into the views")
+    try:
+        Projector(service).run_forever(stop=stop)
+    finally:
+        service.close()
+
+
+@main.command("rebuild-views")
+def rebuild_views() -> None:
+    """Project the plan log from position 0 into fresh view tables and swap them in (the old ones answer meanwhile)."""
+    from services.plan.app import build_plan_service
+    from services.plan.views.projector import rebuild
+
+    service = build_plan_service(create_tables=False)
+    try:
+        position = rebuild(service)
+    finally:
+        service.close()
+    click.echo(f"views rebuilt up to position {position}")
+
+
 @main.command("import-people")
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 def import_people(csv_file) -> None:
@@ -64,6 +101,7 @@ def import_people(csv_file) -> None:
     service = build_plan_service()
     try:
         counts = service.upsert_people({"subject": "cli", "role": "admin"}, rows)
+        counts.pop("position")
     except DomainError as error:
         raise click.ClickException(f"nothing imported: {error}") from None
     finally:

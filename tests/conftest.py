@@ -10,6 +10,9 @@ import pytest
 
 from shared.auth import TokenSettings, issue_token
 
+# Plan services built in the test process bring their views up to date at each save (no projector process
+# there); tests/integration/servers.py starts real processes without it, with `groeipad project` beside them.
+os.environ["PLAN_VIEWS_INLINE"] = "1"
 POSTGRES_URL = os.environ.get("PLAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 
@@ -48,6 +51,7 @@ def _isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("GROEIPAD_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("GROEIPAD_JWT_SECRET", TEST_SECRET)
     monkeypatch.delenv("GROEIPAD_ENV", raising=False)
+
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

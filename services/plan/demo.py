@@ -11,7 +11,8 @@ from importlib import resources
 from typing import Any
 
 from services.plan.app import build_plan_service, create_app
-from shared.auth import Principal, TokenSettings, issue_token
+from services.plan.views.projector import Projector
+from shared.auth import TokenSettings, issue_token
 
 PERIOD = {"period_start": "2026-01-01", "period_end": "2027-12-31"}
 
@@ -52,7 +53,8 @@ def seed() -> str:
                                headers={**hr.headers, "Content-Type": "text/csv"})
         if response.status_code != 200:
             raise SeedError(f"people import: {response.get_json()}")
-        existing = {p["employee_id"] for p in service.list_plans(hr_principal())}
+        Projector(service).catch_up()
+        existing = {person for person in ("sophie", "karim") if service.views.plans_of(person)}
         made = []
         if "sophie" not in existing:
             seed_sophie(client, tokens)
@@ -60,13 +62,10 @@ def seed() -> str:
         if "karim" not in existing:
             seed_karim(client, tokens)
             made.append("karim")
+        Projector(service).catch_up()
     finally:
         service.close()
     return f"demo: {len(made)} plan(s) seeded" + (f" ({', '.join(made)})" if made else ", already there")
-
-
-def hr_principal() -> Principal:
-    return Principal("hanna", frozenset({"hr"}))
 
 
 def seed_sophie(client, tokens: TokenSettings) -> None:

@@ -52,11 +52,19 @@ class KeyStore(ABC):
         existing = self.key(key_id)
         if existing is not None:
             return existing
+        self._insert([self._new_row(key_id, subject)])
+        return self.key(key_id)  # type: ignore[return-value]
+
+    def create_many(self, pairs: list[tuple[str, str]]) -> None:
+        """Make the keys of many new aggregates, (key_id, subject) each, in one transaction (bulk imports)."""
+        fresh = [(key_id, subject) for key_id, subject in pairs if self._select(key_id) is None]
+        if fresh:
+            self._insert([self._new_row(key_id, subject) for key_id, subject in fresh])
+
+    def _new_row(self, key_id: str, subject: str) -> tuple[str, str, bytes]:
         data_key = AESGCM.generate_key(bit_length=256)
         nonce = os.urandom(12)
-        wrapped = nonce + self._wrap.encrypt(nonce, data_key, key_id.encode())
-        self._insert(key_id, subject, wrapped)
-        return self.key(key_id)  # type: ignore[return-value]
+        return key_id, subject, nonce + self._wrap.encrypt(nonce, data_key, key_id.encode())
 
     def is_erased(self, key_id: str) -> bool:
         row = self._select(key_id)
@@ -76,6 +84,11 @@ class KeyStore(ABC):
             for key_id in [k for k, (s, _) in self._cache.items() if s == subject]:
                 del self._cache[key_id]
 
+    def forget_all(self) -> None:
+        """Drop every cached key: another worker erased something, and cached keys must not outlive it."""
+        with self._lock:
+            self._cache.clear()
+
     def evict(self, key_id: str) -> None:
         with self._lock:
             self._cache.pop(key_id, None)
@@ -88,7 +101,8 @@ class KeyStore(ABC):
     def _select(self, key_id: str) -> tuple[str, bytes] | None: ...
 
     @abstractmethod
-    def _insert(self, key_id: str, subject: str, wrapped: bytes) -> None: ...
+    def _insert(self, rows: list[tuple[str, str, bytes]]) -> None:
+        """Insert (key_id, subject, wrapped) rows in one transaction; an existing key_id keeps its key."""
 
     @abstractmethod
     def _destroy(self, column: str, value: str) -> int:
@@ -106,8 +120,9 @@ class MemoryKeyStore(KeyStore):
     def _select(self, key_id):
         return self._rows.get(key_id)
 
-    def _insert(self, key_id, subject, wrapped):
-        self._rows.setdefault(key_id, (subject, wrapped))
+    def _insert(self, rows):
+        for key_id, subject, wrapped in rows:
+            self._rows.setdefault(key_id, (subject, wrapped))
 
     def _destroy(self, column, value):
         doomed = [k for k, (s, w) in self._rows.items() if (k if column == "key_id" else s) == value and w]
@@ -141,10 +156,11 @@ class SQLiteKeyStore(KeyStore):
                                          (key_id,)).fetchone()
         return (row[0], bytes(row[1]) if row[1] is not None else None) if row else None
 
-    def _insert(self, key_id, subject, wrapped):
+    def _insert(self, rows):
+        now = datetime.now(UTC).isoformat()
         with self._connection() as conn:
-            conn.execute("INSERT OR IGNORE INTO subject_keys VALUES (?,?,?,?,NULL)",
-                         (key_id, subject, wrapped, datetime.now(UTC).isoformat()))
+            conn.executemany("INSERT OR IGNORE INTO subject_keys VALUES (?,?,?,?,NULL)",
+                             [(key_id, subject, wrapped, now) for key_id, subject, wrapped in rows])
 
     def _destroy(self, column, value):
         with self._connection() as conn:
@@ -182,11 +198,10 @@ class PostgresKeyStore(KeyStore):
                                (key_id,)).fetchone()
         return (row[0], bytes(row[1]) if row[1] is not None else None) if row else None
 
-    def _insert(self, key_id, subject, wrapped):
-        with self._pool.connection() as conn:
-            conn.execute(self._sql.SQL("INSERT INTO {} (key_id, subject, wrapped) VALUES (%s,%s,%s) "
-                                       "ON CONFLICT (key_id) DO NOTHING").format(self._table),
-                         (key_id, subject, wrapped))
+    def _insert(self, rows):
+        with self._pool.connection() as conn, conn.cursor() as cursor:
+            cursor.executemany(self._sql.SQL("INSERT INTO {} (key_id, subject, wrapped) VALUES (%s,%s,%s) "
+                                             "ON CONFLICT (key_id) DO NOTHING").format(self._table), rows)
 
     def _destroy(self, column, value):
         with self._pool.connection() as conn:

@@ -57,7 +57,7 @@ def test_import_people_creates_then_updates(store, tmp_path):
     assert second.exit_code == 0 and second.output.strip() == "0 created, 1 updated, 7 unchanged"
     service = build_plan_service(store)
     try:
-        assert service.people()["karim"]["job_title"] == "Teamleider"
+        assert service.views.person("karim")["job_title"] == "Teamleider"
     finally:
         service.close()
 
@@ -76,7 +76,7 @@ def test_seed_demo_runs_once_and_a_second_run_changes_nothing(store):
     service = build_plan_service(store)
     try:
         head = service.recorder.max_notification_id()
-        plans = {p["employee_id"]: p for p in service.list_plans(_hr())}
+        plans = {p["employee_id"]: p for p in service.list_plans(_hr())[0]}
     finally:
         service.close()
     assert set(plans) == {"sophie", "karim"} and plans["karim"]["status"] == "active"

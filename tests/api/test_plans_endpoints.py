@@ -76,7 +76,9 @@ def test_every_plan_command_through_the_api(store_client, auth):
     current = c.get(f"{API}/plans/{pid}", headers=karim)
     assert ok(current)["version"] == version and current.headers["ETag"] == f'"{version}"'
     assert {a["status"] for a in current.json["actions"]} == {"completed", "cancelled", "planned"}
-    assert current.json["skills"][0]["levels"] == {"self": 1, "manager": 2}
+    skill = current.json["skills"][0]  # the re-rating at completion is the newest rating: it is the current level
+    assert skill["levels"] == {"self": 1, "manager": 2, "rerating": 3}
+    assert (skill["level"], skill["source"]) == (3, "rerating")
 
 
 def test_plan_list_filters_paginates_and_shows_only_visible_plans(client, auth):

@@ -34,6 +34,7 @@ class Service:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    projector: subprocess.Popen | None = None  # the plan service's views are kept by their own process
 
     @property
     def url(self) -> str:
@@ -42,6 +43,11 @@ class Service:
     def start(self, log_dir: Path, timeout: float = 30) -> Service:
         self.log_path = log_dir / f"{self.name}-{self.port}.log"
         env = {**os.environ, **self.env, "GUNICORN_WORKERS": str(self.workers), "GROEIPAD_CREATE_TABLES": "0"}
+        env.pop("PLAN_VIEWS_INLINE", None)
+        if self.module.startswith("services.plan") and (self.projector is None or self.projector.poll() is not None):
+            self.projector = subprocess.Popen([str(BIN / "groeipad"), "project"], cwd=ROOT, env=env,
+                                              stdout=(log_dir / f"{self.name}-projector.log").open("a"),
+                                              stderr=subprocess.STDOUT, start_new_session=True)
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--config", str(ROOT / "deploy/gunicorn.conf.py"),
              "--bind", f"127.0.0.1:{self.port}", self.module],
@@ -69,6 +75,9 @@ class Service:
         return self.log_path.read_text().count("Worker ready") >= self.workers
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.projector and self.projector.poll() is None:
+            os.killpg(self.projector.pid, signal.SIGKILL)
+            self.projector.wait()
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, sig)
             try:

@@ -52,7 +52,8 @@ class Stack:
     def __init__(self, data: Path):
         self.data, self.processes, self.notes = data, [], []
         self.ports = {name: free_port() for name in ("plan", "recommender", "portal")}
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "GROEIPAD_", "PORTAL_"))}
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("PYTEST", "GROEIPAD_", "PORTAL_", "PLAN_VIEWS_INLINE"))}
         self.env.update(
             GROEIPAD_DATA_DIR=str(data), GROEIPAD_JWT_SECRET="browser-test-secret-long-enough-for-hs256",
             PLAN_PORT=str(self.ports["plan"]), RECOMMENDER_PORT=str(self.ports["recommender"]),
@@ -143,6 +144,7 @@ def stack(tmp_path_factory):
         stack.run("seed-recommender-demo")
     try:
         stack.gunicorn("plan", "services.plan.wsgi:app")
+        stack.start("projector", str(BIN / "groeipad"), "project")
         stack.gunicorn("portal", "services.portal.wsgi:app")
         if real:
             stack.gunicorn("recommender", "recommender.wsgi:app")

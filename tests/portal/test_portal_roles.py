@@ -156,12 +156,54 @@ def test_audit_exports(signed_in):
     assert signed_in("marieke").get(f"/hr/plans/{plan_id}/audit.csv").status_code == 403
 
 
-def test_hr_reports(signed_in):
-    html = signed_in("hanna").get("/hr/reports").get_data(as_text=True)
-    assert "Mean skill level per department" in html and "Technische Dienst" in html
-    assert "Administratie" in html and "<svg" in html
-    assert "€850.00" in html  # Karim's approved funding in 2026-H1
-    assert "2026-H1" in signed_in("hanna").get("/hr/reports?year=2026").get_data(as_text=True)
+def workshop(plan_app, tokens, people: int = 5) -> None:
+    """A department of PEOPLE under marieke, each with a plan, a rated skill and a funded action."""
+    client = plan_app.test_client()
+    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Reason": "test set-up"}
+    rows = "".join(f"ws{i},Werker {i},,marieke,Werkplaats,Monteur\n" for i in range(people))
+    assert client.post("/api/v1/people/import", data="id,name,email,manager_id,department,job_title\n" + rows,
+                       headers={**hr, "Content-Type": "text/csv"}).status_code == 200
+    for i in range(people):
+        me = tokens(f"ws{i}", "employee")
+        plan = client.post("/api/v1/plans", headers=me, json={
+            "employee_id": f"ws{i}", "period_start": "2026-01-01", "period_end": "2026-12-31",
+            "trigger": "continuous_development", "available_hours": 100, "available_budget": 1000}).json["id"]
+        assert client.post(f"/api/v1/plans/{plan}/assessments", headers=me, json={
+            "skill": "Lassen", "category": "technical", "level": 2}).status_code == 201
+        assert client.post(f"/api/v1/plans/{plan}/actions", headers=me, json={
+            "means": "workshop", "title": "Lascursus", "planned_start": "2026-03-01", "planned_end": "2026-03-31",
+            "hours": 8, "cost": 200}).status_code == 201
+
+
+def access_entries(plan_app, tokens) -> int:
+    hr = tokens("hanna", "employee", "hr")
+    return len(plan_app.test_client().get("/api/v1/access-log", headers=hr).json["items"])
+
+
+def test_hr_reports_are_the_services_aggregates_in_a_few_calls_opening_no_plan(signed_in, plan_app, transport,
+                                                                               tokens):
+    hanna = signed_in("hanna")
+    small = hanna.get("/hr/reports").get_data(as_text=True)
+    assert "Technische Dienst" not in small  # the demo's departments are under five people: never shown
+    workshop(plan_app, tokens)
+    before, calls = access_entries(plan_app, tokens), len(transport.calls)
+    html = hanna.get("/hr/reports").get_data(as_text=True)
+    assert "Mean skill level per department" in html and "Werkplaats" in html and "<svg" in html
+    assert "Lassen" in html and "2026-H1" in html
+    assert len(transport.calls) - calls <= 4  # whatever the organisation's size
+    assert access_entries(plan_app, tokens) == before  # aggregates only: no plan was opened
+    assert "2026-H1" in hanna.get("/hr/reports?year=2026").get_data(as_text=True)
+    assert "2026-H1" not in hanna.get("/hr/reports?year=2031").get_data(as_text=True)
+
+
+def test_the_team_page_is_one_call_whatever_the_team_and_opens_no_plan(signed_in, plan_app, transport, tokens):
+    workshop(plan_app, tokens, people=12)
+    marieke = signed_in("marieke")
+    before, calls = access_entries(plan_app, tokens), len(transport.calls)
+    html = marieke.get("/team").get_data(as_text=True)
+    assert "Werker 11" in html and "Karim El Amrani" in html
+    assert len([c for c in transport.calls[calls:] if c[1].startswith(PLAN_URL)]) == 1
+    assert access_entries(plan_app, tokens) == before
 
 
 def test_ld_catalogue_pages(signed_in, recommender_app):

@@ -22,7 +22,7 @@ def plans_and_events(url: str) -> dict[str, tuple[int, str]]:
     service = build_plan_service(url)
     try:
         return {row["employee_id"]: (row["version"], service.get_plan(UUID(row["id"]), HR).career_project)
-                for row in service.list_plans(HR)}
+                for row in service.list_plans(HR)[0]}
     finally:
         service.close()
 
@@ -38,7 +38,7 @@ def test_sqlite_backup_while_writing_then_restore(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAN_DATABASE_URL", url)
     invoke("seed-demo")
     service = build_plan_service(url)
-    plan_id = service.list_plans(HR)[0]["id"]
+    plan_id = service.list_plans(HR)[0][0]["id"]
     stop = threading.Event()
 
     def keep_writing() -> None:

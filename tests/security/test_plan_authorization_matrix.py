@@ -29,6 +29,7 @@ CALLERS = {
 MANAGERS = {"marieke", "boss"}
 READERS = {"owner", *MANAGERS, "hanna", "root"}
 OUTSIDERS = {"petra", "sophie", "recommender"}
+NOT_HR = set(CALLERS) - {"hanna", "root"}
 
 
 def expect(ok: set[str], status: int, forbidden: set[str] = frozenset(), hidden: set[str] = OUTSIDERS,
@@ -77,6 +78,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/plans/{plan_id}/goals"): Row(expect(status=201, **OWNER_WRITE), body={
         "title": "Goal", "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "relevance": "r",
         "deadline": "2026-10-01"}),
+    ("POST", "/api/v1/plans/{plan_id}/goals/check"): Row(expect(READERS, 200), body={
+        "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "deadline": "2026-10-01"}),
     ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): Row(expect(status=200, **OWNER_WRITE),
                                                              body={"reason": "later", "deadline": "2026-11-01"}),
     ("POST", "/api/v1/plans/{plan_id}/goals/{goal_id}/achieve"): Row(
@@ -121,6 +124,15 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/people/{person_id}/export"): Row(
         expect({"owner", "hanna", "root"}, 200, forbidden=set(CALLERS) - {"owner", "hanna", "root"})),
     ("GET", "/api/v1/people/{person_id}"): Row(expect(READERS, 200, hidden={*OUTSIDERS, "daan"})),
+    ("GET", "/api/v1/people/{person_id}/skills"): Row(expect(READERS | {"recommender"}, 200,
+                                                            hidden={"petra", "sophie", "daan"})),
+    ("GET", "/api/v1/teams/{manager_id}/overview"): Row(expect({"marieke", "boss", "hanna", "root"}, 200,
+                                                              hidden=set(CALLERS) - {"marieke", "boss", "hanna",
+                                                                                     "root"})),
+    ("GET", "/api/v1/reports/departments"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
+    ("GET", "/api/v1/reports/plan-status"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
+    ("GET", "/api/v1/reports/skills-coverage"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
+    ("GET", "/api/v1/reports/training"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
     ("GET", "/api/v1/feed"): Row(expect({"recommender", "root"}, 200,
                                         forbidden=set(CALLERS) - {"recommender", "root"})),
     ("GET", "/api/v1/access-log"): Row(expect({"hanna", "root"}, 200, forbidden=set(CALLERS) - {"hanna", "root"})),
@@ -186,7 +198,7 @@ def prepare(client, state: str) -> dict[str, str]:
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
-            "owner": owner}
+            "owner": owner, "manager_id": "marieke"}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):

@@ -5,13 +5,15 @@ from __future__ import annotations
 from copy import deepcopy
 from datetime import date
 from decimal import Decimal
+from uuid import NAMESPACE_URL, uuid5
 
 import pytest
 from eventsourcing.persistence import OperationalError
 from plan_builders import HR, MANAGER, OWNER, add_action, add_goal, new_plan
 
 from services.plan.app import build_plan_service
-from services.plan.application import SNAPSHOT_EVERY, PlanService
+from services.plan.application import PlanService
+from services.plan.views.projector import SNAPSHOT_EVERY, Projector
 from shared.auth import Principal
 
 
@@ -120,36 +122,51 @@ def test_a_snapshot_and_the_tail_give_the_same_state_in_the_store(stored_service
     check_snapshot_and_tail(stored_service)
 
 
-def test_the_service_snapshots_every_hundred_events_and_still_loads_the_same_plan(memory_service):
-    memory_service.upsert_people({"subject": "t", "role": "hr"}, [{"id": "karim", "name": "Karim"}])
+def test_the_projector_snapshots_every_hundred_versions_keeps_the_newest_and_the_plan_loads_the_same(
+        store_url, monkeypatch):
+    monkeypatch.delenv("PLAN_VIEWS_INLINE")
+    service = build_plan_service(store_url)  # without PLAN_VIEWS_INLINE: writes alone never take a snapshot
+    service.upsert_people({"subject": "t", "role": "hr"}, [{"id": "karim", "name": "Karim"}])
     karim = Principal("karim", frozenset({"employee"}))
-    outcome = memory_service.start_plan(karim, None, employee_id="karim", period_start=date(2026, 1, 1),
-                                        period_end=date(2027, 12, 31), trigger="mobility")
-    plan_id = outcome.plan.id
-    for n in range(SNAPSHOT_EVERY + 5):
-        memory_service.change_plan(plan_id, karim, lambda plan, ctx, n=n: plan.receive_feedback(
+    plan_id = uuid5(NAMESPACE_URL, "groeipad:plan:karim:2026-01-01:2027-12-31")
+    projector = Projector(service)
+    projector.catch_up()
+    service.start_plan(karim, None, employee_id="karim", period_start=date(2026, 1, 1),
+                       period_end=date(2027, 12, 31), trigger="mobility")
+    for n in range(2 * SNAPSHOT_EVERY + 5):
+        service.change_plan(plan_id, karim, lambda plan, ctx, n=n: plan.receive_feedback(
             ctx, feedback_id=f"f{n}", source="self", text=f"week {n}"))
-    assert [s.originator_version for s in memory_service.snapshots.get(plan_id)] == [SNAPSHOT_EVERY]
-    loaded = memory_service.get_plan(plan_id, karim)
-    assert loaded.version == SNAPSHOT_EVERY + 6
-    assert state(loaded) == state(replay(memory_service, plan_id))
-    assert [f["text"] for f in loaded.feedback][-1] == f"week {SNAPSHOT_EVERY + 4}"
+    assert list(service.snapshots.get(plan_id)) == []  # off the request path
+    projector.catch_up()
+    assert [s.originator_version for s in service.snapshots.get(plan_id)] == [2 * SNAPSHOT_EVERY]
+    service.repository.cache.clear()
+    loaded = service.get_plan(plan_id, karim)
+    assert loaded.version == 2 * SNAPSHOT_EVERY + 6
+    assert state(loaded) == state(replay(service, plan_id))
+    assert [f["text"] for f in loaded.feedback][-1] == f"week {2 * SNAPSHOT_EVERY + 4}"
+    service.close()
 
 
-def test_a_snapshot_that_fails_leaves_the_write_it_follows_answered_and_stored_once(memory_service, monkeypatch,
-                                                                                     caplog):
-    memory_service.upsert_people({"subject": "t", "role": "hr"}, [{"id": "karim", "name": "Karim"}])
+def test_a_snapshot_that_fails_leaves_the_views_projected(monkeypatch, caplog, tmp_path):
+    monkeypatch.delenv("PLAN_VIEWS_INLINE")
+    service = build_plan_service(f"sqlite:///{tmp_path / 'plan.sqlite'}")
+    service.upsert_people({"subject": "t", "role": "hr"}, [{"id": "karim", "name": "Karim"}])
     karim = Principal("karim", frozenset({"employee"}))
-    plan_id = memory_service.start_plan(karim, None, employee_id="karim", period_start=date(2026, 1, 1),
-                                        period_end=date(2027, 12, 31), trigger="mobility").plan.id
+    projector = Projector(service)
+    projector.catch_up()
+    plan_id = service.start_plan(karim, None, employee_id="karim", period_start=date(2026, 1, 1),
+                                 period_end=date(2027, 12, 31), trigger="mobility").plan.id
 
     def store_down(*args, **kwargs):
-        raise OperationalError("the store went away after the commit")
+        raise OperationalError("the store went away")
 
-    monkeypatch.setattr(memory_service, "take_snapshot", store_down)
+    monkeypatch.setattr(service, "take_snapshot", store_down)
     for n in range(SNAPSHOT_EVERY):
-        outcome = memory_service.change_plan(plan_id, karim, lambda plan, ctx, n=n: plan.review_progress(
+        outcome = service.change_plan(plan_id, karim, lambda plan, ctx, n=n: plan.review_progress(
             ctx, note=f"week {n}"))
+    projector.catch_up()
     assert outcome.plan.version == SNAPSHOT_EVERY + 1
     assert "could not snapshot" in caplog.text
-    assert len(memory_service.get_plan(plan_id, karim).progress) == SNAPSHOT_EVERY
+    assert projector.store.position(projector.name) == service.recorder.max_notification_id()
+    assert len(service.get_plan(plan_id, karim).progress) == SNAPSHOT_EVERY
+    service.close()

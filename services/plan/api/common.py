@@ -60,6 +60,28 @@ def plan_headers(version: int) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
 
 
+def views_read() -> dict[str, str]:
+    """Before a read from the views: wait (briefly) until they reach the caller's X-Min-Position, the position a
+    write answered with, so a user sees their own change. The answer says how far the views are, and
+    `X-Views-Stale: true` when they could not catch up in time (the answer is then older than that write)."""
+    wanted = request.headers.get("X-Min-Position")
+    queries = service().views
+    if wanted is None:
+        return {"X-Views-Position": str(queries.position())}
+    if not wanted.isdigit() or len(wanted) > 18:
+        raise field_error(422, "X-Min-Position", "must be a log position (a whole number)")
+    reached = queries.wait(int(wanted), current_app.config.get("VIEWS_WAIT_SECONDS", 2.0))
+    headers = {"X-Views-Position": str(reached)}
+    if reached < int(wanted):
+        headers["X-Views-Stale"] = "true"
+    return headers
+
+
+def employee_name(employee_id: str) -> str | None:
+    person = service().views.person(employee_id)
+    return person["name"] if person else None
+
+
 def wants_minimal() -> bool:
     """RFC 7240 `Prefer: return=minimal`: busy clients skip the full plan in write answers."""
     return any(p.strip() == "return=minimal" for p in request.headers.get("Prefer", "").split(","))
@@ -69,6 +91,8 @@ def answer(outcome: WriteOutcome, status: int) -> tuple[dict[str, Any] | Respons
     """The write's answer: the plan as the API shows it, or only its id, version and status (return=minimal)."""
     plan = outcome.plan
     headers = plan_headers(plan.version)
+    if outcome.position is not None:
+        headers["X-Position"] = str(outcome.position)
     if outcome.replayed:
         headers["Idempotent-Replayed"] = "true"
     if outcome.created and not outcome.result:
@@ -79,4 +103,4 @@ def answer(outcome: WriteOutcome, status: int) -> tuple[dict[str, Any] | Respons
         body = {"id": str(plan.id), "version": plan.version, "employee_id": plan.employee_id,
                 "status": plan.status, **outcome.result}
         return current_app.json.response(body), status, headers
-    return {**plan_view(plan, service().index.people), **outcome.result}, status, headers
+    return {**plan_view(plan, employee_name(plan.employee_id)), **outcome.result}, status, headers

@@ -22,20 +22,19 @@ blp = Blueprint("feed", __name__, url_prefix="/api/v1/feed",
 def feed(query):
     """Plan events after a position, oldest first; pass `next_after` back to continue."""
     require_role("service", "admin")
-    plans = service().index.plans
     page, next_after, head = service().feed(query["after"], query["limit"])
+    owners: dict = {}
     events = []
     for notification, event in page:
         payload = jsonable(event_data(event))
-        plan = plans.get(str(event.originator_id))
-        if plan is not None:
-            plan_id, employee_id = str(event.originator_id), plan.employee_id
-        else:  # PersonErased: about a person, not a plan
-            plan_id, employee_id = "", service().index.subject_of(str(event.originator_id)) or ""
+        about_plan = notification.topic != "groeipad.plan:PersonErased"
+        if event.originator_id not in owners:
+            owners[event.originator_id] = service().owner_of(event.originator_id) or ""
         events.append({
-            "type": type(event).__name__ if plan else "PersonErased",
-            "schema_version": SCHEMA_VERSION, "position": notification.id, "plan_id": plan_id,
-            "employee_id": employee_id, "plan_version": event.originator_version,
+            "type": type(event).__name__ if about_plan else "PersonErased",
+            "schema_version": SCHEMA_VERSION, "position": notification.id,
+            "plan_id": str(event.originator_id) if about_plan else "",
+            "employee_id": owners[event.originator_id], "plan_version": event.originator_version,
             "occurred_at": event.timestamp.isoformat(), "actor": event.actor,
             "reason": getattr(event, "reason", None), "payload": payload,
             "request_id": (getattr(event, "request", None) or {}).get("id"),

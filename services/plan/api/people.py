@@ -10,9 +10,10 @@ from flask import request
 from flask.views import MethodView
 
 from services.plan.api import schemas as s
-from services.plan.api.common import service
+from services.plan.api.common import service, views_read
 from services.plan.api.views import plan_view
 from services.plan.application import history_entry, jsonable
+from services.plan.domain import skills as skill_rules
 from services.plan.people_csv import PeopleCsvError, read_people_csv
 from shared.auth import TokenSettings, current_principal, issue_token, require_role
 from shared.errors import ApiError
@@ -23,30 +24,27 @@ blp = Blueprint("people", __name__, url_prefix="/api/v1/people",
                 description="The org directory that decides who sees and reviews whose plan.")
 
 
-def visible_people(principal) -> dict[str, dict]:
-    people = service().people()
-    if principal.has("hr", "admin"):
-        return people
-    allowed = {principal.subject}
-    if principal.has("manager"):
-        allowed |= service().index.reports_of(principal.subject)
-    return {pid: p for pid, p in people.items() if pid in allowed}
-
-
 @blp.route("")
 class People(MethodView):
+    @blp.arguments(s.PeopleQuerySchema, location="query")
     @blp.response(200, s.PeopleListSchema)
-    def get(self):
-        """People the caller may see: HR and admin everyone, a manager their reports, others themselves."""
-        people = sorted(visible_people(current_principal()).values(), key=lambda p: p["id"])
-        return {"items": people, "total": len(people)}
+    def get(self, query):
+        """People the caller may see (HR and admin everyone, a manager their reports, others themselves),
+        searchable by name, id or e-mail, paged."""
+        headers = views_read()
+        principal = current_principal()
+        items, total = service().views.people(service().viewer(principal), q=query.get("q"),
+                                              department=query.get("department"),
+                                              manager_id=query.get("manager_id"), sort=query["sort"],
+                                              limit=query["limit"], offset=query["offset"])
+        return {"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}, 200, headers
 
     @blp.arguments(s.PersonSchema)
     @blp.response(201, s.ImportCountsSchema)
     def post(self, body):
         """Create or update one person (HR, admin)."""
         principal = require_role("hr", "admin")
-        return service().upsert_people({"subject": principal.subject, "role": "hr"}, [body])
+        return counted(service().upsert_people({"subject": principal.subject, "role": "hr"}, [body]), 201)
 
 
 @blp.route("/import", methods=["POST"])
@@ -61,7 +59,13 @@ def import_people():
         raise ApiError(422, "the CSV is not UTF-8", [{"field": "body", "reason": "not UTF-8 text"}]) from None
     except PeopleCsvError as error:
         raise ApiError(422, str(error), [{"field": "body", "reason": str(error)}]) from None
-    return service().upsert_people({"subject": principal.subject, "role": "hr"}, rows)
+    return counted(service().upsert_people({"subject": principal.subject, "role": "hr"}, rows), 200)
+
+
+def counted(counts: dict, status: int) -> tuple[dict, int, dict]:
+    """Import counts, with the log position of the last change in X-Position (read the views that far)."""
+    position = counts.pop("position")
+    return counts, status, {} if position is None else {"X-Position": str(position)}
 
 
 import_people.accepts = {"text/csv"}
@@ -81,7 +85,7 @@ def export_person(person_id):
     """Everything held about a person across the services, as JSON (the person, HR): GDPR access."""
     principal = current_principal()
     held = service().export_person(principal, person_id)
-    plans = [{**plan_view(item["plan"], service().index.people),
+    plans = [{**plan_view(item["plan"], held["person"]["name"]),
               "history": [history_entry(event) for event in item["history"]]} for item in held["plans"]]
     recommender = recommender_export(person_id)
     return {"person": held["person"], "erased": held["erased"], "plans": jsonable(plans),
@@ -111,7 +115,22 @@ def recommender_url() -> str:
 @blp.response(200, s.PersonViewSchema)
 def get_person(person_id):
     """One person, if the caller may see them."""
-    person = visible_people(current_principal()).get(person_id)
-    if person is None:
+    principal = current_principal()
+    person = service().views.person(person_id)
+    if person is None or service().relation(principal, person_id) is None:
         raise ApiError(404, "person not found")
     return person
+
+
+@blp.route("/<person_id>/skills")
+@blp.response(200, s.PersonSkillsSchema)
+def person_skills(person_id):
+    """The person's current skill levels (where each came from), targets and gaps, from their current plan."""
+    principal = current_principal()
+    if service().views.person(person_id) is None or (
+            service().relation(principal, person_id) is None and not principal.has("service")):
+        raise ApiError(404, "person not found")
+    headers = views_read()
+    plan, items = service().views.skills_of(person_id)
+    return ({"person_id": person_id, "plan_id": plan["plan_id"] if plan else None, "rule": skill_rules.__doc__,
+             "items": items}, 200, headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -12,15 +13,17 @@ from services.plan.api import schemas as s
 from services.plan.api.common import (
     access,
     answer,
+    employee_name,
     idempotent_request,
     if_match,
     plan_headers,
     plan_uuid,
     service,
-    wants_minimal,
+    views_read,
 )
 from services.plan.api.views import plan_view
 from services.plan.application import history_entry, jsonable
+from services.plan.views.queries import PlanFilter
 from shared.auth import current_principal
 from shared.errors import field_error
 from shared.httpapi import Blueprint
@@ -34,8 +37,7 @@ def write(plan_id: str, body: dict[str, Any], command, *, status: int = 200,
     """The one path of every plan command: principal, If-Match, Idempotency-Key, run, answer."""
     principal = current_principal()
     outcome = service().change_plan(plan_uuid(plan_id), principal, command, result=result,
-                                    if_match=if_match(), request=idempotent_request(principal, body),
-                                    whole_plan=not wants_minimal())
+                                    if_match=if_match(), request=idempotent_request(principal, body))
     return answer(outcome, status)
 
 
@@ -44,11 +46,12 @@ class Plans(MethodView):
     @blp.arguments(s.PlanListQuerySchema, location="query")
     @blp.response(200, s.PlanListSchema)
     def get(self, query):
-        """List the plans the caller may see (filter by employee, department, status)."""
-        rows = service().list_plans(current_principal(), employee_id=query.get("employee_id"),
-                                    department=query.get("department"), status=query.get("status"))
-        window = rows[query["offset"]: query["offset"] + query["limit"]]
-        return {"items": window, "total": len(rows), "limit": query["limit"], "offset": query["offset"]}
+        """List the plans the caller may see, from the views: filter, sort and page (X-Min-Position waits)."""
+        headers = views_read()
+        flt = PlanFilter(**{k: query[k] for k in PlanFilter.__dataclass_fields__ if k in query})
+        items, total = service().list_plans(current_principal(), flt, today=date.today(), sort=query["sort"],
+                                            limit=query["limit"], offset=query["offset"])
+        return {"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}, 200, headers
 
     @blp.arguments(s.PlanCreateSchema)
     @blp.response(201, s.WriteResultSchema)
@@ -72,16 +75,21 @@ class Plan(MethodView):
                                   as_of=query.get("as_of"), audit=access(what))
         if "version" in query and plan.version != query["version"]:
             raise field_error(422, "version", f"the plan has {plan.version} versions")
-        return plan_view(plan, service().index.people), 200, plan_headers(plan.version)
+        return plan_view(plan, employee_name(plan.employee_id)), 200, plan_headers(plan.version)
 
 
 @blp.route("/<plan_id>/history")
+@blp.arguments(s.HistoryQuerySchema, location="query")
 @blp.response(200, s.HistorySchema)
-def history(plan_id):
-    """Every event of the plan in order: version, type, time, actor, reason and data."""
-    events = service().history(plan_uuid(plan_id), current_principal(), audit=access("history"))
-    return ({"plan_id": plan_id, "events": [history_entry(e) for e in events]}, 200,
-            plan_headers(events[-1].originator_version))
+def history(query, plan_id):
+    """The plan's events in order (version, type, time, actor, reason, data), a page at a time."""
+    events = service().history(plan_uuid(plan_id), current_principal(), audit=access("history"),
+                               after_version=query["after_version"], limit=query["limit"] + 1)
+    more = len(events) > query["limit"]
+    events = events[: query["limit"]]
+    last = events[-1].originator_version if events else query["after_version"]
+    return ({"plan_id": plan_id, "events": [history_entry(e) for e in events],
+             "next_after_version": last if more else None}, 200, plan_headers(last) if events and not more else {})
 
 
 @blp.route("/<plan_id>/diff")
@@ -95,7 +103,7 @@ def diff(query, plan_id):
         plan = service().get_plan(uuid, principal, version=version, audit=access("diff") if name == "from" else None)
         if plan.version != version:
             raise field_error(422, name, f"the plan has {plan.version} versions")
-        views.append(jsonable(plan_view(plan, service().index.people)))
+        views.append(jsonable(plan_view(plan, employee_name(plan.employee_id))))
     patch = jsonpatch.make_patch(views[0], views[1]).patch
     return {"plan_id": plan_id, "from_": query["from_"], "to": query["to"], "changes": patch}
 
@@ -125,6 +133,18 @@ def set_goal(body, plan_id):
     goal_id = str(uuid4())
     return write(plan_id, body, lambda plan, ctx: plan.set_goal(ctx, goal_id=goal_id, **body),
                  status=201, result={"goal_id": goal_id})
+
+
+@blp.route("/<plan_id>/goals/check", methods=["POST"])
+@blp.arguments(s.GoalCheckSchema)
+@blp.response(200, s.SmartVerdictSchema)
+def check_goal(body, plan_id):
+    """The SMART verdict on a goal (new, or a revision of goal_id), letter by letter; nothing is saved."""
+    plan = service().get_plan(plan_uuid(plan_id), current_principal())
+    failures = plan.smart_verdict(**body)
+    letters = [{"letter": letter, "ok": letter not in failures, "errors": failures.get(letter, [])}
+               for letter in "SMART"]
+    return {"smart": not failures, "letters": letters}
 
 
 @blp.route("/<plan_id>/goals/<goal_id>", methods=["PATCH"])

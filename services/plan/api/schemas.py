@@ -204,12 +204,59 @@ class DiffQuerySchema(Strict):
     to = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_INT))
 
 
-class PlanListQuerySchema(Strict):
-    employee_id = fields.String(validate=ID)
-    department = fields.String(validate=validate.Length(max=SHORT))
-    status = fields.String(validate=validate.OneOf(PLAN_STATUSES))
+class Paged(Strict):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000))
+
+
+def sort_field(names: tuple[str, ...], default: str) -> fields.String:
+    return fields.String(load_default=default, validate=validate.OneOf([*names, *(f"-{n}" for n in names)]),
+                         metadata={"description": "a column; a leading '-' sorts descending"})
+
+
+class PlanListQuerySchema(Paged):
+    employee_id = fields.String(validate=ID)
+    department = fields.String(validate=validate.Length(max=SHORT))
+    include_subdepartments = fields.Boolean(load_default=False, metadata={
+        "description": "also departments named 'DEPARTMENT/...' below the given one"})
+    manager_id = fields.String(validate=ID, metadata={"description": "plans of this manager's direct and "
+                                                                      "indirect reports"})
+    status = fields.String(validate=validate.OneOf(PLAN_STATUSES))
+    overdue = fields.Boolean(metadata={"description": "an open plan with a learning action past its end"})
+    review_pending = fields.Boolean()
+    funding_pending = fields.Boolean()
+    active_on = fields.Date(metadata={"description": "plans whose period includes this day"})
+    q = fields.String(validate=validate.Length(max=SHORT), metadata={"description": "part of the employee's "
+                                                                                   "name or id"})
+    sort = sort_field(("employee_id", "employee_name", "period_start", "status", "next_deadline", "changed_at",
+                       "department"), "employee_id")
+
+
+class HistoryQuerySchema(Strict):
+    after_version = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_INT))
+    limit = fields.Integer(load_default=500, validate=validate.Range(1, 1000))
+
+
+class PeopleQuerySchema(Paged):
+    q = fields.String(validate=validate.Length(max=SHORT), metadata={"description": "part of a name, id or e-mail"})
+    department = fields.String(validate=validate.Length(max=SHORT))
+    manager_id = fields.String(validate=ID)
+    sort = sort_field(("id", "name", "department"), "id")
+
+
+class ReportQuerySchema(Strict):
+    year = fields.Integer(validate=validate.Range(1900, 2999))
+
+
+class GoalCheckSchema(Strict):
+    goal_id = fields.String(validate=validate.Length(max=100), metadata={"description": "check a revision of it"})
+    title = text(SHORT, load_default="")
+    skills = fields.List(fields.Nested(GoalSkillSchema), load_default=list, validate=validate.Length(max=20))
+    measure = text(load_default="")
+    hours_needed = hours(load_default=0)
+    budget_needed = money(load_default=0)
+    relevance = text(load_default="")
+    deadline = fields.Date(load_default=None, allow_none=True)
 
 
 class FeedQuerySchema(Strict):
@@ -235,9 +282,12 @@ class PersonUpdateSchema(PersonSchema):
 class SkillViewSchema(Schema):
     skill = fields.String()
     category = fields.String(validate=validate.OneOf(CATEGORIES))
-    level = fields.Integer()
+    level = fields.Integer(metadata={"description": "the current level: the newest rating, whoever gave it"})
+    source = fields.String(allow_none=True, metadata={"description": "who gave the current level: self, manager, "
+                                                                     "peer, or rerating (at an action's completion)"})
+    rated_on = fields.String(allow_none=True)
     levels = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                         metadata={"description": "latest level per assessor"})
+                         metadata={"description": "each source's latest level"})
     assessor = fields.String()
     note = fields.String()
     status = fields.String(allow_none=True)
@@ -292,6 +342,7 @@ class ActionViewSchema(Schema):
     skill_levels = fields.List(fields.Nested(SkillLevelSchema))
     funding = fields.Nested(FundingViewSchema, allow_none=True)
     semester = fields.String()
+    overdue = fields.Boolean(metadata={"description": "planned or started, and its planned end has passed"})
 
 
 class NoteViewSchema(Schema):
@@ -358,7 +409,29 @@ class PlanSummarySchema(Schema):
     period_start = fields.String()
     period_end = fields.String()
     trigger = fields.String()
-    pending_funding = fields.Integer()
+    erased = fields.Boolean()
+    pending_funding = fields.Integer(metadata={"description": "funding requests waiting for a decision"})
+    review_pending = fields.Boolean()
+    overdue_actions = fields.Integer(metadata={"description": "planned or started actions past their end"})
+    next_deadline = fields.String(allow_none=True, metadata={"description": "the nearest open goal deadline or "
+                                                                            "action end"})
+    goals_open = fields.Integer()
+    goals_achieved = fields.Integer()
+    goals_abandoned = fields.Integer()
+    actions_planned = fields.Integer()
+    actions_started = fields.Integer()
+    actions_completed = fields.Integer()
+    actions_cancelled = fields.Integer()
+    available_hours = fields.Float()
+    available_budget = fields.Float()
+    planned_hours = fields.Float()
+    planned_cost = fields.Float()
+    completed_hours = fields.Float()
+    hours_left = fields.Float(metadata={"description": "available minus planned hours (negative: over)"})
+    budget_left = fields.Float(metadata={"description": "available budget minus planned cost (negative: over)"})
+    funding_requested = fields.Float()
+    funding_approved = fields.Float()
+    changed_at = fields.String()
 
 
 class PlanListSchema(Schema):
@@ -380,6 +453,8 @@ class HistoryEventSchema(Schema):
 class HistorySchema(Schema):
     plan_id = fields.String()
     events = fields.List(fields.Nested(HistoryEventSchema))
+    next_after_version = fields.Integer(allow_none=True, metadata={"description": "pass as after_version for the "
+                                                                                  "next page; null at the end"})
 
 
 class PatchOperationSchema(Schema):
@@ -409,6 +484,105 @@ class PersonViewSchema(Schema):
 class PeopleListSchema(Schema):
     items = fields.List(fields.Nested(PersonViewSchema))
     total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()
+
+
+class TeamPersonSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    manager_id = fields.String(allow_none=True)
+    department = fields.String()
+    job_title = fields.String()
+
+
+class TeamMemberSchema(Schema):
+    person = fields.Nested(TeamPersonSchema)
+    direct = fields.Boolean(metadata={"description": "a direct report (else further down the line)"})
+    plan = fields.Nested(PlanSummarySchema, allow_none=True, metadata={"description": "the current plan"})
+
+
+class TeamOverviewSchema(Schema):
+    manager_id = fields.String()
+    members = fields.List(fields.Nested(TeamMemberSchema))
+    pending_reviews = fields.Integer()
+    pending_funding = fields.Integer()
+    overdue_actions = fields.Integer()
+
+
+class FunnelRowSchema(Schema):
+    department = fields.String()
+    status = fields.String()
+    plans = fields.Integer()
+    people = fields.Integer()
+
+
+class CoverageRowSchema(Schema):
+    department = fields.String()
+    skill_key = fields.String()
+    skill = fields.String()
+    people = fields.Integer()
+    mean_level = fields.Float()
+
+
+class TrainingRowSchema(Schema):
+    department = fields.String()
+    semester = fields.String()
+    people = fields.Integer()
+    planned_hours = fields.Float()
+    completed_hours = fields.Float()
+    funding_requested = fields.Float()
+    funding_approved = fields.Float()
+
+
+def report_schema(row: type[Schema], name: str) -> type[Schema]:
+    return Schema.from_dict({"items": fields.List(fields.Nested(row)), "minimum_group": fields.Integer(
+        metadata={"description": "groups with fewer people are left out"})}, name=name)
+
+
+DepartmentsSchema = Schema.from_dict({"items": fields.List(fields.Nested(Schema.from_dict(
+    {"department": fields.String(), "people": fields.Integer()}, name="Department")))}, name="Departments")
+FunnelReportSchema = report_schema(FunnelRowSchema, "FunnelReport")
+CoverageReportSchema = report_schema(CoverageRowSchema, "CoverageReport")
+TrainingReportSchema = report_schema(TrainingRowSchema, "TrainingReport")
+
+
+class PersonSkillSchema(Schema):
+    skill = fields.String()
+    category = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    current_level = fields.Integer()
+    source = fields.String(allow_none=True, metadata={"description": "self, manager, peer or rerating: who "
+                                                                     "gave the current level"})
+    rated_on = fields.String(allow_none=True)
+    levels = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "each source's latest level"})
+    target_level = fields.Integer(allow_none=True)
+    gap = fields.Integer(metadata={"description": "target minus current level, 0 when none"})
+
+
+class PersonSkillsSchema(Schema):
+    person_id = fields.String()
+    plan_id = fields.String(allow_none=True)
+    rule = fields.String(metadata={"description": "how the current level and the gap are decided"})
+    items = fields.List(fields.Nested(PersonSkillSchema))
+
+
+class SmartLetterSchema(Schema):
+    letter = fields.String()
+    ok = fields.Boolean()
+    errors = fields.List(fields.Nested(Schema.from_dict({
+        "field": fields.String(), "reason": fields.String(),
+        "code": fields.String(metadata={"description": "no_skill, no_rising_skill, no_measure, negative, "
+                                                       "hours_over, budget_over, no_relevance, no_deadline, "
+                                                       "outside_period"}),
+        "params": fields.Dict(metadata={"description": "need/have for the budget and hours, start/end of the "
+                                                       "period"})}, name="SmartError")))
+
+
+class SmartVerdictSchema(Schema):
+    smart = fields.Boolean()
+    letters = fields.List(fields.Nested(SmartLetterSchema))
 
 
 class ImportCountsSchema(Schema):

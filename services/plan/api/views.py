@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.plan.domain.plan import DevelopmentPlan
+from services.plan.domain.plan import DevelopmentPlan, action_overdue
 from services.plan.domain.vocabulary import skill_key
 
 
@@ -15,8 +15,9 @@ def semester(day: date) -> str:
     return f"{day.year}-H{1 if day.month <= 6 else 2}"
 
 
-def plan_view(plan: DevelopmentPlan, people: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+def plan_view(plan: DevelopmentPlan, employee_name: str | None = None) -> dict[str, Any]:
     actions = list(plan.actions.values())
+    today = date.today()
     live = [a for a in actions if a["status"] != "cancelled"]
     targets: dict[str, int] = {}
     for goal in plan.goals.values():
@@ -35,17 +36,17 @@ def plan_view(plan: DevelopmentPlan, people: dict[str, dict[str, Any]] | None = 
         slot = timeline[semester(action["planned_start"])]
         slot["actions"].append(action["action_id"])
         slot["hours"] += action["hours"]
-    person = (people or {}).get(plan.employee_id, {})
     return {
         "id": str(plan.id), "version": plan.version, "employee_id": plan.employee_id,
-        "employee_name": person.get("name"), "status": plan.status,
+        "employee_name": employee_name, "status": plan.status,
         "period_start": plan.period_start, "period_end": plan.period_end, "trigger": plan.trigger,
         "career_project": plan.career_project, "target_role": plan.target_role,
         "available_hours": plan.available_hours, "available_budget": plan.available_budget,
         "planned_hours": sum(a["hours"] for a in live),
         "planned_cost": sum((a["cost"] for a in live), Decimal(0)),
         "skills": skills, "goals": goals,
-        "actions": [{**a, "semester": semester(a["planned_start"])} for a in actions],
+        "actions": [{**a, "semester": semester(a["planned_start"]), "overdue": action_overdue(a, today)}
+                    for a in actions],
         "timeline": [{"semester": key, **value} for key, value in sorted(timeline.items())],
         "feedback": plan.feedback, "progress": plan.progress, "reviews": plan.reviews,
         "recommendations": plan.recommendations, "closed_reason": plan.closed_reason,

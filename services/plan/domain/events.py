@@ -16,6 +16,9 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from services.plan.domain import skills
+from services.plan.domain.vocabulary import skill_key
+
 
 def topic(name: str) -> str:
     return f"groeipad.plan:{name}"
@@ -71,10 +74,10 @@ class SkillAssessed(PlanEvent):
 
     def apply(self, plan) -> None:
         entry = plan.skills.setdefault(self.skill_key, {"skill": self.skill, "levels": {}})
-        entry.update(skill=self.skill, category=self.category, level=self.level,
-                     assessor=self.assessor, note=self.note,
-                     assessed_on=self.timestamp.date().isoformat())
-        entry["levels"][self.assessor] = self.level
+        day = self.timestamp.date().isoformat()
+        entry.update(skill=self.skill, category=self.category, assessor=self.assessor, note=self.note,
+                     assessed_on=day)
+        skills.rate(entry, self.assessor, self.level, day)
         if self.status is not None:
             entry["status"] = self.status
         if self.transferable_to:
@@ -187,6 +190,10 @@ class LearningActionCompleted(PlanEvent):
         plan.actions[self.action_id].update(
             status="completed", completed_on=self.on, evaluation=self.evaluation,
             reflection=self.reflection, skill_levels=deepcopy(self.skill_levels))
+        for item in self.skill_levels or []:  # None once the person's data was erased
+            entry = plan.skills.setdefault(skill_key(item["skill"]), {"skill": item["skill"], "levels": {},
+                                                                      "category": None})
+            skills.rate(entry, skills.RERATING, item["level"], self.on.isoformat())
 
 
 class LearningActionCancelled(PlanEvent):

@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.plan.domain import events as ev
+from services.plan.domain import skills as skill_rules
 from services.plan.domain.errors import (
     InvalidStateError,
     NotAllowedError,
@@ -57,6 +58,23 @@ class DevelopmentPlan(Aggregate):
     TOPIC = "groeipad.plan:DevelopmentPlan"
     Event = ev.PlanEvent
     Created = ev.PlanStarted
+    class_version = 2  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A snapshot from before re-ratings counted: apply those made on or after the skill's last assessment."""
+        for entry in state.get("skills", {}).values():
+            entry.setdefault("source", entry.get("assessor"))
+            entry.setdefault("rated_on", entry.get("assessed_on"))
+        done = [a for a in state.get("actions", {}).values()
+                if a.get("status") == "completed" and a.get("skill_levels")]
+        for action in sorted(done, key=lambda a: str(a["completed_on"])):
+            on = str(action["completed_on"])
+            for item in action["skill_levels"]:
+                entry = state["skills"].setdefault(skill_key(item["skill"]), {"skill": item["skill"], "levels": {},
+                                                                               "category": None, "rated_on": on})
+                if on >= str(entry.get("rated_on") or ""):
+                    skill_rules.rate(entry, skill_rules.RERATING, item["level"], on)
 
     def __init__(self) -> None:  # state is set by PlanStarted.apply
         pass
@@ -151,37 +169,66 @@ class DevelopmentPlan(Aggregate):
         _require(bool((reason or "").strip()), "reason", "say why the goal is abandoned")
         self._trigger(ev.GoalAbandoned, ctx, reason=reason.strip(), goal_id=goal_id)
 
+    def smart_verdict(self, *, goal_id: str | None = None, skills: list[dict[str, Any]] = (), measure: str = "",
+                      hours_needed: float = 0, budget_needed: Decimal = Decimal(0), relevance: str = "",
+                      deadline: date | None = None, **_: Any) -> dict[str, list[dict[str, str]]]:
+        """What the SMART rules say of a goal (a new one, or GOAL_ID revised), letter by letter, without
+        changing anything: the same rules set_goal and revise_goal enforce."""
+        base = dict(self.goals[goal_id]) if goal_id in self.goals else {}
+        goal = {**base, "skills": [{"skill": str(s.get("skill", "")).strip(), "target_level": s.get("target_level")}
+                                   for s in skills if str(s.get("skill", "")).strip()] or base.get("skills", []),
+                "measure": measure.strip() or base.get("measure", ""),
+                "hours_needed": float(hours_needed), "budget_needed": Decimal(budget_needed),
+                "relevance": relevance.strip() or base.get("relevance", ""),
+                "deadline": deadline or base.get("deadline")}
+        return self._smart_failures(goal, skip_goal=goal_id)
+
     def _check_smart(self, goal: dict[str, Any], skip_goal: str | None) -> None:
-        failures: dict[str, list[dict[str, str]]] = {}
+        failures = self._smart_failures(goal, skip_goal)
+        if failures:
+            letters = [letter for letter in "SMART" if letter in failures]
+            raise SmartGoalError(letters, [{"field": e["field"], "reason": e["reason"]}
+                                           for letter in letters for e in failures[letter]])
 
-        def fail(letter: str, name: str, reason: str) -> None:
-            failures.setdefault(letter, []).append({"field": name, "reason": f"{letter}: {reason}"})
+    def _smart_failures(self, goal: dict[str, Any], skip_goal: str | None) -> dict[str, list[dict[str, Any]]]:
+        """Per failing letter: the field, a reason, and a code with parameters a UI can put in its own words."""
+        failures: dict[str, list[dict[str, Any]]] = {}
 
-        if not any(s["target_level"] > self.current_level(s["skill"]) for s in goal["skills"]):
-            fail("S", "skills", "name at least one skill with a target level above its current level")
+        def fail(letter: str, name: str, reason: str, code: str, **params: Any) -> None:
+            failures.setdefault(letter, []).append({"field": name, "reason": f"{letter}: {reason}", "code": code,
+                                                    "params": params})
+
+        if not goal["skills"]:
+            fail("S", "skills", "name at least one skill", "no_skill")
+        elif not any(s["target_level"] > self.current_level(s["skill"]) for s in goal["skills"]):
+            fail("S", "skills", "name at least one skill with a target level above its current level",
+                 "no_rising_skill")
         if not goal["measure"]:
-            fail("M", "measure", "say how progress will be measured")
+            fail("M", "measure", "say how progress will be measured", "no_measure")
         others = [g for g in self.goals.values() if g["status"] == "open" and g["goal_id"] != skip_goal]
         hours = sum(g["hours_needed"] for g in others) + goal["hours_needed"]
         budget = sum((g["budget_needed"] for g in others), Decimal(0)) + goal["budget_needed"]
         if goal["hours_needed"] < 0:
-            fail("A", "hours_needed", "must not be negative")
+            fail("A", "hours_needed", "must not be negative", "negative")
         elif hours > self.available_hours:
             fail("A", "hours_needed", f"open goals would need {hours:g} hours; "
-                                      f"the plan has {self.available_hours:g} available")
+                                      f"the plan has {self.available_hours:g} available", "hours_over",
+                 need=float(hours), have=float(self.available_hours))
         if goal["budget_needed"] < 0:
-            fail("A", "budget_needed", "must not be negative")
+            fail("A", "budget_needed", "must not be negative", "negative")
         elif budget > self.available_budget:
             fail("A", "budget_needed", f"open goals would need {budget} in budget; "
-                                       f"the plan has {self.available_budget} available")
+                                       f"the plan has {self.available_budget} available", "budget_over",
+                 need=float(budget), have=float(self.available_budget))
         if not goal["relevance"]:
-            fail("R", "relevance", "link the goal to the career project or the plan's trigger")
-        if not self.period_start <= goal["deadline"] <= self.period_end:
+            fail("R", "relevance", "link the goal to the career project or the plan's trigger", "no_relevance")
+        if goal["deadline"] is None:
+            fail("T", "deadline", "set a deadline", "no_deadline")
+        elif not self.period_start <= goal["deadline"] <= self.period_end:
             fail("T", "deadline", f"must lie inside the plan period "
-                                  f"{self.period_start.isoformat()} to {self.period_end.isoformat()}")
-        if failures:
-            letters = [letter for letter in "SMART" if letter in failures]
-            raise SmartGoalError(letters, [e for letter in letters for e in failures[letter]])
+                                  f"{self.period_start.isoformat()} to {self.period_end.isoformat()}",
+                 "outside_period", start=self.period_start.isoformat(), end=self.period_end.isoformat())
+        return failures
 
     def _open_goal(self, goal_id: str) -> dict[str, Any]:
         goal = self.goals.get(goal_id)
@@ -419,6 +466,11 @@ class DevelopmentPlan(Aggregate):
         if not self.period_start <= day <= self.period_end:
             raise RuleViolationError(name, f"must lie inside the plan period {self.period_start.isoformat()} "
                                            f"to {self.period_end.isoformat()}")
+
+
+def action_overdue(action: dict[str, Any], today: date) -> bool:
+    """Planned or started, and its planned end has passed. (The views count the same in SQL: queries.OVERDUE.)"""
+    return action["status"] in {"planned", "started"} and action["planned_end"] < today
 
 
 def _require(condition: bool, name: str, reason: str) -> None:

@@ -58,7 +58,7 @@ def default_dates(plan: dict[str, Any]) -> tuple[date, date]:
 @login_required("employee")
 def suggestions(plan_id: str):
     plan = load_plan(plan_id)
-    gaps = skill_gaps(plan)
+    gaps = skill_gaps(plan["employee_id"])
     filters = Form(request.args)
     means = [m for m in filters.getlist("means") if m in MEANS]
     context: dict[str, Any] = {"employee_id": plan["employee_id"], "deadline": plan.get("period_end")}

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from collections.abc import Iterable
 from typing import Any
 
 from services.portal.api_client import ApiClient, ApiError, ServiceUnavailableError
 from services.portal.auth import portal
-from services.portal.i18n import as_date
 
 log = logging.getLogger(__name__)
 
@@ -46,31 +45,16 @@ def current_plan_summary(employee_id: str) -> dict[str, Any] | None:
     return plans[0]
 
 
-def skill_gaps(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Skills whose target (from open goals) lies above the current level; 'to improve' ones count too."""
-    gaps = []
-    for skill in plan.get("skills") or []:
-        level = skill.get("level") or 0
-        target = skill.get("target_level")
-        if target is None and skill.get("status") == "to_improve":
-            target = min(level + 1, 5)
-        if target is not None and target > level:
-            gaps.append({"skill": skill["skill"], "current_level": level, "target_level": target})
-    gaps = [g for g in gaps if g["skill"]]  # erased personal data leaves no name to search for
-    known = {g["skill"].casefold() for g in gaps}
-    for goal in plan.get("goals") or []:
-        if goal.get("status") != "open":
-            continue
-        for item in goal.get("skills") or []:
-            if item.get("skill") and item["skill"].casefold() not in known:
-                known.add(item["skill"].casefold())
-                gaps.append({"skill": item["skill"], "current_level": 0, "target_level": item["target_level"]})
-    return gaps
+def skill_gaps(employee_id: str) -> list[dict[str, Any]]:
+    """The employee's skill gaps as the plan service decides them (current level, target, gap)."""
+    items = plan_api().get(f"/people/{employee_id}/skills").get("items") or []
+    return [{"skill": i["skill"], "current_level": i["current_level"], "target_level": i["target_level"]}
+            for i in items if i.get("gap") and i.get("skill")]
 
 
-def overdue(action: dict[str, Any], today: date | None = None) -> bool:
-    end = as_date(action.get("planned_end"))
-    return bool(end and action.get("status") in {"planned", "started"} and end < (today or date.today()))
+def overdue(action: dict[str, Any]) -> bool:
+    """The plan service decides what is overdue; the page only shows it."""
+    return bool(action.get("overdue"))
 
 
 def next_actions(plan: dict[str, Any], limit: int = 5) -> list[dict[str, Any]]:
@@ -101,8 +85,13 @@ def optional_recommender(call, default: Any = None) -> tuple[Any, str | None]:
         return default, "refused"
 
 
-def people_by_id() -> dict[str, dict[str, Any]]:
-    try:
-        return {p["id"]: p for p in plan_api().get("/people").get("items") or []}
-    except ApiError:
-        return {}
+def people_by_id(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Directory entries of IDS that the signed-in person may see (a call per person: pages name only a few)."""
+    found = {}
+    for person_id in {i for i in ids if i}:
+        try:
+            found[person_id] = plan_api().get(f"/people/{person_id}")
+        except ApiError as error:
+            if error.status != 404:
+                raise
+    return found

@@ -166,9 +166,9 @@ def new_goal(plan_id: str):
             return redirect(url_for("employee.plan_page", plan_id=plan_id))
         if "skills" in form.errors:
             form.errors["skill_1"] = form.errors.pop("skills")
-        smart = check_goal(plan, {**form.data, "skills": [{"skill": form.get(f"skill_{i}"),
-                                                           "target_level": form.get(f"target_{i}")}
-                                                          for i in range(1, GOAL_SKILL_ROWS + 1)]})
+        smart = check_goal(plan_api(), plan_id, {**form.data, "skills": [
+            {"skill": form.get(f"skill_{i}"), "target_level": form.get(f"target_{i}")}
+            for i in range(1, GOAL_SKILL_ROWS + 1)]})
     return render_template("employee/goal.html", plan=plan, form=form, rows=range(1, GOAL_SKILL_ROWS + 1),
                            smart=smart, names=letter_names()), (200 if form.ok else 422)
 

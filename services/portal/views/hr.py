@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -18,7 +18,7 @@ from services.portal import charts
 from services.portal.api_client import ApiError
 from services.portal.auth import login_required
 from services.portal.forms import Form
-from services.portal.i18n import as_date, fdate, money
+from services.portal.i18n import fdate, money
 from services.portal.views.account import safe_next
 from services.portal.views.common import all_plans, load_plan, people_by_id, plan_api
 from services.portal.views.employee import safe_name, skill_chart
@@ -32,7 +32,6 @@ PURPOSES = {
     "complaint": _l("A complaint or a legal matter"),
     "other": _l("Other reason (explain below)"),
 }
-REPORT_PURPOSE = "organisation report: aggregates per department"
 SUMMARY_KEYS = ("title", "skill", "level", "outcome", "amount", "source", "text", "comment", "means", "note",
                 "deadline", "planned_start", "planned_end", "evaluation", "reflection", "status", "progress")
 
@@ -98,16 +97,19 @@ def clear_purpose():
 @bp.get("/plans")
 @login_required("hr")
 def plans():
+    """Plan search, filtered and sorted by the plan service (a page of at most 200)."""
     form = Form(request.args)
-    status = form.get("status") if form.get("status") in PLAN_STATUSES else None
-    items = all_plans(department=form.get("department") or None, status=status)
-    query = form.get("q").casefold()
-    if query:
-        items = [p for p in items if query in (p.get("employee_name") or "").casefold()
-                 or query in p.get("employee_id", "").casefold()]
-    departments = sorted({p.get("department") for p in all_plans() if p.get("department")})
-    items.sort(key=lambda p: (p.get("employee_name") or p.get("employee_id") or "", p.get("period_start") or ""))
-    return render_template("hr/plans.html", plans=items, form=form, departments=departments, statuses=PLAN_STATUSES)
+    query = {"sort": "employee_name", "limit": 200}
+    if form.get("status") in PLAN_STATUSES:
+        query["status"] = form.get("status")
+    for name in ("department", "q"):
+        if form.get(name):
+            query[name] = form.get(name)[:200]
+    page = plan_api().get("/plans", **query)
+    departments = [d["department"] for d in plan_api().get("/reports/departments").get("items") or []
+                   if d["department"]]
+    return render_template("hr/plans.html", plans=page.get("items") or [], total=page.get("total", 0), form=form,
+                           departments=departments, statuses=PLAN_STATUSES)
 
 
 @bp.get("/plans/<plan_id>/history")
@@ -115,7 +117,7 @@ def plans():
 def history(plan_id: str):
     plan = load_plan(plan_id)
     events = plan_api().get(f"/plans/{plan_id}/history").get("events") or []
-    people = people_by_id()
+    people = people_by_id((e.get("actor") or {}).get("subject") for e in events)
     entries = [{**e, "who": people.get((e.get("actor") or {}).get("subject"), {}).get("name")
                 or (e.get("actor") or {}).get("subject"), "details": summarise(e.get("data") or {})}
                for e in events]
@@ -214,65 +216,37 @@ def org_audit(fmt: str):
     return audit_response(audit_rows([(p["id"], p["employee_id"]) for p in plans_]), fmt, "audit-groeipad")
 
 
-def semester_of(value: Any) -> str:
-    day = as_date(value)
-    return f"{day.year}-H{1 if day.month <= 6 else 2}" if day else "?"
-
 
 @bp.get("/reports")
 @login_required("hr")
 def reports():
+    """The organisation's reports as the plan service computes them: aggregates only, no plan opened."""
     form = Form(request.args)
-    year = form.get("year")
-    g.access_reason = REPORT_PURPOSE  # the report opens every plan to count; the access log says why
-    summaries = all_plans()
-    details = [(s, load_plan(s["id"])) for s in summaries]
-    departments = sorted({s.get("department") or _("(none)") for s in summaries})
-    levels: dict[tuple[str, str], list[int]] = defaultdict(list)
-    skill_count: dict[str, int] = defaultdict(int)
-    money_rows: dict[tuple[str, str], dict[str, float]] = defaultdict(
-        lambda: {"planned_hours": 0.0, "completed_hours": 0.0, "requested": 0.0, "approved": 0.0, "people": 0})
-    people_seen: dict[tuple[str, str], set[str]] = defaultdict(set)
-    names: dict[str, str] = {}
-    years = set()
-    for summary, plan in details:
-        department = summary.get("department") or _("(none)")
-        if plan.get("status") != "closed":
-            for skill in plan.get("skills") or []:
-                key = " ".join(str(skill.get("skill") or "").split()).casefold()
-                if not key:
-                    continue  # erased personal data
-                name = names.setdefault(key, " ".join(str(skill["skill"]).split()))  # one spelling per skill
-                levels[(department, name)].append(int(skill.get("level") or 0))
-                skill_count[name] += 1
-        for action in plan.get("actions") or []:
-            period = semester_of(action.get("planned_start"))
-            years.add(period[:4])
-            if action.get("status") == "cancelled" or (year and not period.startswith(year)):
-                continue
-            row = money_rows[(department, period)]
-            row["planned_hours"] += float(action.get("hours") or 0)
-            if action.get("status") == "completed":
-                row["completed_hours"] += float(action.get("hours") or 0)
-            funding = action.get("funding") or {}
-            if funding.get("status") in {"requested", "approved", "declined"}:
-                row["requested"] += float(funding.get("amount") or 0)
-            if funding.get("status") == "approved":
-                row["approved"] += float(funding.get("amount") or 0)
-            people_seen[(department, period)].add(plan["employee_id"])
-    for key, seen in people_seen.items():
-        money_rows[key]["people"] = len(seen)
-    skills = [name for name, _n in sorted(skill_count.items(), key=lambda kv: (-kv[1], kv[0]))][:14]
-    means = {(d, s): round(sum(v) / len(v), 1) for (d, s), v in levels.items() if s in skills}
+    year = form.get("year") if (form.get("year") or "").isdigit() and len(form.get("year")) == 4 else ""
+    coverage = plan_api().get("/reports/skills-coverage").get("items") or []
+    training = plan_api().get("/reports/training", **({"year": year} if year else {})).get("items") or []
+    all_years = {r["semester"][:4] for r in plan_api().get("/reports/training").get("items") or []} if year else \
+        {r["semester"][:4] for r in training}
+    people_per_skill: dict[str, int] = defaultdict(int)
+    for row in coverage:
+        people_per_skill[row["skill"]] += row["people"]
+    skills = [name for name, _n in sorted(people_per_skill.items(), key=lambda kv: (-kv[1], kv[0]))][:14]
+    departments = sorted({r["department"] or _("(none)") for r in coverage} |
+                         {r["department"] or _("(none)") for r in training})
+    means = {(r["department"] or _("(none)"), r["skill"]): round(r["mean_level"], 1) for r in coverage
+             if r["skill"] in skills}
     heat = charts.heatmap(departments, skills, means, _("Mean skill level per department"))
+    rows = [((r["department"] or _("(none)"), r["semester"]),
+             {"people": r["people"], "planned_hours": r["planned_hours"], "completed_hours": r["completed_hours"],
+              "requested": r["funding_requested"], "approved": r["funding_approved"]}) for r in training]
     funding_by_dept: dict[str, float] = defaultdict(float)
     hours_by_dept: dict[str, float] = defaultdict(float)
-    for (department, _period), row in money_rows.items():
+    for (department, _period), row in rows:
         funding_by_dept[department] += row["approved"]
         hours_by_dept[department] += row["planned_hours"]
     return render_template(
         "hr/reports.html", form=form, heat=heat, skills=skills, departments=departments, means=means,
-        rows=sorted(money_rows.items()), years=sorted(years), year=year,
+        rows=sorted(rows), years=sorted(all_years), year=year,
         hours_chart=charts.bars(sorted(hours_by_dept.items()), _("Planned training hours per department"), " h"),
         funding_chart=charts.bars(sorted(funding_by_dept.items()), _("Approved funding per department"), " €"),
         label=label)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from services.portal.auth import current_user
 from services.portal.smart import check_goal, letter_names
-from services.portal.views.common import load_plan, optional_recommender
+from services.portal.views.common import optional_recommender, plan_api
 
 bp = Blueprint("json_api", __name__, url_prefix="/portal-api")
 
@@ -63,8 +63,7 @@ def smart_check(plan_id: str):
     goal = {"skills": [s for s in skills if isinstance(s, dict)][:20],
             **{k: str(body.get(k, ""))[:5000] for k in ("measure", "hours_needed", "budget_needed", "relevance",
                                                         "deadline")}}
-    plan = load_plan(plan_id)
-    result = check_goal(plan, goal)
+    result = check_goal(plan_api(), plan_id, goal)
     names = letter_names()
     return {"failing": result["failing"],
             "letters": [{"letter": letter, "name": names[letter], **result["letters"][letter]} for letter in "SMART"]}

@@ -10,32 +10,29 @@ from flask_babel import gettext as _
 from services.portal.api_client import ApiError
 from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
-from services.portal.views.common import all_plans, load_plan, overdue, people_by_id, plan_api
+from services.portal.views.common import load_plan, plan_api
 from services.portal.vocabulary import REVIEW_OUTCOMES
 
 bp = Blueprint("manager", __name__, url_prefix="/team")
-DETAIL_LIMIT = 100  # beyond this many plans the overview skips the per-plan overdue count
 
 
 @bp.get("")
 @login_required("manager")
 def team():
-    me = current_user().username
-    people = people_by_id()
-    reports = {pid: p for pid, p in people.items() if pid != me}
-    plans = [p for p in all_plans() if p.get("employee_id") in reports]
-    latest: dict[str, dict[str, Any]] = {}
-    for summary in sorted(plans, key=lambda p: (p.get("status") != "closed", p.get("period_start") or "")):
-        latest[summary["employee_id"]] = summary
+    """Every direct and indirect report with their current plan: one call, and no plan is opened (so the
+    reports' access logs stay quiet)."""
+    try:
+        members = plan_api().get(f"/teams/{current_user().username}/overview").get("members") or []
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        members = []  # not in the directory: nobody reports to them
     rows = []
-    for pid, person in sorted(reports.items(), key=lambda kv: kv[1].get("name", "")):
-        summary = latest.get(pid)
-        late = 0
-        if summary and len(latest) <= DETAIL_LIMIT:
-            late = sum(overdue(a) for a in load_plan(summary["id"]).get("actions") or [])
-        rows.append({"person": person, "direct": person.get("manager_id") == me, "plan": summary,
-                     "pending_review": bool(summary and summary.get("status") == "submitted"),
-                     "pending_funding": (summary or {}).get("pending_funding") or 0, "overdue": late})
+    for member in members:
+        plan = member.get("plan") or {}
+        rows.append({"person": member["person"], "direct": member["direct"], "plan": member.get("plan"),
+                     "pending_review": bool(plan.get("review_pending")),
+                     "pending_funding": plan.get("pending_funding") or 0, "overdue": plan.get("overdue_actions") or 0})
     waiting = [r for r in rows if r["pending_review"] or r["pending_funding"]]
     return render_template("manager/team.html", rows=rows, waiting=waiting)
 

@@ -26,7 +26,7 @@ UTF8_BOM = "\ufeff".encode()  # spreadsheet programs read the CSV as UTF-8 only 
 
 def who(subjects: set[str]) -> dict[str, str]:
     """Display names for the people in an access log: the directory where visible, else the portal's accounts."""
-    people = people_by_id()
+    people = people_by_id(subjects)
     names = {}
     for subject in subjects:
         name = (people.get(subject) or {}).get("name")
@@ -154,7 +154,8 @@ def person(person_id: str):
     if entry is None and account is None:
         abort(404)
     plans = all_plans(employee_id=person_id) if entry is not None else []
-    manager = (people_by_id().get(entry.get("manager_id") or "") or {}) if entry else {}
+    manager_id = (entry or {}).get("manager_id") or ""
+    manager = people_by_id([manager_id]).get(manager_id) or {}
     return render_template("privacy/person.html", person_id=person_id, entry=entry, account=account, plans=plans,
                            manager=manager)
 

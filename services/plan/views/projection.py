@@ -1,0 +1,333 @@
+"""The projection: plan and directory events -> view rows, a page at a time, in one transaction with the position.
+
+Each handler changes the child rows an event touches (a goal, an action, a skill, a person); a plan's summary
+columns are then recomputed from its child rows once per page, so a count can never drift from the rows it
+counts. The current skill level is computed by the domain's own rule (services/plan/domain/skills.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from services.plan.domain import skills as skill_rules
+from services.plan.domain.events import EVENT_CLASSES
+from services.plan.domain.vocabulary import skill_key
+from services.plan.personal_data import ERASED
+from shared.views import ViewStore, placeholders
+
+
+class PlanProjection:
+    """Applies decoded events to one set of view tables (the live set, or a rebuild's)."""
+
+    def __init__(self, store: ViewStore, tables: dict[str, str]) -> None:
+        self.store, self.tables = store, tables
+        self.handlers: dict[str, Callable[[Any, Any, Any], None]] = {
+            "PersonRegistered": self._person_registered, "PersonUpdated": self._person_updated,
+            "PersonErased": self._person_erased, "PlanAccessed": self._plan_accessed,
+            "PlanStarted": self._plan_started, "SkillAssessed": self._skill_assessed, "GoalSet": self._goal_set,
+            "GoalRevised": self._goal_revised, "GoalAchieved": self._goal_achieved,
+            "GoalAbandoned": self._goal_abandoned, "ProgressReviewed": self._progress_reviewed,
+            "LearningActionPlanned": self._action_planned, "LearningActionRescheduled": self._action_rescheduled,
+            "LearningActionStarted": self._action_started, "LearningActionCompleted": self._action_completed,
+            "LearningActionCancelled": self._action_cancelled, "FundingRequested": self._funding_requested,
+            "FundingApproved": self._funding_approved, "FundingDeclined": self._funding_declined,
+            "PlanSubmittedForReview": self._status("submitted"), "PlanClosed": self._status("closed"),
+            "PlanReviewed": self._plan_reviewed, "PlanErased": self._plan_erased,
+        }
+
+    def apply(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> set[str]:
+        """Apply PAGE, pairs of (notification, decoded event), inside the caller's transaction; returns the
+        plans whose summaries were refreshed."""
+        touched: dict[str, tuple[int, str]] = {}
+        for notification, event in page:
+            name = notification.topic.split(":", 1)[1]
+            handler = self.handlers.get(name)
+            if handler is not None:
+                handler(cursor, notification, event)
+            if name in EVENT_CLASSES:  # an event of a plan: its version, and its summary to refresh
+                plan_id, at = str(notification.originator_id), instant(event.timestamp)
+                self._x(cursor, "INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
+                                "ON CONFLICT (plan_id, version) DO NOTHING",
+                        (plan_id, notification.originator_version, at, notification.id))
+                touched[plan_id] = (notification.originator_version, at)
+        for plan_id, (version, at) in touched.items():
+            self._refresh_summary(cursor, plan_id, version, at)
+        return set(touched)
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _x(self, cursor: Any, text: str, params: Sequence[Any] = ()) -> None:
+        cursor.execute(self.store.sql(text, self.tables), tuple(params))
+
+    def _one(self, cursor: Any, text: str, params: Sequence[Any] = ()) -> dict | None:
+        self._x(cursor, text, params)
+        row = cursor.fetchone()
+        return dict(row) if row else None
+
+    def _all(self, cursor: Any, text: str, params: Sequence[Any] = ()) -> list[dict]:
+        self._x(cursor, text, params)
+        return [dict(row) for row in cursor.fetchall()]
+
+    # -- the directory ----------------------------------------------------------------------------
+    def _person_registered(self, cursor, notification, event) -> None:
+        self._x(cursor, "INSERT INTO {people} (person_id, aggregate_id, name, email, manager_id, department, "
+                        "job_title, erased, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (person_id) DO "
+                        "UPDATE SET aggregate_id = excluded.aggregate_id, name = excluded.name, "
+                        "email = excluded.email, department = excluded.department, job_title = excluded.job_title, "
+                        "changed_at = excluded.changed_at",
+                (event.person_id, str(notification.originator_id), event.name or "", event.email or "",
+                 event.manager_id, event.department or "", event.job_title or "", event.timestamp.isoformat()))
+        self._relink(cursor, event.person_id, event.manager_id)
+
+    def _person_updated(self, cursor, notification, event) -> None:
+        person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
+                           (str(notification.originator_id),))
+        if person is None:
+            return
+        changes = {k: v for k, v in (event.changes or {}).items()
+                   if k in {"name", "email", "department", "job_title", "manager_id"}}
+        for column, value in changes.items():
+            self._x(cursor, f"UPDATE {{people}} SET {column} = ?, changed_at = ? WHERE person_id = ?",
+                    (value if column == "manager_id" else value or "", event.timestamp.isoformat(),
+                     person["person_id"]))
+        if "manager_id" in changes:
+            self._relink(cursor, person["person_id"], changes["manager_id"])
+
+    def _relink(self, cursor, person_id: str, manager_id: str | None) -> None:
+        """Give PERSON and everyone below them the chain above MANAGER_ID instead of their old one. A manager
+        inside the person's own subtree (bad data) would close a cycle: the chain stops there."""
+        below = {row["person_id"]: row["depth"] for row in self._all(
+            cursor, "SELECT person_id, depth FROM {managers} WHERE manager_id = ?", (person_id,))}
+        below[person_id] = 0
+        subtree = list(below)
+        for chunk in _chunks(subtree):
+            self._x(cursor, f"DELETE FROM {{managers}} WHERE person_id IN ({placeholders(chunk)}) "
+                            f"AND manager_id NOT IN ({placeholders(subtree)})", (*chunk, *subtree))
+        if not manager_id or manager_id in below:
+            return
+        above = [(manager_id, 1)] + [(row["manager_id"], row["depth"] + 1) for row in self._all(
+            cursor, "SELECT manager_id, depth FROM {managers} WHERE person_id = ?", (manager_id,))]
+        above = [(m, d) for m, d in above if m not in below]
+        rows = [(m, p, d + depth) for p, depth in below.items() for m, d in above]
+        if rows:
+            cursor.executemany(self.store.sql(
+                "INSERT INTO {managers} (manager_id, person_id, depth) VALUES (?, ?, ?) "
+                "ON CONFLICT (manager_id, person_id) DO UPDATE SET depth = excluded.depth", self.tables), rows)
+
+    def _person_erased(self, cursor, notification, event) -> None:
+        person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
+                           (str(notification.originator_id),))
+        if person is None:
+            return
+        person_id = person["person_id"]
+        self._x(cursor, "UPDATE {people} SET name = ?, email = ?, job_title = ?, erased = 1, changed_at = ? "
+                        "WHERE person_id = ?", (ERASED, ERASED, ERASED, event.timestamp.isoformat(), person_id))
+        self._x(cursor, "DELETE FROM {skills} WHERE employee_id = ?", (person_id,))
+        self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id IN (SELECT plan_id FROM {plans} "
+                        "WHERE employee_id = ?)", (person_id,))
+        self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE employee_id = ?", (person_id,))
+
+    def _plan_accessed(self, cursor, notification, event) -> None:
+        actor = event.actor or {}
+        self._x(cursor, "INSERT INTO {accesses} (position, at, plan_id, employee_id, what, purpose, by_subject, "
+                        "by_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
+                (notification.id, event.timestamp.isoformat(), event.plan_id, event.employee_id, event.what,
+                 event.purpose, actor.get("subject", ""), actor.get("role", "")))
+
+    # -- plans ------------------------------------------------------------------------------------
+    def _plan_started(self, cursor, notification, event) -> None:
+        at = event.timestamp.isoformat()
+        self._x(cursor, "INSERT INTO {plans} (plan_id, employee_id, period_start, period_end, trigger_code, status, "
+                        "version, available_hours, available_budget, started_at, changed_at) "
+                        "VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?) ON CONFLICT (plan_id) DO NOTHING",
+                (str(notification.originator_id), event.employee_id, event.period_start.isoformat(),
+                 event.period_end.isoformat(), event.trigger, notification.originator_version,
+                 float(event.available_hours or 0), float(event.available_budget or 0), at, at))
+        if event.request and "key" in event.request:
+            self._x(cursor, "INSERT INTO {requests} (request_key, plan_id, fingerprint) VALUES (?, ?, ?) "
+                            "ON CONFLICT (request_key) DO NOTHING",
+                    (event.request["key"], str(notification.originator_id), event.request["fingerprint"]))
+
+    def _status(self, status: str) -> Callable[[Any, Any, Any], None]:
+        def handle(cursor, notification, event) -> None:
+            self._x(cursor, "UPDATE {plans} SET status = ? WHERE plan_id = ?",
+                    (status, str(notification.originator_id)))
+        return handle
+
+    def _plan_reviewed(self, cursor, notification, event) -> None:
+        status = "active" if event.outcome == "approved" else "changes_requested"
+        self._status(status)(cursor, notification, event)
+
+    def _plan_erased(self, cursor, notification, event) -> None:
+        plan_id = str(notification.originator_id)
+        self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE plan_id = ?", (plan_id,))
+        self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ?", (plan_id,))
+        self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ?", (plan_id,))
+
+    # -- skills -----------------------------------------------------------------------------------
+    def _rate(self, cursor, plan_id: str, skill: str, source: str, level: int, on: str, **columns: Any) -> None:
+        key = skill_key(skill)
+        row = self._one(cursor, "SELECT * FROM {skills} WHERE plan_id = ? AND skill_key = ?", (plan_id, key))
+        if row is None:
+            owner = self._one(cursor, "SELECT employee_id FROM {plans} WHERE plan_id = ?", (plan_id,))
+            if owner is None:
+                return
+            row = {"plan_id": plan_id, "skill_key": key, "employee_id": owner["employee_id"], "skill": skill,
+                   "category": None, "status": None}
+        entry = {"levels": {s: row.get(f"{s}_level") for s in SOURCES if row.get(f"{s}_level") is not None}}
+        skill_rules.rate(entry, source, level, on)
+        row.update(columns, skill=skill, level=entry["level"], source=entry["source"], rated_at=entry["rated_on"],
+                   **{f"{s}_level": entry["levels"].get(s) for s in SOURCES})
+        names = list(SKILL_COLUMNS)
+        self._x(cursor, f"INSERT INTO {{skills}} ({', '.join(names)}) VALUES ({placeholders(names)}) "
+                        "ON CONFLICT (plan_id, skill_key) DO UPDATE SET "
+                        + ", ".join(f"{n} = excluded.{n}" for n in names[2:]),
+                [row.get(n) for n in names])
+
+    def _skill_assessed(self, cursor, notification, event) -> None:
+        if event.skill == ERASED or event.level is None:
+            return
+        columns = {"category": event.category}
+        if event.status is not None:
+            columns["status"] = event.status
+        self._rate(cursor, str(notification.originator_id), event.skill, event.assessor, event.level,
+                   event.timestamp.date().isoformat(), **columns)
+
+    # -- goals ------------------------------------------------------------------------------------
+    def _goal_set(self, cursor, notification, event) -> None:
+        plan_id = str(notification.originator_id)
+        self._x(cursor, "INSERT INTO {goals} (plan_id, goal_id, status, deadline, hours_needed, budget_needed, "
+                        "progress) VALUES (?, ?, 'open', ?, ?, ?, 0) ON CONFLICT (plan_id, goal_id) DO NOTHING",
+                (plan_id, event.goal_id, event.deadline.isoformat(), float(event.hours_needed or 0),
+                 float(event.budget_needed or 0)))
+        self._goal_skills(cursor, plan_id, event.goal_id, event.skills)
+
+    def _goal_skills(self, cursor, plan_id: str, goal_id: str, items: list | None) -> None:
+        self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ? AND goal_id = ?", (plan_id, goal_id))
+        for item in items or []:  # None once the person's data was erased
+            self._x(cursor, "INSERT INTO {goal_skills} (plan_id, goal_id, skill_key, skill, target_level) "
+                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (plan_id, goal_id, skill_key) DO UPDATE SET "
+                            "target_level = excluded.target_level",
+                    (plan_id, goal_id, skill_key(item["skill"]), item["skill"], item["target_level"]))
+
+    def _goal_revised(self, cursor, notification, event) -> None:
+        plan_id, changes = str(notification.originator_id), event.changes or {}
+        for column in ("deadline", "hours_needed", "budget_needed"):
+            if column in changes:
+                value = changes[column]
+                value = value.isoformat() if column == "deadline" else float(value or 0)
+                self._x(cursor, f"UPDATE {{goals}} SET {column} = ? WHERE plan_id = ? AND goal_id = ?",
+                        (value, plan_id, event.goal_id))
+        if "skills" in changes:
+            self._goal_skills(cursor, plan_id, event.goal_id, changes["skills"])
+
+    def _goal_achieved(self, cursor, notification, event) -> None:
+        self._x(cursor, "UPDATE {goals} SET status = 'achieved', progress = 100 WHERE plan_id = ? AND goal_id = ?",
+                (str(notification.originator_id), event.goal_id))
+
+    def _goal_abandoned(self, cursor, notification, event) -> None:
+        self._x(cursor, "UPDATE {goals} SET status = 'abandoned' WHERE plan_id = ? AND goal_id = ?",
+                (str(notification.originator_id), event.goal_id))
+
+    def _progress_reviewed(self, cursor, notification, event) -> None:
+        if event.goal_id and event.progress is not None:
+            self._x(cursor, "UPDATE {goals} SET progress = ? WHERE plan_id = ? AND goal_id = ?",
+                    (event.progress, str(notification.originator_id), event.goal_id))
+
+    # -- learning actions and funding ---------------------------------------------------------------
+    def _action_planned(self, cursor, notification, event) -> None:
+        self._x(cursor, "INSERT INTO {actions} (plan_id, action_id, status, means, offer_id, planned_start, "
+                        "planned_end, hours, cost) VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (plan_id, action_id) DO NOTHING",
+                (str(notification.originator_id), event.action_id, event.means, event.offer_id,
+                 event.planned_start.isoformat(), event.planned_end.isoformat(), float(event.hours or 0),
+                 float(event.cost or 0)))
+
+    def _action(self, cursor, notification, event, assignments: str, params: Sequence[Any]) -> None:
+        self._x(cursor, f"UPDATE {{actions}} SET {assignments} WHERE plan_id = ? AND action_id = ?",
+                (*params, str(notification.originator_id), event.action_id))
+
+    def _action_rescheduled(self, cursor, notification, event) -> None:
+        self._action(cursor, notification, event, "planned_start = ?, planned_end = ?",
+                     (event.planned_start.isoformat(), event.planned_end.isoformat()))
+
+    def _action_started(self, cursor, notification, event) -> None:
+        self._action(cursor, notification, event, "status = 'started', started_on = ?", (event.on.isoformat(),))
+
+    def _action_completed(self, cursor, notification, event) -> None:
+        self._action(cursor, notification, event, "status = 'completed', completed_on = ?", (event.on.isoformat(),))
+        for item in event.skill_levels or []:  # None once the person's data was erased
+            self._rate(cursor, str(notification.originator_id), item["skill"], skill_rules.RERATING, item["level"],
+                       event.on.isoformat())
+
+    def _action_cancelled(self, cursor, notification, event) -> None:
+        self._action(cursor, notification, event, "status = 'cancelled'", ())
+
+    def _funding_requested(self, cursor, notification, event) -> None:
+        self._action(cursor, notification, event, "funding_status = 'requested', funding_requested = ?, "
+                                                   "funding_approved = NULL", (float(event.amount),))
+
+    def _funding_approved(self, cursor, notification, event) -> None:
+        self._action(cursor, notification, event, "funding_status = 'approved', funding_approved = ?",
+                     (float(event.amount),))
+
+    def _funding_declined(self, cursor, notification, event) -> None:
+        self._action(cursor, notification, event, "funding_status = 'declined'", ())
+
+    # -- summaries --------------------------------------------------------------------------------
+    def _refresh_summary(self, cursor, plan_id: str, version: int, at: str) -> None:
+        """The plan's counts, sums and dates, from its goal and action rows."""
+        self._x(cursor, SUMMARY, (version, at, plan_id))
+
+
+SOURCES = ("self", "manager", "peer", skill_rules.RERATING)
+SKILL_COLUMNS = ("plan_id", "skill_key", "employee_id", "skill", "category", "status", "self_level", "manager_level",
+                 "peer_level", "rerating_level", "level", "source", "rated_at")
+
+
+def instant(moment: datetime) -> str:
+    """A UTC time as text that sorts as time does (fixed width: always with microseconds)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _chunks(items: list[str], size: int = 400) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _summary_sql() -> str:
+    goals = "(SELECT {expr} FROM {{goals}} g WHERE g.plan_id = {{plans}}.plan_id{where})"
+    acts = "(SELECT {expr} FROM {{actions}} a WHERE a.plan_id = {{plans}}.plan_id{where})"
+
+    def g(expr: str, where: str = "") -> str:
+        return goals.format(expr=expr, where=where)
+
+    def a(expr: str, where: str = "") -> str:
+        return acts.format(expr=expr, where=where)
+
+    live = " AND a.status <> 'cancelled'"
+    open_ = " AND a.status IN ('planned', 'started')"
+    columns = {
+        "goals_open": g("COUNT(*)", " AND g.status = 'open'"),
+        "goals_achieved": g("COUNT(*)", " AND g.status = 'achieved'"),
+        "goals_abandoned": g("COUNT(*)", " AND g.status = 'abandoned'"),
+        "actions_planned": a("COUNT(*)", " AND a.status = 'planned'"),
+        "actions_started": a("COUNT(*)", " AND a.status = 'started'"),
+        "actions_completed": a("COUNT(*)", " AND a.status = 'completed'"),
+        "actions_cancelled": a("COUNT(*)", " AND a.status = 'cancelled'"),
+        "planned_hours": a("COALESCE(SUM(a.hours), 0)", live),
+        "planned_cost": a("COALESCE(SUM(a.cost), 0)", live),
+        "completed_hours": a("COALESCE(SUM(a.hours), 0)", " AND a.status = 'completed'"),
+        "funding_pending": a("COUNT(*)", " AND a.funding_status = 'requested' AND a.status <> 'cancelled'"),
+        "funding_requested": a("COALESCE(SUM(a.funding_requested), 0)", " AND a.funding_status IS NOT NULL"),
+        "funding_approved": a("COALESCE(SUM(a.funding_approved), 0)", " AND a.funding_status = 'approved'"),
+        "first_open_end": a("MIN(a.planned_end)", open_),
+        "next_deadline": "(SELECT MIN(d) FROM (SELECT g.deadline AS d FROM {goals} g WHERE g.plan_id = "
+                         "{plans}.plan_id AND g.status = 'open' UNION ALL SELECT a.planned_end FROM {actions} a "
+                         "WHERE a.plan_id = {plans}.plan_id AND a.status IN ('planned', 'started')) AS deadlines)",
+    }
+    assignments = ", ".join(f"{name} = {expr}" for name, expr in columns.items())
+    return f"UPDATE {{plans}} SET version = ?, changed_at = ?, {assignments} WHERE plan_id = ?"
+
+
+SUMMARY = _summary_sql()

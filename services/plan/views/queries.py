@@ -1,0 +1,325 @@
+"""Questions the plan service answers from its views: lists, the team overview, reports, people, skills.
+
+Every list is paged with a total and filtered in SQL; who may see a row is part of the query (their own plans,
+their direct and indirect reports' through the manager closure, or everything for HR and admins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from services.plan.domain import skills as skill_rules
+from services.plan.views import tables as view_tables
+from shared.views import ViewStore
+
+SMALL_GROUP = 5  # groups under this many people are not shown in reports
+PLAN_SORTS = {"employee_id": "p.employee_id", "employee_name": "pe.name", "period_start": "p.period_start",
+              "status": "p.status", "next_deadline": "p.next_deadline", "changed_at": "p.changed_at",
+              "department": "pe.department"}
+PEOPLE_SORTS = {"id": "person_id", "name": "name", "department": "department"}
+PLAN_COLUMNS = ("p.plan_id AS id, p.employee_id, p.period_start, p.period_end, p.trigger_code AS trigger, p.status, "
+                "p.version, p.erased, p.available_hours, p.available_budget, p.goals_open, p.goals_achieved, "
+                "p.goals_abandoned, p.actions_planned, p.actions_started, p.actions_completed, p.actions_cancelled, "
+                "p.planned_hours, p.planned_cost, p.completed_hours, p.funding_pending AS pending_funding, "
+                "p.funding_requested, p.funding_approved, p.next_deadline, p.first_open_end, p.changed_at, "
+                "pe.name AS employee_name, pe.department")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose rows a question may return: a subject, whether they see everything, whether they manage."""
+
+    subject: str
+    sees_all: bool
+    manages: bool
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    employee_id: str | None = None
+    department: str | None = None
+    include_subdepartments: bool = False
+    manager_id: str | None = None
+    status: str | None = None
+    overdue: bool | None = None
+    review_pending: bool | None = None
+    funding_pending: bool | None = None
+    active_on: date | None = None
+    q: str | None = None  # part of the employee's name or id
+
+
+class PlanQueries:
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+        self.tables = view_tables.physical()
+
+    def rows(self, text: str, params: tuple | list = ()) -> list[dict]:
+        return self.store.rows(text, params, self.tables)
+
+    def one(self, text: str, params: tuple | list = ()) -> dict | None:
+        found = self.rows(text, params)
+        return found[0] if found else None
+
+    def position(self) -> int:
+        return self.store.position(view_tables.LIVE)
+
+    def wait(self, position: int, timeout: float) -> int:
+        return self.store.wait(view_tables.LIVE, position, timeout)
+
+    # -- the directory ----------------------------------------------------------------------------
+    def person(self, person_id: str) -> dict | None:
+        return self.one("SELECT person_id AS id, name, email, manager_id, department, job_title, erased "
+                        "FROM {people} WHERE person_id = ?", (person_id,))
+
+    def is_above(self, manager_id: str, person_id: str) -> bool:
+        """Whether MANAGER_ID is PERSON_ID's manager, directly or higher up, now."""
+        return self.one("SELECT 1 AS yes FROM {managers} WHERE manager_id = ? AND person_id = ?",
+                        (manager_id, person_id)) is not None
+
+    def people(self, viewer: Viewer, *, q: str | None = None, department: str | None = None,
+               manager_id: str | None = None, sort: str = "id", limit: int = 50, offset: int = 0
+               ) -> tuple[list[dict], int]:
+        where, params = self._visible_people(viewer)
+        if q:
+            where.append("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(person_id) LIKE ? ESCAPE '\\' "
+                         "OR LOWER(email) LIKE ? ESCAPE '\\')")
+            like = f"%{_escape_like(q.lower())}%"
+            params += [like, like, like]
+        if department:
+            where.append("department = ?")
+            params.append(department)
+        if manager_id:
+            where.append("person_id IN (SELECT person_id FROM {managers} WHERE manager_id = ?)")
+            params.append(manager_id)
+        clause = " AND ".join(where) or "1 = 1"
+        column = PEOPLE_SORTS[sort.lstrip("-")] + (" DESC" if sort.startswith("-") else "")
+        total = self.one(f"SELECT COUNT(*) AS n FROM {{people}} WHERE {clause}", params)["n"]
+        items = self.rows(f"SELECT person_id AS id, name, email, manager_id, department, job_title FROM {{people}} "
+                          f"WHERE {clause} ORDER BY {column}, person_id LIMIT ? OFFSET ?", [*params, limit, offset])
+        return items, total
+
+    def _visible_people(self, viewer: Viewer) -> tuple[list[str], list[Any]]:
+        if viewer.sees_all:
+            return [], []
+        if viewer.manages:
+            return (["(person_id = ? OR person_id IN (SELECT person_id FROM {managers} WHERE manager_id = ?))"],
+                    [viewer.subject, viewer.subject])
+        return ["person_id = ?"], [viewer.subject]
+
+    # -- plans ------------------------------------------------------------------------------------
+    def plan_owner(self, plan_id: str) -> str | None:
+        row = self.one("SELECT employee_id FROM {plans} WHERE plan_id = ?", (plan_id,))
+        return row["employee_id"] if row else None
+
+    def plans_of(self, employee_id: str) -> list[dict]:
+        return self.rows("SELECT plan_id AS id, period_start, period_end, status, erased FROM {plans} "
+                         "WHERE employee_id = ? ORDER BY period_start", (employee_id,))
+
+    def started_by(self, request_key: str) -> dict | None:
+        """The plan a retried POST /plans with this Idempotency-Key started, and the first request's fingerprint."""
+        return self.one("SELECT plan_id, fingerprint FROM {requests} WHERE request_key = ?", (request_key,))
+
+    def closed_before(self, day: date) -> list[str]:
+        return [r["plan_id"] for r in self.rows("SELECT plan_id FROM {plans} WHERE status = 'closed' AND erased = 0 "
+                                                "AND period_end < ?", (day.isoformat(),))]
+
+    def plans(self, viewer: Viewer, flt: PlanFilter, *, today: date, sort: str = "employee_id", limit: int = 50,
+              offset: int = 0) -> tuple[list[dict], int]:
+        where, params = self._plan_filter(viewer, flt, today)
+        clause = " AND ".join(where) or "1 = 1"
+        column = PLAN_SORTS[sort.lstrip("-")] + (" DESC" if sort.startswith("-") else "")
+        source = "{plans} p LEFT JOIN {people} pe ON pe.person_id = p.employee_id"
+        total = self.one(f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}", params)["n"]
+        items = self.rows(f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions FROM {source} WHERE {clause} "
+                          f"ORDER BY {column}, p.employee_id, p.period_start LIMIT ? OFFSET ?",
+                          [today.isoformat(), *params, limit, offset])
+        return [_plan_row(item) for item in items], total
+
+    def _plan_filter(self, viewer: Viewer, flt: PlanFilter, today: date) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if not viewer.sees_all:
+            if viewer.manages:
+                where.append("(p.employee_id = ? OR p.employee_id IN "
+                             "(SELECT person_id FROM {managers} WHERE manager_id = ?))")
+                params += [viewer.subject, viewer.subject]
+            else:
+                where.append("p.employee_id = ?")
+                params.append(viewer.subject)
+        if flt.employee_id:
+            where.append("p.employee_id = ?")
+            params.append(flt.employee_id)
+        if flt.department:
+            if flt.include_subdepartments:
+                where.append("(pe.department = ? OR pe.department LIKE ? ESCAPE '\\')")
+                params += [flt.department, f"{_escape_like(flt.department)}/%"]
+            else:
+                where.append("pe.department = ?")
+                params.append(flt.department)
+        if flt.manager_id:
+            where.append("p.employee_id IN (SELECT person_id FROM {managers} WHERE manager_id = ?)")
+            params.append(flt.manager_id)
+        if flt.status:
+            where.append("p.status = ?")
+            params.append(flt.status)
+        if flt.overdue is not None:
+            where.append("p.status <> 'closed' AND p.first_open_end < ?" if flt.overdue
+                         else "(p.status = 'closed' OR p.first_open_end IS NULL OR p.first_open_end >= ?)")
+            params.append(today.isoformat())
+        if flt.review_pending is not None:
+            where.append("p.status = 'submitted'" if flt.review_pending else "p.status <> 'submitted'")
+        if flt.funding_pending is not None:
+            where.append("p.funding_pending > 0" if flt.funding_pending else "p.funding_pending = 0")
+        if flt.q:
+            where.append("(LOWER(pe.name) LIKE ? ESCAPE '\\' OR LOWER(p.employee_id) LIKE ? ESCAPE '\\')")
+            like = f"%{_escape_like(flt.q.lower())}%"
+            params += [like, like]
+        if flt.active_on:
+            where.append("p.period_start <= ? AND p.period_end >= ?")
+            params += [flt.active_on.isoformat(), flt.active_on.isoformat()]
+        return where, params
+
+    def overlapping(self, employee_id: str, start: date, end: date, other_than: str) -> str | None:
+        """An open plan of the employee that covers part of START..END, if any."""
+        row = self.one("SELECT plan_id FROM {plans} WHERE employee_id = ? AND status <> 'closed' AND plan_id <> ? "
+                       "AND period_start <= ? AND ? <= period_end", (employee_id, other_than, end.isoformat(),
+                                                                     start.isoformat()))
+        return row["plan_id"] if row else None
+
+    def team_overview(self, manager_id: str, today: date) -> list[dict]:
+        """Each direct and indirect report with their current plan (the open one with the latest period)."""
+        people = self.rows("SELECT pe.person_id AS id, pe.name, pe.department, pe.job_title, pe.manager_id, "
+                           "m.depth FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id "
+                           "WHERE m.manager_id = ? ORDER BY pe.name, pe.person_id", (manager_id,))
+        plans = self.rows(f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions FROM {{plans}} p "
+                          "JOIN {managers} m ON m.person_id = p.employee_id AND m.manager_id = ? "
+                          "LEFT JOIN {people} pe ON pe.person_id = p.employee_id",
+                          (today.isoformat(), manager_id))
+        current: dict[str, dict] = {}
+        for plan in sorted(plans, key=lambda p: (p["status"] != "closed", p["period_start"])):
+            current[plan["employee_id"]] = plan
+        return [{"person": {k: person[k] for k in ("id", "name", "department", "job_title", "manager_id")},
+                 "direct": person["depth"] == 1,
+                 "plan": _plan_row(current[person["id"]]) if person["id"] in current else None}
+                for person in people]
+
+    # -- skills -----------------------------------------------------------------------------------
+    def skills_of(self, employee_id: str) -> tuple[dict | None, list[dict]]:
+        """The person's current plan and, per skill in it, the current level with its sources, target and gap."""
+        plan = self.one("SELECT plan_id, status, period_start, period_end FROM {plans} WHERE employee_id = ? "
+                        "AND erased = 0 ORDER BY (status <> 'closed') DESC, period_start DESC LIMIT 1", (employee_id,))
+        if plan is None:
+            return None, []
+        rows = self.rows("SELECT * FROM {skills} WHERE plan_id = ? ORDER BY skill_key", (plan["plan_id"],))
+        targets = {r["skill_key"]: r for r in self.rows(
+            "SELECT gs.skill_key, MAX(gs.skill) AS skill, MAX(gs.target_level) AS target_level FROM {goal_skills} gs "
+            "JOIN {goals} g ON g.plan_id = gs.plan_id AND g.goal_id = gs.goal_id WHERE gs.plan_id = ? "
+            "AND g.status = 'open' GROUP BY gs.skill_key", (plan["plan_id"],))}
+        items = []
+        for row in rows:
+            goal = targets.pop(row["skill_key"], None)
+            items.append(_skill(row["skill"], row["level"], row["source"], row["rated_at"], row["category"],
+                                row["status"], goal["target_level"] if goal else None,
+                                {s: row[f"{s}_level"] for s in ("self", "manager", "peer", skill_rules.RERATING)}))
+        for goal in targets.values():  # a goal's skill nobody rated yet starts at level 0
+            items.append(_skill(goal["skill"], 0, None, None, None, None, goal["target_level"], {}))
+        return plan, items
+
+    # -- access log -------------------------------------------------------------------------------
+    def accesses(self, *, plan_id: str | None = None, employee_id: str | None = None, limit: int = 1000,
+                 before: int | None = None) -> list[dict]:
+        where, params = [], []
+        for column, value in (("plan_id", plan_id), ("employee_id", employee_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if before is not None:
+            where.append("position < ?")
+            params.append(before)
+        clause = " AND ".join(where) or "1 = 1"
+        rows = self.rows(f"SELECT * FROM {{accesses}} WHERE {clause} ORDER BY position LIMIT ?", [*params, limit])
+        return [{"at": r["at"], "plan_id": r["plan_id"], "employee_id": r["employee_id"], "what": r["what"],
+                 "purpose": r["purpose"], "by": {"subject": r["by_subject"], "role": r["by_role"]},
+                 "position": r["position"]} for r in rows]
+
+    # -- history ----------------------------------------------------------------------------------
+    def version_at(self, plan_id: str, instant: str) -> tuple[int | None, int]:
+        """The plan's last version at INSTANT as far as the views know, and the last version they know."""
+        row = self.one("SELECT MAX(version) AS v FROM {versions} WHERE plan_id = ? AND at <= ?", (plan_id, instant))
+        known = self.one("SELECT MAX(version) AS v FROM {versions} WHERE plan_id = ?", (plan_id,))
+        return (row["v"] if row else None), (known["v"] or 0 if known else 0)
+
+    def departments(self) -> list[dict]:
+        return self.rows("SELECT department, COUNT(*) AS people FROM {people} WHERE erased = 0 "
+                         "GROUP BY department ORDER BY department")
+
+    # -- reports (no plan is opened: aggregates only, small groups hidden) -------------------------
+    def status_funnel(self) -> list[dict]:
+        rows = self.rows("SELECT COALESCE(pe.department, '') AS department, p.status, COUNT(*) AS plans, "
+                         "COUNT(DISTINCT p.employee_id) AS people FROM {plans} p LEFT JOIN {people} pe "
+                         "ON pe.person_id = p.employee_id WHERE p.erased = 0 GROUP BY pe.department, p.status "
+                         "ORDER BY department, p.status")
+        return _hide_small(rows, ("department",))
+
+    def skills_coverage(self) -> list[dict]:
+        rows = self.rows("SELECT COALESCE(pe.department, '') AS department, s.skill_key, MAX(s.skill) AS skill, "
+                         "COUNT(DISTINCT s.employee_id) AS people, AVG(s.level) AS mean_level FROM {skills} s "
+                         "JOIN {plans} p ON p.plan_id = s.plan_id LEFT JOIN {people} pe ON pe.person_id = "
+                         "s.employee_id WHERE p.status <> 'closed' GROUP BY pe.department, s.skill_key "
+                         "ORDER BY department, s.skill_key")
+        return [{**r, "mean_level": round(float(r["mean_level"]), 2)} for r in rows if r["people"] >= SMALL_GROUP]
+
+    def training(self, year: int | None = None) -> list[dict]:
+        semester = ("(SUBSTR(a.planned_start, 1, 4) || '-H' || CASE WHEN SUBSTR(a.planned_start, 6, 2) <= '06' "
+                    "THEN '1' ELSE '2' END)")
+        where, params = "a.status <> 'cancelled'", []
+        if year is not None:
+            where += " AND a.planned_start >= ? AND a.planned_start < ?"
+            params = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
+        rows = self.rows(
+            f"SELECT COALESCE(pe.department, '') AS department, {semester} AS semester, "
+            "COUNT(DISTINCT p.employee_id) AS people, SUM(a.hours) AS planned_hours, "
+            "SUM(CASE WHEN a.status = 'completed' THEN a.hours ELSE 0 END) AS completed_hours, "
+            "SUM(CASE WHEN a.funding_status IS NOT NULL THEN a.funding_requested ELSE 0 END) AS funding_requested, "
+            "SUM(CASE WHEN a.funding_status = 'approved' THEN a.funding_approved ELSE 0 END) AS funding_approved "
+            "FROM {actions} a JOIN {plans} p ON p.plan_id = a.plan_id LEFT JOIN {people} pe ON pe.person_id = "
+            f"p.employee_id WHERE {where} GROUP BY pe.department, {semester} ORDER BY department, semester", params)
+        return [{**r, **{k: float(r[k] or 0) for k in ("planned_hours", "completed_hours", "funding_requested",
+                                                      "funding_approved")}}
+                for r in rows if r["people"] >= SMALL_GROUP]
+
+
+OVERDUE = ("(SELECT COUNT(*) FROM {actions} a WHERE a.plan_id = p.plan_id AND a.status IN ('planned', 'started') "
+           "AND a.planned_end < ?)")
+
+
+def _plan_row(row: dict) -> dict:
+    row = dict(row)
+    row["erased"] = bool(row["erased"])
+    row["review_pending"] = row["status"] == "submitted"
+    row["budget_left"] = round(float(row["available_budget"]) - float(row["planned_cost"]), 2)
+    row["hours_left"] = round(float(row["available_hours"]) - float(row["planned_hours"]), 2)
+    return row
+
+
+def _skill(name: str, level: int, source: str | None, rated_on: str | None, category: str | None,
+           status: str | None, goal_target: int | None, levels: dict) -> dict:
+    aim = skill_rules.target(level, goal_target, status)
+    return {"skill": name, "category": category, "status": status, "current_level": level, "source": source,
+            "rated_on": rated_on, "levels": {k: v for k, v in levels.items() if v is not None},
+            "target_level": aim, "gap": skill_rules.gap(level, goal_target, status)}
+
+
+def _hide_small(rows: list[dict], group: tuple[str, ...]) -> list[dict]:
+    """Drop every row of a group whose people, all rows together, are fewer than SMALL_GROUP."""
+    people: dict[tuple, int] = {}
+    for row in rows:
+        key = tuple(row[g] for g in group)
+        people[key] = people.get(key, 0) + row["people"]
+    return [r for r in rows if people[tuple(r[g] for g in group)] >= SMALL_GROUP]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,143 @@
+"""Tracked views: SQL tables a projection keeps in a service's own store, with its log position beside them.
+
+A projection applies a page of events and moves its position in ONE transaction, and only if the position is
+still the one it read before the page (compare and set): after a crash the page is applied again from the
+tracked position, and a second projector (or a rebuild swapping tables in) can never count a page twice.
+Positions live in our own table rather than the library's tracking table, whose in-transaction insert is not
+public API. The store's connections are the application's own (its public `datastore`), SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+POSITIONS = "view_positions"
+WAIT_STEP_SECONDS = 0.02
+_NAME = re.compile(r"\{(\w+)\}")
+
+
+class ViewStore:
+    """Connections, table names and positions of a service's views; SQL is written with `?` and `{table}`."""
+
+    def __init__(self, datastore: Any, prefix: str = "") -> None:
+        self.datastore = datastore
+        self.postgres = hasattr(datastore, "schema")
+        self.prefix = prefix  # PostgreSQL tables carry the service's name, as the library's do
+
+    @classmethod
+    def of(cls, app: Any) -> ViewStore:
+        """The views in the same store, through the same connection pool, as the eventsourcing application APP;
+        for the library's in-memory store (tests), an in-memory SQLite database of their own."""
+        datastore = getattr(app.recorder, "datastore", None)
+        if datastore is None:
+            from eventsourcing.sqlite import SQLiteDatastore
+
+            datastore = SQLiteDatastore(f"file:{app.name}-views-{uuid.uuid4().hex}?mode=memory&cache=shared")
+        return cls(datastore, prefix=f"{app.name}_")
+
+    # -- naming -----------------------------------------------------------------------------------
+    def table(self, name: str) -> str:
+        if self.postgres:
+            return f'"{self.datastore.schema}"."{self.prefix}{name}"'
+        return f'"{name}"'
+
+    def bare(self, name: str) -> str:
+        """The unqualified name, as ALTER TABLE ... RENAME TO wants it."""
+        return f'"{self.prefix}{name}"' if self.postgres else f'"{name}"'
+
+    def sql(self, text: str, tables: dict[str, str] | None = None) -> str:
+        """TEXT with {name} replaced by the table's name (TABLES maps a view name to the physical one) and
+        `?` by the driver's placeholder."""
+        tables = tables or {}
+        text = _NAME.sub(lambda m: self.table(tables.get(m.group(1), m.group(1))), text)
+        return text.replace("?", "%s") if self.postgres else text
+
+    @staticmethod
+    def index_name(table: str) -> str:
+        """A fresh index name: names are global per schema, and a rebuilt table keeps its indexes' names."""
+        return f"{table}_{uuid.uuid4().hex[:10]}"
+
+    # -- transactions -----------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, commit: bool = False) -> Iterator[Any]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield cursor
+
+    def rows(self, text: str, params: Sequence[Any] = (), tables: dict[str, str] | None = None) -> list[dict]:
+        with self.transaction() as cursor:
+            cursor.execute(self.sql(text, tables), tuple(params))
+            return [dict(row) for row in cursor.fetchall()]
+
+    def create_positions(self) -> None:
+        with self.transaction(commit=True) as cursor:
+            cursor.execute(self.sql(f"CREATE TABLE IF NOT EXISTS {{{POSITIONS}}} "
+                                    "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"))
+
+    def purge(self, tables: Iterable[str]) -> None:
+        """After personal data was overwritten or deleted: leave no old copy where the database keeps one (the
+        SQLite write-ahead log; PostgreSQL's dead row versions until vacuumed)."""
+        if not self.postgres:
+            with self.transaction() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return
+        with self.datastore.get_connection() as conn:
+            conn.autocommit = True
+            try:
+                for table in tables:
+                    conn.execute(f"VACUUM {self.table(table)}")
+            finally:
+                conn.autocommit = False
+
+    # -- positions --------------------------------------------------------------------------------
+    def position(self, name: str, cursor: Any = None) -> int:
+        """How far the projection NAME has applied the log (0 before its first page)."""
+        query = self.sql(f"SELECT position FROM {{{POSITIONS}}} WHERE name = ?")
+        if cursor is not None:
+            cursor.execute(query, (name,))
+            row = cursor.fetchone()
+            return int(row["position"]) if row else 0
+        with self.transaction() as own:
+            return self.position(name, own)
+
+    def advance(self, cursor: Any, name: str, expected: int, new: int) -> bool:
+        """Move NAME from EXPECTED to NEW inside the caller's transaction; False when someone else moved it.
+        Run it first in a transaction: on SQLite the write lock is then taken before anything is read."""
+        cursor.execute(self.sql(f"UPDATE {{{POSITIONS}}} SET position = ? WHERE name = ? AND position = ?"),
+                       (new, name, expected))
+        if _rowcount(cursor) == 1:
+            return True
+        if expected == 0:
+            cursor.execute(self.sql(f"SELECT 1 AS known FROM {{{POSITIONS}}} WHERE name = ?"), (name,))
+            if cursor.fetchone() is None:
+                cursor.execute(self.sql(f"INSERT INTO {{{POSITIONS}}} (name, position) VALUES (?, ?)"), (name, new))
+                return True
+        return False
+
+    def set_position(self, cursor: Any, name: str, position: int | None) -> None:
+        cursor.execute(self.sql(f"DELETE FROM {{{POSITIONS}}} WHERE name = ?"), (name,))
+        if position is not None:
+            cursor.execute(self.sql(f"INSERT INTO {{{POSITIONS}}} (name, position) VALUES (?, ?)"), (name, position))
+
+    def wait(self, name: str, position: int, timeout: float) -> int:
+        """Wait up to TIMEOUT seconds until NAME reaches POSITION; the position reached either way."""
+        deadline = time.monotonic() + timeout
+        while True:
+            reached = self.position(name)
+            if reached >= position or time.monotonic() >= deadline:
+                return reached
+            time.sleep(WAIT_STEP_SECONDS)
+
+
+def placeholders(values: Iterable[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _rowcount(cursor: Any) -> int:
+    """Rows the last statement changed: psycopg's cursor says it; the library's SQLite cursor wraps sqlite3's."""
+    raw = getattr(cursor, "sqlite_cursor", cursor)
+    return raw.rowcount
