@@ -25,10 +25,7 @@ def apply_event(plan: dict, event: dict[str, Any]) -> list[tuple]:
     plan.setdefault("started", position)
     for key in ("skills", "goals", "actions"):
         plan.setdefault(key, {})
-    plan.setdefault("managers", [])
-    actor = event.get("actor") or {}
-    if actor.get("role") == "manager" and actor.get("subject") not in plan["managers"]:
-        plan["managers"].append(actor["subject"])
+    plan.pop("managers", None)  # read models built before the directory reached the feed kept these
     rows: list[tuple] = []
 
     def row(seq: int, offer_id: str | None, what: str, skill: str | None = None,
@@ -43,22 +40,19 @@ def apply_event(plan: dict, event: dict[str, Any]) -> list[tuple]:
             row(JUDGMENT_SEQ + i, offer_id, what, skill=skill)
 
     if kind == "PlanStarted":
-        plan.update(employee_id=employee, started=position, closed=False,
-                    target_role=payload.get("target_role"), period_end=payload.get("period_end"),
+        plan.update(employee_id=employee, started=position, closed=False, period_end=payload.get("period_end"),
                     available_hours=payload.get("available_hours"),
                     available_budget=payload.get("available_budget"))
     elif kind == "SkillAssessed":
         plan["skills"][normalise(payload["skill"])] = {
-            "skill": payload["skill"], "skill_key": payload.get("skill_key"),
-            "level": payload.get("level"), "category": payload.get("category")}
+            "skill": payload["skill"], "level": payload.get("level"), "category": payload.get("category")}
     elif kind == "GoalSet":
         plan["goals"][payload["goal_id"]] = {
-            "title": payload.get("title"), "skills": payload.get("skills") or [],
-            "deadline": payload.get("deadline"), "status": "open"}
+            "skills": payload.get("skills") or [], "deadline": payload.get("deadline"), "status": "open"}
     elif kind == "GoalRevised":
         goal = plan["goals"].setdefault(payload["goal_id"], {"status": "open", "skills": []})
         changes = payload.get("changes") or {}
-        goal.update({k: v for k, v in changes.items() if k in {"title", "skills", "deadline"}})
+        goal.update({k: v for k, v in changes.items() if k in {"skills", "deadline"}})
     elif kind in {"GoalAchieved", "GoalAbandoned"}:
         goal = plan["goals"].setdefault(payload["goal_id"], {"skills": []})
         goal["status"] = "achieved" if kind == "GoalAchieved" else "abandoned"
@@ -93,7 +87,7 @@ def apply_event(plan: dict, event: dict[str, Any]) -> list[tuple]:
         plan.setdefault("dismissed", [])
         if payload.get("offer_id") and payload["offer_id"] not in plan["dismissed"]:
             plan["dismissed"].append(payload["offer_id"])
-        row(0, payload.get("offer_id"), "dismissed", reason=event.get("reason"))
+        row(0, payload.get("offer_id"), "dismissed")  # the employee's reason stays in the plan service
     elif kind == "PlanClosed":
         plan["closed"] = True
     return rows

@@ -21,7 +21,7 @@ from prometheus_client import Counter, Gauge
 
 from recommender.readmodel import ReadModel
 from shared.auth import TokenSettings, issue_token
-from shared.contracts import parse_page, upgrade
+from shared.contracts import InvalidEventError, parse_page
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,12 @@ LAG_EVENTS = Gauge("groeipad_follower_lag_events", "Feed positions the read mode
 LAG_SECONDS = Gauge("groeipad_follower_lag_seconds", "Age of the oldest event not yet applied (0 when caught up)")
 APPLIED = Counter("groeipad_follower_events_applied_total", "Feed events applied to the read model")
 FAILURES = Counter("groeipad_follower_failures_total", "Feed pages that could not be fetched or applied")
+REJECTED = Counter("groeipad_follower_rejected_events_total",
+                   "Feed events that broke the contract; the follower waits at each one (never skips it)")
+
+
+class InvalidFeedEventError(Exception):
+    """An event broke the contract: everything before it was applied, and the follower stops at it."""
 
 
 class FeedUnavailableError(Exception):
@@ -69,10 +75,16 @@ class FeedClient:
         if response.status_code != 200:
             raise FeedUnavailableError(f"feed answered {response.status_code}: {response.text[:200]}")
         try:
-            page = parse_page(response.json())
+            body = response.json()
         except ValueError as error:
             raise FeedUnavailableError(f"feed page not understood: {error}") from None
-        page["events"] = sorted((upgrade(e) for e in page["events"]), key=lambda e: e["position"])
+        try:
+            page = parse_page(body)  # every event upgraded to the current contract and checked by its schema
+        except InvalidEventError:
+            raise  # the follower applies what precedes the bad event and stops there
+        except ValueError as error:
+            raise FeedUnavailableError(f"feed page not understood: {error}") from None
+        page["events"].sort(key=lambda e: e["position"])
         return page
 
 
@@ -89,9 +101,20 @@ class Follower:
         self.last_request_ids: list[str] = []
 
     def run_once(self) -> tuple[int, bool]:
-        """Fetch and apply one page: (new events applied, whether more are waiting)."""
+        """Fetch and apply one page: (new events applied, whether more are waiting).
+
+        An event that breaks the contract is never skipped (skipping would leave the read model wrong for
+        good): the valid events before it are applied with their position, and InvalidFeedEventError stops
+        the page there. `run` logs it, counts it and retries with back-off, so the follower resumes as soon
+        as the plan service publishes the event correctly (or this consumer learns its newer version).
+        """
         after = self.readmodel.position()
-        page = self.client.page(after, self.limit)
+        try:
+            page = self.client.page(after, self.limit)
+        except InvalidEventError as error:
+            self._apply_before(after, error)
+            REJECTED.inc()
+            raise InvalidFeedEventError(f"feed event rejected, waiting at it: {error}") from None
         events = [e for e in page["events"] if e["position"] > after]
         position = max([page["next_after"], *(e["position"] for e in events)])
         applied = self.readmodel.apply_page(events, position) if position > after else 0
@@ -99,6 +122,15 @@ class Follower:
         self.last_request_ids = sorted({e["request_id"] for e in events if e.get("request_id")})[:50]
         self._observe(page, events, position, applied)
         return applied, page["head"] > position
+
+    def _apply_before(self, after: int, error: InvalidEventError) -> None:
+        """Apply the valid events of a page that precede its invalid one (all of them, in position order)."""
+        if error.position is None:
+            return  # cannot tell where the bad event sits: apply nothing of this page
+        before = sorted((e for e in error.valid if after < e["position"] < error.position),
+                        key=lambda e: e["position"])
+        if before:
+            APPLIED.inc(self.readmodel.apply_page(before, before[-1]["position"]))
 
     def _observe(self, page: dict, events: list[dict], position: int, applied: int) -> None:
         POSITION.set(position)
@@ -122,7 +154,7 @@ class Follower:
             iterations += 1
             try:
                 applied, more = self.run_once()
-            except FeedUnavailableError as error:
+            except (FeedUnavailableError, InvalidFeedEventError) as error:
                 FAILURES.inc()
                 self.failures += 1
                 wait = self.backoff()

@@ -1,7 +1,8 @@
 """The follower's read model: what the plan feed taught, in the recommender's own database.
 
-Plans (skills, goals, actions, who manages them) are kept as one JSON document per plan, and
-feedback on offers (accepted, dismissed, completed with rating and level gained) as rows. A feed
+Plans (skills, goals, actions) are kept as one JSON document per plan, feedback on offers (accepted,
+dismissed, completed with rating and level gained) as rows, and the org directory (who reports to whom,
+which decides a manager's access) as one row per person. A feed
 page is applied in ONE transaction together with its tracking position, so a page replayed after a
 crash is either skipped (already tracked) or applied once; it is never counted twice.
 """
@@ -28,8 +29,20 @@ TABLES = {
                        "offer_id TEXT NOT NULL, employee_id TEXT NOT NULL, kind TEXT NOT NULL, "
                        "skill TEXT, rating REAL, level_gain REAL, reason TEXT, "
                        "PRIMARY KEY (position, seq))"),
+    # The org directory as the feed publishes it: who reports to whom decides a manager's access.
+    "people": ("CREATE TABLE IF NOT EXISTS {t} (person_id TEXT PRIMARY KEY, manager_id TEXT, department TEXT, "
+               "job_title TEXT, active INTEGER NOT NULL)"),
+    # Reads of a person's data by someone else; not derived from the feed, so a rebuild keeps it.
+    "access_log": ("CREATE TABLE IF NOT EXISTS {t} (at TEXT NOT NULL, employee_id TEXT NOT NULL, "
+                   "what TEXT NOT NULL, by_subject TEXT NOT NULL, by_role TEXT NOT NULL, purpose TEXT, "
+                   "on_behalf_of TEXT)"),
 }
-INDEXES = {"plans": "CREATE INDEX IF NOT EXISTS {i} ON {t} (employee_id, closed)"}
+INDEXES = {"plans": "CREATE INDEX IF NOT EXISTS {i} ON {t} (employee_id, closed)",
+           "people": "CREATE INDEX IF NOT EXISTS {i} ON {t} (manager_id)",
+           "access_log": "CREATE INDEX IF NOT EXISTS {i} ON {t} (employee_id, at)"}
+FEED_TABLES = ("plans", "offer_feedback", "people")  # what a rebuild from position 0 starts over
+PERSON_FIELDS = ("manager_id", "department", "job_title", "active")
+MAX_CHAIN = 50  # a cycle in the directory data stops the walk up the manager chain
 
 
 class ReadModel:
@@ -56,12 +69,16 @@ class ReadModel:
             plans: dict[str, dict] = {}
             rows: list[tuple] = []
             for event in fresh:
-                if event["type"] == "PersonErased":  # forget the person: their plans and their feedback
+                if event["type"] == "PersonErased":  # forget the person: their plans, feedback and directory entry
                     erased, gone = True, event["employee_id"]
                     plans = {k: v for k, v in plans.items() if v.get("employee_id") != gone}
                     rows = [row for row in rows if row[3] != gone]
                     for table in ("plans", "offer_feedback"):
                         c.execute(self._sql(f"DELETE FROM {self.table(table)} WHERE employee_id = ?"), (gone,))
+                    c.execute(self._sql(f"DELETE FROM {self.table('people')} WHERE person_id = ?"), (gone,))
+                    continue
+                if event["type"] in {"PersonRegistered", "PersonUpdated"}:
+                    self._apply_person(c, event["employee_id"], event["payload"])
                     continue
                 if event["type"] == "PlanErased":  # retention: the plan's content is gone
                     plans.pop(event["plan_id"], None)
@@ -88,6 +105,21 @@ class ReadModel:
             self._purge_deleted()
         return len(fresh)
 
+    def _apply_person(self, c, person_id: str, payload: dict) -> None:
+        """A directory entry registered or changed: the published fields it carries replace the stored ones."""
+        c.execute(self._sql(f"SELECT manager_id, department, job_title, active FROM {self.table('people')} "
+                            "WHERE person_id = ?"), (person_id,))
+        row = c.fetchone()
+        entry = dict(zip(PERSON_FIELDS, (row["manager_id"], row["department"], row["job_title"], row["active"]),
+                         strict=True)) if row else {"manager_id": None, "department": None, "job_title": None,
+                                                    "active": True}
+        entry.update({k: payload[k] for k in PERSON_FIELDS if k in payload})
+        c.execute(self._sql(
+            f"INSERT INTO {self.table('people')} (person_id, manager_id, department, job_title, active) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET manager_id = excluded.manager_id, "
+            "department = excluded.department, job_title = excluded.job_title, active = excluded.active"),
+            (person_id, entry["manager_id"], entry["department"], entry["job_title"], int(bool(entry["active"]))))
+
     def _prepare(self, c) -> None:
         """Per-transaction settings of the store (see the SQLite read model)."""
 
@@ -105,8 +137,8 @@ class ReadModel:
     def reset(self) -> None:
         """Forget everything (rebuild-read-model): the next follow replays the feed from 0."""
         with self.datastore.transaction(commit=True) as c:
-            c.execute(f"DELETE FROM {self.table('plans')}")
-            c.execute(f"DELETE FROM {self.table('offer_feedback')}")
+            for name in FEED_TABLES:
+                c.execute(f"DELETE FROM {self.table(name)}")
             c.execute(self._sql(f"DELETE FROM {self.tracking_table()} WHERE application_name = ?"),
                       (FEED,))
 
@@ -138,7 +170,44 @@ class ReadModel:
         feedback = [dict(r) for r in self._rows(
             f"SELECT position, offer_id, kind, skill, rating, level_gain, reason FROM {self.table('offer_feedback')} "
             "WHERE employee_id = ? ORDER BY position, seq", (employee_id,))]
-        return {"plans_as_learned_from_the_feed": plans, "offer_feedback": feedback}
+        return {"directory_entry": self.person(employee_id), "plans_as_learned_from_the_feed": plans,
+                "offer_feedback": feedback, "access_log": self.access_log(employee_id)}
+
+    def manages(self, manager_id: str, person_id: str) -> bool:
+        """Whether MANAGER_ID is PERSON_ID's direct or indirect manager in the directory as it is now."""
+        rows = self._rows(
+            "WITH RECURSIVE chain (person_id, manager_id, depth) AS ("
+            f"SELECT person_id, manager_id, 0 FROM {self.table('people')} WHERE person_id = ? "
+            f"UNION ALL SELECT p.person_id, p.manager_id, chain.depth + 1 FROM {self.table('people')} p "
+            "JOIN chain ON p.person_id = chain.manager_id WHERE chain.depth < ?) "
+            "SELECT 1 AS found FROM chain WHERE manager_id = ? LIMIT 1", (person_id, MAX_CHAIN, manager_id))
+        return bool(rows)
+
+    def person(self, person_id: str) -> dict | None:
+        """The directory entry as the feed published it (no names or e-mail addresses)."""
+        rows = self._rows(f"SELECT person_id, manager_id, department, job_title, active FROM "
+                          f"{self.table('people')} WHERE person_id = ?", (person_id,))
+        return {**dict(rows[0]), "active": bool(rows[0]["active"])} if rows else None
+
+    # -- the access log -----------------------------------------------------------------------------
+    def record_access(self, entry: dict[str, Any]) -> None:
+        """Someone read ENTRY["employee_id"]'s data: who, what, why and when (never derived from the feed)."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(self._sql(
+                f"INSERT INTO {self.table('access_log')} (at, employee_id, what, by_subject, by_role, purpose, "
+                "on_behalf_of) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                (entry["at"], entry["employee_id"], entry["what"], entry["by"]["subject"], entry["by"]["role"],
+                 entry.get("purpose"), entry.get("on_behalf_of")))
+
+    def access_log(self, employee_id: str | None = None, limit: int = 1000, offset: int = 0) -> list[dict]:
+        """Recorded reads, newest first, of everyone or of one person."""
+        where, params = ("WHERE employee_id = ? ", [employee_id]) if employee_id else ("", [])
+        rows = self._rows(f"SELECT at, employee_id, what, by_subject, by_role, purpose, on_behalf_of FROM "
+                          f"{self.table('access_log')} {where}ORDER BY at DESC LIMIT ? OFFSET ?",
+                          (*params, limit, offset))
+        return [{"at": r["at"], "employee_id": r["employee_id"], "what": r["what"],
+                 "by": {"subject": r["by_subject"], "role": r["by_role"]}, "purpose": r["purpose"],
+                 "on_behalf_of": r["on_behalf_of"]} for r in rows]
 
     def open_plans(self) -> list[dict]:
         return [json.loads(r["doc"]) for r in

@@ -1,17 +1,26 @@
-"""Integration events: the plan service's public feed contract, independent of its domain classes.
+"""Integration events: the plan service's public feed contract (a published language), not its domain classes.
 
-Consumers (the recommender's follower) depend on this module only. A change to an event's payload
-bumps SCHEMA_VERSION and adds a step to `upgrade`, so a consumer reads the previous version too; an
-optional envelope field that consumers may ignore (like `request_id`) does not.
+Consumers (the recommender's follower) depend on this module only. Every event type has its own payload
+schema, carrying what consumers need and nothing else: no free text a person wrote (career projects,
+notes, feedback, reflections, reasons) and no names or e-mail addresses. Skill names stay: the recommender
+matches on them. The plan service dumps each payload through its schema, so a field it does not declare
+never leaves the service; a consumer validates every event against the same schemas (`parse_page`).
+
+Version 2 (this one) added the directory (PersonRegistered, PersonUpdated) and the per-type payloads, and
+dropped the free-text envelope field `reason` and the free-text payload fields of version 1. A stored or
+late version-1 event is brought up to date by `upgrade`, which keeps only what version 2 publishes. A change
+to a payload bumps SCHEMA_VERSION and adds a step to `upgrade`; an optional envelope field that consumers
+may ignore (like `request_id`) does not.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
 
 PLAN_EVENT_TYPES = (
     "PlanStarted", "SkillAssessed", "GoalSet", "GoalRevised", "GoalAchieved", "GoalAbandoned",
@@ -20,8 +29,181 @@ PLAN_EVENT_TYPES = (
     "PlanSubmittedForReview", "PlanReviewed", "FundingRequested", "FundingApproved",
     "FundingDeclined", "RecommendationAccepted", "RecommendationDismissed", "PlanClosed",
     "PlanErased",  # retention destroyed the plan's key: drop what was derived from it
-    "PersonErased",  # the person was forgotten: drop them entirely (plan_id is empty)
 )
+# About a person, not a plan: plan_id is empty and employee_id is the person's directory id.
+PERSON_EVENT_TYPES = (
+    "PersonRegistered", "PersonUpdated",
+    "PersonErased",  # the person was forgotten: drop them entirely
+)
+EVENT_TYPES = (*PLAN_EVENT_TYPES, *PERSON_EVENT_TYPES)
+
+
+class _Payload(Schema):
+    """A payload is read tolerantly (a field added later is ignored) but every field it declares is checked."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+def _id(**kw: Any) -> fields.String:
+    return fields.String(required=True, validate=validate.Length(min=1, max=200), **kw)
+
+
+def _optional_id() -> fields.String:
+    return fields.String(allow_none=True, validate=validate.Length(max=200))
+
+
+def _level() -> fields.Integer:
+    return fields.Integer(allow_none=True, validate=validate.Range(0, 5))  # None once the person's data is erased
+
+
+class SkillTargetSchema(_Payload):
+    skill = fields.String(required=True, metadata={"description": "skill name as the employee gave it"})
+    target_level = _level()
+
+
+class SkillLevelSchema(_Payload):
+    skill = fields.String(required=True)
+    level = _level()
+
+
+class PlanStartedPayload(_Payload):
+    employee_id = _id()
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    trigger = fields.String(required=True, metadata={"description": "a trigger code"})
+    available_hours = fields.Float(allow_none=True)
+    available_budget = fields.Float(allow_none=True)
+
+
+class SkillAssessedPayload(_Payload):
+    skill = fields.String(required=True, metadata={"description": "the skill's name (\"[erased]\" once forgotten)"})
+    category = fields.String(allow_none=True, metadata={"description": "technical or behavioural"})
+    level = _level()
+    assessor = fields.String(allow_none=True, metadata={"description": "self, manager or peer"})
+
+
+class GoalSetPayload(_Payload):
+    goal_id = _id()
+    skills = fields.List(fields.Nested(SkillTargetSchema), allow_none=True)
+    deadline = fields.Date(required=True)
+
+
+class GoalChangesSchema(_Payload):
+    skills = fields.List(fields.Nested(SkillTargetSchema), allow_none=True)
+    deadline = fields.Date()
+
+
+class GoalRevisedPayload(_Payload):
+    goal_id = _id()
+    changes = fields.Nested(GoalChangesSchema, allow_none=True,
+                            metadata={"description": "only the published fields that changed"})
+
+
+class GoalPayload(_Payload):
+    goal_id = _id()
+
+
+class LearningActionPlannedPayload(_Payload):
+    action_id = _id()
+    goal_ids = fields.List(fields.String(), required=True)
+    means = fields.String(required=True, metadata={"description": "a means code"})
+    offer_id = _optional_id()
+    recommendation_id = _optional_id()
+    planned_start = fields.Date(allow_none=True)
+    planned_end = fields.Date(allow_none=True)
+    hours = fields.Float(allow_none=True)
+    cost = fields.Float(allow_none=True)
+
+
+class ActionRescheduledPayload(_Payload):
+    action_id = _id()
+    planned_start = fields.Date(required=True)
+    planned_end = fields.Date(required=True)
+
+
+class ActionPayload(_Payload):
+    action_id = _id()
+
+
+class ActionStartedPayload(_Payload):
+    action_id = _id()
+    on = fields.Date(required=True)
+
+
+class ActionCompletedPayload(_Payload):
+    action_id = _id()
+    on = fields.Date(required=True)
+    evaluation = fields.Integer(allow_none=True, validate=validate.Range(1, 5))
+    skill_levels = fields.List(fields.Nested(SkillLevelSchema), allow_none=True)
+
+
+class ProgressReviewedPayload(_Payload):
+    goal_id = _optional_id()
+    progress = fields.Integer(allow_none=True, validate=validate.Range(0, 100))
+
+
+class FeedbackReceivedPayload(_Payload):
+    feedback_id = _id()
+    source = fields.String(required=True, metadata={"description": "manager, mentor, peer or self"})
+    goal_id = _optional_id()
+
+
+class PlanReviewedPayload(_Payload):
+    outcome = fields.String(required=True)
+
+
+class FundingPayload(_Payload):
+    action_id = _id()
+    amount = fields.Float(required=True)
+
+
+class RecommendationAcceptedPayload(_Payload):
+    recommendation_id = _id()
+    offer_id = _optional_id()
+    action_id = _id()
+
+
+class RecommendationDismissedPayload(_Payload):
+    recommendation_id = _id()
+    offer_id = _optional_id()
+
+
+class EmptyPayload(_Payload):
+    pass
+
+
+class PersonRegisteredPayload(_Payload):
+    person_id = _id()
+    manager_id = _optional_id()
+    department = fields.String(allow_none=True)
+    job_title = fields.String(allow_none=True)
+    active = fields.Boolean(load_default=True)
+
+
+class PersonUpdatedPayload(_Payload):
+    person_id = _id()
+    manager_id = _optional_id()
+    department = fields.String(allow_none=True)
+    job_title = fields.String(allow_none=True)
+    active = fields.Boolean()
+
+
+PAYLOAD_SCHEMAS: dict[str, Schema] = {
+    "PlanStarted": PlanStartedPayload(), "SkillAssessed": SkillAssessedPayload(), "GoalSet": GoalSetPayload(),
+    "GoalRevised": GoalRevisedPayload(), "GoalAchieved": GoalPayload(), "GoalAbandoned": GoalPayload(),
+    "LearningActionPlanned": LearningActionPlannedPayload(),
+    "LearningActionRescheduled": ActionRescheduledPayload(), "LearningActionStarted": ActionStartedPayload(),
+    "LearningActionCompleted": ActionCompletedPayload(), "LearningActionCancelled": ActionPayload(),
+    "ProgressReviewed": ProgressReviewedPayload(), "FeedbackReceived": FeedbackReceivedPayload(),
+    "PlanSubmittedForReview": EmptyPayload(), "PlanReviewed": PlanReviewedPayload(),
+    "FundingRequested": FundingPayload(), "FundingApproved": FundingPayload(), "FundingDeclined": ActionPayload(),
+    "RecommendationAccepted": RecommendationAcceptedPayload(),
+    "RecommendationDismissed": RecommendationDismissedPayload(), "PlanClosed": EmptyPayload(),
+    "PlanErased": EmptyPayload(), "PersonRegistered": PersonRegisteredPayload(),
+    "PersonUpdated": PersonUpdatedPayload(), "PersonErased": EmptyPayload(),
+}
+assert set(PAYLOAD_SCHEMAS) == set(EVENT_TYPES)
 
 
 class ActorSchema(Schema):
@@ -30,18 +212,24 @@ class ActorSchema(Schema):
 
 
 class IntegrationEventSchema(Schema):
-    """One event of a development plan as the feed publishes it."""
+    """One event as the feed publishes it (version 2); `payload` follows the schema of its `type`."""
 
-    type = fields.String(required=True, metadata={"enum": list(PLAN_EVENT_TYPES)})
-    schema_version = fields.Integer(required=True)
-    position = fields.Integer(required=True, metadata={"description": "notification log position"})
-    plan_id = fields.String(required=True)
-    employee_id = fields.String(required=True)
-    plan_version = fields.Integer(required=True)
-    occurred_at = fields.String(required=True, metadata={"format": "date-time"})
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.String(required=True, validate=validate.OneOf(EVENT_TYPES))
+    schema_version = fields.Integer(required=True, validate=validate.Equal(SCHEMA_VERSION))
+    position = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+                              metadata={"description": "notification log position"})
+    plan_id = fields.String(required=True, metadata={"description": "empty for events about a person"})
+    employee_id = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                                metadata={"description": "whose plan, or the person's directory id"})
+    plan_version = fields.Integer(required=True, strict=True,
+                                  metadata={"description": "the version of the plan (or directory entry)"})
+    occurred_at = fields.AwareDateTime(required=True)
     actor = fields.Nested(ActorSchema, required=True)
-    reason = fields.String(allow_none=True)
-    payload = fields.Dict(required=True)
+    payload = fields.Dict(required=True, metadata={
+        "description": "per type: see the *Payload schemas (components) of this document"})
     request_id = fields.String(allow_none=True, load_default=None,
                                metadata={"description": "the X-Request-ID of the request that caused it"})
 
@@ -52,33 +240,105 @@ class FeedPageSchema(Schema):
     head = fields.Integer(required=True, metadata={"description": "newest position in the log"})
 
 
-_EVENT_FIELDS = {"type": str, "schema_version": int, "position": int, "plan_id": str, "employee_id": str,
-                 "plan_version": int, "occurred_at": str, "actor": dict, "payload": dict}
+class InvalidEventError(ValueError):
+    """An event of a feed page breaks the contract; POSITION says where the valid part of the page ends."""
+
+    def __init__(self, index: int, position: int | None, message: str, valid: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.index, self.position = index, position
+        self.valid = valid  # the events before it, checked and upgraded
+
+
+_ENVELOPE = IntegrationEventSchema()
+
+
+def payload_of(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """What the feed publishes of an event's data: the fields of its type's schema, nothing else (producer)."""
+    return PAYLOAD_SCHEMAS[kind].dump(data)
+
+
+def check_event(event: Any) -> dict[str, Any]:
+    """EVENT (of any supported version) upgraded and validated against the current contract; ValueError if not."""
+    if not isinstance(event, dict):
+        raise ValueError("not an object")
+    event = upgrade(event)
+    errors = _ENVELOPE.validate(event)
+    if not errors:
+        errors = {"payload": PAYLOAD_SCHEMAS[event["type"]].validate(event["payload"])}
+        if not errors["payload"]:
+            return event
+    raise ValueError(_first_error(errors))
 
 
 def parse_page(data: Any) -> dict[str, Any]:
-    """A feed page checked against the contract, fast: a follower reads thousands of events a second.
+    """A feed page with every event upgraded and checked against its schema, oldest first.
 
-    Same rules as FeedPageSchema for what a consumer relies on, without marshmallow's per-field cost.
+    The events before an invalid one are kept in `events` and the error is raised as InvalidEventError with
+    them in `valid`, so a consumer may apply them and stop at the bad one; it never skips an event.
     """
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise ValueError("a feed page is an object with a list of events")
     for key in ("next_after", "head"):
         if not isinstance(data.get(key), int) or isinstance(data.get(key), bool):
             raise ValueError(f"{key} must be a whole number")
+    events = []
     for index, event in enumerate(data["events"]):
-        if not isinstance(event, dict):
-            raise ValueError(f"events.{index} is not an object")
-        for name, kind in _EVENT_FIELDS.items():
-            value = event.get(name)
-            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                raise ValueError(f"events.{index}.{name} must be {kind.__name__}")
-    return data
+        try:
+            events.append(check_event(event))
+        except ValueError as error:
+            position = event.get("position") if isinstance(event, dict) else None
+            kind = event.get("type") if isinstance(event, dict) else None
+            raise InvalidEventError(index, position if isinstance(position, int) else None,
+                                    f"events.{index} (position {position}, {kind}): {error}", events) from None
+    return {**data, "events": events}
 
 
 def upgrade(event: dict[str, Any]) -> dict[str, Any]:
     """Bring an integration event of any supported schema version to the current one."""
     version = event.get("schema_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"schema_version {version!r} is not a version")
     if version > SCHEMA_VERSION:
         raise ValueError(f"integration event schema {version} is newer than this consumer ({SCHEMA_VERSION})")
+    if version == 1:
+        event = _v1_to_v2(event)
     return event
+
+
+def _v1_to_v2(event: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 published every field of the domain event and a free-text `reason`: keep what version 2 does."""
+    kind, payload = event.get("type"), event.get("payload")
+    upgraded = {k: v for k, v in event.items() if k != "reason"}
+    upgraded["schema_version"] = 2
+    schema = PAYLOAD_SCHEMAS.get(kind) if isinstance(kind, str) else None
+    if schema is not None and isinstance(payload, dict):
+        upgraded["payload"] = _published(schema, payload)
+    return upgraded
+
+
+def _published(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys of DATA that SCHEMA declares, nested schemas included (values kept as they are)."""
+    out: dict[str, Any] = {}
+    for name, field in schema.fields.items():
+        if name not in data:
+            continue
+        value = data[name]
+        inner = field.inner if isinstance(field, fields.List) else field
+        if isinstance(inner, fields.Nested) and isinstance(inner.schema, Schema):
+            if isinstance(value, dict):
+                value = _published(inner.schema, value)
+            elif isinstance(value, list):
+                value = [_published(inner.schema, v) if isinstance(v, dict) else v for v in value]
+        out[name] = value
+    return out
+
+
+def _first_error(errors: Any, prefix: str = "") -> str:
+    """The first field and reason of marshmallow's nested messages, as `field: reason`."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if value:
+                return _first_error(value, f"{prefix}.{key}" if prefix else str(key))
+    if isinstance(errors, list) and errors:
+        return _first_error(errors[0], prefix)
+    return f"{prefix}: {errors}"

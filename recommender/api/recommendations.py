@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from recommender.api.common import reader, runtime
+from recommender.api.people import AccessHeadersSchema
 from recommender.api.skills import authorize_employee
 from recommender.domainmodel import MEANS
 from recommender.feedback import open_gaps
@@ -66,10 +67,11 @@ class Recommendations(MethodView):
 @blp.route("/employees/<employee_id>/recommendations")
 class EmployeeRecommendations(MethodView):
     @blp.arguments(LimitQuery, location="query")
+    @blp.arguments(AccessHeadersSchema, location="headers")
     @blp.response(200)
-    def get(self, query, employee_id):
+    def get(self, query, _purpose, employee_id):
         """Offers for the open gaps of the employee's current plan (employee, manager, HR)."""
-        plan = authorize_employee(employee_id)
+        plan = authorize_employee(employee_id, "recommendations")
         matcher = runtime().matcher.current()
         gaps = open_gaps(plan) if plan else []
         if not gaps:

@@ -29,19 +29,21 @@ from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
 from services.plan.domain.plan import Context, DevelopmentPlan
-from services.plan.keystore import keystore_for
 from services.plan.metrics import EVENTS_APPENDED, PLAN_LOAD_SECONDS, WRITE_RETRIES
-from services.plan.personal_data import PersonalDataMapper, PersonErasedError
 from services.plan.views import tables as view_tables
 from services.plan.views.projection import instant
 from services.plan.views.queries import PlanFilter, PlanQueries, Viewer
 from shared.auth import Principal
 from shared.config import read_secret
+from shared.keystore import keystore_for
 from shared.observability import request_id
+from shared.purposes import PurposeError, require_purpose
+from shared.sealing import PersonalDataMapper, PersonErasedError
 from shared.views import ViewStore
 
 log = logging.getLogger(__name__)
-FEED_TOPICS = {cls.TOPIC for cls in EVENT_CLASSES.values()} | {Person.Erased.TOPIC}
+FEED_TOPICS = {cls.TOPIC for cls in EVENT_CLASSES.values()} | {Person.Registered.TOPIC, Person.Updated.TOPIC,
+                                                                Person.Erased.TOPIC}
 ERASURE_TOPICS = (Person.Erased.TOPIC, EVENT_CLASSES["PlanErased"].TOPIC)
 WRITE_ATTEMPTS = 5
 
@@ -95,7 +97,8 @@ class Access:
     """What a read is for the access log: which view, and the reader's stated purpose."""
 
     what: str
-    purpose: str | None = None
+    purpose: str | None = None  # a code of shared.purposes
+    note: str | None = None  # the reader's own words, sealed with the plan's key
 
 
 @dataclass
@@ -227,11 +230,16 @@ class PlanService(Application[UUID]):
     def _record_access(self, plan_id: UUID, employee_id: str, principal: Principal, role: str,
                        audit: Access) -> None:
         """Who looked at whose plan, when and why; HR and admins say why when it is not their report's."""
-        purpose = (audit.purpose or "").strip() or None
-        if role in {"hr", "admin"} and purpose is None:
-            raise RuleViolationError("X-Access-Reason", "say why you open this plan: it is not one of your reports'")
-        self.save(PlanAccess.record(plan_id, employee_id, audit.what, purpose,
-                                    {"subject": principal.subject, "role": role}))
+        if role in {"hr", "admin"}:
+            try:
+                require_purpose(audit.purpose)
+            except PurposeError as error:
+                raise RuleViolationError(error.field, error.reason) from None
+        actor = {"subject": principal.subject, "role": role}
+        try:
+            self.save(PlanAccess.record(plan_id, employee_id, audit.what, audit.purpose, audit.note, actor))
+        except PersonErasedError:  # the plan's key is gone: the note could only be stored in clear, so it is not
+            self.save(PlanAccess.record(plan_id, employee_id, audit.what, audit.purpose, None, actor))
 
     def access_log(self, principal: Principal, *, plan_id: UUID | None = None,
                    employee_id: str | None = None) -> list[dict[str, Any]]:
@@ -245,18 +253,23 @@ class PlanService(Application[UUID]):
             raise ForbiddenError("the access log is for HR and admins; the owner sees it on the plan")
         return self.views.accesses(employee_id=employee_id, limit=1_000_000)
 
-    def export_person(self, principal: Principal, person_id: str) -> dict[str, Any]:
-        """Everything the plan service holds about a person (GDPR access request): the person or HR."""
+    def export_person(self, principal: Principal, person_id: str, audit: Access | None = None) -> dict[str, Any]:
+        """Everything the plan service holds about a person (GDPR access request): the person, or HR stating why."""
         person = self.views.person(person_id)
         if person is None:
             raise PlanNotFoundError(person_id)
         role = "owner" if principal.subject == person_id else "hr" if principal.has("hr", "admin") else None
         if role is None:
             raise ForbiddenError("only the person themselves and HR export a person's data")
+        audit = audit or Access("export")
+        if role == "hr":  # as for any other read of someone else's data, even of a person without plans
+            try:
+                require_purpose(audit.purpose)
+            except PurposeError as error:
+                raise RuleViolationError(error.field, error.reason) from None
         plans = []
         for summary in self.views.plans_of(person_id):
-            plan = self.get_plan(UUID(summary["id"]), principal, audit=Access("export", "GDPR export"),
-                                 employee_id=person_id)
+            plan = self.get_plan(UUID(summary["id"]), principal, audit=audit, employee_id=person_id)
             plans.append({"plan": plan, "history": list(self.events.get(plan.id))})
         erased = bool(person.pop("erased"))
         return {"person": person, "plans": plans, "access_log": self.views.accesses(employee_id=person_id,

@@ -4,7 +4,7 @@ Accounts are keyed by uuid5(username), so creating one twice is detected by the 
 an account is found without an index. The username is the person id of the org directory.
 
 Personal fields (the display name, in events named `name`) are sealed per account with the plan
-service's PersonalDataMapper and a key store beside this store, keyed by the username: erasing an
+shared PersonalDataMapper (shared/sealing.py) and a key store beside this store, keyed by the username: erasing an
 account destroys its key, so its events stay in place but the name reads "[erased]" for good.
 """
 
@@ -22,9 +22,9 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
-from services.plan.keystore import KeyStore, keystore_for
-from services.plan.personal_data import ERASED, PersonalDataMapper, PersonErasedError
 from shared.config import data_dir, read_secret, store_settings
+from shared.keystore import KeyStore, keystore_for
+from shared.sealing import ERASED, PersonalDataMapper, PersonErasedError
 
 PORTAL_ROLES = ("employee", "manager", "hr", "ld", "admin")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -64,6 +64,8 @@ class Account(Aggregate):
 
     class Created(Aggregate.Created):
         class_version = 2  # the display name travels as `name`: a personal field the mapper seals
+        PERSONAL_TEXT = ("name",)
+        NOT_PERSONAL = ("username", "roles", "password_hash", "actor")
         username: str
         name: str
         roles: list[str]
@@ -73,6 +75,8 @@ class Account(Aggregate):
 
     class ProfileChanged(Aggregate.Event):
         class_version = 2
+        PERSONAL_TEXT = ("name",)
+        NOT_PERSONAL = ("roles", "actor")
         name: str
         roles: list[str]
         actor: str

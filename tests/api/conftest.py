@@ -54,7 +54,7 @@ def auth(tokens):
         roles = roles or ROLES.get(subject, ("employee",))
         headers = tokens(subject, *roles)
         if {"hr", "admin"} & set(roles):
-            headers["X-Access-Reason"] = "yearly audit of development plans"
+            headers.update({"X-Access-Purpose": "audit", "X-Access-Reason": "yearly audit of development plans"})
         return headers
 
     return make

@@ -24,7 +24,8 @@ def test_reads_by_others_are_recorded_with_who_what_and_why(store_client, auth, 
     assert [(e["by"]["subject"], e["by"]["role"], e["what"]) for e in entries] == [
         ("marieke", "manager", "plan"), ("boss", "manager", "history"), ("hanna", "hr", "version"),
         ("hanna", "hr", "diff")]
-    assert entries[2]["purpose"] == "yearly audit of development plans" and entries[0]["purpose"] is None
+    assert (entries[2]["purpose"], entries[2]["note"]) == ("audit", "yearly audit of development plans")
+    assert (entries[0]["purpose"], entries[0]["note"]) == (None, None)
     assert all(e["employee_id"] == "karim" and e["plan_id"] == plan_id for e in entries)
     unchanged = client.get(f"{API}/plans/{plan_id}", headers=auth("karim"))
     assert unchanged.json["version"] == version and unchanged.headers["ETag"] == f'"{version}"'
@@ -33,9 +34,18 @@ def test_reads_by_others_are_recorded_with_who_what_and_why(store_client, auth, 
 def test_hr_must_say_why_and_sees_nothing_until_then(store_client, auth, tokens):
     client = store_client
     plan_id = start_plan(client, auth("karim"))
-    silent = client.get(f"{API}/plans/{plan_id}", headers=tokens("hanna", "employee", "hr"))
-    assert silent.status_code == 422 and silent.json["errors"][0]["field"] == "X-Access-Reason"
+    hanna = tokens("hanna", "employee", "hr")
+    silent = client.get(f"{API}/plans/{plan_id}", headers=hanna)
+    assert silent.status_code == 422 and silent.json["errors"][0]["field"] == "X-Access-Purpose"
     assert "career_project" not in silent.json
+    for headers, field in (({"X-Access-Reason": "just looking"}, "X-Access-Purpose"),
+                           ({"X-Access-Purpose": "curiosity"}, "X-Access-Purpose"),
+                           ({"X-Access-Purpose": "other"}, "X-Access-Reason"),
+                           ({"X-Access-Purpose": "audit", "X-Access-Reason": "x" * 501}, "X-Access-Reason")):
+        refused = client.get(f"{API}/plans/{plan_id}", headers={**hanna, **headers})
+        assert refused.status_code == 422 and refused.json["errors"][0]["field"] == field, (headers, refused.json)
+    gdpr = client.get(f"{API}/people/karim/export", headers=hanna)  # HR states a purpose for the export too
+    assert gdpr.status_code == 422 and gdpr.json["errors"][0]["field"] == "X-Access-Purpose"
     history = client.get(f"{API}/plans/{plan_id}/history", headers=tokens("root", "admin"))
     assert history.status_code == 422
     assert log_of(client, auth, plan_id) == []
@@ -63,5 +73,5 @@ def test_hr_exports_the_access_log_as_json_and_csv(client, auth):
     csv = client.get(f"{API}/access-log?format=csv", headers=auth("hanna"))
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     lines = csv.get_data(as_text=True).splitlines()
-    assert lines[0] == "at,plan_id,employee_id,what,purpose,by,role" and len(lines) == 3
-    assert any(",sophie,history,yearly audit of development plans,hanna,hr" in line for line in lines)
+    assert lines[0] == "at,plan_id,employee_id,what,purpose,note,by,role" and len(lines) == 3
+    assert any(",sophie,history,audit,yearly audit of development plans,hanna,hr" in line for line in lines)

@@ -19,7 +19,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 
 def bearer(subject: str, roles) -> dict[str, str]:
     token = issue_token(TokenSettings(TEST_SECRET, "groeipad"), subject, roles)
-    return {"Authorization": f"Bearer {token}", "X-Access-Reason": "fuzzing"}
+    return {"Authorization": f"Bearer {token}", "X-Access-Purpose": "audit", "X-Access-Reason": "fuzzing"}
 
 
 def fuzz_every_operation(app, callers: list[tuple[str, tuple[str, ...]]], minimum_operations: int,

@@ -184,7 +184,7 @@ def test_the_learning_loop_survives_crashes_and_outages(stack):
     assert export["complete"] is True
     assert export["recommender"]["data"]["plans_as_learned_from_the_feed"]
 
-    hr = {**bearer(env, "hanna", "employee", "hr"), "X-Access-Reason": "GDPR erasure"}
+    hr = {**bearer(env, "hanna", "employee", "hr"), "X-Access-Purpose": "gdpr_request"}
     assert requests.post(f"{plan.url}/api/v1/people/karim/erase", headers=hr, timeout=10).status_code == 200
     wait_until(lambda: not suggestions(hr, "karim").json().get("gaps"), what="the recommender to forget Karim")
     assert suggestions(sophie, "sophie").json()["gaps"], "forgetting Karim must not touch Sophie"

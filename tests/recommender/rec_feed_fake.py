@@ -69,6 +69,11 @@ class _Adapter(BaseAdapter):
         pass
 
 
+# What the contract requires of these types, for tests that do not care about it.
+DEFAULTS = {"PlanStarted": {"period_start": "2026-01-01", "period_end": "2026-12-31", "trigger": "appraisal"},
+            "GoalSet": {"deadline": "2026-12-01"}}
+
+
 class PlanEvents:
     """Builds integration events for one employee's plan, numbering positions globally."""
 
@@ -81,11 +86,28 @@ class PlanEvents:
     def __call__(self, kind: str, reason: str | None = None, by: str = "owner", **payload) -> dict:
         PlanEvents.position += 1
         self.version += 1
+        payload = {**DEFAULTS.get(kind, {}), **payload}
+        if kind == "PlanStarted":
+            payload.setdefault("employee_id", self.employee)
         subject = self.manager if by == "manager" else self.employee
         return {"type": kind, "schema_version": 1, "position": PlanEvents.position,
                 "plan_id": self.plan_id, "employee_id": self.employee, "plan_version": self.version,
                 "occurred_at": "2026-05-01T10:00:00+00:00",
                 "actor": {"subject": subject, "role": by}, "reason": reason, "payload": payload}
+
+
+def person(person_id: str, manager_id: str | None = None, kind: str = "PersonRegistered", **fields) -> dict:
+    """A directory event of contract version 2 (registered, or updated with the FIELDS that changed)."""
+    PlanEvents.position += 1
+    payload = {"person_id": person_id, **fields}
+    if kind == "PersonRegistered":
+        payload.update(manager_id=manager_id, department=fields.get("department", "Sales"),
+                       job_title=fields.get("job_title", "Advisor"), active=True)
+    elif manager_id is not None:
+        payload["manager_id"] = manager_id
+    return {"type": kind, "schema_version": 2, "position": PlanEvents.position, "plan_id": "",
+            "employee_id": person_id, "plan_version": 1, "occurred_at": "2026-05-01T09:00:00+00:00",
+            "actor": {"subject": "hanna", "role": "hr"}, "payload": payload, "request_id": None}
 
 
 def story(employee: str, offer_id: str, rating: int = 4, manager: str = "mgr") -> list[dict]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from eventsourcing.persistence import IntegrityError
-from rec_feed_fake import SECRET, FakeFeed, PlanEvents, story
+from rec_feed_fake import SECRET, FakeFeed, PlanEvents, person, story
 
-from recommender.follower import FeedClient, FeedUnavailableError, Follower
+from recommender.follower import FeedClient, FeedUnavailableError, Follower, InvalidFeedEventError
 from recommender.runtime import Runtime
 from shared.auth import TokenSettings
 
@@ -37,7 +37,8 @@ def test_follows_a_plan_and_learns_gaps_feedback_and_levels(rt):
     drain(follower)
     assert rt.readmodel.position() == feed.events[-1]["position"]
     plan = rt.readmodel.current_plan("sophie")
-    assert plan["managers"] == ["mgr"]
+    assert "managers" not in plan  # access comes from the directory, not from who acted on the plan
+    assert "title" not in plan["goals"]["g1"] and "reflection" not in str(plan)  # no free text is kept
     assert plan["skills"]["excel"]["level"] == 2  # the level reported after completing
     stats = rt.readmodel.offer_stats()["offer-1"]
     assert (stats.completions, stats.accepted, stats.rating_sum) == (1, 1, 4)
@@ -134,7 +135,8 @@ def test_a_person_erased_in_the_plan_service_is_dropped_from_the_read_model(rt):
                    "actor": {"subject": "hanna", "role": "hr"}, "reason": None, "payload": {}})
     drain(make_follower(rt.readmodel, FakeFeed(events), limit=4))
     assert rt.readmodel.current_plan("sophie") is None
-    assert rt.readmodel.person_data("sophie") == {"plans_as_learned_from_the_feed": [], "offer_feedback": []}
+    assert rt.readmodel.person_data("sophie") == {"directory_entry": None, "plans_as_learned_from_the_feed": [],
+                                                  "offer_feedback": [], "access_log": []}
     assert rt.readmodel.current_plan("karim") is not None
     assert rt.readmodel.offer_stats()["offer-1"].completions == 1  # only Karim's completion remains
 
@@ -152,3 +154,47 @@ def test_position_and_lag_are_exposed_as_metrics(rt):
     assert REGISTRY.get_sample_value("groeipad_follower_position") == rt.readmodel.position()
     assert REGISTRY.get_sample_value("groeipad_follower_lag_events") == 0
     assert REGISTRY.get_sample_value("groeipad_follower_lag_seconds") == 0
+
+
+def test_an_invalid_event_stops_the_follower_at_it_and_nothing_after_it_is_applied(rt):
+    """The events before it are applied; it and everything after wait (never skipped) until the feed is fixed."""
+    events = story("gina", "offer-9")
+    broken = {**events[2], "payload": {"goal_id": "g1", "skills": [{"skill": "Excel", "target_level": 9}],
+                                       "deadline": "2026-12-01"}}  # a level outside 0-5
+    feed = FakeFeed([*events[:2], broken, *events[3:]])
+    sleeps: list[float] = []
+    follower = make_follower(rt.readmodel, feed, limit=100, sleeps=sleeps)
+    with pytest.raises(InvalidFeedEventError, match=rf"position {broken['position']}.*GoalSet.*target_level"):
+        follower.run_once()
+    assert rt.readmodel.position() == events[1]["position"]  # applied up to the event before it
+    assert rt.readmodel.current_plan("gina")["skills"] and not rt.readmodel.current_plan("gina")["goals"]
+    follower.run(max_iterations=3)  # keeps waiting at it with back-off, counting failures
+    assert follower.failures == 3 and sleeps[0] < sleeps[2]
+    assert rt.readmodel.position() == events[1]["position"]
+    feed.events[2] = events[2]  # the plan service publishes it correctly again
+    drain(follower)
+    assert rt.readmodel.position() == events[-1]["position"]
+    assert rt.readmodel.offer_stats()["offer-9"].completions == 1
+
+
+def test_an_event_of_a_newer_contract_is_refused_not_misread(rt):
+    events = story("hugo", "offer-10")
+    feed = FakeFeed([events[0], {**events[1], "schema_version": 3}])
+    with pytest.raises(InvalidFeedEventError, match="newer"):
+        make_follower(rt.readmodel, feed, limit=100).run_once()
+    assert rt.readmodel.position() == events[0]["position"]
+
+
+def test_the_directory_on_the_feed_gives_the_manager_chain(rt):
+    feed = FakeFeed([person("boss"), person("lead", "boss"), person("ivo", "lead"), person("other")])
+    drain(make_follower(rt.readmodel, feed))
+    assert rt.readmodel.manages("lead", "ivo") and rt.readmodel.manages("boss", "ivo")
+    assert not rt.readmodel.manages("other", "ivo") and not rt.readmodel.manages("ivo", "lead")
+    feed.events.append(person("ivo", "other", kind="PersonUpdated", department="IT"))  # a re-organisation
+    drain(make_follower(rt.readmodel, feed))
+    assert rt.readmodel.manages("other", "ivo") and not rt.readmodel.manages("boss", "ivo")
+    assert rt.readmodel.person("ivo") == {"person_id": "ivo", "manager_id": "other", "department": "IT",
+                                          "job_title": "Advisor", "active": True}
+    feed.events.append({**person("ivo"), "type": "PersonErased", "payload": {}})
+    drain(make_follower(rt.readmodel, feed))
+    assert rt.readmodel.person("ivo") is None and not rt.readmodel.manages("other", "ivo")

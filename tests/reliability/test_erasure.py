@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from services.cli import main
 from services.plan.app import create_app
 from services.plan.demo import seed
-from services.plan.personal_data import ERASED
+from shared.sealing import ERASED
 from tests.conftest import POSTGRES_URL
 
 KARIM_SECRETS = ["Doorgroeien naar teamleider", "Karim El Amrani", "karim.elamrani@voorbeeld.nl",
@@ -42,7 +42,7 @@ def seeded(store_url, tmp_path, monkeypatch, tokens):
 
 def test_erasing_a_person_keeps_the_log_and_forgets_the_data(seeded, tokens, tmp_path):
     client, url = seeded
-    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Reason": "GDPR erasure request"}
+    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Purpose": "gdpr_request"}
     plans = {p["employee_id"]: p["id"] for p in client.get("/api/v1/plans", headers=hr).json["items"]}
     karim_plan = client.get(f"/api/v1/plans/{plans['karim']}", headers=hr).json
     assert karim_plan["career_project"] == "Doorgroeien naar teamleider binnen twee jaar"
@@ -81,7 +81,7 @@ def test_erasing_a_person_keeps_the_log_and_forgets_the_data(seeded, tokens, tmp
 
 def test_a_fresh_worker_after_erasure_also_sees_erased_data(seeded, tokens):
     client, url = seeded
-    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Reason": "GDPR erasure request"}
+    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Purpose": "gdpr_request"}
     assert client.post("/api/v1/people/karim/erase", headers=hr).status_code == 200
     other = create_app({"PLAN_DATABASE_URL": url}).test_client()
     plan_id = other.get("/api/v1/plans?employee_id=karim", headers=hr).json["items"][0]["id"]
@@ -91,7 +91,7 @@ def test_a_fresh_worker_after_erasure_also_sees_erased_data(seeded, tokens):
 
 def test_retention_erases_old_closed_plans_only(seeded, tokens, monkeypatch):
     client, url = seeded
-    sophie, hr = tokens("sophie"), {**tokens("hanna", "employee", "hr"), "X-Access-Reason": "retention check"}
+    sophie, hr = tokens("sophie"), {**tokens("hanna", "employee", "hr"), "X-Access-Purpose": "compliance"}
     old = client.post("/api/v1/plans", headers=sophie, json={
         "employee_id": "sophie", "period_start": "2019-01-01", "period_end": "2019-12-31",
         "trigger": "continuous_development", "career_project": "Oud plan van Sophie"}).json["id"]
@@ -106,7 +106,7 @@ def test_retention_erases_old_closed_plans_only(seeded, tokens, monkeypatch):
 
 def test_a_forgotten_person_gets_no_new_plan_and_is_not_imported_again(seeded, tokens):
     client, _ = seeded
-    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Reason": "GDPR erasure request"}
+    hr = {**tokens("hanna", "employee", "hr"), "X-Access-Purpose": "gdpr_request"}
     assert client.post("/api/v1/people/karim/erase", headers=hr).status_code == 200
     again = client.post("/api/v1/plans", headers=hr, json={
         "employee_id": "karim", "period_start": "2030-01-01", "period_end": "2030-12-31",

@@ -164,7 +164,7 @@ def headers(caller: str, owner: str = "owner") -> dict[str, str]:
     settings = TokenSettings(secret=TEST_SECRET, audience="groeipad")
     subject = owner if caller == "owner" else caller
     return {"Authorization": f"Bearer {issue_token(settings, subject, CALLERS[caller])}",
-            "X-Access-Reason": "authorisation matrix"}
+            "X-Access-Purpose": "audit", "X-Access-Reason": "authorisation matrix"}
 
 
 _counter = itertools.count()

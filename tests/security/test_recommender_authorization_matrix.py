@@ -13,11 +13,11 @@ from recommender.app import create_app
 from recommender.demo import seed
 from shared.auth import TokenSettings, issue_token
 from tests.conftest import TEST_SECRET
-from tests.recommender.rec_feed_fake import story
+from tests.recommender.rec_feed_fake import person, story
 
 CALLERS = {"karim": ("employee",), "sophie": ("employee",), "marieke": ("employee", "manager"),
-           "petra": ("employee", "manager"), "hanna": ("employee", "hr"), "daan": ("ld",), "root": ("admin",),
-           "follower": ("service",)}
+           "petra": ("employee", "manager"), "jan": ("employee", "manager"), "hanna": ("employee", "hr"),
+           "daan": ("ld",), "root": ("admin",), "follower": ("service",)}
 EVERYONE = set(CALLERS)
 
 
@@ -26,7 +26,7 @@ def allow(*callers: str, status: int = 200) -> dict[str, int]:
 
 
 LD = ("daan", "root")
-ABOUT_KARIM = ("karim", "marieke", "hanna", "root")
+ABOUT_KARIM = ("karim", "marieke", "petra", "hanna", "root")  # petra: his indirect manager
 OFFER = {"external_id": "matrix-offer", "title": "Matrix course", "means": "mooc"}
 MATRIX = {
     ("GET", "/api/v1/offers"): (allow(*EVERYONE), None),
@@ -55,11 +55,13 @@ MATRIX = {
     ("GET", "/api/v1/reports/catalogue-gaps"): (allow(*LD), None),
     ("GET", "/api/v1/reports/effectiveness"): (allow("hanna", *LD), None),
     ("GET", "/api/v1/people/{person_id}/export"): (allow("karim", "hanna", "root", "follower"), None),
+    ("GET", "/api/v1/access-log"): (allow("hanna", "root"), None),
 }
 
 
-def headers(caller: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(TokenSettings(TEST_SECRET, 'groeipad'), caller, CALLERS[caller])}"}
+def headers(caller: str, purpose: str | None = "audit") -> dict[str, str]:
+    token = issue_token(TokenSettings(TEST_SECRET, "groeipad"), caller, CALLERS[caller])
+    return {"Authorization": f"Bearer {token}", **({"X-Access-Purpose": purpose} if purpose else {})}
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +72,11 @@ def app(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'recommender.sqlite'}"
     seed(url)
     application = create_app({"RECOMMENDER_DATABASE_URL": url})
-    events = story("karim", "offer-x", manager="marieke")
+    # The directory decides a manager's access: petra manages marieke, who manages karim. Jan, a manager
+    # elsewhere, acted on karim's plan once: that gives him nothing.
+    directory = [person("petra"), person("marieke", "petra"), person("karim", "marieke"), person("sophie", "petra"),
+                 person("jan")]
+    events = [*directory, *story("karim", "offer-x", manager="jan")]
     application.extensions["recommender"].readmodel.apply_page(events, events[-1]["position"])
     client = application.test_client()
     assert client.put("/api/v1/roles/team-leader", headers=headers("daan"), json=MATRIX[
@@ -114,3 +120,46 @@ def test_cell(app, operation, caller):
     assert response.status_code == expected[caller], (caller, response.get_json())
     if expected[caller] >= 400:
         assert set(response.get_json()) == {"status", "message", "errors"}, "an error must carry no data"
+
+
+def apply(app, *events) -> None:
+    readmodel = app.extensions["recommender"].readmodel
+    readmodel.apply_page(list(events), events[-1]["position"])
+
+
+def test_a_reorganisation_takes_a_managers_access_away_at_once(app):
+    client = app.test_client()
+    about_karim = ("/api/v1/roles/team-leader/gap?employee=karim", "/api/v1/employees/karim/recommendations")
+    try:
+        apply(app, person("karim", "jan", kind="PersonUpdated"))  # karim moves to jan's team
+        for path in about_karim:
+            assert client.get(path, headers=headers("jan")).status_code == 200, path
+            for former in ("marieke", "petra"):  # his former direct and indirect managers
+                assert client.get(path, headers=headers(former)).status_code == 403, (path, former)
+    finally:
+        apply(app, person("karim", "marieke", kind="PersonUpdated"))
+    assert client.get(about_karim[0], headers=headers("petra")).status_code == 200
+    assert client.get(about_karim[0], headers=headers("jan")).status_code == 403
+
+
+def test_every_read_by_someone_else_is_in_the_access_log_with_its_purpose(app):
+    client = app.test_client()
+    hanna = headers("hanna", purpose=None)
+    refused = client.get("/api/v1/employees/karim/recommendations", headers=hanna)
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "X-Access-Purpose"
+    unknown = client.get("/api/v1/people/karim/export", headers={**hanna, "X-Access-Purpose": "curiosity"})
+    assert unknown.status_code == 422 and unknown.get_json()["errors"][0]["field"] == "X-Access-Purpose"
+    before = client.get("/api/v1/access-log?employee_id=karim&limit=1000", headers=hanna).get_json()["items"]
+    assert client.get("/api/v1/people/karim/export", headers={**hanna, "X-Access-Purpose": "gdpr_request"}
+                      ).status_code == 200
+    assert client.get("/api/v1/employees/karim/recommendations", headers=headers("marieke", None)).status_code == 200
+    assert client.get("/api/v1/employees/karim/recommendations", headers=headers("karim", None)).status_code == 200
+    on_behalf = {**headers("follower", None), "X-Access-On-Behalf-Of": "karim"}
+    assert client.get("/api/v1/people/karim/export", headers=on_behalf).status_code == 200  # his own export
+    after = client.get("/api/v1/access-log?employee_id=karim&limit=1000", headers=hanna).get_json()["items"]
+    new = [{k: e[k] for k in ("what", "by", "purpose")} for e in after[: len(after) - len(before)]]
+    assert new == [{"what": "recommendations", "by": {"subject": "marieke", "role": "manager"}, "purpose": None},
+                   {"what": "export", "by": {"subject": "hanna", "role": "hr"}, "purpose": "gdpr_request"}]
+    export = client.get("/api/v1/people/karim/export", headers=headers("karim")).get_json()
+    assert export["directory_entry"]["manager_id"] == "marieke" and "name" not in export["directory_entry"]
+    assert {e["what"] for e in export["access_log"]} >= {"export", "recommendations"}

@@ -11,8 +11,8 @@ from services.plan.application import (
     WriteConflictError,
 )
 from services.plan.domain.errors import DomainError
-from services.plan.personal_data import PersonErasedError
 from shared.errors import ApiError, register_error_mapping
+from shared.sealing import PersonErasedError
 
 
 def register_domain_errors(app: Flask) -> None:

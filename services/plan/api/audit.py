@@ -26,10 +26,10 @@ def access_log(query):
     if query["format"] == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["at", "plan_id", "employee_id", "what", "purpose", "by", "role"])
+        writer.writerow(["at", "plan_id", "employee_id", "what", "purpose", "note", "by", "role"])
         for row in rows:
             writer.writerow([row["at"], row["plan_id"], row["employee_id"], row["what"], row["purpose"] or "",
-                             row["by"]["subject"], row["by"]["role"]])
+                             row.get("note") or "", row["by"]["subject"], row["by"]["role"]])
         return Response(out.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": "attachment; filename=access-log.csv"})
     return {"items": rows}

@@ -11,6 +11,7 @@ from services.plan.api.views import plan_view
 from services.plan.application import Access, IdempotentRequest, PlanService, WriteOutcome
 from shared.auth import Principal
 from shared.errors import ApiError, field_error
+from shared.purposes import NOTE_HEADER, PURPOSE_HEADER, PurposeError, parse_purpose
 
 MAX_KEY_LENGTH = 200
 
@@ -49,11 +50,12 @@ def idempotent_request(principal: Principal, body: Any) -> IdempotentRequest | N
 
 
 def access(what: str) -> Access:
-    """This read for the access log, with the purpose the reader states in X-Access-Reason."""
-    purpose = request.headers.get("X-Access-Reason")
-    if purpose is not None and (len(purpose) > 500 or not purpose.isprintable()):
-        raise field_error(422, "X-Access-Reason", "at most 500 printable characters")
-    return Access(what, purpose)
+    """This read for the access log, with the purpose code (X-Access-Purpose) and note (X-Access-Reason) stated."""
+    try:
+        purpose, note = parse_purpose(request.headers.get(PURPOSE_HEADER), request.headers.get(NOTE_HEADER))
+    except PurposeError as error:
+        raise field_error(422, error.field, error.reason) from None
+    return Access(what, purpose, note)
 
 
 def plan_headers(version: int) -> dict[str, str]:

@@ -10,15 +10,16 @@ from flask import request
 from flask.views import MethodView
 
 from services.plan.api import schemas as s
-from services.plan.api.common import service, views_read
+from services.plan.api.common import access, service, views_read
 from services.plan.api.views import plan_view
-from services.plan.application import history_entry, jsonable
+from services.plan.application import Access, history_entry, jsonable
 from services.plan.domain import skills as skill_rules
 from services.plan.people_csv import PeopleCsvError, read_people_csv
 from shared.auth import TokenSettings, current_principal, issue_token, require_role
 from shared.errors import ApiError
 from shared.httpapi import Blueprint
 from shared.observability import outgoing_headers
+from shared.purposes import ON_BEHALF_HEADER, PURPOSE_HEADER
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1/people",
                 description="The org directory that decides who sees and reviews whose plan.")
@@ -80,26 +81,34 @@ def erase_person(person_id):
 
 
 @blp.route("/<person_id>/export")
+@blp.arguments(s.AccessHeadersSchema, location="headers")
 @blp.response(200, s.PersonExportSchema)
-def export_person(person_id):
-    """Everything held about a person across the services, as JSON (the person, HR): GDPR access."""
+def export_person(_purpose, person_id):
+    """Everything held about a person across the services, as JSON (the person, or HR stating a purpose)."""
     principal = current_principal()
-    held = service().export_person(principal, person_id)
+    audit = access("export")
+    held = service().export_person(principal, person_id, audit)
     plans = [{**plan_view(item["plan"], held["person"]["name"]),
               "history": [history_entry(event) for event in item["history"]]} for item in held["plans"]]
-    recommender = recommender_export(person_id)
+    recommender = recommender_export(person_id, principal, audit)
     return {"person": held["person"], "erased": held["erased"], "plans": jsonable(plans),
             "access_log": held["access_log"], "recommender": recommender,
             "complete": recommender.get("status") == "complete",
             "exported_at": datetime.now(UTC).isoformat()}
 
 
-def recommender_export(person_id: str) -> dict:
-    """What the recommender holds (suggestions shown, accepted, dismissed); marked when it cannot answer."""
+def recommender_export(person_id: str, principal, audit: Access) -> dict:
+    """What the recommender holds (suggestions shown, accepted, dismissed); marked when it cannot answer.
+
+    The recommender logs the read as the plan service's on behalf of the caller, with the caller's purpose."""
     url = f"{recommender_url()}/api/v1/people/{person_id}/export"
     token = issue_token(TokenSettings.from_env(), "plan-service", ["service"], ttl_seconds=60)
+    stated = {ON_BEHALF_HEADER: principal.subject}
+    if audit.purpose:
+        stated[PURPOSE_HEADER] = audit.purpose
     try:
-        response = requests.get(url, headers={"Authorization": f"Bearer {token}", **outgoing_headers()}, timeout=5)
+        response = requests.get(url, headers={"Authorization": f"Bearer {token}", **stated, **outgoing_headers()},
+                                timeout=5)
     except requests.RequestException as error:
         return {"status": "unavailable", "reason": f"the recommender did not answer: {type(error).__name__}"}
     if response.status_code != 200:

@@ -65,8 +65,9 @@ class Plans(MethodView):
 @blp.route("/<plan_id>")
 class Plan(MethodView):
     @blp.arguments(s.PlanQuerySchema, location="query")
+    @blp.arguments(s.AccessHeadersSchema, location="headers")
     @blp.response(200, s.PlanSchema)
-    def get(self, query, plan_id):
+    def get(self, query, _purpose, plan_id):
         """The plan now, at a version (?version=N) or as it stood at a time (?as_of=ISO-8601)."""
         if "version" in query and "as_of" in query:
             raise field_error(422, "as_of", "give either version or as_of, not both")
@@ -80,8 +81,9 @@ class Plan(MethodView):
 
 @blp.route("/<plan_id>/history")
 @blp.arguments(s.HistoryQuerySchema, location="query")
+@blp.arguments(s.AccessHeadersSchema, location="headers")
 @blp.response(200, s.HistorySchema)
-def history(query, plan_id):
+def history(query, _purpose, plan_id):
     """The plan's events in order (version, type, time, actor, reason, data), a page at a time."""
     events = service().history(plan_uuid(plan_id), current_principal(), audit=access("history"),
                                after_version=query["after_version"], limit=query["limit"] + 1)
@@ -94,8 +96,9 @@ def history(query, plan_id):
 
 @blp.route("/<plan_id>/diff")
 @blp.arguments(s.DiffQuerySchema, location="query")
+@blp.arguments(s.AccessHeadersSchema, location="headers")
 @blp.response(200, s.DiffSchema)
-def diff(query, plan_id):
+def diff(query, _purpose, plan_id):
     """What changed between two versions, as an RFC 6902 JSON Patch."""
     principal, uuid = current_principal(), plan_uuid(plan_id)
     views = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.plan.domain.vocabulary import (
     ACTION_STATUSES,
@@ -19,6 +19,7 @@ from services.plan.domain.vocabulary import (
     TRIGGERS,
 )
 from shared.contracts import ActorSchema
+from shared.purposes import ACCESS_PURPOSES, MAX_NOTE, NOTE_HEADER, PURPOSE_HEADER
 
 SHORT, LONG = 200, 5000
 ID = validate.Length(min=1, max=100)
@@ -602,8 +603,25 @@ class AccessSchema(Schema):
     plan_id = fields.String()
     employee_id = fields.String()
     what = fields.String(metadata={"description": "plan, version, as_of, history, diff or export"})
-    purpose = fields.String(allow_none=True, metadata={"description": "the reason the reader gave"})
+    purpose = fields.String(allow_none=True, metadata={"description": "the purpose code the reader stated",
+                                                       "enum": [*ACCESS_PURPOSES, None]})
+    note = fields.String(allow_none=True, metadata={"description": "the reader's note, if any "
+                                                                   "(\"[erased]\" once the person is forgotten)"})
     by = fields.Nested(ActorSchema)
+
+
+class AccessHeadersSchema(Schema):
+    """Why someone reads another person's plan: HR and admins must say so when it is not their report's."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    purpose = fields.String(data_key=PURPOSE_HEADER, validate=validate.OneOf(ACCESS_PURPOSES),
+                            metadata={"description": "purpose code; required of HR and admins for plans "
+                                                     "that are not their reports'"})
+    note = fields.String(data_key=NOTE_HEADER, validate=validate.Length(max=MAX_NOTE),
+                         metadata={"description": "optional note (required with purpose 'other'), "
+                                                  "sealed with the person's key"})
 
 
 class AccessLogSchema(Schema):

@@ -26,6 +26,8 @@ def topic(name: str) -> str:
 
 class PlanEvent(Aggregate.Event):
     TOPIC = topic("PlanEvent")
+    PERSONAL_TEXT = ("reason",)
+    NOT_PERSONAL = ("actor", "request")
     actor: dict
     reason: str | None
     request: dict | None
@@ -39,6 +41,9 @@ class PlanEvent(Aggregate.Event):
 
 class PlanStarted(PlanEvent, Aggregate.Created):
     TOPIC = topic("PlanStarted")
+    PERSONAL_TEXT = ("career_project", "target_role")
+    NOT_PERSONAL = ("employee_id", "period_start", "period_end", "trigger", "available_hours", "available_budget")
+    SUBJECT_FIELD = "employee_id"  # the plan's key belongs to its employee
     employee_id: str
     period_start: date
     period_end: date
@@ -63,6 +68,9 @@ class PlanStarted(PlanEvent, Aggregate.Created):
 
 class SkillAssessed(PlanEvent):
     TOPIC = topic("SkillAssessed")
+    PERSONAL_TEXT = ("skill_key", "skill", "note", "status")
+    PERSONAL_DATA = ("level", "transferable_to")
+    NOT_PERSONAL = ("category", "assessor")
     skill_key: str
     skill: str
     category: str
@@ -86,6 +94,9 @@ class SkillAssessed(PlanEvent):
 
 class GoalSet(PlanEvent):
     TOPIC = topic("GoalSet")
+    PERSONAL_TEXT = ("title", "measure", "relevance")
+    PERSONAL_DATA = ("skills",)
+    NOT_PERSONAL = ("goal_id", "hours_needed", "budget_needed", "deadline")
     goal_id: str
     title: str
     skills: list
@@ -106,6 +117,8 @@ class GoalSet(PlanEvent):
 
 class GoalRevised(PlanEvent):
     TOPIC = topic("GoalRevised")
+    PERSONAL_DATA = ("changes",)
+    NOT_PERSONAL = ("goal_id",)
     goal_id: str
     changes: dict
 
@@ -117,6 +130,8 @@ class GoalRevised(PlanEvent):
 
 class GoalAchieved(PlanEvent):
     TOPIC = topic("GoalAchieved")
+    PERSONAL_TEXT = ("note",)
+    NOT_PERSONAL = ("goal_id",)
     goal_id: str
     note: str
 
@@ -126,6 +141,7 @@ class GoalAchieved(PlanEvent):
 
 class GoalAbandoned(PlanEvent):
     TOPIC = topic("GoalAbandoned")
+    NOT_PERSONAL = ("goal_id",)
     goal_id: str
 
     def apply(self, plan) -> None:
@@ -134,6 +150,9 @@ class GoalAbandoned(PlanEvent):
 
 class LearningActionPlanned(PlanEvent):
     TOPIC = topic("LearningActionPlanned")
+    PERSONAL_TEXT = ("title", "provider")
+    NOT_PERSONAL = ("action_id", "goal_ids", "means", "offer_id", "planned_start", "planned_end", "hours", "cost",
+                    "certificate", "recommendation_id")
     action_id: str
     goal_ids: list
     means: str
@@ -161,6 +180,7 @@ class LearningActionPlanned(PlanEvent):
 
 class LearningActionRescheduled(PlanEvent):
     TOPIC = topic("LearningActionRescheduled")
+    NOT_PERSONAL = ("action_id", "planned_start", "planned_end")
     action_id: str
     planned_start: date
     planned_end: date
@@ -171,6 +191,7 @@ class LearningActionRescheduled(PlanEvent):
 
 class LearningActionStarted(PlanEvent):
     TOPIC = topic("LearningActionStarted")
+    NOT_PERSONAL = ("action_id", "on")
     action_id: str
     on: date
 
@@ -180,6 +201,9 @@ class LearningActionStarted(PlanEvent):
 
 class LearningActionCompleted(PlanEvent):
     TOPIC = topic("LearningActionCompleted")
+    PERSONAL_TEXT = ("reflection",)
+    PERSONAL_DATA = ("evaluation", "skill_levels")
+    NOT_PERSONAL = ("action_id", "on")
     action_id: str
     on: date
     evaluation: int
@@ -198,6 +222,7 @@ class LearningActionCompleted(PlanEvent):
 
 class LearningActionCancelled(PlanEvent):
     TOPIC = topic("LearningActionCancelled")
+    NOT_PERSONAL = ("action_id",)
     action_id: str
 
     def apply(self, plan) -> None:
@@ -206,6 +231,8 @@ class LearningActionCancelled(PlanEvent):
 
 class ProgressReviewed(PlanEvent):
     TOPIC = topic("ProgressReviewed")
+    PERSONAL_TEXT = ("note",)
+    NOT_PERSONAL = ("goal_id", "progress")
     goal_id: str | None
     progress: int | None
     note: str
@@ -219,6 +246,8 @@ class ProgressReviewed(PlanEvent):
 
 class FeedbackReceived(PlanEvent):
     TOPIC = topic("FeedbackReceived")
+    PERSONAL_TEXT = ("text",)
+    NOT_PERSONAL = ("feedback_id", "source", "goal_id")
     feedback_id: str
     source: str
     text: str
@@ -232,6 +261,7 @@ class FeedbackReceived(PlanEvent):
 
 class PlanSubmittedForReview(PlanEvent):
     TOPIC = topic("PlanSubmittedForReview")
+    PERSONAL_TEXT = ("note",)
     note: str
 
     def apply(self, plan) -> None:
@@ -240,6 +270,8 @@ class PlanSubmittedForReview(PlanEvent):
 
 class PlanReviewed(PlanEvent):
     TOPIC = topic("PlanReviewed")
+    PERSONAL_TEXT = ("comment",)
+    NOT_PERSONAL = ("outcome",)
     outcome: str
     comment: str
 
@@ -251,6 +283,8 @@ class PlanReviewed(PlanEvent):
 
 class FundingRequested(PlanEvent):
     TOPIC = topic("FundingRequested")
+    PERSONAL_TEXT = ("justification",)
+    NOT_PERSONAL = ("action_id", "amount")
     action_id: str
     amount: Decimal
     justification: str
@@ -263,6 +297,8 @@ class FundingRequested(PlanEvent):
 
 class FundingApproved(PlanEvent):
     TOPIC = topic("FundingApproved")
+    PERSONAL_TEXT = ("comment",)
+    NOT_PERSONAL = ("action_id", "amount")
     action_id: str
     amount: Decimal
     comment: str
@@ -274,6 +310,7 @@ class FundingApproved(PlanEvent):
 
 class FundingDeclined(PlanEvent):
     TOPIC = topic("FundingDeclined")
+    NOT_PERSONAL = ("action_id",)
     action_id: str
 
     def apply(self, plan) -> None:
@@ -283,6 +320,7 @@ class FundingDeclined(PlanEvent):
 
 class RecommendationAccepted(PlanEvent):
     TOPIC = topic("RecommendationAccepted")
+    NOT_PERSONAL = ("recommendation_id", "offer_id", "action_id")
     recommendation_id: str
     offer_id: str | None
     action_id: str
@@ -294,6 +332,7 @@ class RecommendationAccepted(PlanEvent):
 
 class RecommendationDismissed(PlanEvent):
     TOPIC = topic("RecommendationDismissed")
+    NOT_PERSONAL = ("recommendation_id", "offer_id")
     recommendation_id: str
     offer_id: str | None
 

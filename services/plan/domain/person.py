@@ -25,6 +25,9 @@ class Person(Aggregate):
 
     class Registered(Event, Aggregate.Created):
         TOPIC = "groeipad.plan:PersonRegistered"
+        PERSONAL_TEXT = ("name", "email", "job_title")
+        NOT_PERSONAL = ("person_id", "manager_id", "department", "actor")
+        SUBJECT_FIELD = "person_id"
         person_id: str
         name: str
         email: str
@@ -37,6 +40,8 @@ class Person(Aggregate):
 
     class Updated(Event):
         TOPIC = "groeipad.plan:PersonUpdated"
+        PERSONAL_DATA = ("changes",)
+        NOT_PERSONAL = ("actor",)
         changes: dict
         actor: dict
 
@@ -48,6 +53,7 @@ class Person(Aggregate):
         """The person was forgotten: their keys are destroyed; only this fact and their id remain."""
 
         TOPIC = "groeipad.plan:PersonErased"
+        NOT_PERSONAL = ("actor",)
         actor: dict
 
         def apply(self, person: Person) -> None:

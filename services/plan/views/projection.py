@@ -14,7 +14,7 @@ from typing import Any
 from services.plan.domain import skills as skill_rules
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.vocabulary import skill_key
-from services.plan.personal_data import ERASED
+from shared.sealing import ERASED
 from shared.views import ViewStore, placeholders
 
 
@@ -127,13 +127,16 @@ class PlanProjection:
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id IN (SELECT plan_id FROM {plans} "
                         "WHERE employee_id = ?)", (person_id,))
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE employee_id = ?", (person_id,))
+        # Readers' notes were sealed with the person's keys: the view forgets them too.
+        self._x(cursor, "UPDATE {accesses} SET note = ? WHERE employee_id = ? AND note IS NOT NULL",
+                (ERASED, person_id))
 
     def _plan_accessed(self, cursor, notification, event) -> None:
         actor = event.actor or {}
-        self._x(cursor, "INSERT INTO {accesses} (position, at, plan_id, employee_id, what, purpose, by_subject, "
-                        "by_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
+        self._x(cursor, "INSERT INTO {accesses} (position, at, plan_id, employee_id, what, purpose, note, by_subject, "
+                        "by_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
                 (notification.id, event.timestamp.isoformat(), event.plan_id, event.employee_id, event.what,
-                 event.purpose, actor.get("subject", ""), actor.get("role", "")))
+                 event.purpose, event.note, actor.get("subject", ""), actor.get("role", "")))
 
     # -- plans ------------------------------------------------------------------------------------
     def _plan_started(self, cursor, notification, event) -> None:
@@ -162,6 +165,7 @@ class PlanProjection:
     def _plan_erased(self, cursor, notification, event) -> None:
         plan_id = str(notification.originator_id)
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE plan_id = ?", (plan_id,))
+        self._x(cursor, "UPDATE {accesses} SET note = ? WHERE plan_id = ? AND note IS NOT NULL", (ERASED, plan_id))
         self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ?", (plan_id,))
 

@@ -241,7 +241,7 @@ class PlanQueries:
         clause = " AND ".join(where) or "1 = 1"
         rows = self.rows(f"SELECT * FROM {{accesses}} WHERE {clause} ORDER BY position LIMIT ?", [*params, limit])
         return [{"at": r["at"], "plan_id": r["plan_id"], "employee_id": r["employee_id"], "what": r["what"],
-                 "purpose": r["purpose"], "by": {"subject": r["by_subject"], "role": r["by_role"]},
+                 "purpose": r["purpose"], "note": r["note"], "by": {"subject": r["by_subject"], "role": r["by_role"]},
                  "position": r["position"]} for r in rows]
 
     # -- history ----------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ COLUMNS = {
                 "PRIMARY KEY (plan_id, version)",
     "requests": "request_key TEXT PRIMARY KEY, plan_id TEXT NOT NULL, fingerprint TEXT NOT NULL",
     "accesses": "position BIGINT PRIMARY KEY, at TEXT NOT NULL, plan_id TEXT NOT NULL, employee_id TEXT NOT NULL, "
-                "what TEXT NOT NULL, purpose TEXT, by_subject TEXT NOT NULL, by_role TEXT NOT NULL",
+                "what TEXT NOT NULL, purpose TEXT, note TEXT, by_subject TEXT NOT NULL, by_role TEXT NOT NULL",
 }
 INDEXES = {
     "people": ["department, person_id", "manager_id", "aggregate_id"],

@@ -1,5 +1,9 @@
 """Per-aggregate data keys for personal data, wrapped with a master key and kept apart from the events.
 
+Shared by every service that seals personal fields (shared/sealing.py): the plan service and the portal,
+each with its own table (`subject_keys` in a SQLite file beside the store, `<owner>_subject_keys` on
+PostgreSQL), so moving this module changed no stored key.
+
 Each plan and each directory entry has its own key, tagged with the person it belongs to. Destroying a
 person's keys (erasure) or one plan's key (retention) leaves every event in place but unreadable; a
 tombstone row remembers that the key was destroyed, so nothing is ever sealed for that aggregate again.
