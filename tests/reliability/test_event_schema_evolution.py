@@ -18,16 +18,17 @@ from recommender.application import Recommender
 from recommender.domainmodel import RecommenderEvent
 from recommender.runtime import Runtime
 from services.plan.application import PlanService
+from services.plan.domain.access import PlanAccess
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.person import Person
-from shared.contracts import SCHEMA_VERSION, IntegrationEventSchema, parse_page, upgrade
+from shared.contracts import PAYLOAD_SCHEMAS, SCHEMA_VERSION, IntegrationEventSchema, parse_page, upgrade
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 STANDARD = {"originator_id", "originator_version", "timestamp", "originator_topic", "class_version"}
 SERVICES = {
     "plan": ("plan_events_v*.jsonl", lambda: PlanService(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
              {**{cls.TOPIC: cls for cls in EVENT_CLASSES.values()},
-              **{cls.TOPIC: cls for cls in (Person.Registered, Person.Updated, Person.Erased)}}),
+              **{cls.TOPIC: cls for cls in (Person.Registered, Person.Updated, Person.Erased, PlanAccess.Recorded)}}),
     "recommender": ("recommender_events_v*.jsonl",
                     lambda: Recommender(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
                     {cls.TOPIC: cls for cls in RecommenderEvent.__subclasses__()}),
@@ -81,7 +82,7 @@ def test_the_old_plan_story_replays_into_a_plan():
     service = SERVICES["plan"][1]()
     plan, plan_id = None, uuid4()
     for row in fixture_rows("plan"):
-        if not row["topic"].startswith("groeipad.plan:Person"):
+        if not row["topic"].startswith(("groeipad.plan:Person", "groeipad.plan:PlanAccess")):
             stored = StoredEvent(originator_id=plan_id, originator_version=row["originator_version"],
                                  topic=row["topic"], state=json.dumps(row["state"]).encode())
             plan = service.mapper.to_domain_event(stored).mutate(plan)
@@ -89,15 +90,44 @@ def test_the_old_plan_story_replays_into_a_plan():
     assert plan.erased
 
 
+def test_stored_free_text_access_purposes_become_a_code_and_a_note():
+    service = SERVICES["plan"][1]()
+    rows = [row for row in fixture_rows("plan") if row["topic"] == PlanAccess.Recorded.TOPIC]
+    read = [service.mapper.to_domain_event(StoredEvent(originator_id=uuid4(), originator_version=1, topic=row["topic"],
+                                                       state=json.dumps(row["state"]).encode())) for row in rows]
+    assert [(e.purpose, e.note) for e in read] == [("other", "Audit or compliance check: yearly sample"),
+                                                  ("gdpr_request", None), (None, None)]
+
+
 def test_the_feed_contract_reads_every_stored_page_version():
     pages = sorted(FIXTURES.glob("feed_page_v*.json"))
-    assert pages, "keep one stored feed page per integration-event schema version"
+    assert {path.name for path in pages} >= {f"feed_page_v{v}.json" for v in range(1, SCHEMA_VERSION + 1)}, (
+        "keep one stored feed page per integration-event schema version")
     for path in pages:
-        page = parse_page(json.loads(path.read_text()))
+        page = parse_page(json.loads(path.read_text()))  # upgrades and validates each event by its type's schema
         for event in page["events"]:
-            current = upgrade(event)
-            assert current["schema_version"] <= SCHEMA_VERSION
-            assert not IntegrationEventSchema().validate(current), path.name
+            assert event["schema_version"] == SCHEMA_VERSION
+            assert not IntegrationEventSchema().validate(event), path.name
+            assert not PAYLOAD_SCHEMAS[event["type"]].validate(event["payload"]), (path.name, event)
+            assert "reason" not in event
+
+
+def test_a_version_1_page_loses_its_free_text_on_the_way_up():
+    raw = json.loads((FIXTURES / "feed_page_v1.json").read_text())
+    assert any(e.get("reason") for e in raw["events"]) or any(
+        "career_project" in e["payload"] for e in raw["events"]), "the v1 fixture should hold free text"
+    text = json.dumps(parse_page(raw))
+    for event in raw["events"]:
+        for name in ("career_project", "title", "measure", "relevance", "note", "reflection", "text",
+                     "comment", "justification", "provider"):
+            value = event["payload"].get(name)
+            if isinstance(value, str) and len(value) > 3:
+                assert value not in text, f"{name} of {event['type']} survived the upgrade"
+
+
+def test_every_event_type_of_the_contract_has_a_stored_v2_event():
+    stored = {e["type"] for e in json.loads((FIXTURES / "feed_page_v2.json").read_text())["events"]}
+    assert {"PersonRegistered", "PersonUpdated", "PlanStarted", "GoalSet"} <= stored
 
 
 def test_the_follower_applies_every_stored_page_version(tmp_path):
@@ -105,9 +135,11 @@ def test_the_follower_applies_every_stored_page_version(tmp_path):
     try:
         for path in sorted(FIXTURES.glob("feed_page_v*.json")):
             page = parse_page(json.loads(path.read_text()))
-            events = [upgrade(e) for e in page["events"]]
-            assert runtime.readmodel.apply_page(events, page["next_after"]) == len(events)
-        assert runtime.readmodel.current_plan("karim")["goals"], "the stored page taught nothing"
+            assert runtime.readmodel.apply_page(page["events"], page["next_after"]) == len(page["events"])
+        assert runtime.readmodel.current_plan("karim")["goals"], "the stored v1 page taught nothing"
+        assert runtime.readmodel.current_plan("lotte")["goals"], "the stored v2 page taught nothing"
+        assert runtime.readmodel.manages("petra", "lotte")
+        assert runtime.readmodel.person("lotte")["department"] == "Logistics"
     finally:
         runtime.close()
 
