@@ -28,6 +28,7 @@ from services.portal.settings import PortalSettings
 from services.portal.vocabulary import label, label_map
 from shared.auth import TokenSettings
 from shared.observability import init_observability
+from shared.purposes import NOTE_HEADER, PURPOSE_HEADER
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
@@ -49,7 +50,7 @@ class Portal:
 
     def recommender_api(self) -> ApiClient:
         return ApiClient("recommender", self.settings.recommender_url, api_token, self.transport,
-                         self.settings.api_timeout)
+                         self.settings.api_timeout, extra_headers=access_reason_header)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -118,7 +119,7 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
-        if request.method == "GET" and any(e.get("field") == "X-Access-Reason" for e in error.errors):
+        if request.method == "GET" and any(e.get("field") in {PURPOSE_HEADER, NOTE_HEADER} for e in error.errors):
             return redirect(url_for("hr.purpose", next=request.full_path.rstrip("?")))
         if error.status == 404:
             return page(404, _("Not found"), _("This page or item does not exist, or is not yours to see."))

@@ -17,6 +17,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 
 from services.portal.accounts import PortalStore
 from shared.auth import TokenSettings, issue_token
+from shared.purposes import MAX_NOTE, NOTE_HEADER, PURPOSE_HEADER
 
 API_TOKEN_SECONDS = 300
 
@@ -148,13 +149,19 @@ def api_token() -> str:
 
 
 def access_reason_header() -> dict[str, str]:
-    """Why HR opens someone's plan, as the plan service's access log wants it (X-Access-Reason)."""
-    reason = g.get("access_reason") or (session.get("purpose") or {}).get("text")
-    if not reason:
-        return {}
-    # HTTP header values travel as ISO-8859-1: dashes become plain, anything else unsayable becomes '?'
-    plain = reason.replace("\u2014", "-").replace("\u2013", "-").replace("\u20ac", "EUR")
-    return {"X-Access-Reason": plain.encode("latin-1", "replace").decode("latin-1")[:500]}
+    """Why HR opens someone's data, as the services' access logs want it: a code and an optional note."""
+    code, note = g.get("access_purpose") or (None, None)
+    if code is None:
+        stated = session.get("purpose") or {}
+        code, note = stated.get("code"), stated.get("note")
+    if not code:
+        return {}  # a session from before purposes were codes asks again
+    headers = {PURPOSE_HEADER: code}
+    if note:
+        # HTTP header values travel as ISO-8859-1: dashes become plain, anything else unsayable becomes '?'
+        plain = note.replace("\u2014", "-").replace("\u2013", "-").replace("\u20ac", "EUR")
+        headers[NOTE_HEADER] = plain.encode("latin-1", "replace").decode("latin-1")[:MAX_NOTE]
+    return headers
 
 
 def portal():

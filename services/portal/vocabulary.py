@@ -71,10 +71,21 @@ ACCESS_WHAT = {  # what someone looked at, as the plan service's access log name
     "as_of": _l("the plan as of a date"), "history": _l("the history of the plan"),
     "diff": _l("the differences between two versions"), "export": _l("a data export"),
 }
+ACCESS_PURPOSES = {  # why someone reads another person's data: the codes of shared.purposes, in words
+    "audit": _l("Audit or compliance check"),
+    "compliance": _l("Compliance check (law or policy)"),
+    "gdpr_request": _l("A GDPR request of the employee"),
+    "employee_request": _l("A question or request from the employee"),
+    "appraisal": _l("Support for an appraisal or a review"),
+    "report": _l("Organisation report"),
+    "investigation": _l("A complaint or a legal matter"),
+    "other": _l("Other reason (explain below)"),
+}
 GROUPS = {"trigger": TRIGGERS, "means": MEANS, "category": CATEGORIES, "skill_status": SKILL_STATUSES,
           "plan_status": PLAN_STATUSES, "action_status": ACTION_STATUSES, "goal_status": GOAL_STATUSES,
           "funding": FUNDING_STATUSES, "source": FEEDBACK_SOURCES, "outcome": REVIEW_OUTCOMES, "role": ROLES,
-          "language": LANGUAGES, "event": EVENTS, "access_what": ACCESS_WHAT}
+          "language": LANGUAGES, "event": EVENTS, "access_what": ACCESS_WHAT,
+          "access_purpose": ACCESS_PURPOSES}
 
 
 def label(group: str, value: object) -> str:

@@ -106,11 +106,17 @@ def test_hr_downloads_a_persons_data_and_a_colleague_cannot(signed_in):
     assert "/people/sophie/export.json" in search and "/hr/people/sophie" in search
     person = hanna.get("/hr/people/sophie").get_data(as_text=True)
     assert "sophie.willems@voorbeeld.nl" in person and "/people/sophie/export.json" in person
-    download = hanna.get("/people/sophie/export.json")
+    asked = hanna.get("/people/sophie/export.json")  # HR states a purpose for the export, as for any read
+    assert asked.status_code == 302 and "/hr/purpose?next=" in asked.headers["Location"]
+    form = hanna.get(asked.headers["Location"]).get_data(as_text=True)
+    assert 'value="gdpr_request"' in form and "A GDPR request of the employee" in form
+    chosen = hanna.post("/hr/purpose", {"purpose": "gdpr_request", "next": "/people/sophie/export.json"})
+    download = hanna.get(chosen.headers["Location"])
     assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
     assert json.loads(download.get_data(as_text=True))["person"]["id"] == "sophie"
     log = json.loads(hanna.get("/hr/access-log.json?employee_id=sophie").get_data(as_text=True))["items"]
-    assert any(e["what"] == "export" and e["by"]["subject"] == "hanna" for e in log)  # HR's export is on record
+    assert any(e["what"] == "export" and e["by"]["subject"] == "hanna" and e["purpose"] == "gdpr_request"
+               for e in log)  # HR's export is on record, with its purpose code
     karim = signed_in("karim")
     refused = karim.get("/people/sophie/export.json")
     assert refused.status_code == 403 and refused.mimetype == "text/html"

@@ -117,7 +117,7 @@ def test_hr_states_a_purpose_before_opening_a_plan(signed_in):
     missing = hanna.post("/hr/purpose", {"purpose": "other", "note": "",
                                          "next": f"/hr/plans/{plan_id}/history"})
     assert missing.status_code == 422 and 'id="note-errors"' in missing.get_data(as_text=True)
-    chosen = hanna.post("/hr/purpose", {"purpose": "request", "next": f"/hr/plans/{plan_id}/history"})
+    chosen = hanna.post("/hr/purpose", {"purpose": "employee_request", "next": f"/hr/plans/{plan_id}/history"})
     assert chosen.headers["Location"] == f"/hr/plans/{plan_id}/history"
     page = hanna.get(chosen.headers["Location"]).get_data(as_text=True)
     assert "started the plan" in page and "A question or request from the employee" in page

@@ -22,16 +22,11 @@ from services.portal.i18n import fdate, money
 from services.portal.views.account import safe_next
 from services.portal.views.common import all_plans, load_plan, people_by_id, plan_api
 from services.portal.views.employee import safe_name, skill_chart
-from services.portal.vocabulary import PLAN_STATUSES, label
+from services.portal.vocabulary import ACCESS_PURPOSES, PLAN_STATUSES, label
+from shared.purposes import MAX_NOTE
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
-PURPOSES = {
-    "audit": _l("Audit or compliance check"),
-    "request": _l("A question or request from the employee"),
-    "appraisal": _l("Support for an appraisal or a review"),
-    "complaint": _l("A complaint or a legal matter"),
-    "other": _l("Other reason (explain below)"),
-}
+PURPOSES = ACCESS_PURPOSES  # the codes the services accept (shared.purposes), with their words
 SUMMARY_KEYS = ("title", "skill", "level", "outcome", "amount", "source", "text", "comment", "means", "note",
                 "deadline", "planned_start", "planned_end", "evaluation", "reflection", "status", "progress")
 
@@ -81,8 +76,8 @@ def purpose():
         if choice == "other" and not note:
             form.error("note", _("Explain the reason."))
         if form.ok:
-            text = ": ".join(x for x in (str(PURPOSES[choice]), note) if x)
-            session["purpose"] = {"text": "".join(c for c in text if c.isprintable())[:500]}
+            note = "".join(c for c in (note or "") if c.isprintable())[:MAX_NOTE] or None
+            session["purpose"] = {"code": choice, "note": note}
             return redirect(safe_next(form.get("next")) or url_for("hr.plans"))
     return render_template("hr/purpose.html", form=form, purposes=PURPOSES), (200 if form.ok else 422)
 
