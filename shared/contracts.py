@@ -229,7 +229,8 @@ class IntegrationEventSchema(Schema):
     occurred_at = fields.AwareDateTime(required=True)
     actor = fields.Nested(ActorSchema, required=True)
     payload = fields.Dict(required=True, metadata={
-        "description": "per type: see the *Payload schemas (components) of this document"})
+        "description": "per type, the fields of its payload schema in shared/contracts.py (PAYLOAD_SCHEMAS): "
+                       "ids, codes, dates, levels and amounts; never free text, names or e-mail addresses"})
     request_id = fields.String(allow_none=True, load_default=None,
                                metadata={"description": "the X-Request-ID of the request that caused it"})
 

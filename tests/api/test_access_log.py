@@ -75,3 +75,15 @@ def test_hr_exports_the_access_log_as_json_and_csv(client, auth):
     lines = csv.get_data(as_text=True).splitlines()
     assert lines[0] == "at,plan_id,employee_id,what,purpose,note,by,role" and len(lines) == 3
     assert any(",sophie,history,audit,yearly audit of development plans,hanna,hr" in line for line in lines)
+
+
+def test_a_readers_note_is_forgotten_with_the_person_and_the_code_stays(client, auth, tokens):
+    plan_id = start_plan(client, auth("karim"))
+    hanna = {**tokens("hanna", "employee", "hr"), "X-Access-Purpose": "investigation",
+             "X-Access-Reason": "klacht van collega Jansen"}
+    ok(client.get(f"{API}/plans/{plan_id}", headers=hanna))
+    assert [(e["purpose"], e["note"]) for e in log_of(client, auth, plan_id)] == [
+        ("investigation", "klacht van collega Jansen")]
+    ok(client.post(f"{API}/people/karim/erase", headers=auth("hanna")))
+    entries = ok(client.get(f"{API}/access-log?employee_id=karim", headers=auth("hanna")))["items"]
+    assert [(e["purpose"], e["note"]) for e in entries if e["what"] == "plan"][0] == ("investigation", "[erased]")
