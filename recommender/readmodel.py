@@ -13,13 +13,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
 from recommender.feedback import apply_event, open_gaps
 from recommender.matcher import OfferStats
+from shared.views import ViewStore
 
 FEED = "plan"
 TABLES = {
@@ -60,11 +60,13 @@ class ReadModel:
     def apply_page(self, events: list[dict], position: int) -> int:
         """Apply feed EVENTS and record POSITION, atomically; returns how many events were new."""
         erased = False
+        tracked = self.position()
+        if position <= tracked:
+            return 0
         with self.datastore.transaction(commit=True) as c:
+            if not self.positions.advance(c, FEED, tracked, position):
+                return 0  # another follower applied it meanwhile: nothing is counted twice
             self._prepare(c)
-            tracked = self._max_tracking_id(FEED, c) or 0
-            if position <= tracked:
-                return 0
             fresh = [e for e in events if e["position"] > tracked]
             plans: dict[str, dict] = {}
             rows: list[tuple] = []
@@ -100,7 +102,6 @@ class ReadModel:
                     f"INSERT INTO {self.table('offer_feedback')} (position, seq, offer_id, "
                     "employee_id, kind, skill, rating, level_gain, reason) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position, seq) DO NOTHING"), row)
-            self._insert_tracking(c, Tracking(FEED, position))
         if erased:
             self._purge_deleted()
         return len(fresh)
@@ -131,16 +132,28 @@ class ReadModel:
         row = c.fetchone()
         return json.loads(row["doc"]) if row else {"plan_id": plan_id}
 
+    @property
+    def positions(self) -> ViewStore:
+        """The follower's position, kept beside the rows (shared/views.py: compare-and-set in the page's
+        transaction)."""
+        return ViewStore(self.datastore, prefix="recommender_")
+
     def position(self) -> int:
-        return self.max_tracking_id(FEED) or 0
+        return self.positions.position(FEED)
+
+    def create_positions(self) -> None:
+        """The positions table; a store tracked by the library's tracking table before keeps its position."""
+        self.positions.create_positions()
+        with self.datastore.transaction(commit=True) as c:
+            if self.positions.position(FEED, c) == 0 and (self.max_tracking_id(FEED) or 0) > 0:
+                self.positions.advance(c, FEED, 0, self.max_tracking_id(FEED))
 
     def reset(self) -> None:
         """Forget everything (rebuild-read-model): the next follow replays the feed from 0."""
         with self.datastore.transaction(commit=True) as c:
             for name in FEED_TABLES:
                 c.execute(f"DELETE FROM {self.table(name)}")
-            c.execute(self._sql(f"DELETE FROM {self.tracking_table()} WHERE application_name = ?"),
-                      (FEED,))
+            self.positions.set_position(c, FEED, None)
 
     # -- reading ---------------------------------------------------------------------------------
     def _rows(self, sql: str, params: Iterable = ()) -> list:
@@ -267,9 +280,6 @@ class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):
     def table(self, name: str) -> str:
         return f"rm_{name}"
 
-    def tracking_table(self) -> str:
-        return "tracking"
-
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements()
         for name, template in TABLES.items():
@@ -307,14 +317,14 @@ class PostgresReadModel(ReadModel, PostgresTrackingRecorder):
             finally:
                 conn.autocommit = False
 
-    def tracking_table(self) -> str:
-        return f'"{self.datastore.schema}"."{self.tracking_table_name}"'
-
 
 def build_read_model(app) -> ReadModel:
     """The read model on the same store (and connection pool) as the application APP."""
     from eventsourcing.sqlite import SQLiteFactory
+    from eventsourcing.utils import strtobool
 
-    if isinstance(app.factory, SQLiteFactory):
-        return app.factory.tracking_recorder(SQLiteReadModel)
-    return app.factory.tracking_recorder(PostgresReadModel)
+    model = app.factory.tracking_recorder(SQLiteReadModel if isinstance(app.factory, SQLiteFactory)
+                                          else PostgresReadModel)
+    if strtobool(app.env.get("CREATE_TABLE") or "y"):
+        model.create_positions()
+    return model

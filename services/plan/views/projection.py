@@ -127,6 +127,7 @@ class PlanProjection:
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id IN (SELECT plan_id FROM {plans} "
                         "WHERE employee_id = ?)", (person_id,))
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE employee_id = ?", (person_id,))
+        self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE employee_id = ?", (person_id,))
         # Readers' notes were sealed with the person's keys: the view forgets them too.
         self._x(cursor, "UPDATE {accesses} SET note = ? WHERE employee_id = ? AND note IS NOT NULL",
                 (ERASED, person_id))
