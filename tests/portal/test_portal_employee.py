@@ -125,6 +125,24 @@ def test_live_smart_check(karim):
     assert bad.status_code == 400
 
 
+def test_live_smart_check_words_the_services_verdict(karim):
+    """The letters are the plan service's (POST /plans/{id}/goals/check); the portal only phrases them."""
+    url = f"/portal-api/plans/{karim.plan_id}/smart-check"
+
+    def check(**goal):
+        body = {"skills": [{"skill": "Teammanagement", "target_level": "3"}], "measure": "m", "hours_needed": "1",
+                "budget_needed": "0", "relevance": "r", "deadline": "2027-01-31", **goal}
+        answer = karim.client.post(url, json=body, headers={"X-CSRFToken": karim.token}).get_json()
+        return answer["failing"], {item["letter"]: item["message"] for item in answer["letters"]}
+
+    failing, words = check(hours_needed="100000")
+    assert failing == ["A"] and "hours; the plan has" in words["A"]
+    failing, words = check(budget_needed="abc")
+    assert failing == ["A"] and words["A"] == "Enter hours and budget as numbers."
+    failing, words = check(deadline="2031-01-01")
+    assert failing == ["T"] and "inside the plan period" in words["T"]
+
+
 def test_suggestions_accept_and_see_on_timeline(karim):
     page = karim.get(f"/plans/{karim.plan_id}/suggestions?means=mooc&language=nl&max_cost=500")
     html = page.get_data(as_text=True)

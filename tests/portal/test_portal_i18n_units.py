@@ -162,22 +162,6 @@ def test_charts_escape_text_and_draw_something():
                              "status": "planned"}], "2026-01-01", "2027-12-31", "tl").count("2026-H") >= 1
 
 
-def test_smart_check_letters(portal):
-    from services.portal.smart import check_goal
-
-    plan = {"skills": [{"skill": "Excel", "level": 2}], "goals": [], "available_hours": 10, "available_budget": 100,
-            "period_start": "2026-01-01", "period_end": "2026-12-31"}
-    with portal.test_request_context():
-        result = check_goal(plan, {"skills": [{"skill": "excel", "target_level": 2}], "measure": "m",
-                                   "hours_needed": "20", "budget_needed": "0", "relevance": "r",
-                                   "deadline": "2026-06-01"})
-        assert result["failing"] == ["S", "A"]
-        result = check_goal(plan, {"skills": [{"skill": "Excel", "target_level": 3}], "measure": "m",
-                                   "hours_needed": "5", "budget_needed": "abc", "relevance": "r",
-                                   "deadline": "2026-06-01"})
-        assert result["failing"] == ["A"]
-
-
 def test_login_page_in_dutch_from_the_browser(portal):
     html = Browser(portal.test_client()).get("/login", headers={"Accept-Language": "nl"}).get_data(as_text=True)
     assert "Aanmelden" in html and "Gebruikersnaam" in html
