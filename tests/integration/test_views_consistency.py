@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from uuid import UUID
 
 import pytest
 import requests
@@ -131,7 +132,7 @@ def test_readers_and_writers_over_http_with_a_projector_killed_again_and_again(s
                     break
             assert "X-Views-Stale" not in listed.headers
             for item in listed.json()["items"]:
-                stored = service.repository.get(plan_ids[item["employee_id"]])
+                stored = service.repository.get(UUID(plan_ids[item["employee_id"]]))
                 live = [a for a in stored.actions.values() if a["status"] != "cancelled"]
                 assert (item["version"], item["actions_planned"]) == (stored.version, len(live))
             plan.stop()  # no projector may move the views while they are compared
