@@ -2,7 +2,8 @@
 
 L&D (and admins) own the catalogue and the tuning; HR, L&D and admins maintain role profiles; every
 signed-in person reads the catalogue and asks for suggestions; an employee's own suggestions and gaps
-are for them, the manager who acts on their plan, HR and admins. A new endpoint without a row fails.
+are for them, their direct and indirect managers as the directory on the feed stands now (not whoever acted
+on their plan), HR and admins stating a purpose; HR reads who read what. A new endpoint without a row fails.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The plan feed: the notification log as integration events of the published contract (shared.contracts).
 
-Each payload is dumped through its type's schema, so only the fields the contract publishes leave the
+Each payload holds only the fields its type's schema declares (shared.contracts.payload_of), so nothing else leaves the
 service: no free text, no names or e-mail addresses (tests/api/test_plans_people_feed.py).
 """
 
