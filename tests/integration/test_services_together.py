@@ -189,8 +189,10 @@ def test_the_learning_loop_survives_crashes_and_outages(stack):
     wait_until(lambda: not suggestions(hr, "karim").json().get("gaps"), what="the recommender to forget Karim")
     assert suggestions(sophie, "sophie").json()["gaps"], "forgetting Karim must not touch Sophie"
     dump = store_dump(urls[1])
-    assert b"Vlot samenwerken in Teams" in dump, "the dump must see Sophie's goals, or it proves nothing"
-    for text in (b"Helder communiceren met het team", b"Onderhoudsprojecten zelfstandig leiden"):
+    # The feed publishes skill names but no free text (contract v2): Sophie's skill is there, her goal's title not.
+    assert b"Samenwerkingstools (Teams, SharePoint)" in dump, "the dump must see Sophie's plan, or it proves nothing"
+    assert b'"employee_id": "sophie"' in dump and b"Vlot samenwerken in Teams" not in dump
+    for text in (b'"employee_id": "karim"', b"Helder communiceren met het team", b"Onderhoudsprojecten zelfstandig"):
         assert text not in dump, f"{text!r} of the erased Karim is still in the recommender's store"
 
 
