@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from recommender.readmodel import FEED, build_read_model
+from recommender.readmodel import build_read_model
 from recommender.runtime import build_recommender
 from tests.conftest import POSTGRES_URL, drop_postgres_schema, postgres_available, postgres_schema_url
 from tests.integration.servers import BIN, ROOT, Service, groeipad
@@ -105,7 +105,7 @@ def read_model_state(url: str) -> tuple[list, list]:
 def caught_up(url: str, head: int) -> bool:
     app = build_recommender(url, create_tables=False)
     try:
-        return (build_read_model(app).max_tracking_id(FEED) or 0) >= head
+        return build_read_model(app).position() >= head
     finally:
         app.close()
 

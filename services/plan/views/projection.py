@@ -128,9 +128,6 @@ class PlanProjection:
                         "WHERE employee_id = ?)", (person_id,))
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE employee_id = ?", (person_id,))
         self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE employee_id = ?", (person_id,))
-        # Readers' notes were sealed with the person's keys: the view forgets them too.
-        self._x(cursor, "UPDATE {accesses} SET note = ? WHERE employee_id = ? AND note IS NOT NULL",
-                (ERASED, person_id))
 
     def _plan_accessed(self, cursor, notification, event) -> None:
         actor = event.actor or {}
@@ -166,7 +163,7 @@ class PlanProjection:
     def _plan_erased(self, cursor, notification, event) -> None:
         plan_id = str(notification.originator_id)
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE plan_id = ?", (plan_id,))
-        self._x(cursor, "UPDATE {accesses} SET note = ? WHERE plan_id = ? AND note IS NOT NULL", (ERASED, plan_id))
+        self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE plan_id = ?", (plan_id,))  # sealed with its key
         self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ?", (plan_id,))
 
