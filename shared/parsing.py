@@ -10,6 +10,7 @@ takes in.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import marshmallow as ma
@@ -57,10 +58,10 @@ class JsonInputError(ValueError):
 
 
 def parse_json(data: bytes | str) -> Any:
-    """JSON text as Python values, strictly: no NaN or Infinity, no number too long to convert, no deep
-    nesting, no lone surrogate or NUL in any string (JsonInputError otherwise)."""
+    """JSON text as Python values, strictly: no NaN or Infinity, no number too large for a float or too
+    long to convert, no deep nesting, no lone surrogate or NUL in any string (JsonInputError otherwise)."""
     try:
-        value = json.loads(data, parse_constant=_refuse_constant)
+        value = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise JsonInputError("body", f"nested deeper than {MAX_DEPTH} levels", 400) from None
     except json.JSONDecodeError as error:
@@ -72,6 +73,13 @@ def parse_json(data: bytes | str) -> Any:
     except ValueError:  # an integer beyond Python's conversion limit
         raise JsonInputError("body", "a number has too many digits", 400) from None
     check_json(value)
+    return value
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise JsonInputError("body", f"the number {text[:20]} is too large", 400)
     return value
 
 
