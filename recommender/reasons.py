@@ -64,7 +64,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
 }
 LEVEL_WORDS = {"en": {"beginner": "beginner", "intermediate": "intermediate", "advanced": "advanced"},
-               "nl": {"beginner": "beginner", "intermediate": "gevorderd", "advanced": "expert"}}
+               "nl": {"beginner": "beginner", "intermediate": "gemiddeld", "advanced": "gevorderd"}}
 
 
 def reason(code: str, **params: Any) -> dict[str, Any]:
