@@ -502,7 +502,9 @@ class Matcher:
         if why["tagged"][row] and entry is not None:
             out.append(reason("teaches_skill", skill_id=entry.id, skill=entry.labels.get("en")))
         terms = self.index.top_terms(row, why["word_query"])
-        words = surface_words(terms, [text for text, _ in why["texts"]])
+        if "surface" not in why:  # once per gap, not per offer
+            why["surface"] = surface_forms([text for text, _ in why["texts"]])
+        words = surface_words(terms, why["surface"])
         if words:
             out.append(reason("matched_words", words=words))
         elif not why["tagged"][row]:
@@ -531,10 +533,8 @@ class Matcher:
         return out
 
 
-def surface_words(terms: list[str], texts: list[str], limit: int = 3) -> list[str]:
-    """The index's matched TERMS (lower case, accents stripped, word pairs that may skip a stop word) as
-    the words the query texts hold: a pair that stands in the text stays a phrase, any other pair
-    gives its words; a word inside a phrase already given is left out."""
+def surface_forms(texts: list[str]) -> dict[str, str]:
+    """Index form (lower case, no accents) -> the word or adjacent word pair as the TEXTS hold it."""
     surface: dict[str, str] = {}
     for text in texts:
         tokens = re.findall(WORD_PATTERN, text)
@@ -543,6 +543,13 @@ def surface_words(terms: list[str], texts: list[str], limit: int = 3) -> list[st
             if i + 1 < len(tokens):
                 surface.setdefault(f"{normalise(token)} {normalise(tokens[i + 1])}",
                                    f"{token.lower()} {tokens[i + 1].lower()}")
+    return surface
+
+
+def surface_words(terms: list[str], surface: dict[str, str], limit: int = 3) -> list[str]:
+    """The index's matched TERMS (lower case, accents stripped, word pairs that may skip a stop word) as
+    the query holds them (SURFACE, from `surface_forms`): a pair that stands in the query stays a phrase,
+    any other pair gives its words; a word inside a phrase already given is left out."""
     words: list[str] = []
     for term in terms:
         key = normalise(term)

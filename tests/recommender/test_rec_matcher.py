@@ -9,7 +9,7 @@ from datetime import date
 from recommender.catalogue_io import parse_catalogue
 from recommender.demo import demo_catalogue_text
 from recommender.live_index import LiveMatcher
-from recommender.matcher import Context, Gap, Matcher, OfferIndex, OfferStats, level_for, surface_words
+from recommender.matcher import Context, Gap, Matcher, OfferIndex, OfferStats, level_for, surface_forms, surface_words
 from recommender.taxonomy import Taxonomy
 
 
@@ -121,8 +121,8 @@ def test_matched_words_are_words_of_the_query_not_index_terms():
 
 
 def test_surface_words_keep_phrases_and_drop_their_parts():
-    assert surface_words(["project management", "project", "cafe", "management projects"],
-                         ["Project management for the Café", "management of projects"]) == [
+    surface = surface_forms(["Project management for the Café", "management of projects"])
+    assert surface_words(["project management", "project", "cafe", "management projects"], surface) == [
         "project management", "café", "projects"]
 
 
