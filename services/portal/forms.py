@@ -12,8 +12,6 @@ from flask_babel import gettext as _
 from services.portal.api_client import ApiError
 from services.portal.i18n import translate_reason
 
-MAX_AMOUNT = Decimal(10_000_000)  # hours or euros: more than any plan holds
-
 
 class Form:
     """One submitted form: the raw values (to show again) and the errors found so far."""
@@ -74,7 +72,7 @@ class Form:
         except InvalidOperation:
             self.error(name, _("Not a valid number."))
             return None
-        if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+        if not value.is_finite() or value < 0 or value > 10_000_000:
             self.error(name, _("Enter a number from 0 to 10,000,000."))
             return None
         return value
