@@ -88,8 +88,8 @@ def suggestions(plan_id: str):
             lambda api: api.post("/recommendations", {"gaps": gaps, "context": context, "limit": 15}), {})
     groups: dict[str, list[dict[str, Any]]] = {g["skill"]: [] for g in gaps}
     items = (answer or {}).get("recommendations") or []
-    names = {pid: str(p.get("name")) for pid, p in people_by_id().items()
-             if pid in person_ids(items) and p.get("name")} if person_ids(items) else {}
+    names = {pid: str(p["name"]) for pid, p in people_by_id(person_ids(items)).items()
+             if isinstance(p, dict) and p.get("name")}
     for item in items:
         rid = str(item.get("recommendation_id") or uuid5(NAMESPACE_URL, f"{plan_id}:{item.get('offer_id')}"))
         if rid in decided or str(item.get("offer_id")) in decided_offers:
