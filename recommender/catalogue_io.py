@@ -15,6 +15,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from recommender.domainmodel import FORMATS, LEVELS, MEANS
+from shared.parsing import JsonInputError, check_json, parse_json
 
 MAX_TEXT = 20_000
 
@@ -123,9 +124,9 @@ def read_ndjson(text: str) -> Iterator[tuple[int, Any, str | None]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line), None
-        except json.JSONDecodeError as error:
-            yield number, None, f"not valid JSON: {error.msg} at column {error.colno}"
+            yield number, parse_json(line), None
+        except JsonInputError as error:
+            yield number, None, f"not valid JSON: {error.reason}" if error.field == "body" else str(error)
 
 
 def _csv_cell(name: str, raw: str) -> Any:
@@ -183,6 +184,11 @@ def read_csv(text: str) -> Iterator[tuple[int, Any, str | None]]:
             yield reader.line_num, None, f"{len(row)} cells but the header has {len(header)}"
             continue
         data = {name: _csv_cell(name, cell) for name, cell in zip(header, row, strict=False)}
+        try:
+            check_json(data)  # the same text rules as a JSON line: no NUL reaches the store
+        except JsonInputError as error:
+            yield reader.line_num, None, str(error)
+            continue
         yield reader.line_num, {k: v for k, v in data.items() if v is not None}, None
 
 

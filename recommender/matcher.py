@@ -21,6 +21,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from recommender.reasons import reason
 from recommender.taxonomy import SkillEntry, Taxonomy, normalise
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -293,7 +294,7 @@ class OfferIndex:
         matches |= char >= CHAR_FLOOR
         return (1 - share) * word + share * char, matches, (word_q, names)
 
-    def top_terms(self, row: int, query, limit: int = 3) -> list[str]:
+    def top_terms(self, row: int, query, limit: int = 6) -> list[str]:
         """The query words that this offer's text shares most strongly: material for a reason."""
         if self.word_vocab_ is None or query is None:
             return []
@@ -305,8 +306,7 @@ class OfferIndex:
             at = start + np.searchsorted(postings.indices[start:end], row)
             if at < end and postings.indices[at] == row:
                 weight.append((float(postings.data[at] * value), names.get(int(column), "")))
-        terms = [t for _, t in sorted(weight, key=lambda w: -w[0])[: limit * 2] if t]
-        return [t for t in terms if not any(t != o and t in o for o in terms)][:limit]
+        return [t for _, t in sorted(weight, key=lambda w: -w[0])[:limit] if t]
 
 
 def _transposed(matrix) -> sparse.csr_matrix:
@@ -494,45 +494,68 @@ class Matcher:
                 "cost": offer.get("cost"), "score": round(max(0.0, min(1.0, score)), 3),
                 "gap": gap.skill, "reasons": self.reasons(gap, row, why, ctx)}
 
-    def reasons(self, gap: Gap, row: int, why: dict, ctx: Context) -> list[str]:
-        """Why this offer, in words a person understands."""
+    def reasons(self, gap: Gap, row: int, why: dict, ctx: Context) -> list[dict]:
+        """Why this offer, as reason codes with parameters (recommender/reasons.py words them)."""
         offer = self.index.offers_[row]
+        entry = why["entries"][0] if why["entries"] else None
         out = []
-        if why["tagged"][row]:
-            labels = ", ".join(e.labels.get("en") or next(iter(e.labels.values()))
-                               for e in why["entries"][:1])
-            out.append(f"Teaches {labels}, the skill you want to grow")
+        if why["tagged"][row] and entry is not None:
+            out.append(reason("teaches_skill", skill_id=entry.id, skill=entry.labels.get("en")))
         terms = self.index.top_terms(row, why["word_query"])
-        if terms:
-            out.append("Its description matches your goal on: " + ", ".join(f"'{t}'" for t in terms))
+        if "surface" not in why:  # once per gap, not per offer
+            why["surface"] = surface_forms([text for text, _ in why["texts"]])
+        words = surface_words(terms, why["surface"])
+        if words:
+            out.append(reason("matched_words", words=words))
         elif not why["tagged"][row]:
-            out.append("Its title and outcomes resemble the skill you named")
-        if why["entries"] and normalise(why["entries"][0].labels.get("en", "")) != normalise(gap.skill):
-            out.append(f"'{gap.skill}' is understood as '{why['entries'][0].labels.get('en')}'")
-        if why["wanted"] and offer.get("level") in LEVEL_RANK:
-            fit = why["level_fit"][row]
-            if fit >= 1.0:
-                out.append(f"Level {offer['level']} suits your step "
-                           f"from {gap.current_level if gap.current_level is not None else '?'} "
-                           f"to {gap.target_level if gap.target_level is not None else '?'}")
+            out.append(reason("resembles_skill", query=gap.skill))
+        if entry is not None and normalise(entry.labels.get("en", "")) != normalise(gap.skill):
+            out.append(reason("understood_as", query=gap.skill, skill_id=entry.id, skill=entry.labels.get("en")))
+        if why["wanted"] and offer.get("level") in LEVEL_RANK and why["level_fit"][row] >= 1.0:
+            out.append(reason("level_fits", level=offer["level"], **{"from": gap.current_level,
+                                                                    "to": gap.target_level}))
         stats = self.stats.get(offer["offer_id"])
         if stats and stats.rating_count >= 3:
-            out.append(f"Colleagues rated it {stats.rating_sum / stats.rating_count:.1f}/5 "
-                       f"({stats.rating_count} ratings)")
+            out.append(reason("rated_by_colleagues", rating=round(stats.rating_sum / stats.rating_count, 1),
+                              ratings=stats.rating_count))
         if stats and stats.completions >= 3:
-            out.append(f"{stats.completions} colleagues completed it")
+            out.append(reason("completed_by_colleagues", count=stats.completions))
         if offer.get("means") == "mentoring" and offer.get("mentor"):
-            out.append(f"A colleague ({offer['mentor']}) mentors in this")
+            out.append(reason("mentor_colleague", person_id=offer["mentor"]))
         if ctx.max_cost is not None and offer.get("cost") is not None:
-            out.append(f"Costs {offer['cost']:.0f} {offer.get('currency', 'EUR')}, "
-                       f"within your budget of {ctx.max_cost:.0f}")
+            out.append(reason("within_budget", cost=offer["cost"], currency=offer.get("currency") or "EUR",
+                              budget=ctx.max_cost))
         if ctx.hours_per_week and offer.get("hours"):
-            weeks = math.ceil(offer["hours"] / ctx.hours_per_week)
-            out.append(f"About {weeks} week(s) at {ctx.hours_per_week:g} hours a week")
+            out.append(reason("fits_hours", weeks=math.ceil(offer["hours"] / ctx.hours_per_week),
+                              hours_per_week=ctx.hours_per_week))
         if ctx.language and offer.get("language") == ctx.language:
-            out.append({"nl": "In Dutch", "en": "In English"}.get(ctx.language,
-                                                                  f"In language {ctx.language}"))
+            out.append(reason("in_language", language=ctx.language))
         return out
+
+
+def surface_forms(texts: list[str]) -> dict[str, str]:
+    """Index form (lower case, no accents) -> the word or adjacent word pair as the TEXTS hold it."""
+    surface: dict[str, str] = {}
+    for text in texts:
+        tokens = re.findall(WORD_PATTERN, text)
+        for i, token in enumerate(tokens):
+            surface.setdefault(normalise(token), token.lower())
+            if i + 1 < len(tokens):
+                surface.setdefault(f"{normalise(token)} {normalise(tokens[i + 1])}",
+                                   f"{token.lower()} {tokens[i + 1].lower()}")
+    return surface
+
+
+def surface_words(terms: list[str], surface: dict[str, str], limit: int = 3) -> list[str]:
+    """The index's matched TERMS (lower case, accents stripped, word pairs that may skip a stop word) as
+    the query holds them (SURFACE, from `surface_forms`): a pair that stands in the query stays a phrase,
+    any other pair gives its words; a word inside a phrase already given is left out."""
+    words: list[str] = []
+    for term in terms:
+        key = normalise(term)
+        parts = [surface[key]] if key in surface else [surface[p] for p in key.split() if p in surface]
+        words.extend(p for p in parts if p not in words)
+    return [w for w in words if not any(w != o and f" {w} " in f" {o} " for o in words)][:limit]
 
 
 def _sessions_fit(offer: dict, ctx: Context) -> bool:

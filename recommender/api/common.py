@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from flask import current_app, request
 from recommender.runtime import Runtime
 from shared.auth import Principal, require_role
 from shared.errors import ApiError
+from shared.parsing import JsonInputError, parse_json
 
 CATALOGUE_WRITERS = ("ld", "admin")
 ANY_ROLE = ("employee", "manager", "hr", "ld", "admin", "service")
@@ -62,8 +62,8 @@ def body_text() -> str:
 
 
 def json_body() -> Any:
+    """The body as JSON, read as strictly as every JSON body (shared/parsing.py)."""
     try:
-        return json.loads(body_text() or "null")
-    except json.JSONDecodeError as error:
-        raise ApiError(400, "the body is not valid JSON",
-                       [{"field": "body", "reason": f"{error.msg} at line {error.lineno}"}]) from None
+        return parse_json(body_text() or "null")
+    except JsonInputError as error:
+        raise error.as_api_error() from None

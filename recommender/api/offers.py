@@ -8,6 +8,7 @@ from flask import Response, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
+from recommender.api import schemas as s
 from recommender.api.common import (
     actor,
     body_text,
@@ -20,10 +21,11 @@ from recommender.api.common import (
 )
 from recommender.catalogue_io import (
     CatalogueFormatError,
+    OfferFieldsSchema,
     export_csv,
     export_ndjson,
+    normalise,
     parse_catalogue,
-    validate_offer,
 )
 from recommender.domainmodel import MEANS
 from shared.config import env_int
@@ -46,6 +48,17 @@ class OfferListQuery(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(0))
 
 
+class OfferBody(OfferFieldsSchema):
+    """A new offer: the catalogue's fields (catalogue_io.py), external_id, title and means required."""
+
+
+class OfferChanges(OfferFieldsSchema):
+    """Some fields of an offer; null clears one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
 class RetireBody(Schema):
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
@@ -60,13 +73,6 @@ def _with_etag(offer: dict, status: int = 200):
     return offer, status, {"ETag": f'"{offer["version"]}"'}
 
 
-def _validated(partial: bool) -> dict:
-    offer, errors = validate_offer(json_body(), partial=partial)
-    if offer is None:
-        raise ApiError(422, "invalid input", errors)
-    return offer
-
-
 def _selected(status: str) -> list[dict]:
     offers = runtime().app.offers()
     if status != "all":
@@ -77,7 +83,7 @@ def _selected(status: str) -> list[dict]:
 @blp.route("/offers")
 class Offers(MethodView):
     @blp.arguments(OfferListQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, s.OfferListSchema)
     def get(self, query):
         """Offers in the catalogue, filtered and paged (any signed-in role)."""
         reader()
@@ -95,52 +101,59 @@ class Offers(MethodView):
         # The list filters on compact records; only the page is decompressed into full offers.
         return {"offers": runtime().app.offer_page(o["offer_id"] for o in window), "total": len(offers)}
 
-    @blp.response(201)
-    def post(self):
+    @blp.arguments(OfferBody)
+    @blp.response(201, s.OfferSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(409, "CONFLICT")
+    def post(self, body):
         """Publish one offer (ld, admin); external_id, title and means are required."""
         principal = writer()
-        offer = runtime().app.publish_offer(_validated(partial=False), actor(principal, "ld"))
+        offer = runtime().app.publish_offer(normalise(body), actor(principal, "ld"))
         return _with_etag(offer, 201)
 
 
 @blp.route("/offers/<offer_id>")
 class Offer(MethodView):
-    @blp.response(200)
+    @blp.response(200, s.OfferSchema)
+    @blp.alt_response(404, "NOT_FOUND")
     def get(self, offer_id):
         """One offer with its status and version (ETag)."""
         reader()
         return _with_etag(runtime().app.get_offer(parse_uuid(offer_id)))
 
-    @blp.response(200)
-    def patch(self, offer_id):
+    @blp.arguments(OfferChanges)
+    @blp.response(200, s.OfferSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(404, "NOT_FOUND")
+    @blp.alt_response(409, "CONFLICT")
+    @blp.alt_response(412, "PRECONDITION_FAILED")
+    def patch(self, changes, offer_id):
         """Change some fields (ld, admin); null clears a field; If-Match is honoured."""
         principal = writer()
         key = parse_uuid(offer_id)
-        changes = _validated(partial=True)
-        offer = runtime().app.revise_offer(key, changes, actor(principal, "ld"), if_match())
+        offer = runtime().app.revise_offer(key, normalise(changes), actor(principal, "ld"), if_match())
         return _with_etag(offer)
 
 
 @blp.route("/offers/<offer_id>/retire")
 class RetireOffer(MethodView):
-    @blp.response(200)
-    def post(self, offer_id):
+    @blp.arguments(RetireBody, required=False)
+    @blp.response(200, s.OfferSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(404, "NOT_FOUND")
+    @blp.alt_response(412, "PRECONDITION_FAILED")
+    def post(self, body, offer_id):
         """Retire an offer (ld, admin): it is no longer recommended; its history stays."""
         principal = writer()
         key = parse_uuid(offer_id)
-        body = json_body() or {}
-        errors = RetireBody().validate(body) if isinstance(body, dict) else {"body": ["an object"]}
-        if errors:
-            raise ApiError(422, "invalid input",
-                           [{"field": k, "reason": " ".join(v)} for k, v in errors.items()])
-        offer = runtime().app.retire_offer(key, actor(principal, "ld"), body.get("reason"),
-                                           if_match())
+        offer = runtime().app.retire_offer(key, actor(principal, "ld"), body.get("reason"), if_match())
         return _with_etag(offer)
 
 
 @blp.route("/offers/<offer_id>/history")
 class OfferHistory(MethodView):
-    @blp.response(200)
+    @blp.response(200, s.OfferHistorySchema)
+    @blp.alt_response(404, "NOT_FOUND")
     def get(self, offer_id):
         """Every change of an offer: what, who and when."""
         reader()
@@ -151,7 +164,14 @@ class OfferHistory(MethodView):
 class CatalogueImport(MethodView):
     accepts = IMPORT_TYPES
 
-    @blp.response(200)
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/x-ndjson": {"schema": {"type": "string"}, "example": '{"external_id": "X-1", '
+                                 '"title": "Excel", "means": "mooc"}\n'},
+        "text/csv": {"schema": {"type": "string"}, "example": "external_id,title,means\nX-1,Excel,mooc\n"},
+        "application/json": {"schema": {"type": "array", "items": OfferBody}}}})
+    @blp.response(200, s.CatalogueImportSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(415, "UNSUPPORTED_MEDIA_TYPE")
     def post(self):
         """Upsert offers by external_id from JSON Lines, CSV or a JSON array (ld, admin)."""
         principal = writer()
@@ -174,6 +194,8 @@ class CatalogueImport(MethodView):
 @blp.route("/catalogue/export")
 class CatalogueExport(MethodView):
     @blp.arguments(ExportQuery, location="query")
+    @blp.response(200, content_type="application/x-ndjson", description="one offer per line (format=jsonl)")
+    @blp.alt_response(200, content_type="text/csv", description="the import's CSV columns (format=csv)")
     def get(self, query):
         """The catalogue as JSON Lines or CSV, in the import format (any signed-in role)."""
         reader()

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from recommender.api import schemas as s
 from recommender.api.common import reader, runtime
 from shared.auth import Principal, require_role
 from shared.contracts import ActorSchema
@@ -98,7 +99,8 @@ def read_person(employee_id: str, what: str, *, services: bool = False, managers
 
 @blp.route("/people/<person_id>/export")
 @blp.arguments(AccessHeadersSchema, location="headers")
-@blp.response(200)
+@blp.response(200, s.PersonDataSchema)
+@blp.alt_response(403, "FORBIDDEN")
 def export_person(_purpose, person_id):
     """The plans the follower learned, the feedback on offers and the reads of one person (the person, HR, service)."""
     read_person(person_id, "export", services=True, managers=False)

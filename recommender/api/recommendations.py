@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from recommender.api import schemas as s
 from recommender.api.common import reader, runtime
 from recommender.api.people import AccessHeadersSchema
 from recommender.api.skills import authorize_employee
 from recommender.domainmodel import MEANS
 from recommender.feedback import open_gaps
-from recommender.matcher import Context, Gap
+from recommender.matcher import Context, Gap, Matcher
+from recommender.reasons import LANGUAGES, localised
 from shared.httpapi import Blueprint
 
 blp = Blueprint("recommendations", __name__, url_prefix="/api/v1",
@@ -50,25 +53,39 @@ class LimitQuery(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
 
 
+LANGUAGE_HEADER = {"Content-Language": {"description": "the language of the reasons' text (nl or en)",
+                                        "schema": {"type": "string"}}}
+
+
+def explained(answer: dict, matcher: Matcher) -> tuple[dict, int, dict[str, str]]:
+    """ANSWER with each reason worded in the caller's language (Accept-Language: nl or en; English
+    otherwise), said in Content-Language."""
+    language = request.accept_languages.best_match(LANGUAGES) or "en"
+    for item in answer["recommendations"]:
+        item["reasons"] = localised(item["reasons"], language, matcher.taxonomy.get)
+    return answer, 200, {"Content-Language": language, "Vary": "Accept-Language"}
+
+
 @blp.route("/recommendations")
 class Recommendations(MethodView):
     @blp.arguments(RecommendationRequest)
-    @blp.response(200)
+    @blp.response(200, s.RecommendationListSchema, headers=LANGUAGE_HEADER)
     def post(self, body):
         """Offers for the gaps, ranked, varied and explained (any signed-in role)."""
         reader()
         matcher = runtime().matcher.current()
         ctx = Context(**{k: v for k, v in (body.get("context") or {}).items() if v is not None})
         gaps = [Gap(**g) for g in body["gaps"]]
-        return {"recommendations": matcher.recommend(gaps, ctx, body["limit"]),
-                "model_version": matcher.model_version}
+        return explained({"recommendations": matcher.recommend(gaps, ctx, body["limit"]),
+                          "model_version": matcher.model_version}, matcher)
 
 
 @blp.route("/employees/<employee_id>/recommendations")
 class EmployeeRecommendations(MethodView):
     @blp.arguments(LimitQuery, location="query")
     @blp.arguments(AccessHeadersSchema, location="headers")
-    @blp.response(200)
+    @blp.response(200, s.EmployeeRecommendationsSchema, headers=LANGUAGE_HEADER)
+    @blp.alt_response(403, "FORBIDDEN")
     def get(self, query, _purpose, employee_id):
         """Offers for the open gaps of the employee's current plan (employee, manager, HR)."""
         plan = authorize_employee(employee_id, "recommendations")
@@ -82,5 +99,5 @@ class EmployeeRecommendations(MethodView):
                       exclude_offers=planned | set(plan.get("dismissed", [])))
         items = matcher.recommend([Gap(g["skill"], g["current_level"], g["target_level"])
                                    for g in gaps], ctx, query["limit"])
-        return {"employee_id": employee_id, "plan_id": plan.get("plan_id"), "gaps": gaps,
-                "recommendations": items, "model_version": matcher.model_version}
+        return explained({"employee_id": employee_id, "plan_id": plan.get("plan_id"), "gaps": gaps,
+                          "recommendations": items, "model_version": matcher.model_version}, matcher)

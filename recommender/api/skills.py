@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from recommender.api.common import actor, body_text, json_body, reader, runtime
+from recommender.api import schemas as s
+from recommender.api.common import actor, body_text, reader, runtime
 from recommender.api.people import AccessHeadersSchema, read_person
 from recommender.taxonomy import (
     TaxonomyFormatError,
@@ -15,8 +16,9 @@ from recommender.taxonomy import (
     read_simple_csv,
 )
 from shared.auth import require_role
-from shared.errors import ApiError, flatten_messages
+from shared.errors import ApiError
 from shared.httpapi import Blueprint
+from shared.parsing import JsonInputError, check_json
 
 blp = Blueprint("skills", __name__, url_prefix="/api/v1",
                 description="Skills taxonomy and role profiles.")
@@ -57,7 +59,7 @@ def taxonomy():
 @blp.route("/skills")
 class Skills(MethodView):
     @blp.arguments(SkillQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, s.SkillListSchema)
     def get(self, query):
         """Autocomplete over skills: prefix and fuzzy, Dutch or English (any signed-in role)."""
         reader()
@@ -70,7 +72,8 @@ class Skills(MethodView):
 
 @blp.route("/skills/<skill_id>")
 class SkillDetail(MethodView):
-    @blp.response(200)
+    @blp.response(200, s.SkillSchema)
+    @blp.alt_response(404, "NOT_FOUND")
     def get(self, skill_id):
         """One skill by its stable id."""
         reader()
@@ -85,7 +88,11 @@ class SkillsImport(MethodView):
     accepts = {"text/csv"}
 
     @blp.arguments(SkillImportQuery, location="query")
-    @blp.response(200)
+    @blp.doc(requestBody={"required": True, "content": {"text/csv": {"schema": {"type": "string"}, "example": (
+        "id,type,en,nl,synonyms_en,synonyms_nl\nexcel,technical,Excel,Excel,spreadsheets,rekenbladen\n")}}})
+    @blp.response(200, s.ImportCountsSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(415, "UNSUPPORTED_MEDIA_TYPE")
     def post(self, query):
         """Add skills from ESCO's CSV (one language per file) or the simple CSV (ld, admin)."""
         principal = require_role("ld", "admin")
@@ -95,6 +102,10 @@ class SkillsImport(MethodView):
                       else read_simple_csv(text))
         except TaxonomyFormatError as error:
             raise ApiError(422, str(error), [{"field": "body", "reason": str(error)}]) from None
+        try:
+            check_json(skills)  # the text rules of every JSON body: no NUL reaches the store
+        except JsonInputError as error:
+            raise error.as_api_error() from None
         app = runtime().app
         existing = {s["id"]: s for s in app.imported_skills()}
         merged = [merge_skill(existing.get(s["id"]), s) for s in skills]
@@ -103,7 +114,7 @@ class SkillsImport(MethodView):
 
 @blp.route("/roles")
 class Roles(MethodView):
-    @blp.response(200)
+    @blp.response(200, s.RoleListSchema)
     def get(self):
         """Every role profile."""
         reader()
@@ -112,23 +123,21 @@ class Roles(MethodView):
 
 @blp.route("/roles/<role_id>")
 class Role(MethodView):
-    @blp.response(200)
+    @blp.response(200, s.RoleProfileSchema)
+    @blp.alt_response(404, "NOT_FOUND")
     def get(self, role_id):
         """One role profile: the skills and levels the role needs."""
         reader()
         return runtime().app.role_profile(role_id)
 
-    @blp.response(200)
-    def put(self, role_id):
+    @blp.arguments(RoleProfileBody)
+    @blp.response(200, s.RoleProfileSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    def put(self, profile, role_id):
         """Create or replace a role profile (hr, ld, admin)."""
         principal = require_role(*ROLE_MAINTAINERS)
-        body = json_body()
-        errors = RoleProfileBody().validate(body) if isinstance(body, dict) else {"body": ["an object"]}
-        if errors:
-            raise ApiError(422, "invalid input", flatten_messages(errors))
         if len(role_id) > 100 or not role_id.strip():
             raise ApiError(422, "invalid input", [{"field": "role_id", "reason": "1 to 100 characters"}])
-        profile = RoleProfileBody().load(body)
         return runtime().app.define_role_profile(role_id, profile, actor(principal, "hr"))
 
 
@@ -136,7 +145,9 @@ class Role(MethodView):
 class RoleGap(MethodView):
     @blp.arguments(GapQuery, location="query")
     @blp.arguments(AccessHeadersSchema, location="headers")
-    @blp.response(200)
+    @blp.response(200, s.RoleGapSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(404, "NOT_FOUND")
     def get(self, query, _purpose, role_id):
         """The employee's gap to the role, from their latest assessments (self, manager, hr)."""
         employee = query["employee"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from recommender.api import schemas as s
 from recommender.api.common import actor, runtime
 from recommender.evaluation import evaluate
 from recommender.matcher import DEFAULT_WEIGHTS, Context, Gap, Matcher
@@ -70,14 +71,16 @@ def current_settings() -> dict:
 
 @blp.route("/settings")
 class Settings(MethodView):
-    @blp.response(200)
+    @blp.response(200, s.SettingsViewSchema)
+    @blp.alt_response(403, "FORBIDDEN")
     def get(self):
         """The ranking weights and extra synonyms in use (ld, admin)."""
         require_role("ld", "admin")
         return current_settings()
 
     @blp.arguments(SettingsChange)
-    @blp.response(200)
+    @blp.response(200, s.SettingsWriteSchema)
+    @blp.alt_response(403, "FORBIDDEN")
     def put(self, body):
         """Replace the settings; the reason is kept in the history (ld, admin)."""
         principal = require_role("ld", "admin")
@@ -88,7 +91,8 @@ class Settings(MethodView):
 
 @blp.route("/settings/history")
 class SettingsHistory(MethodView):
-    @blp.response(200)
+    @blp.response(200, s.SettingsHistorySchema)
+    @blp.alt_response(403, "FORBIDDEN")
     def get(self):
         """Every change of the settings: who, when, why (ld, admin)."""
         require_role("ld", "admin")
@@ -98,7 +102,8 @@ class SettingsHistory(MethodView):
 @blp.route("/evaluation")
 class Evaluation(MethodView):
     @blp.arguments(EvaluationRequest)
-    @blp.response(200)
+    @blp.response(200, s.EvaluationSchema)
+    @blp.alt_response(403, "FORBIDDEN")
     def post(self, body):
         """nDCG@10, recall@10, MRR, coverage of current and proposed settings, side by side (ld)."""
         require_role("ld", "admin")
@@ -154,7 +159,8 @@ def _visible(groups: dict[str, dict]) -> list[dict]:
 @blp.route("/reports/demand")
 class DemandReport(MethodView):
     @blp.arguments(ReportQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, s.DemandReportSchema)
+    @blp.alt_response(403, "FORBIDDEN")
     def get(self, query):
         """The most common open gaps (groups of at least 5 people) (ld, hr, admin)."""
         require_role("ld", "hr", "admin")
@@ -164,7 +170,8 @@ class DemandReport(MethodView):
 @blp.route("/reports/catalogue-gaps")
 class CatalogueGapReport(MethodView):
     @blp.arguments(ReportQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, s.CatalogueGapReportSchema)
+    @blp.alt_response(403, "FORBIDDEN")
     def get(self, query):
         """Common gaps whose best offer scores low: what to buy or build (ld, admin)."""
         require_role("ld", "admin")
@@ -183,7 +190,8 @@ class CatalogueGapReport(MethodView):
 @blp.route("/reports/effectiveness")
 class EffectivenessReport(MethodView):
     @blp.arguments(ReportQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, s.EffectivenessReportSchema)
+    @blp.alt_response(403, "FORBIDDEN")
     def get(self, query):
         """Per offer: completions, mean rating, mean level gained (5 people or more) (ld, hr, admin)."""
         require_role("ld", "hr", "admin")

@@ -22,7 +22,7 @@ from services.portal.auth import (
     api_token,
     current_user,
 )
-from services.portal.i18n import init_i18n
+from services.portal.i18n import init_i18n, user_language_header
 from services.portal.security import init_security
 from services.portal.settings import PortalSettings
 from services.portal.vocabulary import label, label_map
@@ -50,7 +50,12 @@ class Portal:
 
     def recommender_api(self) -> ApiClient:
         return ApiClient("recommender", self.settings.recommender_url, api_token, self.transport,
-                         self.settings.api_timeout, extra_headers=access_reason_header)
+                         self.settings.api_timeout, extra_headers=recommender_headers)
+
+
+def recommender_headers() -> dict[str, str]:
+    """Why someone else's data is read (as for the plan service) and the user's language (reasons' words)."""
+    return {**access_reason_header(), **user_language_header()}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

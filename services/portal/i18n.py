@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 
@@ -19,6 +19,11 @@ def select_locale() -> str:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def user_language_header() -> dict[str, str]:
+    """The user's language for an API whose answers carry words (the recommender's reasons)."""
+    return {"Accept-Language": str(get_locale())} if has_request_context() and get_locale() else {}
 
 
 def init_i18n(app: Flask, default_language: str) -> None:

@@ -22,11 +22,15 @@ def bearer(subject: str, roles) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "X-Access-Purpose": "audit", "X-Access-Reason": "fuzzing"}
 
 
-def fuzz_every_operation(app, callers: list[tuple[str, tuple[str, ...]]], minimum_operations: int,
-                         prepare: Callable[[object], None] = lambda case: None) -> None:
-    """EXAMPLES generated cases per operation, each sent with the next caller's token: no 5xx, and
-    every answer matches the OpenAPI document. PREPARE may point a case at real data."""
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+def fuzz_every_operation(app, callers: list[tuple], minimum_operations: int,
+                         prepare: Callable[[object], None] = lambda case: None,
+                         document: str = "/api/v1/openapi.json",
+                         credentials: Callable[..., dict] = lambda subject, roles: {"headers": bearer(subject, roles)},
+                         ) -> None:
+    """EXAMPLES generated cases per operation of DOCUMENT, each sent with the next caller's CREDENTIALS
+    (keyword arguments of the call: by default the headers with a token of (subject, roles)): no 5xx,
+    and every answer matches the document. PREPARE may point a case at real data."""
+    schema = schemathesis.openapi.from_wsgi(document, app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= minimum_operations
     rotation = itertools.cycle(callers)
@@ -35,9 +39,9 @@ def fuzz_every_operation(app, callers: list[tuple[str, tuple[str, ...]]], minimu
         @given(case=operation.as_strategy())
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def fuzz(case):
-            subject, roles = next(rotation)
+            caller = next(rotation)
             prepare(case)
-            response = case.call(headers=bearer(subject, roles))
+            response = case.call(**credentials(*caller))
             case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
 
         fuzz()

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
+from recommender.reasons import LANGUAGES, reason, sentence
+
+MENTOR = "marieke"  # a directory id: the portal must show her name or "a colleague", never this id
+
 
 def create_app() -> Flask:
     """The recommender's contract (issue 3) with canned answers, so portal tests do not depend on its progress."""
     app = Flask("fake_recommender")
     app.config["imports"] = []
+    app.config["languages"] = []
     skills = [{"id": "project-management", "type": "technical",
                "labels": {"en": "project management", "nl": "projectmanagement"}, "synonyms": {}},
               {"id": "interpersonal-communication", "type": "behavioural",
@@ -27,16 +32,26 @@ def create_app() -> Flask:
     @app.post("/api/v1/recommendations")
     def recommend():
         body = request.get_json()
+        context = body.get("context") or {}
+        language = request.accept_languages.best_match(LANGUAGES) or "en"
+        app.config["languages"].append(request.headers.get("Accept-Language"))
         out = []
         for index, gap in enumerate(body["gaps"]):
             for n, means in enumerate(("mooc", "internal_training")):
-                if body.get("context", {}).get("means") and means not in body["context"]["means"]:
+                if context.get("means") and means not in context["means"]:
                     continue
+                reasons = [reason("teaches_skill", skill_id=None, skill=gap["skill"]),
+                           reason("matched_words", words=gap["skill"].lower().split()[:3])]
+                if context.get("max_cost") is not None:
+                    reasons.append(reason("within_budget", cost=250.0, currency="EUR", budget=context["max_cost"]))
+                if means == "internal_training":
+                    reasons.append(reason("mentor_colleague", person_id=MENTOR))
                 out.append({"recommendation_id": f"rec-{index}-{n}", "offer_id": f"offer-{index}-{n}",
                             "external_id": f"EXT-{index}-{n}", "title": f"Cursus {gap['skill']} ({means})",
                             "means": means, "score": 0.8 - n / 10, "gap": gap["skill"], "hours": 12, "cost": 250,
-                            "provider": "Academie", "reasons": [f"Leert {gap['skill']}", "Past in je budget"]})
-        return {"recommendations": out, "model_version": "fake-1"}
+                            "provider": "Academie", "language": "nl",
+                            "reasons": [{**r, "text": sentence(r["code"], r["params"], language)} for r in reasons]})
+        return {"recommendations": out, "model_version": "fake-1"}, 200, {"Content-Language": language}
 
     @app.get("/api/v1/offers")
     def offers():

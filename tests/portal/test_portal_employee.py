@@ -146,7 +146,7 @@ def test_live_smart_check_words_the_services_verdict(karim):
 def test_suggestions_accept_and_see_on_timeline(karim):
     page = karim.get(f"/plans/{karim.plan_id}/suggestions?means=mooc&language=nl&max_cost=500")
     html = page.get_data(as_text=True)
-    assert "Cursus Projectmanagement (mooc)" in html and "Leert Projectmanagement" in html
+    assert "Cursus Projectmanagement (mooc)" in html and "Teaches Projectmanagement" in html
     assert "(internal_training)" not in html  # the means filter reached the recommender
     links = re.findall(r'href="(/plans/[^"]+/suggestions/accept\?[^"]+)"', html)
     link = next(x for x in links if "Projectmanagement" in x).replace("&amp;", "&")

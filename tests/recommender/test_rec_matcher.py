@@ -9,7 +9,7 @@ from datetime import date
 from recommender.catalogue_io import parse_catalogue
 from recommender.demo import demo_catalogue_text
 from recommender.live_index import LiveMatcher
-from recommender.matcher import Context, Gap, Matcher, OfferIndex, OfferStats, level_for
+from recommender.matcher import Context, Gap, Matcher, OfferIndex, OfferStats, level_for, surface_forms, surface_words
 from recommender.taxonomy import Taxonomy
 
 
@@ -90,13 +90,40 @@ def test_means_cap_keeps_lists_varied():
     assert {"w", "t"} <= set(ids(items))
 
 
-def test_reasons_are_sentences():
+def test_reasons_are_codes_with_parameters():
     text = demo_catalogue_text()
     offers = [{**f, "offer_id": f["external_id"]} for _, f in parse_catalogue(text, "jsonl")[0]]
     [item] = matcher(offers).recommend([Gap("Geavanceerd Excel", 2, 4)], Context(max_cost=1000,
                                        hours_per_week=2, language="nl"), limit=1)
-    assert any(r.startswith("Teaches spreadsheets") for r in item["reasons"])
-    assert any("budget" in r for r in item["reasons"]) and any("week" in r for r in item["reasons"])
+    reasons = {r["code"]: r["params"] for r in item["reasons"]}
+    assert reasons["teaches_skill"]["skill_id"] == "spreadsheets"
+    assert reasons["understood_as"]["query"] == "Geavanceerd Excel"
+    assert reasons["within_budget"]["budget"] == 1000 and reasons["fits_hours"]["hours_per_week"] == 2
+    assert reasons["in_language"] == {"language": "nl"}
+    assert "excel" in reasons["matched_words"]["words"]
+
+
+def test_a_mentor_is_named_by_person_id_only():
+    mentoring = offer("m", "Mentor projectleiding", "mentoring", mentor="marieke")
+    [item] = matcher([mentoring]).recommend([Gap("projectleiding")], Context(), limit=1)
+    assert {"code": "mentor_colleague", "params": {"person_id": "marieke"}} in item["reasons"]
+
+
+def test_matched_words_are_words_of_the_query_not_index_terms():
+    """The index strips accents and pairs words across stop words; a reason shows what was typed."""
+    offers = [offer("x", "Café management of projects", description="Running a café: management of projects")]
+    [item] = matcher(offers).recommend([Gap("café management of projects")], Context(), limit=1)
+    [words] = [r["params"]["words"] for r in item["reasons"] if r["code"] == "matched_words"]
+    assert words and "cafe" not in words and "management projects" not in words
+    query_words = ["café", "management", "of", "projects"]
+    assert all(part in query_words for word in words for part in word.split())
+    assert "café management" in words or "café" in words
+
+
+def test_surface_words_keep_phrases_and_drop_their_parts():
+    surface = surface_forms(["Project management for the Café", "management of projects"])
+    assert surface_words(["project management", "project", "cafe", "management projects"], surface) == [
+        "project management", "café", "projects"]
 
 
 def test_empty_catalogue_answers_nothing():

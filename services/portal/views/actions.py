@@ -15,7 +15,15 @@ from services.portal.api_client import ApiError
 from services.portal.auth import login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import as_date
-from services.portal.views.common import load_plan, optional_recommender, overdue, plan_api, skill_gaps
+from services.portal.reasons import person_ids, worded
+from services.portal.views.common import (
+    load_plan,
+    optional_recommender,
+    overdue,
+    people_by_id,
+    plan_api,
+    skill_gaps,
+)
 from services.portal.vocabulary import MEANS
 
 bp = Blueprint("actions", __name__)
@@ -79,11 +87,15 @@ def suggestions(plan_id: str):
         answer, problem = optional_recommender(
             lambda api: api.post("/recommendations", {"gaps": gaps, "context": context, "limit": 15}), {})
     groups: dict[str, list[dict[str, Any]]] = {g["skill"]: [] for g in gaps}
-    for item in (answer or {}).get("recommendations") or []:
+    items = (answer or {}).get("recommendations") or []
+    names = {pid: str(p["name"]) for pid, p in people_by_id(person_ids(items)).items()
+             if isinstance(p, dict) and p.get("name")}
+    for item in items:
         rid = str(item.get("recommendation_id") or uuid5(NAMESPACE_URL, f"{plan_id}:{item.get('offer_id')}"))
         if rid in decided or str(item.get("offer_id")) in decided_offers:
             continue
-        groups.setdefault(str(item.get("gap") or _("Other")), []).append({**item, "recommendation_id": rid})
+        groups.setdefault(str(item.get("gap") or _("Other")), []).append(
+            {**item, "recommendation_id": rid, "reasons": worded(item, names)})
     return render_template("employee/suggestions.html", plan=plan, gaps=gaps, groups=groups, problem=problem,
                            filters=filters, means=MEANS, chosen_means=means, reasons=DISMISS_REASONS,
                            model_version=(answer or {}).get("model_version"))
