@@ -14,7 +14,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.portal.accounts import PortalStore, build_portal_store
-from services.portal.api_client import ApiClient, ApiError, RequestsTransport, ServiceUnavailableError, Transport
+from services.portal.api_client import (
+    ApiClient,
+    ApiError,
+    InvalidIdError,
+    RequestsTransport,
+    ServiceUnavailableError,
+    Transport,
+)
 from services.portal.auth import (
     PasswordSignIn,
     SignInProvider,
@@ -116,6 +123,11 @@ def register_error_pages(app: Flask) -> None:
         name = _("plan service") if error.service == "plan" else _("recommender")
         return page(503, _("Temporarily unavailable"),
                     _("The %(name)s does not answer right now. Try again in a moment.", name=name))
+
+    @app.errorhandler(InvalidIdError)
+    def invalid_id(error: InvalidIdError):
+        log.info("refused an invalid id on %s: %s", request.path, error.name)
+        return page(404, _("Not found"), _("This page or item does not exist, or is not yours to see."))
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from services.portal.api_client import ApiClient
+from services.portal.api_client import ApiClient, api_path
 from services.portal.i18n import as_date, fdate, money, number
 
 LETTERS = "SMART"
@@ -45,7 +45,7 @@ def check_goal(api: ApiClient, plan_id: str, goal: dict[str, Any]) -> dict[str, 
             "measure": str(goal.get("measure") or "")[:5000], "relevance": str(goal.get("relevance") or "")[:5000],
             "hours_needed": max(hours or 0, 0), "budget_needed": max(budget or 0, 0),
             "deadline": deadline.isoformat() if deadline else None}
-    answer = api.post(f"/plans/{plan_id}/goals/check", body)
+    answer = api.post(api_path("/plans/{plan_id}/goals/check", plan_id=plan_id), body)
     letters = {item["letter"]: item for item in answer.get("letters") or []}
     result: dict[str, dict[str, Any]] = {}
     for letter in LETTERS:

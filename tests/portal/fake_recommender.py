@@ -6,7 +6,14 @@ answer a part of the contract yet (gunicorn 'tests.portal.fake_recommender:creat
 
 from __future__ import annotations
 
+from uuid import NAMESPACE_URL, uuid5
+
 from flask import Flask, jsonify, request
+
+
+def fake_id(kind: str, index: int | str, n: int) -> str:
+    """A stable UUID, as the real recommender gives for recommendations and offers."""
+    return str(uuid5(NAMESPACE_URL, f"fake:{kind}-{index}-{n}"))
 
 
 def create_app() -> Flask:
@@ -32,7 +39,7 @@ def create_app() -> Flask:
             for n, means in enumerate(("mooc", "internal_training")):
                 if body.get("context", {}).get("means") and means not in body["context"]["means"]:
                     continue
-                out.append({"recommendation_id": f"rec-{index}-{n}", "offer_id": f"offer-{index}-{n}",
+                out.append({"recommendation_id": fake_id("rec", index, n), "offer_id": fake_id("offer", index, n),
                             "external_id": f"EXT-{index}-{n}", "title": f"Cursus {gap['skill']} ({means})",
                             "means": means, "score": 0.8 - n / 10, "gap": gap["skill"], "hours": 12, "cost": 250,
                             "provider": "Academie", "reasons": [f"Leert {gap['skill']}", "Past in je budget"]})
@@ -63,7 +70,7 @@ def create_app() -> Flask:
         if body.get("external_id") == "DUP":
             return {"status": 422, "message": "invalid input",
                     "errors": [{"field": "external_id", "reason": "already used"}]}, 422
-        return {"offer_id": "new", "version": 1, **body}, 201
+        return {"offer_id": fake_id("offer", "new", 0), "version": 1, **body}, 201
 
     @app.get("/api/v1/offers/<offer_id>/history")
     def history(offer_id):

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from services.portal.api_client import api_path
 from services.portal.auth import current_user
 from services.portal.smart import check_goal, letter_names
 from services.portal.views.common import optional_recommender, plan_api
@@ -48,7 +49,7 @@ def skills():
     query = (request.args.get("q") or "").strip()[:100]
     if len(query) < 2:
         return {"skills": []}
-    answer, problem = optional_recommender(lambda api: api.get("/skills", q=query, limit=20), [])
+    answer, problem = optional_recommender(lambda api: api.get(api_path("/skills"), q=query, limit=20), [])
     return {"skills": skill_options(answer), "available": problem is None}
 
 
