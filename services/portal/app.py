@@ -34,6 +34,7 @@ from services.portal.security import init_security
 from services.portal.settings import PortalSettings
 from services.portal.vocabulary import label, label_map
 from shared.auth import TokenSettings
+from shared.config import env_int
 from shared.observability import init_observability
 from shared.purposes import NOTE_HEADER, PURPOSE_HEADER
 
@@ -96,6 +97,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_pages(app)
     return app
+
+
+def follow_erasures(app: Flask) -> None:
+    """Close the portal accounts of people erased through any door: a thread per worker polls the plan feed
+    every PORTAL_ERASURE_POLL_SECONDS (0 turns it off, for a deployment that runs it elsewhere)."""
+    from services.portal.erasures import ErasureFollower, follow_in_background, plan_feed
+
+    seconds = env_int("PORTAL_ERASURE_POLL_SECONDS", 5)
+    if seconds:
+        portal: Portal = app.extensions["portal"]
+        feed = plan_feed(portal.settings.plan_url, portal.transport, portal.tokens, portal.settings.api_timeout)
+        follow_in_background(ErasureFollower(portal.store, feed), seconds)
 
 
 def register_blueprints(app: Flask) -> None:

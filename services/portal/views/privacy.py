@@ -101,9 +101,10 @@ def portal_data(person_id: str) -> dict[str, Any]:
     """What the portal itself holds about the person: the sign-in account and recent failed sign-ins."""
     store = portal().store
     account = store.account(person_id)
-    failures = store.recent_failures(f"user:{person_id}", window=float("inf"))
+    recent = store.throttles.recent(f"user:{person_id}", window=float("inf"))
     return {"account": {**account_view(account), "erased": account.erased} if account else None,
-            "failed_sign_ins": [datetime.fromtimestamp(t, UTC).isoformat() for t in failures]}
+            "sign_in_attempts": {"count": recent[0], "since": datetime.fromtimestamp(recent[1], UTC).isoformat()}
+            if recent else None}
 
 
 def export_response(person_id: str) -> Response:
