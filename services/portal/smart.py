@@ -24,7 +24,7 @@ def _number(value: Any) -> float | None:
         result = Decimal(str(value).replace(",", ".")) if value not in (None, "") else Decimal(0)
     except InvalidOperation:
         return None
-    return float(result) if result.is_finite() and abs(result) < 10**12 else None
+    return float(result) if result.is_finite() and result.copy_abs() < 10**12 else None
 
 
 def _level(value: Any) -> int | None:
@@ -75,6 +75,8 @@ def _say(error: dict[str, Any]) -> str:
         return _("Enter hours and budget as numbers.")
     if code == "negative":
         return _("Hours and budget must not be negative.")
+    if code == "no_hours":
+        return _("A goal that takes no time is not realistic; estimate the hours it needs.")
     if code == "hours_over":
         return _("Open goals would need %(need)s hours; the plan has %(have)s available.",
                  need=number(params.get("need", 0)), have=number(params.get("have", 0)))

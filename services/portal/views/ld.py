@@ -194,8 +194,8 @@ def ranking():
         if form.ok:
             try:
                 if saving:
-                    recommender_api().put(api_path("/settings"), {"weights": proposed, "synonyms": synonyms or {},
-                                                        "reason": reason})
+                    recommender_api().put(api_path("/settings"),
+                                          {"weights": proposed, "synonyms": synonyms or {}, "reason": reason})
                     flash(_("The ranking settings were saved."), "info")
                     return redirect(url_for("ld.ranking"))
                 evaluation = recommender_api().post(api_path("/evaluation"), {"proposed": {"weights": proposed}})
