@@ -30,7 +30,7 @@ def _number(value: Any) -> float | None:
 def _level(value: Any) -> int | None:
     try:
         level = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # JSON's 1e999 arrives as infinity
         return None
     return level if 0 <= level <= 5 else None
 
