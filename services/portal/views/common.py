@@ -8,6 +8,7 @@ from typing import Any
 
 from services.portal.api_client import ApiClient, ApiError, InvalidIdError, ServiceUnavailableError, api_path
 from services.portal.auth import portal
+from shared.ids import is_directory_id
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def optional_recommender(call, default: Any = None) -> tuple[Any, str | None]:
 def people_by_id(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Directory entries of IDS that the signed-in person may see (a call per person: pages name only a few)."""
     found = {}
-    for person_id in {i for i in ids if i}:
+    for person_id in {i for i in ids if is_directory_id(i)}:  # actors such as a service are no person
         try:
             found[person_id] = plan_api().get(api_path("/people/{person_id}", person_id=person_id))
         except ApiError as error:
