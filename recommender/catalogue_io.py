@@ -15,6 +15,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from recommender.domainmodel import FORMATS, LEVELS, MEANS
+from shared.csvexport import restore_cell, write_csv
 from shared.parsing import JsonInputError, check_json, parse_json
 
 MAX_TEXT = 20_000
@@ -183,7 +184,7 @@ def read_csv(text: str) -> Iterator[tuple[int, Any, str | None]]:
         if len(row) > len(header):
             yield reader.line_num, None, f"{len(row)} cells but the header has {len(header)}"
             continue
-        data = {name: _csv_cell(name, cell) for name, cell in zip(header, row, strict=False)}
+        data = {name: _csv_cell(name, restore_cell(cell)) for name, cell in zip(header, row, strict=False)}
         try:
             check_json(data)  # the same text rules as a JSON line: no NUL reaches the store
         except JsonInputError as error:
@@ -220,12 +221,9 @@ def export_ndjson(offers: Iterable[dict]) -> str:
 
 
 def export_csv(offers: Iterable[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(OFFER_FIELDS)
-    for offer in offers:
-        writer.writerow([_csv_value(name, offer.get(name)) for name in OFFER_FIELDS])
-    return out.getvalue()
+    """The catalogue as CSV through the shared writer (formula cells neutralised; read_csv undoes it)."""
+    return write_csv(OFFER_FIELDS, ([_csv_value(name, offer.get(name)) for name in OFFER_FIELDS]
+                                    for offer in offers))
 
 
 def _exportable(offer: dict) -> dict:

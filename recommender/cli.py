@@ -17,6 +17,20 @@ from recommender.runtime import create_tables
 ACTOR = {"subject": "cli", "role": "ld"}
 
 
+def serve_metrics(port: int, addr: str) -> bool:
+    """The follower's /metrics on PORT; a taken port is said plainly and the follower runs on without metrics
+    (they are optional: `make run` must not stop because another program holds the port)."""
+    from prometheus_client import start_http_server
+
+    try:
+        start_http_server(port, addr=addr)
+    except OSError as error:
+        click.echo(f"follower: cannot serve /metrics on {addr}:{port} ({error.strerror or error}); following "
+                   "without metrics. Set FOLLOWER_METRICS_PORT to a free port (0 turns the metrics off).", err=True)
+        return False
+    return True
+
+
 @click.command()
 @click.option("--once", is_flag=True, help="Apply what the feed has now and stop.")
 def follow(once: bool) -> None:
@@ -33,9 +47,7 @@ def follow(once: bool) -> None:
                         idle_seconds=env_int("RECOMMENDER_FEED_IDLE_MS", 1000, 10) / 1000)
     metrics_port = env_int("FOLLOWER_METRICS_PORT", 0)
     if metrics_port and not once:  # position and lag for Prometheus; the follower has no other HTTP side
-        from prometheus_client import start_http_server
-
-        start_http_server(metrics_port, addr=os.environ.get("FOLLOWER_METRICS_ADDR", "127.0.0.1"))
+        serve_metrics(metrics_port, os.environ.get("FOLLOWER_METRICS_ADDR", "127.0.0.1"))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

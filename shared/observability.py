@@ -8,11 +8,13 @@ PROMETHEUS_MULTIPROC_DIR names a directory (deploy/gunicorn.conf.py cleans up af
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import re
 import time
 import uuid
+from ipaddress import ip_address
 
 from flask import Flask, Response, g, has_request_context, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest, multiprocess
@@ -66,6 +68,18 @@ def configure_logging(service: str) -> None:
     root.setLevel(os.environ.get("GROEIPAD_LOG_LEVEL", "INFO").upper())
 
 
+def metrics_allowed() -> bool:
+    """With GROEIPAD_METRICS_TOKEN set, /metrics needs it as a bearer token; without it, only this host asks."""
+    token = os.environ.get("GROEIPAD_METRICS_TOKEN", "")
+    if token:
+        given = request.headers.get("Authorization", "")
+        return hmac.compare_digest(given.encode("utf-8"), f"Bearer {token}".encode())
+    try:
+        return ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
+
+
 def init_observability(app: Flask, service: str) -> None:
     configure_logging(service)
 
@@ -88,6 +102,9 @@ def init_observability(app: Flask, service: str) -> None:
     @app.get("/metrics")
     def metrics() -> Response:
         """Prometheus text format; aggregated over gunicorn workers in multiprocess mode."""
+        if not metrics_allowed():
+            return Response('{"status": 403, "message": "metrics need the bearer token GROEIPAD_METRICS_TOKEN", '
+                            '"errors": []}', status=403, mimetype="application/json")
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)

@@ -15,6 +15,10 @@ class PeopleCsvError(Exception):
 
 
 def read_people_csv(text: str) -> list[dict[str, Any]]:
+    """Rows to upsert; the whole file is refused when one line is wrong, so nothing half-imports."""
+    if "\x00" in text:  # PostgreSQL cannot store it; refused before any row or key is written
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise PeopleCsvError(f"line {line}: a NUL character")
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in ("id", "name") if c not in header]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -22,6 +21,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
+from services.portal.throttle import throttle_store_for
 from shared.config import data_dir, read_secret, store_settings
 from shared.keystore import KeyStore, keystore_for
 from shared.sealing import ERASED, PersonalDataMapper, PersonErasedError
@@ -120,7 +120,7 @@ class Account(Aggregate):
 
 
 class LoginThrottle(Aggregate):
-    """Recent failed sign-ins for one username or one client address."""
+    """Failed sign-ins as events: no longer written (see services/portal/throttle.py); kept to read old stores."""
 
     @staticmethod
     def create_id(key: str) -> UUID:
@@ -140,6 +140,20 @@ class LoginThrottle(Aggregate):
         self.failures = []
 
 
+class PortalSession(Aggregate):
+    """One signed-in browser session: signing out ends it here, so a copied cookie opens nothing afterwards."""
+
+    ended = False
+
+    @event("Started")
+    def __init__(self, username: str) -> None:
+        self.username = username
+
+    @event("Ended")
+    def end(self) -> None:
+        self.ended = True
+
+
 class PortalStore(Application[UUID]):
     """Commands and queries on accounts and throttles; the application is the repository."""
 
@@ -154,9 +168,14 @@ class PortalStore(Application[UUID]):
         return PersonalDataMapper(transcoder=self.construct_transcoder(), keys=self.keys,
                                   subject_of=self._subject_of)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.throttles = throttle_store_for(self.env)
+
     def close(self) -> None:
         super().close()
         self.keys.close()
+        self.throttles.close()
 
     def _subject_of(self, key_id: str) -> str | None:
         """Whose aggregate KEY_ID is when it has no key yet (stored before keys, or a throttle's snapshot)."""
@@ -260,37 +279,29 @@ class PortalStore(Application[UUID]):
             raise AccountError("username", f"the account {username!r} was erased")
         return account
 
-    # -- throttles ---------------------------------------------------------------------------
-    def recent_failures(self, key: str, window: float, now: float | None = None) -> list[float]:
-        now = time.time() if now is None else now
-        try:
-            throttle = self.repository.get(throttle_id(key))
-        except AggregateNotFoundError:
-            return []
-        return [t for t in throttle.failures if now - t < window]
+    # -- sessions ----------------------------------------------------------------------------
+    def start_session(self, username: str) -> str:
+        """A new server-side session for USERNAME; its random id goes into the signed cookie."""
+        record = PortalSession(username=username)
+        self.save(record)
+        return str(record.id)
 
-    def record_failure(self, key: str, now: float | None = None) -> None:
-        at = time.time() if now is None else now
-        for _ in range(3):  # another worker may have saved the same throttle a moment ago
-            try:
-                throttle = self.repository.get(throttle_id(key))
-            except AggregateNotFoundError:
-                throttle = LoginThrottle(key=key)
-            throttle.record_failure(at)
-            try:
-                self.save(throttle)
-                return
-            except IntegrityError:
-                continue
-
-    def clear_failures(self, key: str) -> None:
+    def session_alive(self, session_id: object, username: str) -> bool:
         try:
-            throttle = self.repository.get(throttle_id(key))
-        except AggregateNotFoundError:
+            record = self.repository.get(UUID(str(session_id)))
+        except (ValueError, AggregateNotFoundError):
+            return False
+        return isinstance(record, PortalSession) and record.username == username and not record.ended
+
+    def end_session(self, session_id: object) -> None:
+        """Sign-out on the server: the session cannot be used again, whoever holds its cookie."""
+        try:
+            record = self.repository.get(UUID(str(session_id)))
+        except (ValueError, AggregateNotFoundError):
             return
-        if throttle.failures:
-            throttle.clear()
-            self._save_quietly(throttle)
+        if isinstance(record, PortalSession) and not record.ended:
+            record.end()
+            self._save_quietly(record)
 
     def _save_quietly(self, aggregate: Aggregate) -> None:
         """Best effort: losing this race changes nothing the user relies on."""

@@ -7,13 +7,19 @@ The transport is pluggable so tests can route calls to in-process Flask apps; pr
 from __future__ import annotations
 
 import json as jsonlib
+import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import requests
 
+from shared.ids import ID_KINDS
 from shared.observability import outgoing_headers
+
+LITERAL = re.compile(r"[a-z0-9/-]*")
 
 
 class ApiError(Exception):
@@ -43,6 +49,49 @@ class ServiceUnavailableError(Exception):
         super().__init__(f"{service} unavailable: {detail}")
         self.service = service
         self.detail = detail
+
+
+class InvalidIdError(Exception):
+    """A value meant as an id in an API path is not one; nothing was called (the page answers 404)."""
+
+    def __init__(self, name: str, value: object):
+        super().__init__(f"{name} is not a valid id: {str(value)[:60]!r}")
+        self.name = name
+
+
+class ApiPath(str):
+    """A path below /api/v1 built by api_path: the only kind of path ApiClient.call sends."""
+
+
+def api_path(template: str, **ids: object) -> ApiPath:
+    """The path TEMPLATE (`/plans/{plan_id}/goals`) with each id checked against its kind and percent-encoded.
+
+    Every id the portal forwards comes from the browser or from another service's answer, so each is
+    checked by name against shared.ids.ID_KINDS; a value that is not the id it must be raises
+    InvalidIdError before any call. Literal segments must be plain words, so a template cannot smuggle
+    `..`, `?` or `#` either.
+    """
+    out: list[str] = []
+    used: set[str] = set()
+    if not template.startswith("/"):
+        raise ValueError(f"api_path: {template!r} does not start with /")
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        if not LITERAL.fullmatch(literal):
+            raise ValueError(f"api_path: {literal!r} in {template!r} is not a plain path")
+        out.append(literal)
+        if name is None:
+            continue
+        check = ID_KINDS.get(name)
+        if check is None or name not in ids:
+            raise ValueError(f"api_path: {name!r} is not a known id or was not given")
+        value = ids[name]
+        if not check(value):
+            raise InvalidIdError(name, value)
+        out.append(quote(str(value), safe=""))
+        used.add(name)
+    if set(ids) - used:
+        raise ValueError(f"api_path: {sorted(set(ids) - used)} not in {template!r}")
+    return ApiPath("".join(out))
 
 
 @dataclass
@@ -80,10 +129,14 @@ class ApiClient:
         self.transport, self.timeout = transport, timeout
         self.extra_headers = extra_headers or dict
 
-    def call(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None,
+    def call(self, method: str, path: ApiPath, *, params: dict[str, Any] | None = None, json: Any = None,
              data: bytes | None = None, content_type: str | None = None,
              headers: dict[str, str] | None = None) -> Reply:
-        """The raw reply of a successful call; ApiError for 4xx, ServiceUnavailableError otherwise."""
+        """The raw reply of a successful call; ApiError for 4xx, ServiceUnavailableError otherwise.
+
+        PATH must come from api_path, so no value reaches a URL unchecked."""
+        if not isinstance(path, ApiPath):
+            raise TypeError("ApiClient.call takes a path built by api_path()")
         all_headers = {"Authorization": f"Bearer {self.token()}", "Accept": "application/json",
                        **outgoing_headers(), **self.extra_headers(), **(headers or {})}
         body = data
@@ -111,21 +164,21 @@ class ApiClient:
             raise ApiError(reply.status, str(payload.get("message") or "error"), errors)
         return reply
 
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _json(self, method: str, path: ApiPath, **kwargs: Any) -> Any:
         reply = self.call(method, path, **kwargs)
         try:
             return reply.json()
         except ValueError:
             raise ServiceUnavailableError(self.service, "answer is not JSON") from None
 
-    def get(self, path: str, **params: Any) -> Any:
+    def get(self, path: ApiPath, **params: Any) -> Any:
         return self._json("GET", path, params=params)
 
-    def post(self, path: str, body: Any = None, **kwargs: Any) -> Any:
+    def post(self, path: ApiPath, body: Any = None, **kwargs: Any) -> Any:
         return self._json("POST", path, json=body if body is not None else {}, **kwargs)
 
-    def patch(self, path: str, body: Any, **kwargs: Any) -> Any:
+    def patch(self, path: ApiPath, body: Any, **kwargs: Any) -> Any:
         return self._json("PATCH", path, json=body, **kwargs)
 
-    def put(self, path: str, body: Any, **kwargs: Any) -> Any:
+    def put(self, path: ApiPath, body: Any, **kwargs: Any) -> Any:
         return self._json("PUT", path, json=body, **kwargs)

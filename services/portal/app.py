@@ -14,7 +14,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.portal.accounts import PortalStore, build_portal_store
-from services.portal.api_client import ApiClient, ApiError, RequestsTransport, ServiceUnavailableError, Transport
+from services.portal.api_client import (
+    ApiClient,
+    ApiError,
+    InvalidIdError,
+    RequestsTransport,
+    ServiceUnavailableError,
+    Transport,
+)
 from services.portal.auth import (
     PasswordSignIn,
     SignInProvider,
@@ -27,6 +34,7 @@ from services.portal.security import init_security
 from services.portal.settings import PortalSettings
 from services.portal.vocabulary import label, label_map
 from shared.auth import TokenSettings
+from shared.config import env_int
 from shared.observability import init_observability
 from shared.purposes import NOTE_HEADER, PURPOSE_HEADER
 
@@ -96,6 +104,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def follow_erasures(app: Flask) -> None:
+    """Close the portal accounts of people erased through any door: a thread per worker polls the plan feed
+    every PORTAL_ERASURE_POLL_SECONDS (0 turns it off, for a deployment that runs it elsewhere)."""
+    from services.portal.erasures import ErasureFollower, follow_in_background, plan_feed
+
+    seconds = env_int("PORTAL_ERASURE_POLL_SECONDS", 5)
+    if seconds:
+        portal: Portal = app.extensions["portal"]
+        feed = plan_feed(portal.settings.plan_url, portal.transport, portal.tokens, portal.settings.api_timeout)
+        follow_in_background(ErasureFollower(portal.store, feed), seconds)
+
+
 def register_blueprints(app: Flask) -> None:
     from services.portal.views import account, actions, employee, hr, json_api, ld, manager, privacy
 
@@ -121,6 +141,11 @@ def register_error_pages(app: Flask) -> None:
         name = _("plan service") if error.service == "plan" else _("recommender")
         return page(503, _("Temporarily unavailable"),
                     _("The %(name)s does not answer right now. Try again in a moment.", name=name))
+
+    @app.errorhandler(InvalidIdError)
+    def invalid_id(error: InvalidIdError):
+        log.info("refused an invalid id on %s: %s", request.path, error.name)
+        return page(404, _("Not found"), _("This page or item does not exist, or is not yours to see."))
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):

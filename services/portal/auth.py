@@ -65,19 +65,18 @@ class PasswordSignIn:
         username = (form.get("username") or "").strip().lower()[:100]
         keys = [(f"user:{username}", self.max_failures), (f"ip:{client}", self.max_per_ip)]
         now = time.time()
-        wait = 0
-        for key, limit in keys:
-            failures = self.store.recent_failures(key, self.window, now)
-            if len(failures) >= limit:
-                wait = max(wait, int(failures[-limit] + self.window - now) + 1)
+        throttles = self.store.throttles
+        throttles.purge(self.window, now)
+        # Counted before the password is checked, atomically: concurrent guesses cannot pass the limit together.
+        attempts = [throttles.attempt(key, limit, self.window, now) for key, limit in keys]
+        wait = max(a.wait(self.window, now) for a in attempts)
         if wait:
             return SignInResult(None, throttled_for=wait)
         account = self.store.verify_password(username, form.get("password") or "")
         if account is None:
-            for key, _ in keys:
-                self.store.record_failure(key, now)
             return SignInResult(None)
-        self.store.clear_failures(keys[0][0])
+        throttles.succeeded(keys[0][0], forget=True)
+        throttles.succeeded(keys[1][0], forget=False)  # a shared office address keeps only its failures
         return SignInResult(Identity(account.username, account.display_name, frozenset(account.roles)))
 
 
@@ -86,8 +85,11 @@ def establish_session(identity: Identity) -> None:
     store = portal().store
     account = store.account(identity.username)
     language = session.get("lang")
+    if session.get("sid"):
+        store.end_session(session["sid"])  # the session signed in before (or as someone else) ends here
     session.clear()
     session.permanent = True
+    session["sid"] = store.start_session(identity.username)
     session["user"] = identity.username
     session["epoch"] = account.session_epoch if account else 0
     session["since"] = int(time.time())
@@ -96,7 +98,10 @@ def establish_session(identity: Identity) -> None:
 
 
 def end_session() -> None:
+    """Sign out: the session ends on the server, and the cookie is emptied."""
     language = session.get("lang")
+    if session.get("sid"):
+        portal().store.end_session(session["sid"])
     session.clear()
     if language:
         session["lang"] = language
@@ -112,7 +117,8 @@ def current_user() -> Identity | None:
         account = portal().store.account(username)
         max_age = current_app.permanent_session_lifetime.total_seconds()
         fresh = time.time() - session.get("since", 0) < max_age
-        if account and not account.disabled and account.session_epoch == session.get("epoch") and fresh:
+        if (account and not account.disabled and account.session_epoch == session.get("epoch") and fresh
+                and portal().store.session_alive(session.get("sid"), username)):
             g.identity = Identity(account.username, account.display_name, frozenset(account.roles))
         else:
             end_session()

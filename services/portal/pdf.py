@@ -17,6 +17,14 @@ from services.portal.i18n import fdate, money, number
 from services.portal.vocabulary import label
 
 FONTS = Path(__file__).parent / "fonts"
+# The PDF is a summary to print and discuss; the portal and the data export hold every word. Clipping long
+# free texts keeps a plan at its limits (services/plan/domain/limits.py) quick to lay out (bench/plan_exports.py).
+CLIP_NAME, CLIP_TITLE, CLIP_TEXT, CLIP_PROJECT, TIMELINE_TITLES = 60, 120, 300, 1000, 8
+
+
+def clip(value: Any, length: int) -> str:
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
 
 
 class PlanDocument(FPDF):
@@ -77,9 +85,9 @@ def plan_pdf(plan: dict[str, Any]) -> bytes:
                status=label("plan_status", plan.get("status"))))
     doc.para(_("Occasion: %(trigger)s", trigger=label("trigger", plan.get("trigger"))))
     if plan.get("career_project"):
-        doc.para(_("Career project: %(text)s", text=plan["career_project"]))
+        doc.para(_("Career project: %(text)s", text=clip(plan["career_project"], CLIP_PROJECT)))
     if plan.get("target_role"):
-        doc.para(_("Target role: %(role)s", role=plan["target_role"]))
+        doc.para(_("Target role: %(role)s", role=clip(plan["target_role"], CLIP_TITLE)))
     doc.para(_("Available: %(hours)s hours and %(budget)s · Planned: %(ph)s hours and %(pb)s",
                hours=number(plan.get("available_hours")), budget=money(plan.get("available_budget")),
                ph=number(plan.get("planned_hours")), pb=money(plan.get("planned_cost"))))
@@ -89,22 +97,22 @@ def plan_pdf(plan: dict[str, Any]) -> bytes:
     doc.heading(_("Target skills"))
     if targets:
         doc.grid([_("Skill"), _("Type"), _("Current level"), _("Target level")],
-                 [[s["skill"], label("category", s.get("category")), str(s.get("level", "")),
+                 [[clip(s["skill"], CLIP_NAME), label("category", s.get("category")), str(s.get("level", "")),
                    str(s.get("target_level") if s.get("target_level") is not None else "–")] for s in targets],
                  (80, 36, 28, 28))
     else:
         doc.para(_("No target skills yet."))
     strengths = [s["skill"] for s in plan.get("skills") or [] if s.get("status") == "strength"]
     if strengths:
-        doc.para(_("Strengths: %(list)s", list=", ".join(strengths)))
+        doc.para(_("Strengths: %(list)s", list=", ".join(clip(s, CLIP_NAME) for s in strengths)))
 
     doc.heading(_("Goals"))
     goals = [g for g in plan.get("goals") or [] if g.get("status") != "abandoned"]
     for goal in goals:
-        doc.para(f"{goal['title']} ({label('goal_status', goal.get('status'))})", bold=True)
-        skills = ", ".join(f"{s['skill']} → {s['target_level']}" for s in goal.get("skills") or [])
+        doc.para(f"{clip(goal['title'], CLIP_TITLE)} ({label('goal_status', goal.get('status'))})", bold=True)
+        skills = ", ".join(f"{clip(s['skill'], CLIP_NAME)} → {s['target_level']}" for s in goal.get("skills") or [])
         doc.para(_("Skills: %(skills)s", skills=skills))
-        doc.para(_("Measure: %(text)s", text=goal.get("measure", "")))
+        doc.para(_("Measure: %(text)s", text=clip(goal.get("measure", ""), CLIP_TEXT)))
         doc.para(_("Deadline: %(day)s · Needs %(hours)s hours and %(budget)s", day=fdate(goal.get("deadline")),
                    hours=number(goal.get("hours_needed")), budget=money(goal.get("budget_needed"))))
         doc.ln(1)
@@ -116,7 +124,7 @@ def plan_pdf(plan: dict[str, Any]) -> bytes:
     doc.heading(_("Planned learning actions"))
     if actions:
         doc.grid([_("Learning action"), _("Means"), _("When"), _("Hours"), _("Cost"), _("Status")],
-                 [[a["title"] + (f" ({a['provider']})" if a.get("provider") else ""),
+                 [[clip(a["title"] + (f" ({a['provider']})" if a.get("provider") else ""), CLIP_TITLE),
                    label("means", a.get("means")),
                    f"{fdate(a.get('planned_start'), 'short')} – {fdate(a.get('planned_end'), 'short')}",
                    number(a.get("hours")), money(a.get("cost")), label("action_status", a.get("status"))]
@@ -128,7 +136,10 @@ def plan_pdf(plan: dict[str, Any]) -> bytes:
     doc.heading(_("Timeline"))
     by_id = {a["action_id"]: a for a in plan.get("actions") or []}
     for slot in plan.get("timeline") or []:
-        titles = ", ".join(by_id[a]["title"] for a in slot.get("actions") or [] if a in by_id)
+        shown = [clip(by_id[a]["title"], CLIP_NAME) for a in slot.get("actions") or [] if a in by_id]
+        titles = ", ".join(shown[:TIMELINE_TITLES])
+        if len(shown) > TIMELINE_TITLES:
+            titles += " " + _("and %(n)d more", n=len(shown) - TIMELINE_TITLES)
         doc.para(f"{slot.get('semester')}: {titles} ({_('%(hours)s hours', hours=number(slot.get('hours')))})")
     if not plan.get("timeline"):
         doc.para(_("Nothing planned yet."))

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from services.portal.api_client import ApiClient
+from services.portal.api_client import ApiClient, api_path
 from services.portal.i18n import as_date, fdate, money, number
 
 LETTERS = "SMART"
@@ -24,13 +24,13 @@ def _number(value: Any) -> float | None:
         result = Decimal(str(value).replace(",", ".")) if value not in (None, "") else Decimal(0)
     except InvalidOperation:
         return None
-    return float(result) if result.is_finite() and abs(result) < 10**12 else None
+    return float(result) if result.is_finite() and result.copy_abs() < 10**12 else None
 
 
 def _level(value: Any) -> int | None:
     try:
         level = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # JSON's 1e999 arrives as infinity
         return None
     return level if 0 <= level <= 5 else None
 
@@ -45,7 +45,7 @@ def check_goal(api: ApiClient, plan_id: str, goal: dict[str, Any]) -> dict[str, 
             "measure": str(goal.get("measure") or "")[:5000], "relevance": str(goal.get("relevance") or "")[:5000],
             "hours_needed": max(hours or 0, 0), "budget_needed": max(budget or 0, 0),
             "deadline": deadline.isoformat() if deadline else None}
-    answer = api.post(f"/plans/{plan_id}/goals/check", body)
+    answer = api.post(api_path("/plans/{plan_id}/goals/check", plan_id=plan_id), body)
     letters = {item["letter"]: item for item in answer.get("letters") or []}
     result: dict[str, dict[str, Any]] = {}
     for letter in LETTERS:
@@ -75,6 +75,8 @@ def _say(error: dict[str, Any]) -> str:
         return _("Enter hours and budget as numbers.")
     if code == "negative":
         return _("Hours and budget must not be negative.")
+    if code == "no_hours":
+        return _("A goal that takes no time is not realistic; estimate the hours it needs.")
     if code == "hours_over":
         return _("Open goals would need %(need)s hours; the plan has %(have)s available.",
                  need=number(params.get("need", 0)), have=number(params.get("have", 0)))

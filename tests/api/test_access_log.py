@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from plan_api_helpers import API, add_goal, ok, start_plan
 
 
@@ -87,3 +90,12 @@ def test_a_readers_note_is_forgotten_with_the_person_and_the_code_stays(client, 
     ok(client.post(f"{API}/people/karim/erase", headers=auth("hanna")))
     entries = ok(client.get(f"{API}/access-log?employee_id=karim", headers=auth("hanna")))["items"]
     assert [(e["purpose"], e["note"]) for e in entries if e["what"] == "plan"][0] == ("investigation", None)
+
+
+def test_the_access_log_csv_runs_no_formula_in_a_spreadsheet(client, auth):
+    plan_id = start_plan(client, auth("karim"))
+    hostile = '=HYPERLINK("http://evil.example","open")'
+    ok(client.get(f"{API}/plans/{plan_id}", headers={**auth("hanna"), "X-Access-Reason": hostile}))
+    text = client.get(f"{API}/access-log?format=csv", headers=auth("hanna")).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["note"] for row in rows] == ["'" + hostile]

@@ -57,3 +57,17 @@ def test_log_lines_carry_the_request_id(tmp_path, caplog, tokens):
     with caplog.at_level(logging.WARNING):
         assert client.get("/log-probe", headers={"X-Request-ID": "trace-7", **tokens("ann")}).status_code == 200
     assert any(getattr(r, "request_id", None) == "trace-7" for r in caplog.records)
+
+
+def test_metrics_answer_this_host_only_unless_a_token_is_set(tmp_path, monkeypatch):
+    client = make_client(tmp_path)
+    remote = {"REMOTE_ADDR": "203.0.113.9"}
+    assert client.get("/metrics").status_code == 200  # the Flask test client asks from 127.0.0.1
+    refused = client.get("/metrics", environ_base=remote)
+    assert refused.status_code == 403 and refused.json["status"] == 403
+    monkeypatch.setenv("GROEIPAD_METRICS_TOKEN", "a-long-random-scrape-token-for-prometheus")
+    assert client.get("/metrics").status_code == 403, "with a token set, this host needs it too"
+    assert client.get("/metrics", environ_base=remote, headers={"Authorization": "Bearer wrong"}).status_code == 403
+    scraped = client.get("/metrics", environ_base=remote,
+                         headers={"Authorization": "Bearer a-long-random-scrape-token-for-prometheus"})
+    assert scraped.status_code == 200 and "groeipad_http_request_duration_seconds" in scraped.get_data(as_text=True)

@@ -11,7 +11,7 @@ from requests.adapters import BaseAdapter
 from recommender.follower import FeedClient, Follower
 from recommender.runtime import Runtime
 from services.plan.app import create_app
-from services.portal.api_client import ApiClient, Reply
+from services.portal.api_client import ApiClient, Reply, api_path
 from shared.auth import TokenSettings
 from tests.conftest import TEST_SECRET
 
@@ -32,7 +32,7 @@ def test_the_portal_passes_its_request_id_on_to_the_apis():
     client = ApiClient("plan", "http://plan.test", lambda: "token", transport)
     with Flask("portal-probe").test_request_context("/"):
         g.request_id = "portal-req-1"
-        client.call("GET", "/plans")
+        client.call("GET", api_path("/plans"))
     assert transport.headers[0]["X-Request-ID"] == "portal-req-1"
 
 

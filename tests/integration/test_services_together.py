@@ -162,7 +162,7 @@ def test_the_learning_loop_survives_crashes_and_outages(stack):
     follower.stop()
     goal = requests.post(f"{plan.url}/api/v1/plans/{sophie_plan}/goals", headers=sophie, timeout=10, json={
         "title": "Notuleren", "skills": [{"skill": "notuleren", "target_level": 3}], "measure": "notulen goedgekeurd",
-        "relevance": "teamoverleg", "deadline": "2027-06-30"})
+        "relevance": "teamoverleg", "deadline": "2027-06-30", "hours_needed": 8})
     assert goal.status_code == 201, "the plan service keeps working without the recommender"
     recommender.start(recommender.log_path.parent)
     follower.start()

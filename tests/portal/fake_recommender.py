@@ -6,11 +6,18 @@ answer a part of the contract yet (gunicorn 'tests.portal.fake_recommender:creat
 
 from __future__ import annotations
 
+from uuid import NAMESPACE_URL, uuid5
+
 from flask import Flask, jsonify, request
 
 from recommender.reasons import LANGUAGES, reason, sentence
 
 MENTOR = "marieke"  # a directory id: the portal must show her name or "a colleague", never this id
+
+
+def fake_id(kind: str, index: int | str, n: int) -> str:
+    """A stable UUID, as the real recommender gives for recommendations and offers."""
+    return str(uuid5(NAMESPACE_URL, f"fake:{kind}-{index}-{n}"))
 
 
 def create_app() -> Flask:
@@ -46,7 +53,7 @@ def create_app() -> Flask:
                     reasons.append(reason("within_budget", cost=250.0, currency="EUR", budget=context["max_cost"]))
                 if means == "internal_training":
                     reasons.append(reason("mentor_colleague", person_id=MENTOR))
-                out.append({"recommendation_id": f"rec-{index}-{n}", "offer_id": f"offer-{index}-{n}",
+                out.append({"recommendation_id": fake_id("rec", index, n), "offer_id": fake_id("offer", index, n),
                             "external_id": f"EXT-{index}-{n}", "title": f"Cursus {gap['skill']} ({means})",
                             "means": means, "score": 0.8 - n / 10, "gap": gap["skill"], "hours": 12, "cost": 250,
                             "provider": "Academie", "language": "nl",
@@ -78,7 +85,7 @@ def create_app() -> Flask:
         if body.get("external_id") == "DUP":
             return {"status": 422, "message": "invalid input",
                     "errors": [{"field": "external_id", "reason": "already used"}]}, 422
-        return {"offer_id": "new", "version": 1, **body}, 201
+        return {"offer_id": fake_id("offer", "new", 0), "version": 1, **body}, 201
 
     @app.get("/api/v1/offers/<offer_id>/history")
     def history(offer_id):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
+from services.portal.accounts import build_portal_store
 from tests.portal.conftest import DEMO_PASSWORD, Browser, csrf_of
 
 
@@ -220,3 +224,50 @@ def test_another_sign_in_provider_plugs_in(portal):
     assert refused.headers["Location"] == "/login"
     assert portal.test_client().get("/login/nope").status_code == 404
     assert portal.test_client().get("/login/password/callback").status_code == 404
+
+
+def test_logout_ends_the_session_on_the_server(portal):
+    browser = Browser(portal.test_client())
+    browser.login("sophie")
+    stolen = browser.client.get_cookie("groeipad_session").value
+    thief = portal.test_client()
+    thief.set_cookie("groeipad_session", stolen)
+    assert thief.get("/plan").status_code == 200  # the same cookie works while the session lives
+    browser.post("/logout")
+    assert thief.get("/plan").status_code == 302, "a copy of the cookie must not outlive the sign-out"
+    assert browser.get("/plan").status_code == 302
+
+
+def test_concurrent_guesses_never_pass_the_limit(portal):
+    """Ten guesses at once for one account: exactly five reach the password check, the rest wait."""
+    browsers = [Browser(portal.test_client()) for _ in range(10)]
+    for browser in browsers:
+        browser.get("/login")
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda b: b.post("/login", {"username": "karim", "password": "wrong-wrong"})
+                                 .status_code, browsers))
+    assert sorted(statuses) == [401] * 5 + [429] * 5
+
+
+@pytest.mark.parametrize("limit", [1, 5])
+def test_the_throttle_counts_atomically_on_every_store(store_url, limit):
+    store = build_portal_store(url=store_url)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            allowed = list(pool.map(lambda _: store.throttles.attempt("user:x", limit, 900).allowed, range(40)))
+        assert allowed.count(True) == limit
+    finally:
+        store.close()
+
+
+def test_failed_sign_ins_do_not_grow_the_store(store_url):
+    store = build_portal_store(url=store_url)
+    try:
+        before = store.recorder.max_notification_id()
+        for n in range(300):  # a password spray over many names, each throttled in its own row
+            store.throttles.attempt(f"user:spray-{n}", 5, 900, now=1000.0 + n)
+        assert store.recorder.max_notification_id() == before, "failures are no events"
+        assert store.throttles.purge(900, now=1000.0 + 299 + 901) == 300  # rows end with their window
+        assert store.throttles.recent("user:spray-1", 900, now=1000.0) is None
+    finally:
+        store.close()

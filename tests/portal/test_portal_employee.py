@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.portal.conftest import PLAN_URL, RECOMMENDER_URL, Browser, FlaskTransport
+from tests.portal.fake_recommender import fake_id
 
 
 def plan_id_of(browser) -> str:
@@ -157,7 +158,7 @@ def test_suggestions_accept_and_see_on_timeline(karim):
     rid = re.search(r'name="recommendation_id" value="([^"]+)"', form).group(1)
     goal = re.search(r'name="goal_ids" value="([^"]+)" checked', form).group(1)
     saved = karim.post(f"/plans/{karim.plan_id}/suggestions/accept", {
-        "recommendation_id": rid, "offer_id": "offer-0-0", "title": "Cursus Projectmanagement (mooc)",
+        "recommendation_id": rid, "offer_id": fake_id("offer", 0, 0), "title": "Cursus Projectmanagement (mooc)",
         "means": "mooc", "provider": "Academie", "planned_start": start, "planned_end": end, "hours": "12",
         "cost": "250", "goal_ids": goal})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/timeline")
@@ -168,7 +169,8 @@ def test_suggestions_accept_and_see_on_timeline(karim):
 
 def test_accept_with_a_date_outside_the_period_keeps_the_form(karim):
     response = karim.post(f"/plans/{karim.plan_id}/suggestions/accept", {
-        "recommendation_id": "rec-x", "offer_id": "offer-x", "title": "Cursus X", "means": "mooc",
+        "recommendation_id": fake_id("rec", "x", 0), "offer_id": fake_id("offer", "x", 0), "title": "Cursus X",
+        "means": "mooc",
         "planned_start": "2031-01-01", "planned_end": "2031-02-01", "hours": "4", "cost": "0"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -178,11 +180,12 @@ def test_accept_with_a_date_outside_the_period_keeps_the_form(karim):
 
 def test_dismiss_a_suggestion(karim):
     response = karim.post(f"/plans/{karim.plan_id}/suggestions/dismiss",
-                          {"recommendation_id": "rec-0-1", "offer_id": "offer-0-1", "reason": "too_expensive"})
+                          {"recommendation_id": fake_id("rec", 0, 1), "offer_id": fake_id("offer", 0, 1),
+                           "reason": "too_expensive"})
     assert response.status_code == 302
     html = karim.get(f"/plans/{karim.plan_id}/suggestions").get_data(as_text=True)
     assert "Suggestion dismissed" in html
-    assert "offer-0-1" not in html
+    assert fake_id("offer", 0, 1) not in html
 
 
 def test_suggestions_page_works_when_the_recommender_is_down(make_portal, plan_app):

@@ -13,7 +13,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from services.portal import charts
-from services.portal.api_client import ApiClient, ApiError, Reply, ServiceUnavailableError
+from services.portal.api_client import ApiClient, ApiError, Reply, ServiceUnavailableError, api_path
 from services.portal.forms import Form
 from tests.portal.conftest import Browser
 
@@ -136,21 +136,22 @@ class Canned:
 def test_api_client_sends_the_token_and_maps_failures():
     canned = Canned(Reply(200, {}, b'{"ok": true}'))
     client = ApiClient("plan", "http://x/", lambda: "tok", canned)
-    assert client.get("/plans", employee_id="k", empty="") == {"ok": True}
+    assert client.get(api_path("/plans"), employee_id="k", empty="") == {"ok": True}
     method, url, headers, params, _ = canned.seen
     assert url == "http://x/api/v1/plans" and headers["Authorization"] == "Bearer tok"
     assert params == {"employee_id": "k"}
     with pytest.raises(ApiError) as caught:
-        ApiClient("plan", "http://x", lambda: "t", Canned(Reply(422, {}, b'{"message": "m", "errors": []}'))).get("/")
+        refusal = Reply(422, {}, b'{"message": "m", "errors": []}')
+        ApiClient("plan", "http://x", lambda: "t", Canned(refusal)).get(api_path("/plans"))
     assert caught.value.status == 422
     with pytest.raises(ApiError):
-        ApiClient("plan", "http://x", lambda: "t", Canned(Reply(404, {}, b"<html>"))).get("/")
+        ApiClient("plan", "http://x", lambda: "t", Canned(Reply(404, {}, b"<html>"))).get(api_path("/plans"))
     with pytest.raises(ServiceUnavailableError):
-        ApiClient("plan", "http://x", lambda: "t", Canned(Reply(502, {}, b""))).get("/")
+        ApiClient("plan", "http://x", lambda: "t", Canned(Reply(502, {}, b""))).get(api_path("/plans"))
     with pytest.raises(ServiceUnavailableError):
-        ApiClient("plan", "http://x", lambda: "t", Canned(error=requests.Timeout())).get("/")
+        ApiClient("plan", "http://x", lambda: "t", Canned(error=requests.Timeout())).get(api_path("/plans"))
     with pytest.raises(ServiceUnavailableError):
-        ApiClient("plan", "http://x", lambda: "t", Canned(Reply(200, {}, b"not json"))).get("/")
+        ApiClient("plan", "http://x", lambda: "t", Canned(Reply(200, {}, b"not json"))).get(api_path("/plans"))
 
 
 def test_charts_escape_text_and_draw_something():

@@ -267,3 +267,16 @@ def test_ld_pages_when_the_recommender_is_down(make_portal, plan_app):
         assert page.status_code == 200, path
         assert "not available" in page.get_data(as_text=True) or "does not answer" in page.get_data(as_text=True)
     assert daan.get("/ld/catalogue/0b7c8f0e-1111-4c1b-9a7e-000000000001").status_code == 503
+
+
+def test_the_audit_csv_runs_no_formula_in_a_spreadsheet(signed_in, karim_plan):
+    plan_id, karim = karim_plan
+    timeline = karim.get(f"/plans/{plan_id}/timeline").get_data(as_text=True)
+    planned = next(a for a in re.findall(rf"/plans/{plan_id}/actions/([0-9a-f-]{{36}})", timeline)
+                   if karim.post(f"/plans/{plan_id}/actions/{a}/cancel",
+                                 {"reason": "=HYPERLINK(\"http://evil.example\")"}).status_code == 302)
+    assert planned
+    hanna = hr_with_purpose(signed_in)
+    text = hanna.get(f"/hr/plans/{plan_id}/audit.csv").get_data(as_text=True).lstrip("\ufeff")
+    reasons = [row["reason"] for row in csv.DictReader(io.StringIO(text)) if row["type"] == "LearningActionCancelled"]
+    assert reasons == ["'=HYPERLINK(\"http://evil.example\")"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -145,3 +147,14 @@ def test_import_is_batched_and_fast_on_every_store(store_url, tokens):
 @pytest.mark.parametrize("path", ["/health", "/api/v1/openapi.json"])
 def test_public_paths(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_the_catalogue_csv_runs_no_formula_and_still_round_trips(client, ld, employee, offer):
+    hostile = {**offer, "external_id": "evil", "title": "=cmd|' /C calc'!A0", "provider": "@SUM(A1)"}
+    assert client.post("/api/v1/offers", json=hostile, headers=ld).status_code == 201
+    exported = client.get("/api/v1/catalogue/export?format=csv", headers=employee).text
+    row = next(r for r in csv.DictReader(io.StringIO(exported)) if r["external_id"] == "evil")
+    assert row["title"] == "'=cmd|' /C calc'!A0" and row["provider"] == "'@SUM(A1)"
+    again = client.post("/api/v1/catalogue/import", data=exported, content_type="text/csv", headers=ld).json
+    assert again["updated"] == 0 and again["rejected"] == []
+    assert client.get("/api/v1/offers?q=calc", headers=employee).json["offers"][0]["title"] == hostile["title"]

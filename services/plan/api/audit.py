@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response
 
 from services.plan.api import schemas as s
 from services.plan.api.common import service
 from shared.auth import current_principal
+from shared.csvexport import write_csv
 from shared.httpapi import Blueprint
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/access-log",
@@ -24,12 +22,9 @@ def access_log(query):
     """Every recorded look at a plan by someone other than its owner (filter by employee)."""
     rows = service().access_log(current_principal(), employee_id=query.get("employee_id"))
     if query["format"] == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["at", "plan_id", "employee_id", "what", "purpose", "note", "by", "role"])
-        for row in rows:
-            writer.writerow([row["at"], row["plan_id"], row["employee_id"], row["what"], row["purpose"] or "",
-                             row.get("note") or "", row["by"]["subject"], row["by"]["role"]])
-        return Response(out.getvalue(), mimetype="text/csv",
+        body = write_csv(["at", "plan_id", "employee_id", "what", "purpose", "note", "by", "role"],
+                         ([row["at"], row["plan_id"], row["employee_id"], row["what"], row["purpose"] or "",
+                           row.get("note") or "", row["by"]["subject"], row["by"]["role"]] for row in rows))
+        return Response(body, mimetype="text/csv",
                         headers={"Content-Disposition": "attachment; filename=access-log.csv"})
     return {"items": rows}

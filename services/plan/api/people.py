@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import requests
 from flask import request
@@ -18,6 +19,7 @@ from services.plan.people_csv import PeopleCsvError, read_people_csv
 from shared.auth import TokenSettings, current_principal, issue_token, require_role
 from shared.errors import ApiError
 from shared.httpapi import Blueprint
+from shared.ids import is_directory_id
 from shared.observability import outgoing_headers
 from shared.purposes import ON_BEHALF_HEADER, PURPOSE_HEADER
 
@@ -101,7 +103,9 @@ def recommender_export(person_id: str, principal, audit: Access) -> dict:
     """What the recommender holds (suggestions shown, accepted, dismissed); marked when it cannot answer.
 
     The recommender logs the read as the plan service's on behalf of the caller, with the caller's purpose."""
-    url = f"{recommender_url()}/api/v1/people/{person_id}/export"
+    if not is_directory_id(person_id):  # never put a value into another service's URL unchecked
+        return {"status": "unavailable", "reason": "not a directory id, so the recommender holds nothing for it"}
+    url = f"{recommender_url()}/api/v1/people/{quote(person_id, safe='')}/export"
     token = issue_token(TokenSettings.from_env(), "plan-service", ["service"], ttl_seconds=60)
     stated = {ON_BEHALF_HEADER: principal.subject}
     if audit.purpose:

@@ -8,8 +8,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from services.plan.domain.errors import RuleViolationError
+from shared.ids import is_directory_id
 
 PERSON_FIELDS = ("name", "email", "manager_id", "department", "job_title")
+MAX_FIELD = 200
 
 
 def person_uuid(person_id: str) -> UUID:
@@ -66,6 +68,9 @@ class Person(Aggregate):
 
     @classmethod
     def register(cls, person_id: str, actor: dict[str, str], **fields: Any) -> Person:
+        if not is_directory_id(person_id):  # it becomes a URL path segment and a key-store subject
+            raise RuleViolationError("id", "a directory id: a letter or digit, then letters, digits or . _ @ -, "
+                                           "at most 100 characters")
         clean = _clean(person_id, fields)
         return cls._create(cls.Registered, id=person_uuid(person_id), person_id=person_id,
                            actor=actor, **clean)
@@ -89,6 +94,10 @@ class Person(Aggregate):
 def _clean(person_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     if not person_id or not person_id.strip():
         raise RuleViolationError("id", "must not be empty")
+    for key in PERSON_FIELDS:
+        value = fields.get(key)
+        if isinstance(value, str) and ("\x00" in value or len(value) > MAX_FIELD):
+            raise RuleViolationError(key, f"at most {MAX_FIELD} characters, no NUL characters")
     name = (fields.get("name") or "").strip()
     if not name:
         raise RuleViolationError("name", "must not be empty")

@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.plan.domain import events as ev
+from services.plan.domain import limits
 from services.plan.domain import skills as skill_rules
 from services.plan.domain.errors import (
     InvalidStateError,
@@ -89,6 +90,11 @@ class DevelopmentPlan(Aggregate):
             raise NotAllowedError("employee_id", "you may not start a plan for this person")
         _require(bool(employee_id.strip()), "employee_id", "must not be empty")
         _one_of(trigger, TRIGGERS, "trigger")
+        _plausible(period_start, "period_start")
+        _plausible(period_end, "period_end")
+        _text(career_project, "career_project", limits.LONG_TEXT)
+        _text(target_role or "", "target_role", limits.SHORT_TEXT)
+        _hours(available_hours, "available_hours", limits.MAX_HOURS)
         if period_end <= period_start:
             raise RuleViolationError("period_end", "must be after period_start")
         if (period_end - period_start).days > MAX_PERIOD_DAYS:
@@ -108,6 +114,14 @@ class DevelopmentPlan(Aggregate):
                      transferable_to: Iterable[str] = ()) -> None:
         self._check_editable(ctx, "owner", "manager")
         _require(bool(skill.strip()), "skill", "must not be empty")
+        _text(skill, "skill", limits.SHORT_TEXT)
+        _text(note, "note", limits.LONG_TEXT)
+        transferable_to = list(transferable_to)
+        _count(len(transferable_to), limits.MAX_TRANSFERABLE, "transferable_to", "roles")
+        for index, role in enumerate(transferable_to):
+            _text(role, f"transferable_to.{index}", limits.SHORT_TEXT)
+        if skill_key(skill) not in self.skills:
+            _count(len(self.skills) + 1, limits.MAX_SKILLS, "skill", "skills in one plan")
         _one_of(category, CATEGORIES, "category")
         _level(level, "level")
         _one_of(assessor, ASSESSORS, "assessor")
@@ -132,6 +146,9 @@ class DevelopmentPlan(Aggregate):
                  deadline: date) -> None:
         self._check_editable(ctx, "owner")
         _require(bool(title.strip()), "title", "must not be empty")
+        _count(len(self.goals) + 1, limits.MAX_GOALS, "goals", "goals in one plan")
+        _goal_texts({"title": title, "measure": measure, "relevance": relevance, "skills": skills,
+                     "hours_needed": hours_needed})
         goal = {"title": title.strip(), "skills": _goal_skills(skills), "measure": measure.strip(),
                 "hours_needed": float(hours_needed), "budget_needed": Decimal(budget_needed),
                 "relevance": relevance.strip(), "deadline": deadline}
@@ -145,6 +162,7 @@ class DevelopmentPlan(Aggregate):
         changes = {k: v for k, v in changes.items() if v is not None}
         if not changes:
             raise RuleViolationError("body", "name at least one field to change")
+        _goal_texts(changes)
         if "skills" in changes:
             changes["skills"] = _goal_skills(changes["skills"])
         for text in ("title", "measure", "relevance"):
@@ -161,6 +179,7 @@ class DevelopmentPlan(Aggregate):
     def achieve_goal(self, ctx: Context, goal_id: str, note: str = "") -> None:
         self._check_open(ctx, "owner", "manager")
         self._open_goal(goal_id)
+        _text(note, "note", limits.LONG_TEXT)
         self._trigger(ev.GoalAchieved, ctx, goal_id=goal_id, note=note.strip())
 
     def abandon_goal(self, ctx: Context, goal_id: str, reason: str) -> None:
@@ -210,6 +229,9 @@ class DevelopmentPlan(Aggregate):
         budget = sum((g["budget_needed"] for g in others), Decimal(0)) + goal["budget_needed"]
         if goal["hours_needed"] < 0:
             fail("A", "hours_needed", "must not be negative", "negative")
+        elif goal["hours_needed"] == 0:
+            fail("A", "hours_needed", "a goal that takes no time is not realistic; estimate the hours it needs",
+                 "no_hours")
         elif hours > self.available_hours:
             fail("A", "hours_needed", f"open goals would need {hours:g} hours; "
                                       f"the plan has {self.available_hours:g} available", "hours_over",
@@ -244,6 +266,8 @@ class DevelopmentPlan(Aggregate):
                     provider: str = "", hours: float = 0, cost: Decimal = Decimal(0),
                     certificate: bool = False, recommendation_id: str | None = None) -> None:
         self._check_editable(ctx, "owner")
+        _count(len(self.actions) + 1, limits.MAX_ACTIONS, "actions", "learning actions in one plan")
+        _text(provider, "provider", limits.SHORT_TEXT)
         self._check_action_fields(goal_ids, means, title, planned_start, planned_end, hours, cost)
         self._trigger(ev.LearningActionPlanned, ctx, action_id=action_id, goal_ids=list(goal_ids),
                       means=means, title=title.strip(), offer_id=offer_id,
@@ -255,6 +279,9 @@ class DevelopmentPlan(Aggregate):
                              end: date, hours: float, cost: Decimal) -> None:
         _one_of(means, MEANS, "means")
         _require(bool(title.strip()), "title", "must not be empty")
+        _text(title, "title", limits.SHORT_TEXT)
+        _count(len(goal_ids), limits.MAX_GOALS, "goal_ids", "goals")
+        _hours(hours, "hours", limits.MAX_HOURS)
         for index, goal_id in enumerate(goal_ids):
             if goal_id not in self.goals:
                 raise NotFoundInPlanError(f"goal_ids.{index}", f"no goal {goal_id} in this plan")
@@ -295,6 +322,8 @@ class DevelopmentPlan(Aggregate):
                                              f"({action['started_on'].isoformat()})")
         if not 1 <= evaluation <= 5:
             raise RuleViolationError("evaluation", "must be between 1 and 5")
+        _text(reflection, "reflection", limits.LONG_TEXT)
+        _count(len(skill_levels), limits.MAX_GOAL_SKILLS, "skill_levels", "skills")
         levels = []
         for index, item in enumerate(skill_levels):
             _level(item["level"], f"skill_levels.{index}.level")
@@ -329,6 +358,8 @@ class DevelopmentPlan(Aggregate):
             if not 0 <= progress <= 100:
                 raise RuleViolationError("progress", "must be between 0 and 100")
         _require(bool(note.strip()), "note", "must not be empty")
+        _text(note, "note", limits.LONG_TEXT)
+        self._count_notes()
         self._trigger(ev.ProgressReviewed, ctx, goal_id=goal_id, progress=progress, note=note.strip())
 
     def receive_feedback(self, ctx: Context, *, feedback_id: str, source: str, text: str,
@@ -341,6 +372,8 @@ class DevelopmentPlan(Aggregate):
         if source not in allowed:
             raise NotAllowedError("source", f"as {ctx.role} you give feedback as: {', '.join(sorted(allowed))}")
         _require(bool(text.strip()), "text", "must not be empty")
+        _text(text, "text", limits.LONG_TEXT)
+        self._count_notes()
         if goal_id is not None and goal_id not in self.goals:
             raise NotFoundInPlanError("goal_id", f"no goal {goal_id} in this plan")
         self._trigger(ev.FeedbackReceived, ctx, feedback_id=feedback_id, source=source,
@@ -451,6 +484,11 @@ class DevelopmentPlan(Aggregate):
             raise NotAllowedError("plan", f"as {ctx.role} you may not do this on this plan")
         if self.status == "closed":
             raise InvalidStateError("status", "the plan is closed and takes no changes")
+        _count(self.version + 1, limits.MAX_EVENTS, "plan", "changes to one plan; close it and start a new one")
+
+    def _count_notes(self) -> None:
+        _count(len(self.feedback) + len(self.progress) + 1, limits.MAX_NOTES, "plan",
+               "feedback and progress notes in one plan")
 
     def _check_editable(self, ctx: Context, *roles: str) -> None:
         self._check_open(ctx, *roles)
@@ -471,6 +509,38 @@ class DevelopmentPlan(Aggregate):
 def action_overdue(action: dict[str, Any], today: date) -> bool:
     """Planned or started, and its planned end has passed. (The views count the same in SQL: queries.OVERDUE.)"""
     return action["status"] in {"planned", "started"} and action["planned_end"] < today
+
+
+def _text(value: str | None, name: str, maximum: int) -> None:
+    if value is not None and len(value) > maximum:
+        raise RuleViolationError(name, f"at most {maximum} characters")
+
+
+def _count(count: int, maximum: int, name: str, what: str) -> None:
+    if count > maximum:
+        raise RuleViolationError(name, f"at most {maximum} {what}")
+
+
+def _hours(value: float, name: str, maximum: float) -> None:
+    if value is not None and value > maximum:
+        raise RuleViolationError(name, f"at most {maximum:g} hours")
+
+
+def _plausible(day: date, name: str) -> None:
+    if not limits.EARLIEST <= day <= limits.LATEST:
+        raise RuleViolationError(name, f"must lie between {limits.EARLIEST.isoformat()} "
+                                       f"and {limits.LATEST.isoformat()}")
+
+
+def _goal_texts(goal: dict[str, Any]) -> None:
+    """The bounds of a goal's own fields (a new goal, or the fields a revision changes)."""
+    for name, maximum in (("title", limits.SHORT_TEXT), ("measure", limits.LONG_TEXT),
+                          ("relevance", limits.LONG_TEXT)):
+        _text(goal.get(name), name, maximum)
+    if goal.get("hours_needed") is not None:
+        _hours(goal["hours_needed"], "hours_needed", limits.MAX_HOURS)
+    if goal.get("skills") is not None:
+        _count(len(goal["skills"]), limits.MAX_GOAL_SKILLS, "skills", "skills per goal")
 
 
 def _require(condition: bool, name: str, reason: str) -> None:
@@ -501,6 +571,7 @@ def _goal_skills(skills: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for index, item in enumerate(skills):
         name = str(item.get("skill", "")).strip()
         _require(bool(name), f"skills.{index}.skill", "must not be empty")
+        _text(name, f"skills.{index}.skill", limits.SHORT_TEXT)
         _level(item.get("target_level"), f"skills.{index}.target_level")
         out.append({"skill": name, "target_level": item["target_level"]})
     return out

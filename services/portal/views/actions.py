@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from services.portal import charts
-from services.portal.api_client import ApiError
+from services.portal.api_client import ApiError, api_path
 from services.portal.auth import login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import as_date
@@ -85,7 +85,7 @@ def suggestions(plan_id: str):
     answer, problem = (None, None)
     if gaps:
         answer, problem = optional_recommender(
-            lambda api: api.post("/recommendations", {"gaps": gaps, "context": context, "limit": 15}), {})
+            lambda api: api.post(api_path("/recommendations"), {"gaps": gaps, "context": context, "limit": 15}), {})
     groups: dict[str, list[dict[str, Any]]] = {g["skill"]: [] for g in gaps}
     items = (answer or {}).get("recommendations") or []
     names = {pid: str(p["name"]) for pid, p in people_by_id(person_ids(items)).items()
@@ -124,7 +124,9 @@ def accept(plan_id: str):
     rid = form.get("recommendation_id")[:100]
     if not rid:
         form.error("body", _("This suggestion is no longer available; open the suggestions again."))
-    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/recommendations/{rid}/accept", body), ACTION_FIELDS):
+    path = "/plans/{plan_id}/recommendations/{recommendation_id}/accept"
+    if form.send(lambda: plan_api().post(api_path(path, plan_id=plan_id, recommendation_id=rid), body),
+                 ACTION_FIELDS):
         flash(_("Planned: %(title)s. You find it on your timeline.", title=body["title"]), "info")
         return redirect(url_for("actions.timeline", plan_id=plan_id))
     return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True), 422
@@ -142,7 +144,8 @@ def dismiss(plan_id: str):
         flash(_("Choose why the suggestion does not fit."), "error")
     else:
         try:
-            plan_api().post(f"/plans/{plan_id}/recommendations/{rid}/dismiss",
+            plan_api().post(api_path("/plans/{plan_id}/recommendations/{recommendation_id}/dismiss",
+                                     plan_id=plan_id, recommendation_id=rid),
                             {"offer_id": form.get("offer_id")[:100] or None, "reason": reason})
             flash(_("Suggestion dismissed. Thank you: this improves the next suggestions."), "info")
         except ApiError as error:
@@ -181,7 +184,7 @@ def new_action(plan_id: str):
         return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=False)
     form = Form(request.form)
     body = action_body(form)
-    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/actions", body), ACTION_FIELDS):
+    if form.send(lambda: plan_api().post(api_path("/plans/{plan_id}/actions", plan_id=plan_id), body), ACTION_FIELDS):
         flash(_("Planned: %(title)s.", title=body["title"]), "info")
         return redirect(url_for("actions.timeline", plan_id=plan_id))
     return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=False), 422
@@ -227,7 +230,9 @@ def act(plan_id: str, action_id: str, operation: str):
     else:
         body = {"amount": as_number(form.decimal("amount", required=True)),
                 "justification": form.text("justification", required=True)}
-    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/actions/{action_id}/{operation}", body),
+    path = api_path("/plans/{plan_id}/actions/{action_id}/{operation}", plan_id=plan_id, action_id=action_id,
+                    operation=operation)
+    if form.send(lambda: plan_api().post(path, body),
                  set(body) | {"date"}):
         done = {"start": _("Started."), "complete": _("Completed. Well done!"), "reschedule": _("Rescheduled."),
                 "cancel": _("Cancelled."), "funding": _("Funding requested; your manager decides.")}

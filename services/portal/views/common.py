@@ -6,8 +6,9 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from services.portal.api_client import ApiClient, ApiError, ServiceUnavailableError
+from services.portal.api_client import ApiClient, ApiError, InvalidIdError, ServiceUnavailableError, api_path
 from services.portal.auth import portal
+from shared.ids import is_directory_id
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ def recommender_api() -> ApiClient:
 
 
 def load_plan(plan_id: str, **params: Any) -> dict[str, Any]:
-    return plan_api().get(f"/plans/{plan_id}", **params)
+    return plan_api().get(api_path("/plans/{plan_id}", plan_id=plan_id), **params)
 
 
 def all_plans(**filters: Any) -> list[dict[str, Any]]:
@@ -29,7 +30,7 @@ def all_plans(**filters: Any) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     offset = 0
     while True:
-        page = plan_api().get("/plans", limit=200, offset=offset, **filters)
+        page = plan_api().get(api_path("/plans"), limit=200, offset=offset, **filters)
         items.extend(page.get("items") or [])
         offset += 200
         if offset >= page.get("total", 0) or not page.get("items"):
@@ -47,7 +48,7 @@ def current_plan_summary(employee_id: str) -> dict[str, Any] | None:
 
 def skill_gaps(employee_id: str) -> list[dict[str, Any]]:
     """The employee's skill gaps as the plan service decides them (current level, target, gap)."""
-    items = plan_api().get(f"/people/{employee_id}/skills").get("items") or []
+    items = plan_api().get(api_path("/people/{employee_id}/skills", employee_id=employee_id)).get("items") or []
     return [{"skill": i["skill"], "current_level": i["current_level"], "target_level": i["target_level"]}
             for i in items if i.get("gap") and i.get("skill")]
 
@@ -80,7 +81,7 @@ def optional_recommender(call, default: Any = None) -> tuple[Any, str | None]:
     except ServiceUnavailableError as error:
         log.info("recommender unavailable: %s", error)
         return default, "unavailable"
-    except ApiError as error:
+    except (ApiError, InvalidIdError) as error:
         log.info("recommender refused: %s", error)
         return default, "refused"
 
@@ -88,9 +89,9 @@ def optional_recommender(call, default: Any = None) -> tuple[Any, str | None]:
 def people_by_id(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Directory entries of IDS that the signed-in person may see (a call per person: pages name only a few)."""
     found = {}
-    for person_id in {i for i in ids if i}:
+    for person_id in {i for i in ids if is_directory_id(i)}:  # actors such as a service are no person
         try:
-            found[person_id] = plan_api().get(f"/people/{person_id}")
+            found[person_id] = plan_api().get(api_path("/people/{person_id}", person_id=person_id))
         except ApiError as error:
             if error.status != 404:
                 raise

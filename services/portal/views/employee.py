@@ -10,7 +10,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from services.portal import charts, ical, pdf
-from services.portal.api_client import ApiError
+from services.portal.api_client import ApiError, api_path
 from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import translate_reason
@@ -83,7 +83,7 @@ def start():
         }
         if form.ok:
             try:
-                plan = plan_api().post("/plans", body)
+                plan = plan_api().post(api_path("/plans"), body)
                 flash(_("Your plan has started. Begin with your self-evaluation."), "info")
                 return redirect(url_for("employee.skills", plan_id=plan["id"]))
             except ApiError as error:
@@ -98,7 +98,8 @@ def plan_page(plan_id: str):
     gap = None
     if plan.get("target_role"):
         gap, _problem = optional_recommender(
-            lambda api: api.get(f"/roles/{plan['target_role']}/gap", employee=plan["employee_id"]))
+            lambda api: api.get(api_path("/roles/{role_id}/gap", role_id=plan["target_role"]),
+                            employee=plan["employee_id"]))
     goals = [{**g, "percent": goal_progress(g)} for g in plan.get("goals") or []]
     actions = {a["action_id"]: a for a in plan.get("actions") or []}
     return render_template("employee/plan.html", plan=plan, goals=goals, actions=actions, owner=is_owner(plan),
@@ -123,7 +124,8 @@ def skills(plan_id: str):
             "transferable_to": [t.strip() for t in form.get("transferable_to").split(",") if t.strip()][:20],
             "assessor": "self",
         }
-        if form.send(lambda: plan_api().post(f"/plans/{plan_id}/assessments", body), set(body)):
+        path = api_path("/plans/{plan_id}/assessments", plan_id=plan_id)
+        if form.send(lambda: plan_api().post(path, body), set(body)):
             flash(_("Saved: %(skill)s, level %(level)d.", skill=body["skill"], level=body["level"]), "info")
             return redirect(url_for("employee.skills", plan_id=plan_id))
     return render_template("employee/skills.html", plan=plan, form=form, chart=skill_chart(plan)), \
@@ -161,7 +163,7 @@ def new_goal(plan_id: str):
         body = goal_body(form)
         if not body["skills"]:
             form.error("skill_1", _("S (specific): name at least one skill"))
-        if form.send(lambda: plan_api().post(f"/plans/{plan_id}/goals", body), set(body)):
+        if form.send(lambda: plan_api().post(api_path("/plans/{plan_id}/goals", plan_id=plan_id), body), set(body)):
             flash(_("Goal saved: %(title)s", title=body["title"]), "info")
             return redirect(url_for("employee.plan_page", plan_id=plan_id))
         if "skills" in form.errors:
@@ -184,7 +186,7 @@ def feedback(plan_id: str):
     if request.method == "POST":
         body = {"source": form.choice("source", sources), "text": form.text("text", required=True),
                 "goal_id": form.get("goal_id") or None}
-        if form.send(lambda: plan_api().post(f"/plans/{plan_id}/feedback", body), set(body)):
+        if form.send(lambda: plan_api().post(api_path("/plans/{plan_id}/feedback", plan_id=plan_id), body), set(body)):
             flash(_("Your feedback was added."), "info")
             return redirect(url_for("employee.feedback", plan_id=plan_id))
     thread = sorted(
@@ -202,7 +204,8 @@ def feedback(plan_id: str):
 @login_required("employee")
 def submit(plan_id: str):
     try:
-        plan_api().post(f"/plans/{plan_id}/submit", {"note": request.form.get("note", "")[:5000]})
+        plan_api().post(api_path("/plans/{plan_id}/submit", plan_id=plan_id),
+                        {"note": request.form.get("note", "")[:5000]})
         flash(_("Your plan was sent to your manager for review."), "info")
     except ApiError as error:
         reasons = [translate_reason(e.get("reason")) for e in error.errors] or [error.message]

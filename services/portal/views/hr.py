@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from datetime import date, datetime, time
@@ -15,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from services.portal import charts
-from services.portal.api_client import ApiError
+from services.portal.api_client import ApiError, api_path
 from services.portal.auth import login_required
 from services.portal.forms import Form
 from services.portal.i18n import fdate, money
@@ -23,6 +21,7 @@ from services.portal.views.account import safe_next
 from services.portal.views.common import all_plans, load_plan, people_by_id, plan_api
 from services.portal.views.employee import safe_name, skill_chart
 from services.portal.vocabulary import ACCESS_PURPOSES, PLAN_STATUSES, label
+from shared.csvexport import write_csv
 from shared.purposes import MAX_NOTE
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
@@ -100,8 +99,8 @@ def plans():
     for name in ("department", "q"):
         if form.get(name):
             query[name] = form.get(name)[:200]
-    page = plan_api().get("/plans", **query)
-    departments = [d["department"] for d in plan_api().get("/reports/departments").get("items") or []
+    page = plan_api().get(api_path("/plans"), **query)
+    departments = [d["department"] for d in plan_api().get(api_path("/reports/departments")).get("items") or []
                    if d["department"]]
     return render_template("hr/plans.html", plans=page.get("items") or [], total=page.get("total", 0), form=form,
                            departments=departments, statuses=PLAN_STATUSES)
@@ -111,7 +110,7 @@ def plans():
 @login_required("hr", "manager")
 def history(plan_id: str):
     plan = load_plan(plan_id)
-    events = plan_api().get(f"/plans/{plan_id}/history").get("events") or []
+    events = plan_api().get(api_path("/plans/{plan_id}/history", plan_id=plan_id)).get("events") or []
     people = people_by_id((e.get("actor") or {}).get("subject") for e in events)
     entries = [{**e, "who": people.get((e.get("actor") or {}).get("subject"), {}).get("name")
                 or (e.get("actor") or {}).get("subject"), "details": summarise(e.get("data") or {})}
@@ -153,7 +152,8 @@ def diff(plan_id: str):
     high = form.integer("to", 1, latest, required=False) or latest
     changes = []
     if form.ok:
-        changes = plan_api().get(f"/plans/{plan_id}/diff", **{"from": low, "to": high}).get("changes") or []
+        changes = plan_api().get(api_path("/plans/{plan_id}/diff", plan_id=plan_id),
+                                 **{"from": low, "to": high}).get("changes") or []
     for change in changes:
         change["readable"] = change.get("path", "").strip("/").replace("/", " › ")
         if "value" in change and not isinstance(change["value"], str):
@@ -168,7 +168,7 @@ AUDIT_COLUMNS = ("plan_id", "employee_id", "version", "timestamp", "type", "acto
 def audit_rows(plan_ids: list[tuple[str, str]]) -> list[dict[str, Any]]:
     rows = []
     for plan_id, employee_id in plan_ids:
-        for event in plan_api().get(f"/plans/{plan_id}/history").get("events") or []:
+        for event in plan_api().get(api_path("/plans/{plan_id}/history", plan_id=plan_id)).get("events") or []:
             actor = event.get("actor") or {}
             rows.append({"plan_id": plan_id, "employee_id": employee_id, "version": event.get("version"),
                          "timestamp": event.get("timestamp"), "type": event.get("type"),
@@ -182,12 +182,9 @@ def audit_response(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
         body = json.dumps({"events": rows}, ensure_ascii=False, indent=1, default=str)
         return Response(body, mimetype="application/json",
                         headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=AUDIT_COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "data": json.dumps(row["data"], ensure_ascii=False, default=str)})
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+    body = write_csv(AUDIT_COLUMNS, ([json.dumps(row["data"], ensure_ascii=False, default=str) if key == "data"
+                                      else row[key] for key in AUDIT_COLUMNS] for row in rows), bom=True)
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
@@ -218,10 +215,10 @@ def reports():
     """The organisation's reports as the plan service computes them: aggregates only, no plan opened."""
     form = Form(request.args)
     year = form.get("year") if (form.get("year") or "").isdigit() and len(form.get("year")) == 4 else ""
-    coverage = plan_api().get("/reports/skills-coverage").get("items") or []
-    training = plan_api().get("/reports/training", **({"year": year} if year else {})).get("items") or []
-    all_years = {r["semester"][:4] for r in plan_api().get("/reports/training").get("items") or []} if year else \
-        {r["semester"][:4] for r in training}
+    coverage = plan_api().get(api_path("/reports/skills-coverage")).get("items") or []
+    training = plan_api().get(api_path("/reports/training"), **({"year": year} if year else {})).get("items") or []
+    every = plan_api().get(api_path("/reports/training")).get("items") or [] if year else training
+    all_years = {r["semester"][:4] for r in every}
     people_per_skill: dict[str, int] = defaultdict(int)
     for row in coverage:
         people_per_skill[row["skill"]] += row["people"]

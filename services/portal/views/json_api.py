@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
+from services.portal.api_client import api_path
 from services.portal.auth import current_user
 from services.portal.smart import LETTERS, check_goal, letter_names
 from services.portal.views.common import optional_recommender, plan_api
@@ -133,7 +134,7 @@ def skills():
     query = (request.args.get("q") or "").strip()[:100]
     if len(query) < 2:
         return {"skills": []}
-    answer, problem = optional_recommender(lambda api: api.get("/skills", q=query, limit=20), [])
+    answer, problem = optional_recommender(lambda api: api.get(api_path("/skills"), q=query, limit=20), [])
     return {"skills": skill_options(answer), "available": problem is None}
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from services.portal import charts
-from services.portal.api_client import ApiError
+from services.portal.api_client import ApiError, api_path
 from services.portal.auth import login_required
 from services.portal.forms import Form, as_number
 from services.portal.views.common import optional_recommender, recommender_api
@@ -35,7 +35,7 @@ def catalogue():
               "language": form.get("language") if form.get("language") in LANGUAGES else None, "limit": 100}
     if params["status"] not in {"published", "retired", "all"}:
         params["status"] = "published"
-    answer, problem = optional_recommender(lambda api: api.get("/offers", **params), {})
+    answer, problem = optional_recommender(lambda api: api.get(api_path("/offers"), **params), {})
     return render_template("ld/catalogue.html", form=form, offers=(answer or {}).get("offers") or [],
                            total=(answer or {}).get("total", 0), problem=problem, means=MEANS, languages=LANGUAGES)
 
@@ -87,7 +87,7 @@ def new_offer():
         body = offer_body(form, partial=False)
         if form.ok:
             try:
-                offer = recommender_api().post("/offers", {k: v for k, v in body.items() if v is not None})
+                offer = recommender_api().post(api_path("/offers"), {k: v for k, v in body.items() if v is not None})
                 flash(_("Published: %(title)s", title=offer.get("title", body["title"])), "info")
                 return redirect(url_for("ld.catalogue", q=body["external_id"], status="all"))
             except ApiError as error:
@@ -99,13 +99,13 @@ def new_offer():
 @bp.route("/catalogue/<offer_id>", methods=["GET", "POST"])
 @login_required("ld")
 def edit_offer(offer_id: str):
-    offer = recommender_api().get(f"/offers/{offer_id}")
+    offer = recommender_api().get(api_path("/offers/{offer_id}", offer_id=offer_id))
     form = Form(request.form if request.method == "POST" else offer_form_values(offer))
     if request.method == "POST":
         body = offer_body(form, partial=True)
         if form.ok:
             try:
-                recommender_api().patch(f"/offers/{offer_id}", body,
+                recommender_api().patch(api_path("/offers/{offer_id}", offer_id=offer_id), body,
                                         headers={"If-Match": f'"{form.get("version") or offer.get("version")}"'})
                 flash(_("Saved: %(title)s", title=body["title"]), "info")
                 return redirect(url_for("ld.edit_offer", offer_id=offer_id))
@@ -114,7 +114,8 @@ def edit_offer(offer_id: str):
                     form.error("body", _("Someone else changed this offer meanwhile. Reload it and redo your change."))
                 else:
                     form.api_errors(error, OFFER_FIELDS)
-    history, _problem = optional_recommender(lambda api: api.get(f"/offers/{offer_id}/history"), {})
+    history, _problem = optional_recommender(
+        lambda api: api.get(api_path("/offers/{offer_id}/history", offer_id=offer_id)), {})
     return render_template("ld/offer_form.html", form=form, offer=offer, means=MEANS, languages=LANGUAGES,
                            formats=FORMATS, levels=LEVELS, history=(history or {}).get("history") or []), \
         (200 if form.ok else 422)
@@ -124,7 +125,7 @@ def edit_offer(offer_id: str):
 @login_required("ld")
 def retire_offer(offer_id: str):
     reason = (request.form.get("reason") or "").strip()[:500] or None
-    recommender_api().post(f"/offers/{offer_id}/retire", {"reason": reason})
+    recommender_api().post(api_path("/offers/{offer_id}/retire", offer_id=offer_id), {"reason": reason})
     flash(_("The offer was retired; it is no longer suggested."), "info")
     return redirect(url_for("ld.edit_offer", offer_id=offer_id))
 
@@ -145,7 +146,8 @@ def upload():
         else:
             data = upload_file.read()
             try:
-                result = recommender_api().call("POST", "/catalogue/import", data=data, content_type=kind).json()
+                result = recommender_api().call("POST", api_path("/catalogue/import"), data=data,
+                                                content_type=kind).json()
             except ApiError as error:
                 form.api_errors(error, {"file"})
                 if "body" in form.errors:
@@ -158,7 +160,7 @@ def upload():
 def taxonomy():
     form = Form(request.args)
     query = form.get("q")[:100]
-    answer, problem = optional_recommender(lambda api: api.get("/skills", q=query, limit=50), {})
+    answer, problem = optional_recommender(lambda api: api.get(api_path("/skills"), q=query, limit=50), {})
     skills = (answer.get("skills") or []) if isinstance(answer, dict) else (answer or [])
     return render_template("ld/taxonomy.html", form=form, skills=skills, problem=problem)
 
@@ -176,7 +178,7 @@ def weights_of(answer: Any) -> dict[str, float]:
 @bp.route("/ranking", methods=["GET", "POST"])
 @login_required("ld")
 def ranking():
-    current, problem = optional_recommender(lambda api: api.get("/settings"), {})
+    current, problem = optional_recommender(lambda api: api.get(api_path("/settings")), {})
     weights = weights_of(current)
     synonyms = (current or {}).get("synonyms") if isinstance(current, dict) else None
     form = Form(request.form if request.method == "POST" else {k: str(v) for k, v in weights.items()})
@@ -192,11 +194,11 @@ def ranking():
         if form.ok:
             try:
                 if saving:
-                    recommender_api().put("/settings", {"weights": proposed, "synonyms": synonyms or {},
-                                                        "reason": reason})
+                    recommender_api().put(api_path("/settings"),
+                                          {"weights": proposed, "synonyms": synonyms or {}, "reason": reason})
                     flash(_("The ranking settings were saved."), "info")
                     return redirect(url_for("ld.ranking"))
-                evaluation = recommender_api().post("/evaluation", {"proposed": {"weights": proposed}})
+                evaluation = recommender_api().post(api_path("/evaluation"), {"proposed": {"weights": proposed}})
             except ApiError as error:
                 form.api_errors(error, set(weights) | {"reason"})
     return render_template("ld/ranking.html", form=form, weights=weights, problem=problem, evaluation=evaluation,
@@ -243,7 +245,8 @@ def report_chart(title: str, columns: list[str], rows: list[dict[str, Any]]):
 def reports():
     sections = []
     for key, title in REPORTS.items():
-        answer, problem = optional_recommender(lambda api, key=key: api.get(f"/reports/{key}"), None)
+        answer, problem = optional_recommender(
+            lambda api, key=key: api.get(api_path("/reports/{report}", report=key)), None)
         columns, rows = report_table(answer)
         sections.append({"key": key, "title": title, "problem": problem, "columns": columns, "rows": rows,
                          "chart": report_chart(str(title), columns, rows)})

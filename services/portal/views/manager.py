@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from services.portal.api_client import ApiError
+from services.portal.api_client import ApiError, api_path
 from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
 from services.portal.views.common import load_plan, plan_api
@@ -22,7 +22,8 @@ def team():
     """Every direct and indirect report with their current plan: one call, and no plan is opened (so the
     reports' access logs stay quiet)."""
     try:
-        members = plan_api().get(f"/teams/{current_user().username}/overview").get("members") or []
+        path = api_path("/teams/{person_id}/overview", person_id=current_user().username)
+        members = plan_api().get(path).get("members") or []
     except ApiError as error:
         if error.status != 404:
             raise
@@ -57,7 +58,7 @@ def decide_review(plan_id: str):
     body = {"outcome": form.choice("outcome", REVIEW_OUTCOMES), "comment": form.text("comment")}
     if body["outcome"] == "changes_requested" and not body["comment"]:
         form.error("comment", _("Say which changes are needed."))
-    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/review", body), set(body)):
+    if form.send(lambda: plan_api().post(api_path("/plans/{plan_id}/review", plan_id=plan_id), body), set(body)):
         flash(_("Your review was saved."), "info")
         return redirect(url_for("manager.review", plan_id=plan_id))
     return review_page(plan_id, {"review": form}, 422)
@@ -75,7 +76,9 @@ def decide_funding(plan_id: str, action_id: str, decision: str):
             body["amount"] = as_number(form.decimal("amount"))
     else:
         body = {"reason": form.text("reason", required=True)}
-    if form.send(lambda: plan_api().post(f"/plans/{plan_id}/actions/{action_id}/funding/{decision}", body), set(body)):
+    path = api_path("/plans/{plan_id}/actions/{action_id}/funding/{decision}", plan_id=plan_id,
+                    action_id=action_id, decision=decision)
+    if form.send(lambda: plan_api().post(path, body), set(body)):
         flash(_("Funding approved.") if decision == "approve" else _("Funding declined."), "info")
         return redirect(url_for("manager.review", plan_id=plan_id))
     return review_page(plan_id, {f"{decision}-{action_id}": form}, 422)

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from services.portal.accounts import account_view
-from services.portal.api_client import ApiError
+from services.portal.api_client import ApiError, api_path
 from services.portal.auth import current_user, login_required, portal
 from services.portal.forms import Form
 from services.portal.views.common import all_plans, load_plan, people_by_id, plan_api
@@ -63,7 +63,7 @@ def own_plan(plan_id: str) -> dict[str, Any] | None:
 @login_required()
 def plan_access(plan_id: str):
     """The owner (and HR, admin) sees who looked at the plan, when, at what and why."""
-    entries = plan_api().get(f"/plans/{plan_id}/access-log").get("items") or []
+    entries = plan_api().get(api_path("/plans/{plan_id}/access-log", plan_id=plan_id)).get("items") or []
     plan = own_plan(plan_id)
     return render_template("privacy/plan_access.html", plan=plan, plan_id=plan_id, entries=readable(entries))
 
@@ -74,7 +74,7 @@ def plan_access(plan_id: str):
 def access_log():
     form = Form(request.args)
     employee = form.get("employee_id") or None
-    entries = plan_api().get("/access-log", employee_id=employee).get("items") or []
+    entries = plan_api().get(api_path("/access-log"), employee_id=employee).get("items") or []
     return render_template("privacy/access_log.html", form=form, employee=employee, entries=readable(entries))
 
 
@@ -84,7 +84,7 @@ def access_log_export(fmt: str):
     if fmt not in {"csv", "json"}:
         abort(404)
     employee = request.args.get("employee_id") or None
-    reply = plan_api().call("GET", "/access-log", params={"format": fmt, "employee_id": employee})
+    reply = plan_api().call("GET", api_path("/access-log"), params={"format": fmt, "employee_id": employee})
     name = f"access-log-{safe_name(employee)}" if employee else "access-log"
     if fmt == "csv":
         body = reply.content if reply.content.startswith(UTF8_BOM) else UTF8_BOM + reply.content
@@ -101,14 +101,15 @@ def portal_data(person_id: str) -> dict[str, Any]:
     """What the portal itself holds about the person: the sign-in account and recent failed sign-ins."""
     store = portal().store
     account = store.account(person_id)
-    failures = store.recent_failures(f"user:{person_id}", window=float("inf"))
+    recent = store.throttles.recent(f"user:{person_id}", window=float("inf"))
     return {"account": {**account_view(account), "erased": account.erased} if account else None,
-            "failed_sign_ins": [datetime.fromtimestamp(t, UTC).isoformat() for t in failures]}
+            "sign_in_attempts": {"count": recent[0], "since": datetime.fromtimestamp(recent[1], UTC).isoformat()}
+            if recent else None}
 
 
 def export_response(person_id: str) -> Response:
     try:
-        held = plan_api().get(f"/people/{person_id}/export")
+        held = plan_api().get(api_path("/people/{person_id}/export", person_id=person_id))
     except ApiError as error:
         if error.status != 404 or portal().store.account(person_id) is None:
             raise
@@ -138,7 +139,7 @@ def person_export(person_id: str):
 # -- HR: one person -----------------------------------------------------------------------------------
 def directory_entry(person_id: str) -> dict[str, Any] | None:
     try:
-        return plan_api().get(f"/people/{person_id}")
+        return plan_api().get(api_path("/people/{person_id}", person_id=person_id))
     except ApiError as error:
         if error.status == 404:
             return None
@@ -180,7 +181,7 @@ def erase(person_id: str):
         else:
             result = None
             if entry is not None:
-                result = plan_api().post(f"/people/{person_id}/erase")
+                result = plan_api().post(api_path("/people/{person_id}/erase", person_id=person_id))
             erased_account = store.erase_account(person_id, actor=user.username)
             plans = (result or {}).get("plans", 0)
             if erased_account:
