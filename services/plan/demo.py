@@ -62,6 +62,10 @@ def seed() -> str:
         if "karim" not in existing:
             seed_karim(client, tokens)
             made.append("karim")
+        for colleague in COLLEAGUES:  # enough people in one department for its reports to show
+            if not service.views.plans_of(colleague[0]):
+                seed_colleague(client, tokens, *colleague)
+                made.append(colleague[0])
         Projector(service).catch_up()
     finally:
         service.close()
@@ -109,6 +113,33 @@ def seed_sophie(client, tokens: TokenSettings) -> None:
     sophie.post(f"/plans/{pid}/submit", {"note": "Graag bespreken in het jaargesprek"})
     petra.post(f"/plans/{pid}/review", {"outcome": "approved", "comment": "Goed plan, past bij de digitalisering."})
     sophie.post(f"/plans/{pid}/actions/{mooc}/start", {"date": "2026-02-03"})
+
+
+# Technische Dienst colleagues: (id, skills with their levels, a learning action's title, hours, cost).
+COLLEAGUES = [
+    ("bram", {"Preventief onderhoud": 3, "Hydrauliek": 2}, "Hydrauliek in de praktijk", 16, 450),
+    ("noor", {"PLC-programmeren": 2, "NEN 3140": 3}, "PLC-programmeren voor gevorderden", 24, 900),
+    ("ruben", {"Werkvoorbereiding": 3, "Planning": 2}, "Planning en werkvoorbereiding", 12, 300),
+    ("fatima", {"NEN 3140": 2, "PLC-programmeren": 3}, "NEN 3140 herhaling", 8, 250),
+    ("tim", {"Preventief onderhoud": 2, "Veiligheid (VCA)": 3}, "VCA-VOL", 16, 350),
+]
+
+
+def seed_colleague(client, tokens: TokenSettings, person: str, skills: dict[str, int], course: str, hours: int,
+                   cost: int) -> None:
+    """A colleague's plan in progress: a self-evaluation and one learning action under way."""
+    me = Caller(client, tokens, person, "employee")
+    plan = me.post("/plans", {"employee_id": person, **PERIOD, "trigger": "continuous_development",
+                              "career_project": "Vakkennis op peil houden", "available_hours": 60,
+                              "available_budget": 1000})
+    pid = plan["id"]
+    for skill, level in skills.items():
+        me.post(f"/plans/{pid}/assessments", {"skill": skill, "category": "technical", "level": level,
+                                              "assessor": "self", "status": "to_improve" if level < 3 else None})
+    action = me.post(f"/plans/{pid}/actions", {"means": "external_course", "title": course,
+                                               "planned_start": "2026-03-02", "planned_end": "2026-05-29",
+                                               "hours": hours, "cost": cost})
+    me.post(f"/plans/{pid}/actions/{action['action_id']}/start", {"date": "2026-03-02"})
 
 
 def seed_karim(client, tokens: TokenSettings) -> None:

@@ -10,6 +10,7 @@ from plan_api_helpers import API, ORG_CSV, ok
 
 from services.cli import main
 from services.plan.app import build_plan_service, create_app
+from services.plan.demo import COLLEAGUES
 from shared.auth import Principal
 
 
@@ -72,14 +73,14 @@ def test_import_people_reports_a_bad_file(store, tmp_path):
 def test_seed_demo_runs_once_and_a_second_run_changes_nothing(store):
     first = run("seed-demo")
     assert first.exit_code == 0, first.output
-    assert "2 plan(s) seeded" in first.output
+    assert f"{2 + len(COLLEAGUES)} plan(s) seeded" in first.output
     service = build_plan_service(store)
     try:
         head = service.recorder.max_notification_id()
         plans = {p["employee_id"]: p for p in service.list_plans(_hr())[0]}
     finally:
         service.close()
-    assert set(plans) == {"sophie", "karim"} and plans["karim"]["status"] == "active"
+    assert set(plans) == {"sophie", "karim", *(c[0] for c in COLLEAGUES)} and plans["karim"]["status"] == "active"
     second = run("seed-demo")
     assert second.exit_code == 0 and "already there" in second.output
     service = build_plan_service(store)

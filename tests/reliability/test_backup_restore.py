@@ -11,10 +11,12 @@ from click.testing import CliRunner
 
 from services.cli import main
 from services.plan.app import build_plan_service
+from services.plan.demo import COLLEAGUES
 from shared.auth import Principal
 from tests.conftest import POSTGRES_URL, drop_postgres_schema, postgres_available, postgres_schema_url
 
 HR = Principal("hanna", frozenset({"hr"}))
+DEMO_PLANS = {"sophie", "karim", *(colleague[0] for colleague in COLLEAGUES)}
 
 
 def plans_and_events(url: str) -> dict[str, tuple[int, str]]:
@@ -54,7 +56,7 @@ def test_sqlite_backup_while_writing_then_restore(tmp_path, monkeypatch):
         writer.join()
         service.close()
     backed_up = plans_and_events(f"sqlite:///{tmp_path / 'backup' / 'plan.sqlite'}")
-    assert set(backed_up) == {"sophie", "karim"}
+    assert set(backed_up) == DEMO_PLANS
     assert backed_up["karim"][1] == "Doorgroeien naar teamleider binnen twee jaar"
 
     restored_url = f"sqlite:///{tmp_path / 'restored' / 'plan.sqlite'}"
