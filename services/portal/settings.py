@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from services.portal.accounts import PORTAL_ROLES
-from shared.config import ConfigError, env_bool, env_int, env_str, read_secret
+from shared.config import ConfigError, env_bool, env_int, env_str, read_optional_secret, read_secret
 
 LANGUAGES = ("nl", "en")
 
@@ -41,9 +41,7 @@ class OidcSettings:
         parts = urlsplit(issuer)
         if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
             raise ConfigError(f"PORTAL_OIDC_ISSUER must be the provider's issuer URL, got {issuer!r}")
-        secret = None
-        if os.environ.get("PORTAL_OIDC_CLIENT_SECRET") or os.environ.get("PORTAL_OIDC_CLIENT_SECRET_FILE"):
-            secret = read_secret("PORTAL_OIDC_CLIENT_SECRET")
+        secret = read_optional_secret("PORTAL_OIDC_CLIENT_SECRET")  # none: a public client
         scopes = os.environ.get("PORTAL_OIDC_SCOPES", "openid profile email").split()
         if "openid" not in scopes:
             raise ConfigError("PORTAL_OIDC_SCOPES must include openid")
