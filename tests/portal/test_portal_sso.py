@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
+from flask import Flask
 
+from services.portal.oidc import OidcSignIn, SignInRefusedError
 from services.portal.settings import OidcSettings, parse_role_map
 from shared.config import ConfigError
 from tests.portal.conftest import Browser, csrf_of
@@ -23,6 +26,7 @@ ACCOUNTS = {"sophie": {"name": "Sophie Willems", "groups": ["staff"]},
             "hanna": {"name": "Hanna Mulder", "groups": ["staff", "people-team"]},
             "stranger": {"name": "Stranger", "groups": ["staff"]}}
 FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"')
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +196,38 @@ def test_settings_from_the_environment(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="need PORTAL_OIDC_ROLES_CLAIM"):
         OidcSettings.from_env()
     assert parse_role_map("") == {}
+
+
+def test_a_disabled_account_stays_out(make_portal, transport, provider):
+    portal = make_portal(transport, oidc=oidc_settings(provider))
+    portal.extensions["portal"].store.disable("sophie", actor="admin")
+    client = portal.test_client()
+    assert sign_in(client, provider, "sophie").headers["Location"] == "/login"
+    assert client.get("/account").status_code == 302
+    assert portal.extensions["portal"].store.account("sophie").disabled
+
+
+def test_claims_map_to_a_directory_id_and_roles():
+    settings = OidcSettings(issuer="https://idp.example", client_id="c", roles_claim="roles",
+                            username_claim="email", username_domain="example.org",
+                            role_map={"Boss": ("manager",), "HR": ("hr",)}, default_roles=("employee",))
+    sign_on = OidcSignIn(Flask("claims"), settings)
+    identity = sign_on.identity({"email": "Marieke@Example.org", "name": "Marieke", "roles": ["Boss", "Other"]})
+    assert (identity.username, identity.display_name, identity.roles) == ("marieke", "Marieke",
+                                                                          {"employee", "manager"})
+    assert sign_on.identity({"email": "x@example.org", "roles": "HR"}).roles == {"employee", "hr"}
+    for claims in ({"email": "marieke@elsewhere.org"}, {"email": "marieke"}, {"email": "a b@example.org"},
+                   {"name": "no e-mail"}, {"email": ["marieke@example.org"]}):
+        with pytest.raises(SignInRefusedError):
+            sign_on.identity(claims)
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "deploy" / "sso").glob("*.env")))
+def test_the_deploy_examples_are_settings_the_portal_accepts(example, monkeypatch):
+    for line in (ROOT / "deploy" / "sso" / example).read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            monkeypatch.setenv(name, value)
+    settings = OidcSettings.from_env()
+    assert settings.issuer.startswith("https://") and settings.roles_claim and settings.role_map
+    assert settings.username_domain and settings.client_secret is None  # the secret never sits in the file
