@@ -24,6 +24,9 @@ from services.portal.settings import OidcSettings
 
 log = logging.getLogger(__name__)
 HTTP_TIMEOUT = 10
+# The ID token rides in the session cookie as the logout hint; a huge one (hundreds of groups) would push
+# the cookie past the browsers' 4 KB, so then logout goes without the hint (the client id identifies us).
+MAX_HINT_CHARS = 2000
 
 
 class SignInRefusedError(Exception):
@@ -80,7 +83,8 @@ class OidcSignIn:
         except (SignInRefusedError, AuthlibBaseError, JoseError, requests.RequestException, ValueError) as error:
             log.warning("single sign-on refused from %s: %s: %s", client, type(error).__name__, error)
             return SignInResult(None)
-        return SignInResult(identity, provider_session={"id_token": token["id_token"]})
+        hint = token["id_token"] if len(token["id_token"]) <= MAX_HINT_CHARS else None
+        return SignInResult(identity, provider_session={"id_token": hint})
 
     def with_userinfo(self, claims: dict[str, Any], token: dict[str, Any]) -> dict[str, Any]:
         """Claims the ID token lacks, from the userinfo endpoint (for the same subject only)."""
