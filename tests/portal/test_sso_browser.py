@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -23,7 +24,8 @@ from flask.sessions import SecureCookieSessionInterface
 from tests.portal.openid_provider import OpenIdProvider, missing_tools
 
 CHROMIUM = "/usr/bin/chromium"
-REASON = missing_tools() or (None if os.path.exists(CHROMIUM) else f"{CHROMIUM} is missing")
+REASON = (missing_tools() or (None if os.path.exists(CHROMIUM) else f"{CHROMIUM} is missing")
+          or (None if shutil.which("faketime") else "faketime is missing (apt-get install -y faketime)"))
 if REASON:
     if os.environ.get("REQUIRE_BROWSER") == "1":
         raise RuntimeError(f"REQUIRE_BROWSER=1 but {REASON}")
