@@ -67,17 +67,8 @@ def read_secret(name: str) -> str:
     Development secrets are written under the data dir so that every service and the `groeipad`
     command started from the same checkout agree on them. Production refuses to invent one.
     """
-    value = os.environ.get(name)
-    file_name = os.environ.get(f"{name}_FILE")
-    if not value and file_name:
-        try:
-            value = Path(file_name).read_text().strip()
-        except OSError as error:
-            raise ConfigError(f"{name}_FILE names {file_name!r}, which cannot be read: {error}") from None
+    value = read_optional_secret(name)
     if value:
-        if is_production() and (len(value) < MIN_SECRET_LENGTH or "change" in value.lower()):
-            raise ConfigError(f"{name} is a placeholder or shorter than {MIN_SECRET_LENGTH} characters; "
-                              "production needs a real random secret")
         return value
     if is_production():
         raise ConfigError(f"{name} (or {name}_FILE) must be set when GROEIPAD_ENV=production")
@@ -93,6 +84,23 @@ def read_secret(name: str) -> str:
         finally:
             candidate.unlink()
     return path.read_text().strip()
+
+
+def read_optional_secret(name: str) -> str | None:
+    """A secret from NAME or the file NAME_FILE names, None when neither is set (never invented)."""
+    value = os.environ.get(name)
+    file_name = os.environ.get(f"{name}_FILE")
+    if not value and file_name:
+        try:
+            value = Path(file_name).read_text().strip()
+        except OSError as error:
+            raise ConfigError(f"{name}_FILE names {file_name!r}, which cannot be read: {error}") from None
+    if not value:
+        return None
+    if is_production() and (len(value) < MIN_SECRET_LENGTH or "change" in value.lower()):
+        raise ConfigError(f"{name} is a placeholder or shorter than {MIN_SECRET_LENGTH} characters; "
+                          "production needs a real random secret")
+    return value
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ MIN_PASSWORD = 8
 HASHER = PasswordHasher()
 # Verified when the username is unknown, so a miss costs the same time as a wrong password.
 DUMMY_HASH = HASHER.hash("groeipad-no-such-account")
+# The hash of an account made by single sign-on: no password ever matches it (argon2 refuses it).
+NO_PASSWORD = "!"
 
 
 class AccountError(Exception):
@@ -200,6 +202,31 @@ class PortalStore(Application[UUID]):
         except (IntegrityError, PersonErasedError):
             raise AccountError("username", f"an account {username!r} exists already") from None
         return account_view(account)
+
+    def sync_external_account(self, username: str, display_name: str, roles: list[str], actor: str) -> Account:
+        """The account of someone the identity provider vouches for, with the provider's name and roles.
+
+        Made on first sign-in (without a password); a disabled or erased account stays so.
+        """
+        name = (display_name or username).strip() or username
+        roles = clean_roles(roles)
+        for _ in range(3):  # two first sign-ins at once: the second one updates what the first made
+            account = self.account(username)
+            if account is None:
+                if not USERNAME.match(username or ""):
+                    raise AccountError("username", "not a directory id")
+                account = Account(username=username, name=name, roles=roles, password_hash=NO_PASSWORD, actor=actor)
+                self.keys.create(str(account.id), username)
+            elif account.disabled or (account.display_name == name and sorted(account.roles) == roles):
+                return account
+            else:
+                account.change_profile(name, roles, actor=actor)
+            try:
+                self.save(account)
+                return account
+            except IntegrityError:
+                continue
+        raise AccountError("username", f"the account {username!r} keeps changing; try again")
 
     def account(self, username: str) -> Account | None:
         if not username or not USERNAME.match(username):

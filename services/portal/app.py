@@ -30,11 +30,12 @@ from services.portal.auth import (
     current_user,
 )
 from services.portal.i18n import init_i18n, user_language_header
+from services.portal.oidc import OidcSignIn
 from services.portal.security import init_security
 from services.portal.settings import PortalSettings
 from services.portal.vocabulary import label, label_map
 from shared.auth import TokenSettings
-from shared.config import env_int
+from shared.config import ConfigError, env_int
 from shared.observability import init_observability
 from shared.purposes import NOTE_HEADER, PURPOSE_HEADER
 
@@ -89,11 +90,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     portal = Portal(settings=settings, store=store, tokens=config.get("TOKENS") or TokenSettings.from_env(),
                     transport=config.get("API_TRANSPORT") or RequestsTransport())
-    portal.providers["password"] = PasswordSignIn(store, settings.login_max_failures,
-                                                  settings.login_max_failures_per_ip, settings.login_window_seconds)
+    if settings.local_accounts:
+        portal.providers["password"] = PasswordSignIn(store, settings.login_max_failures,
+                                                      settings.login_max_failures_per_ip,
+                                                      settings.login_window_seconds)
+    if settings.oidc is not None:
+        portal.providers["oidc"] = OidcSignIn(app, settings.oidc)
+    if not portal.providers:
+        raise ConfigError("PORTAL_LOCAL_ACCOUNTS=false needs single sign-on (PORTAL_OIDC_ISSUER): nobody could sign in")
     app.extensions["portal"] = portal
     CSRFProtect(app)
-    init_security(app)
+    # signing out after single sign-on is a form whose redirect goes on to the provider
+    init_security(app, form_targets=[settings.oidc.origin] if settings.oidc else [])
     init_i18n(app, settings.default_language)
     app.jinja_env.globals.update(current_user=current_user, label=label, label_map=label_map, zip=zip)
     app.jinja_env.finalize = lambda value: "" if value is None else value  # erased personal data shows blank

@@ -1,8 +1,8 @@
 """Signing in and out, the session, role checks and the API token of the signed-in person.
 
-A `SignInProvider` proves who someone is and returns an `Identity`; the password form is the one
-provider today. An OpenID Connect provider (Authlib) would implement the same two methods and be
-added to `app.extensions["portal"].providers`; everything after `establish_session` stays as it is.
+A `SignInProvider` proves who someone is and returns an `Identity`: the password form, and single
+sign-on with an OpenID provider (services.portal.oidc). Everything after `establish_session` is the
+same for both, so the authorisation of pages does not depend on how someone signed in.
 """
 
 from __future__ import annotations
@@ -35,25 +35,35 @@ class Identity:
 
 
 class SignInProvider(Protocol):
-    """A way to sign in. `begin` may redirect (OIDC); `complete` returns the proven identity or None."""
+    """A way to sign in. `begin` may redirect (OIDC); `complete` returns the proven identity or None.
+
+    `label` names it on the login page; `assigns_roles` says the provider's roles replace the account's.
+    """
 
     name: str
+    label: str
+    assigns_roles: bool
 
     def begin(self, next_url: str) -> Any | None: ...
 
     def complete(self, form: dict[str, str], client: str) -> SignInResult: ...
+
+    def logout_url(self, provider_session: dict[str, Any], return_to: str) -> str | None: ...
 
 
 @dataclass(frozen=True)
 class SignInResult:
     identity: Identity | None
     throttled_for: int = 0  # seconds to wait before trying again
+    provider_session: dict[str, Any] | None = None  # what signing out at the provider needs (the ID token)
 
 
 class PasswordSignIn:
     """Username and password against the portal's argon2 hashes, throttled per username and address."""
 
     name = "password"
+    label = "password"
+    assigns_roles = False
 
     def __init__(self, store: PortalStore, max_failures: int, max_failures_per_ip: int, window: int):
         self.store, self.max_failures, self.max_per_ip, self.window = store, max_failures, max_failures_per_ip, window
@@ -79,8 +89,12 @@ class PasswordSignIn:
         throttles.succeeded(keys[1][0], forget=False)  # a shared office address keeps only its failures
         return SignInResult(Identity(account.username, account.display_name, frozenset(account.roles)))
 
+    def logout_url(self, provider_session: dict[str, Any], return_to: str) -> None:
+        return None
 
-def establish_session(identity: Identity) -> None:
+
+def establish_session(identity: Identity, provider: str = "password",
+                      provider_session: dict[str, Any] | None = None) -> None:
     """A fresh session for IDENTITY (never reuse the anonymous one: no session fixation)."""
     store = portal().store
     account = store.account(identity.username)
@@ -93,6 +107,8 @@ def establish_session(identity: Identity) -> None:
     session["user"] = identity.username
     session["epoch"] = account.session_epoch if account else 0
     session["since"] = int(time.time())
+    if provider_session:
+        session["sso"] = {"provider": provider, **provider_session}
     if language:
         session["lang"] = language
 

@@ -9,6 +9,13 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
 
+def content_security_policy(form_targets: list[str]) -> str:
+    """CSP, with FORM_TARGETS (origins) allowed as where a form's redirect may lead (browsers check that)."""
+    if not form_targets:
+        return CSP
+    return CSP.replace("form-action 'self'", "form-action 'self' " + " ".join(form_targets))
+
+
 class PortalSessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure when configured so, or whenever the request came over HTTPS."""
 
@@ -16,12 +23,13 @@ class PortalSessionInterface(SecureCookieSessionInterface):
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
 
-def init_security(app: Flask) -> None:
+def init_security(app: Flask, form_targets: list[str] | None = None) -> None:
     app.session_interface = PortalSessionInterface()
+    policy = content_security_policy(form_targets or [])
 
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"

@@ -31,10 +31,12 @@ OUR_IMAGE = "groeipad"
 # Where the code reads its configuration; the regex takes a quoted upper-case name passed to any of these.
 CODE_ROOTS = [ROOT / "services", ROOT / "recommender", ROOT / "shared"]
 READERS = (r"environ\.get|environ\.setdefault|environ\.pop|getenv|env_str|env_int|env_bool|env_float"
-           r"|read_secret|store_settings")
+           r"|read_secret|read_optional_secret|store_settings")
 READ_CALL = re.compile(rf"""(?:{READERS})\(\s*["']([A-Z][A-Z0-9_]*)["']""")
 SUBSCRIPT = re.compile(r"""environ\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\]""")
 SECRET_CALL = re.compile(r"""(?:read_secret)\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+# Secrets a feature reads only when configured (e.g. single sign-on): known variables, never required.
+OPTIONAL_SECRET_CALL = re.compile(r"""(?:read_optional_secret)\(\s*["']([A-Z][A-Z0-9_]*)["']""")
 STORE_CALL = re.compile(r"""(?:store_settings)\(\s*["']([A-Z][A-Z0-9_]*)["']""")
 DEFAULT_CALL = re.compile(
     r"""(?:environ\.get|env_int|env_str)\(\s*["']([A-Z][A-Z0-9_]*)["']\s*,\s*["']?(\d+)["']?\s*[,)]""")
@@ -80,6 +82,8 @@ def code_variables() -> frozenset[str]:
         names.update(READ_CALL.findall(text))
         names.update(SUBSCRIPT.findall(text))
     names.update(f"{name}_FILE" for name in secret_variables())  # read_secret also reads NAME_FILE
+    for path in _python_sources():
+        names.update(f"{name}_FILE" for name in OPTIONAL_SECRET_CALL.findall(path.read_text(encoding="utf-8")))
     return frozenset(names)
 
 

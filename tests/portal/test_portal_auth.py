@@ -197,11 +197,16 @@ def test_probes_need_no_session(client):
 
 
 def test_another_sign_in_provider_plugs_in(portal):
-    """What an OpenID Connect provider would do: redirect out, come back, map to a portal account."""
+    """The provider interface on its own: redirect out, come back, map to a portal account (the OpenID
+    provider itself is tested against a real one in tests/portal/test_sso_browser.py)."""
     from services.portal.auth import Identity, SignInResult
 
     class FakeSso:
-        name = "sso"
+        name = label = "sso"
+        assigns_roles = False
+
+        def logout_url(self, provider_session, return_to):
+            return None
 
         def begin(self, callback_url):
             from flask import redirect

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from services.portal.accounts import AccountError
+from services.portal.accounts import NO_PASSWORD, AccountError
 from services.portal.auth import Identity, current_user, end_session, establish_session, login_required, portal
 from services.portal.forms import Form
 from services.portal.settings import LANGUAGES
@@ -64,8 +64,11 @@ def ready():
 def login():
     form = Form(request.form if request.method == "POST" else {"next": request.args.get("next", "")})
     status = 200
+    password = portal().providers.get("password")
     if request.method == "POST":
-        result = portal().providers["password"].complete(request.form, request.remote_addr or "unknown")
+        if password is None:  # local accounts are switched off: only the identity provider signs in
+            abort(404)
+        result = password.complete(request.form, request.remote_addr or "unknown")
         if result.identity is not None:
             establish_session(result.identity)
             return redirect(safe_next(form.get("next")) or home_for(result.identity))
@@ -77,41 +80,69 @@ def login():
             form.error("body", _("The username or password is incorrect."))
             status = 401
         form.data.pop("password", None)  # never echo a password back into the page
-    others = [name for name in portal().providers if name != "password"]
-    return render_template("login.html", form=form, providers=others), status
+    others = [(name, p.label) for name, p in portal().providers.items() if name != "password"]
+    return render_template("login.html", form=form, providers=others, local=password is not None), status
 
 
 @bp.get("/login/<name>")
 def external_login(name: str):
-    """Start signing in with another provider (OpenID Connect later): it redirects to the identity provider."""
+    """Start signing in with another provider (OpenID Connect): it redirects to the identity provider."""
     provider = portal().providers.get(name)
     if provider is None or name == "password":
         abort(404)
-    session["login_next"] = safe_next(request.args.get("next")) or ""
-    return provider.begin(url_for("account.external_callback", name=name, _external=True))
+    next_url = safe_next(request.args.get("next")) or ""
+    response = provider.begin(url_for("account.external_callback", name=name, _external=True))
+    if response is None:
+        flash(_("Single sign-on is not available right now. Try again in a moment."), "error")
+        return redirect(url_for("account.login"))
+    session["login_next"] = next_url
+    return response
 
 
 @bp.get("/login/<name>/callback")
 def external_callback(name: str):
-    """The identity provider sends the person back here; only people with a portal account get in."""
+    """The identity provider sends the person back here; it decides who they are, the portal what they may do."""
     provider = portal().providers.get(name)
     if provider is None or name == "password":
         abort(404)
     result = provider.complete(request.args, request.remote_addr or "unknown")
-    account = portal().store.account(result.identity.username) if result.identity else None
+    account = signed_in_account(provider, result.identity)
     if account is None or account.disabled:
         flash(_("Signing in did not work. Ask the administrator for access."), "error")
         return redirect(url_for("account.login"))
     next_url = session.pop("login_next", "")
-    identity = Identity(account.username, account.display_name, frozenset(account.roles))  # roles stay ours
-    establish_session(identity)
+    identity = Identity(account.username, account.display_name, frozenset(account.roles))
+    establish_session(identity, name, result.provider_session)
     return redirect(next_url or home_for(identity))
+
+
+def signed_in_account(provider, identity: Identity | None):
+    """The portal account IDENTITY signs in to: made or updated when the provider assigns the roles, else
+    an existing account with the portal's own roles; None when there is none or no role maps."""
+    if identity is None:
+        return None
+    if not provider.assigns_roles:
+        return portal().store.account(identity.username)
+    if not identity.roles:
+        return None
+    try:
+        return portal().store.sync_external_account(identity.username, identity.display_name,
+                                                    sorted(identity.roles), actor=f"sso:{provider.name}")
+    except AccountError:
+        return None
 
 
 @bp.post("/logout")
 def logout():
+    """End the portal's session and, after single sign-on, the provider's too where it offers that."""
+    sso = session.get("sso") or {}
     end_session()
     flash(_("You are signed out."), "info")
+    provider = portal().providers.get(sso.get("provider", ""))
+    if provider is not None:
+        url = provider.logout_url(sso, url_for("account.login", _external=True))
+        if url:
+            return redirect(url)
     return redirect(url_for("account.login"))
 
 
@@ -121,6 +152,8 @@ def profile():
     user = current_user()
     form = Form(request.form if request.method == "POST" else None)
     if request.method == "POST":
+        if not can_change_password(user):
+            abort(404)
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
         if portal().store.verify_password(user.username, current) is None:
@@ -137,7 +170,13 @@ def profile():
             flash(_("Your password was changed; other sessions are signed out."), "info")
             return redirect(url_for("account.profile"))
         form.data = {}
-    return render_template("account.html", form=form), (200 if form.ok else 422)
+    return render_template("account.html", form=form, password=can_change_password(user)), (200 if form.ok else 422)
+
+
+def can_change_password(user: Identity) -> bool:
+    """Only with local accounts on, and for accounts that have a password (not made by single sign-on)."""
+    account = portal().store.account(user.username)
+    return "password" in portal().providers and account is not None and account.password_hash != NO_PASSWORD
 
 
 @bp.post("/account/sign-out-everywhere")
