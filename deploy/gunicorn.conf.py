@@ -6,9 +6,8 @@ connections must never cross a fork.
 
 import os
 import shutil
-from collections import Counter
 
-from shared.config import env_bool, env_int
+from shared.config import env_int
 
 workers = env_int("GUNICORN_WORKERS", 2, minimum=1)
 threads = env_int("GUNICORN_THREADS", 4, minimum=1)
@@ -35,38 +34,6 @@ def on_starting(server):
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
         os.makedirs(directory, exist_ok=True)
-
-
-def cpus_to_pin(worker_count: int) -> list[int]:
-    """The CPUs to pin workers to, one each in turn; none when switched off (GUNICORN_PIN_WORKERS=0), or by
-    default when this process may use more CPUs than there are workers: pinning would then leave CPUs idle
-    (and on a shared node every pod would pick the same ones)."""
-    automatic = os.environ.get("GUNICORN_PIN_WORKERS", "auto") in {"", "auto"}
-    if not (automatic or env_bool("GUNICORN_PIN_WORKERS", False)) or not hasattr(os, "sched_getaffinity"):
-        return []
-    allowed = sorted(os.sched_getaffinity(0))
-    return [] if automatic and len(allowed) > worker_count else allowed
-
-
-PINNED_CPUS = cpus_to_pin(workers)
-
-
-def pre_fork(server, worker):
-    """Choose the new worker's CPU in the master, which knows the live workers': the one fewest of them use.
-
-    A gthread worker hands every request from its main thread to a pool thread and back; on one CPU those
-    hand-offs find warm caches, while the scheduler otherwise moves them between CPUs (measured on 2 cores:
-    a plan write's round trip ~20-30 % shorter pinned). A Python worker runs on one CPU at a time anyway.
-    """
-    if PINNED_CPUS:
-        used = Counter(getattr(other, "cpu", None) for other in server.WORKERS.values())
-        worker.cpu = min(PINNED_CPUS, key=lambda cpu: (used[cpu], cpu))
-
-
-def post_fork(server, worker):
-    cpu = getattr(worker, "cpu", None)
-    if cpu is not None:
-        os.sched_setaffinity(0, {cpu})  # before the worker starts its threads, which inherit it
 
 
 def post_worker_init(worker):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -57,19 +56,11 @@ def fit_catalogue(app: Recommender) -> Fitted:
 
 def fit_in_child(store_env: dict[str, str]) -> Fitted:
     """The child process's work: open the store read-only, fit, return (pickled by the pool)."""
-    unpin()
     app = Recommender(env={**store_env, "CREATE_TABLE": "n"})
     try:
         return fit_catalogue(app)
     finally:
         app.close()
-
-
-def unpin() -> None:
-    """Run on any CPU this process may use, not on the one its gunicorn worker may be pinned to (and which the
-    child inherits): the fit should not compete with the queries the worker keeps answering."""
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, range(os.cpu_count() or 1))  # the kernel keeps only the CPUs a cpuset allows
 
 
 def child_can_open(store_env: dict[str, str]) -> bool:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import time
 
-import pytest
-
-from recommender import live_index
 from recommender.catalogue_io import parse_catalogue
 from recommender.demo import demo_catalogue_text
 from recommender.live_index import LiveMatcher, child_can_open
@@ -45,26 +41,3 @@ def test_in_memory_stores_are_fitted_in_the_worker():
     assert not child_can_open({"SQLITE_DBNAME": "file::memory:?mode=memory&cache=shared"})
     assert not child_can_open({})
     assert child_can_open({"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": "x"})
-
-
-@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
-                    reason="needs CPU affinity and at least two CPUs")
-def test_the_fitting_child_leaves_the_cpu_its_pinned_worker_passed_on(monkeypatch):
-    allowed = os.sched_getaffinity(0)
-    seen = []
-
-    class Store:
-        def __init__(self, env):
-            seen.append(os.sched_getaffinity(0))
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(live_index, "Recommender", Store)
-    monkeypatch.setattr(live_index, "fit_catalogue", lambda app: "fitted")
-    os.sched_setaffinity(0, {min(allowed)})  # as a gunicorn worker pinned by deploy/gunicorn.conf.py
-    try:
-        assert live_index.fit_in_child({"SQLITE_DBNAME": "x"}) == "fitted"
-    finally:
-        os.sched_setaffinity(0, allowed)
-    assert seen == [allowed]
