@@ -78,7 +78,11 @@ class SmtpSender:
                 conn.close()
                 raise DeliveryError("the SMTP server does not offer STARTTLS and starttls=require", temporary=True)
         if s.user:
-            conn.login(s.user, s.password)
+            try:
+                conn.login(s.user, s.password)
+            except smtplib.SMTPException:
+                conn.close()
+                raise
         return conn
 
     def send(self, message: EmailMessage) -> None:
@@ -123,7 +127,6 @@ def compose(*, notification_id: str, sender: str, recipient: str, recipient_name
     message["To"] = formataddr((recipient_name, recipient)) if recipient_name else recipient
     message["Subject"] = subject
     message["Date"] = format_datetime(sent_on)
-    message["Content-Language"] = lang
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe:
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
@@ -134,4 +137,5 @@ def compose(*, notification_id: str, sender: str, recipient: str, recipient_name
         message.add_alternative(calendar.decode("utf-8"), subtype="calendar", params={"method": method})
         message.make_mixed()
         message.add_attachment(calendar, maintype="application", subtype="ics", filename="invite.ics")
+    message["Content-Language"] = lang  # after the parts: setting content clears Content-* headers
     return message
