@@ -104,9 +104,7 @@ def read_one(notification_id):
     """Mark one of the caller's notifications read."""
     person = me()
     if len(notification_id) > 100 or not store().mark_read(person, notification_id):
-        found = store().notification(notification_id) if len(notification_id) <= 100 else None
-        if found is None or found.recipient != person:
-            raise ApiError(404, "notification not found")
+        raise ApiError(404, "notification not found")
     return {"unread": store().unread(person)}
 
 

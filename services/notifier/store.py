@@ -203,16 +203,20 @@ class NotifierStore:
         return self._rows(f"SELECT COUNT(*) AS n FROM {self.table('notifications')} WHERE recipient = ? AND "
                           "seen = 0 AND state <> 'dropped' AND kind <> 'daily_digest'", (person_id,))[0]["n"]
 
-    def mark_read(self, person_id: str, notification_id: str | None) -> int:
-        """Mark one (or, without an id, every) notification of PERSON_ID read; how many changed."""
+    def mark_read(self, person_id: str, notification_id: str | None) -> bool:
+        """Mark one (or, without an id, every) notification of PERSON_ID read; False when it is not theirs."""
         with self.datastore.transaction(commit=True) as c:
             if notification_id is None:
                 c.execute(self._sql(f"UPDATE {self.table('notifications')} SET seen = 1 WHERE recipient = ? "
                                     "AND seen = 0"), (person_id,))
-            else:
-                c.execute(self._sql(f"UPDATE {self.table('notifications')} SET seen = 1 WHERE recipient = ? "
-                                    "AND id = ?"), (person_id, notification_id))
-            return c.rowcount
+                return True
+            c.execute(self._sql(f"SELECT 1 AS x FROM {self.table('notifications')} WHERE recipient = ? AND id = ? "
+                                "AND state <> 'dropped'"), (person_id, notification_id))
+            if c.fetchone() is None:
+                return False
+            c.execute(self._sql(f"UPDATE {self.table('notifications')} SET seen = 1 WHERE id = ?"),
+                      (notification_id,))
+            return True
 
     def notification(self, notification_id: str) -> Notification | None:
         rows = self._rows(f"SELECT * FROM {self.table('notifications')} WHERE id = ?", (notification_id,))
