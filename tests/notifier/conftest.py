@@ -46,8 +46,7 @@ def smtp():
     controller = start_smtp(recorder)
     recorder.url = f"smtp://127.0.0.1:{controller.port}"
     yield recorder
-    if recorder.gate is not None:
-        recorder.gate.set()
+    recorder.gate.set()
     controller.stop()
 
 

@@ -90,12 +90,13 @@ class SmtpRecorder:
 
     received: list[Received] = field(default_factory=list)
     fail_next: list[str] = field(default_factory=list)
-    gate: threading.Event | None = None  # when set up, DATA waits here (to kill a client mid-send)
+    block_after: int | None = None  # from this many accepted messages on, DATA waits for GATE (kill a client mid-send)
+    gate: threading.Event = field(default_factory=threading.Event)
     waiting: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        if self.gate is not None:
+        if self.block_after is not None and len(self.received) >= self.block_after and not self.gate.is_set():
             self.waiting.set()
             await asyncio.get_running_loop().run_in_executor(None, self.gate.wait)
             return "451 try again later"  # the client is gone; this message was never accepted
