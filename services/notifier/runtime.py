@@ -16,7 +16,7 @@ from services.notifier.mailer import SmtpSender, SmtpSettings
 from services.notifier.rules import FeedRules
 from services.notifier.store import NotifierStore, PostgresNotifierStore, SQLiteNotifierStore
 from services.notifier.sweep import Clock, Sweep, SweepSettings, utc_now
-from shared.config import ConfigError, env_int, env_str, read_secret, store_settings
+from shared.config import ConfigError, env_int, env_str, is_production, read_secret, store_settings
 
 DEFAULT_SMTP_URL = "smtp://127.0.0.1:2525"
 
@@ -32,6 +32,14 @@ def build_store(url: str | None = None, create_tables: bool | None = None) -> tu
                                                  create_tables).eventsourcing_env())
     recorder = SQLiteNotifierStore if isinstance(app.factory, SQLiteFactory) else PostgresNotifierStore
     return app, app.factory.tracking_recorder(recorder)
+
+
+def smtp_url() -> str:
+    """NOTIFIER_SMTP_URL; in development the embedded mail sink of `make run` (writes var/mail/*.eml)."""
+    url = os.environ.get("NOTIFIER_SMTP_URL")
+    if not url and is_production():
+        raise ConfigError("NOTIFIER_SMTP_URL must be set when GROEIPAD_ENV=production (your mail relay)")
+    return url or DEFAULT_SMTP_URL
 
 
 def plan_service_url() -> str:
@@ -79,8 +87,7 @@ class Runtime:
     def build(cls, clock: Clock = utc_now, url: str | None = None) -> Runtime:
         app, store = build_store(url)
         directory = PlanDirectory(plan_service_url())
-        smtp = SmtpSettings.from_url(os.environ.get("NOTIFIER_SMTP_URL") or DEFAULT_SMTP_URL,
-                                     ca_file=os.environ.get("NOTIFIER_SMTP_CA_FILE", ""))
+        smtp = SmtpSettings.from_url(smtp_url(), ca_file=os.environ.get("NOTIFIER_SMTP_CA_FILE", ""))
         delivery = Delivery(store, directory, SmtpSender(smtp), unsubscribe_tokens(), delivery_settings(), clock)
         return cls(app=app, store=store, directory=directory, feed=FeedClient(plan_service_url()),
                    rules=FeedRules(directory), sweep=Sweep(store, directory, sweep_settings(), clock),

@@ -26,6 +26,7 @@ class PortalSettings:
     login_window_seconds: int
     default_language: str
     demo_password: str
+    notifier_url: str = ""  # empty: no notification centre (the notifier is not deployed)
 
     @classmethod
     def from_env(cls) -> PortalSettings:
@@ -51,4 +52,6 @@ class PortalSettings:
             login_window_seconds=env_int("PORTAL_LOGIN_WINDOW_SECONDS", 900, minimum=1),
             default_language=language,
             demo_password=os.environ.get("GROEIPAD_DEMO_PASSWORD") or "groeipad-demo",
+            notifier_url=env_str(
+                "NOTIFIER_URL", f"http://127.0.0.1:{os.environ.get('NOTIFIER_PORT') or 8004}").rstrip("/"),
         )
