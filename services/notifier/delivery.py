@@ -5,12 +5,15 @@ its id as Message-ID: a crash, restart or SMTP failure before the server accepte
 and it is sent once later; after the server accepted it, it is marked sent before the next one goes. The
 one window left is a crash between the server's "250 OK" and that commit (milliseconds); the mail then
 goes again with the same Message-ID, which receiving systems use to recognise the repeat.
-Temporary failures are retried with exponential back-off up to a limit; permanent ones are recorded.
+Temporary failures of one mail are retried with exponential back-off up to a limit; permanent ones are
+recorded. When the server itself is away (refused connection, failed login), delivery pauses as a whole,
+with doubling pauses, and no mail's attempts are used up by the outage.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -64,14 +67,19 @@ class Delivery:
         self.unsubscribe = unsubscribe
         self.settings = settings or DeliverySettings()
         self.clock = clock
+        self.server_failures, self.paused_until = 0, 0.0
 
     def run_once(self, limit: int = 100) -> int:
         """Settle up to LIMIT due notifications; how many were settled (sent, digested, kept or dropped)."""
         settled = 0
+        if time.monotonic() < self.paused_until:
+            return 0
         try:
             for notification in self.store.due(self.clock(), limit):
                 if self.deliver(notification):
                     settled += 1
+                elif self.paused_until:
+                    break
         except DirectoryUnavailableError as error:  # nothing was settled for this one: it stays pending
             log.warning("directory unavailable, delivery waits: %s", error)
         return settled
@@ -100,10 +108,20 @@ class Delivery:
         try:
             self.sender.send(message)
         except DeliveryError as error:
-            self._failed(n, error)
+            if error.server:
+                self._pause(error)
+            else:
+                self._failed(n, error)
             return False
+        self.server_failures, self.paused_until = 0, 0.0
         self.store.settle(n.id, "sent", sent_at=self.clock().isoformat(), attempts=n.attempts + 1)
         return True
+
+    def _pause(self, error: DeliveryError) -> None:
+        self.server_failures += 1
+        wait = min(self.settings.max_backoff_seconds, 2.0 ** min(self.server_failures - 1, 20))
+        self.paused_until = time.monotonic() + wait
+        log.warning("SMTP server unavailable (%s); delivery pauses %.0fs", error, wait)
 
     def _failed(self, n: Notification, error: DeliveryError) -> None:
         attempts = n.attempts + 1

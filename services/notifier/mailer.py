@@ -19,11 +19,12 @@ from shared.config import ConfigError
 
 
 class DeliveryError(Exception):
-    """A mail was not accepted; `temporary` says whether trying again later may help."""
+    """A mail was not accepted; `temporary` says whether trying again later may help, `server` whether the
+    server itself is away or refusing us (then no mail can go now, whoever it is for)."""
 
-    def __init__(self, message: str, temporary: bool) -> None:
+    def __init__(self, message: str, temporary: bool, server: bool = False) -> None:
         super().__init__(message)
-        self.temporary = temporary
+        self.temporary, self.server = temporary, server
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ class SmtpSender:
                 conn.ehlo()
             elif s.starttls == "require":
                 conn.close()
-                raise DeliveryError("the SMTP server does not offer STARTTLS and starttls=require", temporary=True)
+                raise DeliveryError("the SMTP server does not offer STARTTLS and starttls=require", temporary=True,
+                                    server=True)
         if s.user:
             try:
                 conn.login(s.user, s.password)
@@ -93,7 +95,7 @@ class SmtpSender:
             refused = self.connection.send_message(message)
         except smtplib.SMTPAuthenticationError as error:
             self.close()
-            raise DeliveryError(f"SMTP authentication failed: {error.smtp_code}", temporary=True) from None
+            raise DeliveryError(f"SMTP authentication failed: {error.smtp_code}", temporary=True, server=True) from None
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             raise DeliveryError(f"recipient refused: {codes}", temporary=all(400 <= c < 500 for c in codes)) from None
@@ -104,7 +106,8 @@ class SmtpSender:
             raise DeliveryError(f"SMTP temporary failure: {error.smtp_code}", temporary=True) from None
         except (TimeoutError, smtplib.SMTPException, OSError, ssl.SSLError) as error:
             self.close()
-            raise DeliveryError(f"SMTP unavailable: {type(error).__name__}: {error}", temporary=True) from None
+            raise DeliveryError(f"SMTP unavailable: {type(error).__name__}: {error}", temporary=True,
+                                server=True) from None
         if refused:
             raise DeliveryError(f"recipient refused: {sorted(refused)}", temporary=False)
 

@@ -139,13 +139,18 @@ def test_a_permanent_refusal_is_recorded_and_not_retried(store, rules, directory
     assert failed.state == "failed" and smtp.received == []
 
 
-def test_an_unreachable_server_keeps_the_mail_for_later(store, rules, directory, smtp):
-    feed(store, rules, story(Events())[:2])
+def test_an_unreachable_server_pauses_delivery_and_uses_up_no_attempt(store, rules, directory, smtp):
+    e = Events()
+    feed(store, rules, [e("PlanStarted"), e("PlanSubmittedForReview", note=""),
+                        e("PlanReviewed", "marieke", "manager", outcome="approved", comment="")])
     delivery = make_delivery(store, directory, "smtp://127.0.0.1:9", Clock(NOW))
     assert delivery.run_once() == 0
+    pending = store.due(NOW, 10)
+    assert len(pending) == 2 and all(n.attempts == 0 for n in pending), "one failed connection, not one per mail"
     delivery.sender = SmtpSender(SmtpSettings.from_url(smtp.url))
-    delivery.clock = Clock(datetime(2027, 1, 5, tzinfo=UTC))
-    assert delivery.run_once() == 1 and len(smtp.received) == 1
+    assert delivery.run_once() == 0 and smtp.received == []  # paused: no hammering of a server that is away
+    after_the_pause = make_delivery(store, directory, smtp.url, Clock(NOW))
+    assert after_the_pause.run_once() == 2 and len(smtp.received) == 2
 
 
 def test_deactivated_or_unknown_people_get_nothing(store, rules, directory, smtp):
@@ -208,6 +213,6 @@ def test_starttls_and_authentication(store, rules, directory, tmp_path, password
     if password == "wrong":
         assert settled == 0 and recorder.received == []
         [waiting] = store.inbox("marieke", unread_only=False, limit=10, offset=0)[0]
-        assert waiting.state == "pending" and waiting.attempts == 1  # retried later: the password may be fixed
+        assert waiting.state == "pending" and waiting.attempts == 0  # delivery pauses: the password may be fixed
     else:
         assert settled == 1 and len(recorder.to("marieke@example.org")) == 1
