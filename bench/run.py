@@ -20,6 +20,7 @@ BENCHES = [
     ("bench.recommender_latency", "Recommendation latency and memory by catalogue size"),
     ("bench.catalogue_import", "Catalogue import rate"),
     ("bench.follower_catchup", "Follower catch-up and plan-to-recommendation lag"),
+    ("bench.notifier_throughput", "Notifier: plan feed to SMTP against the raw feed read"),
 ]
 
 
