@@ -38,7 +38,12 @@ class ServiceToken:
 
 
 class PlanDirectory:
-    """GET /api/v1/people/{id}, cached for TTL seconds."""
+    """GET /api/v1/people/{id}, cached for TTL seconds.
+
+    The plan service answers from views a projector keeps, which may lag the feed a moment: a look-up made
+    for a feed event asks for views at least as far as that event (`X-Min-Position`), and an answer that
+    could not catch up fails the page, which is then retried, so a lagging view never silently drops a mail.
+    """
 
     def __init__(self, base_url: str, token: ServiceToken | None = None, ttl: float = 60.0,
                  session: requests.Session | None = None, timeout: float = 10.0) -> None:
@@ -46,20 +51,23 @@ class PlanDirectory:
         self.token = token or ServiceToken()
         self.ttl, self.timeout = ttl, timeout
         self.session = session or requests.Session()
-        self.cache: dict[str, tuple[float, dict[str, Any] | None]] = {}
+        self.cache: dict[str, tuple[float, int, dict[str, Any] | None]] = {}
 
-    def person(self, person_id: str) -> dict[str, Any] | None:
-        """The directory entry, or None when the person is unknown or no longer active."""
+    def person(self, person_id: str, at_least: int = 0) -> dict[str, Any] | None:
+        """The directory entry as of log position AT_LEAST or later; None when unknown or no longer active."""
         hit = self.cache.get(person_id)
-        if hit and time.monotonic() - hit[0] < self.ttl:
-            return hit[1]
+        if hit and time.monotonic() - hit[0] < self.ttl and hit[1] >= at_least:
+            return hit[2]
+        headers = {"Authorization": self.token.header(), "X-Request-ID": f"notifier-{uuid.uuid4().hex}"}
+        if at_least:
+            headers["X-Min-Position"] = str(at_least)
         try:
             response = self.session.get(f"{self.base_url}/api/v1/people/{quote(person_id, safe='')}",
-                                        headers={"Authorization": self.token.header(),
-                                                 "X-Request-ID": f"notifier-{uuid.uuid4().hex}"},
-                                        timeout=self.timeout)
+                                        headers=headers, timeout=self.timeout)
         except requests.RequestException as error:
             raise DirectoryUnavailableError(f"plan service unreachable: {error}") from None
+        if response.headers.get("X-Views-Stale") == "true":
+            raise DirectoryUnavailableError(f"the directory has not reached position {at_least} yet")
         if response.status_code == 404:
             person = None
         elif response.status_code == 200:
@@ -68,7 +76,8 @@ class PlanDirectory:
                 person = None
         else:
             raise DirectoryUnavailableError(f"directory answered {response.status_code}")
+        reached = response.headers.get("X-Views-Position", "")
         if len(self.cache) > 10_000:
             self.cache.clear()
-        self.cache[person_id] = (time.monotonic(), person)
+        self.cache[person_id] = (time.monotonic(), int(reached) if reached.isdigit() else at_least, person)
         return person

@@ -18,7 +18,7 @@ OPEN_ACTION = ("planned", "started")
 
 
 class Directory(Protocol):
-    def person(self, person_id: str) -> dict[str, Any] | None: ...
+    def person(self, person_id: str, at_least: int = 0) -> dict[str, Any] | None: ...
 
 
 def stable_id(*parts: object) -> str:
@@ -62,7 +62,7 @@ class FeedRules:
     # -- plan workflow ----------------------------------------------------------------------------
     def on_PlanSubmittedForReview(self, reader, changes: Changes, event: dict, plan: dict) -> None:
         plan["status"] = "submitted"
-        employee = self.directory.person(event["employee_id"]) or {}
+        employee = self.directory.person(event["employee_id"], at_least=event["position"]) or {}
         manager = employee.get("manager_id")
         if manager:
             self._notify(changes, event, k.REVIEW_REQUESTED, manager,

@@ -30,7 +30,7 @@ class Directory:
     def __init__(self, people: dict | None = None) -> None:
         self.people = {pid: dict(p) for pid, p in (people or PEOPLE).items()}
 
-    def person(self, person_id: str):
+    def person(self, person_id: str, at_least: int = 0):
         return self.people.get(person_id)
 
 

@@ -58,7 +58,7 @@ def test_a_failing_page_leaves_neither_notifications_nor_position(store, directo
     e = Events()
     events = [e("PlanStarted"), e("PlanSubmittedForReview", note="x")]
 
-    def broken(person_id):
+    def broken(person_id, at_least=0):
         raise RuntimeError("directory down")
 
     directory.person = broken
