@@ -4,8 +4,10 @@ The clock is a parameter, so tests (and `groeipad notify --now`) can move time. 
 the sweep makes has an id derived from what it is about and when (the action and its dates, the person
 and the day or week), so running the sweep again at any time makes nothing twice.
 
-Today it reads the notifier's own feed-derived state; the plan service's list endpoints (overdue,
-review_pending, funding_pending per manager) can replace `TeamState` without touching the rules.
+It reads the notifier's own feed-derived state (actions with their dates and status, plans with a pending
+review or funding request), written with the feed position. The plan service's team overview and plan
+filters (overdue, review_pending, funding_pending) can feed `_weekly_digests` instead once a service may
+read them and they take the sweep's date; the per-action reminders need the dates themselves.
 """
 
 from __future__ import annotations
