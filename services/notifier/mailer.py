@@ -132,8 +132,8 @@ def compose(*, notification_id: str, sender: str, recipient: str, recipient_name
     message["Date"] = format_datetime(sent_on)
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe:
+        # No List-Unsubscribe-Post (RFC 8058 one-click): the portal asks to confirm on a CSRF-protected form.
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     if calendar is not None:
