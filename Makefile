@@ -6,6 +6,8 @@ export GROEIPAD_DATA_DIR ?= var
 export PLAN_PORT ?= 8001
 export RECOMMENDER_PORT ?= 8002
 export PORTAL_PORT ?= 8000
+export NOTIFIER_PORT ?= 8004
+export NOTIFIER_SINK_PORT ?= 2525
 export GROEIPAD_DEMO ?= 1
 
 .PHONY: install run test test-unit test-api lint bench fuzz clean
@@ -24,6 +26,7 @@ run: install
 	@echo "Portal:          http://127.0.0.1:$(PORTAL_PORT)  (demo sign-in: sophie / groeipad-demo; also karim, marieke, petra, hanna, daan, admin)"
 	@echo "Plan API:        http://127.0.0.1:$(PLAN_PORT)/api/v1/docs"
 	@echo "Recommender API: http://127.0.0.1:$(RECOMMENDER_PORT)/api/v1/docs"
+	@echo "Notifier API:    http://127.0.0.1:$(NOTIFIER_PORT)/api/v1/docs  (mails land in $(GROEIPAD_DATA_DIR)/mail/, also under Sent mail for admin)"
 	@echo "A token:         $(BIN)/groeipad token --subject karim --role employee"
 	PATH="$(abspath $(BIN)):$$PATH" GROEIPAD_CREATE_TABLES=0 $(BIN)/honcho -f deploy/Procfile -d . start
 

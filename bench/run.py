@@ -21,6 +21,7 @@ BENCHES = [
     ("bench.catalogue_import", "Catalogue import rate"),
     ("bench.follower_catchup", "Follower catch-up and plan-to-recommendation lag"),
     ("bench.plan_exports", "A plan's exports at the limits of one plan"),
+    ("bench.notifier_throughput", "Notifier: plan feed to SMTP against the raw feed read"),
 ]
 
 

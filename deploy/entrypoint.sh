@@ -1,8 +1,9 @@
 #!/bin/sh
 # One image for every Groeipad service; the first argument chooses which one this container runs.
 #
-#   plan | recommender | portal   gunicorn with deploy/gunicorn.conf.py (one app per worker, no --preload)
+#   plan | recommender | portal | notifier   gunicorn with deploy/gunicorn.conf.py (one app per worker, no --preload)
 #   follower                      `groeipad follow`: the recommender's feed follower (exactly one replica)
+#   notifier-worker               `groeipad notify`: the notifier's feed follower, sweep and mailer (one replica)
 #   migrate                       `groeipad migrate`: every service's tables, once, before the workers start
 #   groeipad ARGS...              any other operator command (token, import-people, seed-demo, ...)
 #   healthcheck                   used by the image's HEALTHCHECK: GET /health of the service started here
@@ -15,7 +16,7 @@ HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 STATE=/tmp/groeipad-service
 
 usage() {
-    echo "usage: $0 plan|recommender|portal|follower|migrate|healthcheck|groeipad ARGS..." >&2
+    echo "usage: $0 plan|recommender|portal|notifier|follower|notifier-worker|migrate|healthcheck|groeipad ARGS..." >&2
 }
 
 serve() {  # serve MODULE:app PORT
@@ -41,9 +42,13 @@ case "$command" in
     plan)        serve services.plan.wsgi:app 8001 ;;
     recommender) serve recommender.wsgi:app 8002 ;;
     portal)      serve services.portal.wsgi:app 8000 ;;
+    notifier)    serve services.notifier.wsgi:app 8004 ;;
     follower)
         export GROEIPAD_CREATE_TABLES="${GROEIPAD_CREATE_TABLES:-0}"
         exec groeipad follow "$@" ;;
+    notifier-worker)
+        export GROEIPAD_CREATE_TABLES="${GROEIPAD_CREATE_TABLES:-0}"
+        exec groeipad notify "$@" ;;
     migrate)     exec groeipad migrate "$@" ;;
     groeipad)    exec groeipad "$@" ;;
     healthcheck) healthcheck ;;

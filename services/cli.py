@@ -218,22 +218,28 @@ def apply_retention(older_than_days: int | None) -> None:
     click.echo(f"retention ({days} days): {len(erased)} closed plan(s) erased")
 
 
+def _service_clis():
+    """The command modules of the other services (each holds COMMANDS and MIGRATIONS)."""
+    from importlib import import_module
+
+    modules = []
+    for name in ("recommender.cli", "services.notifier.cli"):
+        try:
+            modules.append(import_module(name))
+        except ImportError:
+            continue
+    return modules
+
+
 def _extra_migrations():
     """Other services' table creation, registered by their packages."""
-    try:
-        from recommender.cli import MIGRATIONS
-    except ImportError:
-        return []
-    return MIGRATIONS
+    return [migration for module in _service_clis() for migration in module.MIGRATIONS]
 
 
 def _register_service_commands() -> None:
-    try:
-        from recommender.cli import COMMANDS
-    except ImportError:
-        return
-    for command in COMMANDS:
-        main.add_command(command)
+    for module in _service_clis():
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register_service_commands()

@@ -2,3 +2,4 @@
 -- The image's POSTGRES_DB creates groeipad_plan; this script, run once on an empty volume, adds the rest.
 CREATE DATABASE groeipad_recommender;
 CREATE DATABASE groeipad_portal;
+CREATE DATABASE groeipad_notifier;

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, g, redirect, render_template, request, url_for
+from flask import Flask, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -66,6 +66,9 @@ def recommender_headers() -> dict[str, str]:
     """Why someone else's data is read (as for the plan service) and the user's language (reasons' words)."""
     return {**access_reason_header(), **user_language_header()}
 
+    def notifier_api(self, token=api_token) -> ApiClient:
+        return ApiClient("notifier", self.settings.notifier_url, token, self.transport, self.settings.api_timeout)
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The portal; CONFIG may carry SETTINGS, PORTAL_STORE, API_TRANSPORT, TOKENS and Flask settings."""
@@ -103,13 +106,27 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # signing out after single sign-on is a form whose redirect goes on to the provider
     init_security(app, form_targets=[settings.oidc.origin] if settings.oidc else [])
     init_i18n(app, settings.default_language)
-    app.jinja_env.globals.update(current_user=current_user, label=label, label_map=label_map, zip=zip)
+    app.jinja_env.globals.update(current_user=current_user, label=label, label_map=label_map, zip=zip,
+                                 unread_notifications=unread_notifications)
     app.jinja_env.finalize = lambda value: "" if value is None else value  # erased personal data shows blank
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     register_blueprints(app)
     register_error_pages(app)
     return app
+
+
+def unread_notifications() -> int | None:
+    """The signed-in person's unread count for the menu; None when there is no notifier or it does not answer."""
+    portal: Portal = current_app.extensions["portal"]
+    if not portal.settings.notifier_url or current_user() is None:
+        return None
+    if "unread_notifications" not in g:
+        try:
+            g.unread_notifications = portal.notifier_api().get("/notifications", limit=1).get("unread")
+        except (ApiError, ServiceUnavailableError):
+            g.unread_notifications = None
+    return g.unread_notifications
 
 
 def follow_erasures(app: Flask) -> None:
@@ -124,10 +141,11 @@ def follow_erasures(app: Flask) -> None:
         follow_in_background(ErasureFollower(portal.store, feed), seconds)
 
 
-def register_blueprints(app: Flask) -> None:
-    from services.portal.views import account, actions, employee, hr, json_api, ld, manager, privacy
 
-    for module in (account, employee, actions, manager, hr, ld, privacy, json_api):
+def register_blueprints(app: Flask) -> None:
+    from services.portal.views import account, actions, employee, hr, json_api, ld, manager, notifications, privacy
+
+    for module in (account, employee, actions, manager, hr, ld, privacy, json_api, notifications):
         app.register_blueprint(module.bp)
 
 
@@ -146,7 +164,7 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(ServiceUnavailableError)
     def unavailable(error: ServiceUnavailableError):
         log.warning("service unavailable on %s: %s", request.path, error)
-        name = _("plan service") if error.service == "plan" else _("recommender")
+        name = {"plan": _("plan service"), "notifier": _("notifier")}.get(error.service, _("recommender"))
         return page(503, _("Temporarily unavailable"),
                     _("The %(name)s does not answer right now. Try again in a moment.", name=name))
 

@@ -102,6 +102,7 @@ class PortalSettings:
     demo_password: str
     local_accounts: bool = True
     oidc: OidcSettings | None = None
+    notifier_url: str = ""  # empty: no notification centre (the notifier is not deployed)
 
     @classmethod
     def from_env(cls) -> PortalSettings:
@@ -129,4 +130,6 @@ class PortalSettings:
             demo_password=os.environ.get("GROEIPAD_DEMO_PASSWORD") or "groeipad-demo",
             local_accounts=env_bool("PORTAL_LOCAL_ACCOUNTS", True),
             oidc=OidcSettings.from_env(),
+            notifier_url=env_str(
+                "NOTIFIER_URL", f"http://127.0.0.1:{os.environ.get('NOTIFIER_PORT') or 8004}").rstrip("/"),
         )

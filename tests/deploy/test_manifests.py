@@ -52,7 +52,10 @@ REQUIRED = {
     "follower": {"GROEIPAD_JWT_SECRET", "RECOMMENDER_DATABASE_URL", "PLAN_SERVICE_URL"},
     "portal": {"GROEIPAD_JWT_SECRET", "GROEIPAD_MASTER_KEY", "PORTAL_SECRET_KEY", "PORTAL_DATABASE_URL",
                "PLAN_SERVICE_URL", "RECOMMENDER_URL"},
-    "migrate": {"GROEIPAD_MASTER_KEY", "PLAN_DATABASE_URL", "RECOMMENDER_DATABASE_URL", "PORTAL_DATABASE_URL"},
+    "notifier": {"GROEIPAD_JWT_SECRET", "NOTIFIER_DATABASE_URL"},
+    "notifier-worker": {"GROEIPAD_JWT_SECRET", "NOTIFIER_DATABASE_URL", "PLAN_SERVICE_URL", "NOTIFIER_SMTP_URL"},
+    "migrate": {"GROEIPAD_MASTER_KEY", "PLAN_DATABASE_URL", "RECOMMENDER_DATABASE_URL", "PORTAL_DATABASE_URL",
+                "NOTIFIER_DATABASE_URL"},
 }
 # Whose sources decide what a process requires: a store or secret read there must be in REQUIRED.
 COMPONENT_SOURCES = {
@@ -60,8 +63,10 @@ COMPONENT_SOURCES = {
     "recommender": [ROOT / "recommender"],
     "follower": [ROOT / "recommender"],
     "portal": [ROOT / "services" / "portal"],
+    "notifier": [ROOT / "services" / "notifier"],
+    "notifier-worker": [ROOT / "services" / "notifier"],
 }
-HTTP_COMPONENTS = {"plan", "recommender", "portal"}
+HTTP_COMPONENTS = {"plan", "recommender", "portal", "notifier"}
 
 
 # ---------------------------------------------------------------- what the code reads
@@ -124,6 +129,8 @@ def component_missing(component: str) -> str | None:
         return package_state(ROOT / "recommender")
     if component == "portal":
         return package_state(ROOT / "services" / "portal")
+    if component in {"notifier", "notifier-worker"}:
+        return package_state(ROOT / "services" / "notifier")
     if component == "follower":
         if not (ROOT / "recommender" / "cli.py").exists() and not (ROOT / "recommender" / "cli").is_dir():
             return "recommender.cli (which registers `groeipad follow`) does not exist yet"
@@ -316,7 +323,7 @@ def test_entrypoint_runs_real_groeipad_commands(arm):
 def test_entrypoint_has_every_service():
     assert set(REQUIRED) <= set(entrypoint_arms()), f"the entrypoint must start each of {sorted(REQUIRED)}"
     ports = {arm: v["port"] for arm, v in entrypoint_arms().items() if "port" in v}
-    assert ports == {"plan": 8001, "recommender": 8002, "portal": 8000}
+    assert ports == {"plan": 8001, "recommender": 8002, "portal": 8000, "notifier": 8004}
 
 
 def test_gunicorn_config_builds_the_app_per_worker():

@@ -127,12 +127,14 @@ def recommender_url() -> str:
 @blp.route("/<person_id>")
 @blp.response(200, s.PersonViewSchema)
 def get_person(person_id):
-    """One person, if the caller may see them."""
+    """One person, if the caller may see them (services too: the notifier looks up whom to tell, and where);
+    `X-Min-Position` waits for the views to reach a log position first, as for lists."""
+    headers = views_read()
     principal = current_principal()
     person = service().views.person(person_id)
-    if person is None or service().relation(principal, person_id) is None:
-        raise ApiError(404, "person not found")
-    return person
+    if person is None or (service().relation(principal, person_id) is None and not principal.has("service")):
+        raise ApiError(404, "person not found", headers=headers)  # X-Views-Stale: maybe not known *yet*
+    return person, 200, headers
 
 
 @blp.route("/<person_id>/skills")

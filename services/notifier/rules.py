@@ -1,0 +1,173 @@
+"""Which plan events call for a notification, to whom, and what the sweep needs to remember.
+
+Pure decisions over a feed page: the store reads current state through a StoreReader in the page's
+transaction, and the result (a Changes) is written with the feed position. The manager is looked up
+in the plan service's directory when the event is applied; a failing lookup fails the page, which is
+retried, so nothing is skipped.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+from uuid import NAMESPACE_URL, uuid5
+
+from services.notifier import kinds as k
+from services.notifier.store import Changes, Notification, StoreReader
+
+OPEN_ACTION = ("planned", "started")
+
+
+class Directory(Protocol):
+    def person(self, person_id: str, at_least: int = 0) -> dict[str, Any] | None: ...
+
+
+def stable_id(*parts: object) -> str:
+    """The id of a notification, derived from what caused it: the same cause gives the same id."""
+    return str(uuid5(NAMESPACE_URL, "groeipad:notifier:" + ":".join(str(p) for p in parts)))
+
+
+class FeedRules:
+    """Turns integration events into notifications and the sweep's plan and action state."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+
+    def decide(self, reader: StoreReader, events: list[dict]) -> Changes:
+        changes = Changes()
+        plans: dict[str, dict] = {}
+        for event in events:
+            if event["type"] == "PersonErased":
+                self._forget(changes, plans, event["employee_id"])
+                continue
+            employee = event["employee_id"]
+            if employee in changes.forget or reader.forgotten(employee):
+                continue
+            plan = plans.get(event["plan_id"]) or reader.plan(event["plan_id"]) or {
+                "employee_id": employee, "status": "draft", "pending_funding": 0}
+            plans[event["plan_id"]] = plan
+            handler = getattr(self, f"on_{event['type']}", None)
+            if handler is not None:
+                handler(reader, changes, event, plan)
+        changes.plans.update(plans)
+        return changes
+
+    @staticmethod
+    def _forget(changes: Changes, plans: dict[str, dict], person: str) -> None:
+        changes.forget.append(person)
+        changes.notifications = [n for n in changes.notifications if person not in (n.recipient, n.about)]
+        changes.actions = {key: a for key, a in changes.actions.items() if not a or a["employee_id"] != person}
+        for plan_id in [p for p, plan in plans.items() if plan["employee_id"] == person]:
+            del plans[plan_id]
+
+    # -- plan workflow ----------------------------------------------------------------------------
+    def on_PlanSubmittedForReview(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        plan["status"] = "submitted"
+        employee = self.directory.person(event["employee_id"], at_least=event["position"]) or {}
+        manager = employee.get("manager_id")
+        if manager:
+            self._notify(changes, event, k.REVIEW_REQUESTED, manager,
+                         {"plan_id": event["plan_id"], "note": (event["payload"].get("note") or "")[:2000]})
+
+    def on_PlanReviewed(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        outcome = event["payload"].get("outcome") or "approved"
+        plan["status"] = "active" if outcome == "approved" else "changes_requested"
+        self._notify(changes, event, k.PLAN_REVIEWED, event["employee_id"],
+                     {"plan_id": event["plan_id"], "outcome": outcome})
+
+    def on_PlanClosed(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        plan["status"] = "closed"
+        self._drop_actions(reader, changes, event)
+
+    def on_PlanErased(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        plan.update(status="closed", pending_funding=0)
+        self._drop_actions(reader, changes, event)
+
+    def on_FeedbackReceived(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        self._notify(changes, event, k.FEEDBACK_RECEIVED, event["employee_id"],
+                     {"plan_id": event["plan_id"], "source": event["payload"].get("source") or "manager"})
+
+    def on_FundingRequested(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        plan["pending_funding"] += 1
+
+    def on_FundingApproved(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        self._funding(reader, changes, event, plan, "approved")
+
+    def on_FundingDeclined(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        self._funding(reader, changes, event, plan, "declined")
+
+    def _funding(self, reader, changes: Changes, event: dict, plan: dict, decision: str) -> None:
+        plan["pending_funding"] = max(0, plan["pending_funding"] - 1)
+        action = self._action(reader, changes, event) or {}
+        self._notify(changes, event, k.FUNDING_DECIDED, event["employee_id"],
+                     {"plan_id": event["plan_id"], "action_id": event["payload"].get("action_id"),
+                      "title": action.get("title", ""), "decision": decision})
+
+    # -- learning actions: calendar invitations and what the sweep watches -------------------------
+    def on_LearningActionPlanned(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        p = event["payload"]
+        action = {"employee_id": event["employee_id"], "title": p.get("title") or "", "status": "planned",
+                  "start_on": str(p.get("planned_start")), "end_on": str(p.get("planned_end")), "sequence": 0}
+        changes.actions[(event["plan_id"], p["action_id"])] = action
+        self._invite(changes, event, action, "REQUEST")
+
+    def on_LearningActionRescheduled(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        action = self._action(reader, changes, event)
+        if action is None:
+            return
+        p = event["payload"]
+        action.update(start_on=str(p.get("planned_start")), end_on=str(p.get("planned_end")),
+                      sequence=action["sequence"] + 1)
+        self._invite(changes, event, action, "REQUEST")
+
+    def on_LearningActionCancelled(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        action = self._action(reader, changes, event)
+        if action is None:
+            return
+        action.update(status="cancelled", sequence=action["sequence"] + 1)
+        self._invite(changes, event, action, "CANCEL")
+
+    def on_LearningActionStarted(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        action = self._action(reader, changes, event)
+        if action is not None:
+            action["status"] = "started"
+
+    def on_LearningActionCompleted(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        action = self._action(reader, changes, event)
+        if action is not None:
+            action["status"] = "completed"
+
+    def _action(self, reader, changes: Changes, event: dict) -> dict | None:
+        key = (event["plan_id"], event["payload"].get("action_id"))
+        if key not in changes.actions:
+            found = reader.action(*key)
+            changes.actions[key] = found and {f: found[f] for f in
+                                              ("employee_id", "title", "start_on", "end_on", "status", "sequence")}
+        return changes.actions[key]
+
+    def _drop_actions(self, reader, changes: Changes, event: dict) -> None:
+        for key, action in list(changes.actions.items()):
+            if key[0] == event["plan_id"] and action and action["status"] in OPEN_ACTION:
+                action["status"] = "closed"
+        reader.cursor.execute(reader.store._sql(
+            f"SELECT action_id FROM {reader.store.table('actions')} WHERE plan_id = ?"), (event["plan_id"],))
+        for row in reader.cursor.fetchall():
+            action = self._action(reader, changes, {"plan_id": event["plan_id"],
+                                                    "payload": {"action_id": row["action_id"]}})
+            if action and action["status"] in OPEN_ACTION:
+                action["status"] = "closed"
+
+    def _invite(self, changes: Changes, event: dict, action: dict, method: str) -> None:
+        action_id = event["payload"]["action_id"]
+        self._notify(changes, event, k.ACTION_INVITE, event["employee_id"],
+                     {"plan_id": event["plan_id"], "action_id": action_id, "title": action["title"],
+                      "start": action["start_on"], "end": action["end_on"], "method": method,
+                      "sequence": action["sequence"]}, mine_too=True)
+
+    @staticmethod
+    def _notify(changes: Changes, event: dict, kind: str, recipient: str, data: dict, mine_too: bool = False) -> None:
+        """Tell RECIPIENT, unless they did it themselves (an invitation to one's own action still goes out)."""
+        if not mine_too and event["actor"].get("subject") == recipient:
+            return
+        changes.notify(Notification(id=stable_id("feed", event["position"], kind, recipient), recipient=recipient,
+                                    about=event["employee_id"], kind=kind, created_at=event["occurred_at"],
+                                    data=data))

@@ -1,0 +1,129 @@
+"""The periodic sweep: what became due or overdue by the clock, and the digests.
+
+The clock is a parameter, so tests (and `groeipad notify --now`) can move time. Every notification
+the sweep makes has an id derived from what it is about and when (the action and its dates, the person
+and the day or week), so running the sweep again at any time makes nothing twice.
+
+It reads the notifier's own feed-derived state (actions with their dates and status, plans with a pending
+review or funding request), written with the feed position. The plan service's team overview and plan
+filters (overdue, review_pending, funding_pending) can feed `_weekly_digests` instead once a service may
+read them and they take the sweep's date; the per-action reminders need the dates themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from services.notifier import kinds as k
+from services.notifier.rules import Directory, stable_id
+from services.notifier.store import Changes, Notification, NotifierStore
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    soon_days: int = 3  # "starting soon" this many days before the start
+    escalate_after_days: int = 7  # an overdue action goes to the manager after this many days
+    digest_hour: int = 7  # digests are made from this hour (UTC) on
+    weekly_day: int = 0  # Monday
+
+
+class Sweep:
+    def __init__(self, store: NotifierStore, directory: Directory, settings: SweepSettings | None = None,
+                 clock: Clock = utc_now) -> None:
+        self.store, self.directory = store, directory
+        self.settings = settings or SweepSettings()
+        self.clock = clock
+
+    def run(self) -> int:
+        """One sweep at the clock's time; returns how many notifications it created (or re-derived)."""
+        now = self.clock()
+        changes = Changes()
+        self._soon(changes, now)
+        self._overdue(changes, now)
+        if now.hour >= self.settings.digest_hour:
+            self._daily_digests(changes, now)
+            if now.weekday() == self.settings.weekly_day:
+                self._weekly_digests(changes, now)
+        self.store.apply(changes)
+        return len(changes.notifications)
+
+    def _soon(self, changes: Changes, now: datetime) -> None:
+        today = now.date()
+        horizon = today + timedelta(days=self.settings.soon_days)
+        for a in self.store.actions_between("start_on", today.isoformat(), horizon.isoformat(), ("planned",)):
+            changes.notify(_about_action(a, k.ACTION_STARTING_SOON, a["employee_id"], now,
+                                         stable_id("soon", a["plan_id"], a["action_id"], a["start_on"])))
+
+    def _overdue(self, changes: Changes, now: datetime) -> None:
+        today = now.date()
+        yesterday = (today - timedelta(days=1)).isoformat()
+        for a in self.store.actions_between("end_on", "0000", yesterday, ("planned", "started")):
+            changes.notify(_about_action(a, k.ACTION_OVERDUE, a["employee_id"], now,
+                                         stable_id("overdue", a["plan_id"], a["action_id"], a["end_on"])))
+            days = (today - date.fromisoformat(a["end_on"])).days
+            if days >= self.settings.escalate_after_days:
+                manager = (self.directory.person(a["employee_id"]) or {}).get("manager_id")
+                if manager:
+                    n = _about_action(a, k.ACTION_OVERDUE_ESCALATED, manager, now,
+                                      stable_id("escalated", a["plan_id"], a["action_id"], a["end_on"]))
+                    n.data["days_overdue"] = days
+                    changes.notify(n)
+
+    def _daily_digests(self, changes: Changes, now: datetime) -> None:
+        waiting: dict[str, list[Notification]] = {}
+        for n in self.store.digest_waiting():
+            waiting.setdefault(n.recipient, []).append(n)
+        day = now.date().isoformat()
+        for person, items in waiting.items():
+            digest_id = stable_id("daily", person, day)
+            if self.store.notification(digest_id) is not None:
+                continue  # today's digest went out already: these wait for tomorrow's
+            changes.notify(Notification(id=digest_id, recipient=person, about=person, kind=k.DAILY_DIGEST,
+                                        created_at=now.isoformat(), data={"day": day, "count": len(items)}))
+            changes.digested.extend((n.id, digest_id) for n in items)
+
+    def _weekly_digests(self, changes: Changes, now: datetime) -> None:
+        year, week, _ = now.isocalendar()
+        teams: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+        def team(employee: str) -> dict[str, list[dict[str, Any]]] | None:
+            manager = (self.directory.person(employee) or {}).get("manager_id")
+            if not manager:
+                return None
+            return teams.setdefault(manager, {"reviews": [], "funding": [], "overdue": []})
+
+        for plan in self.store.pending_plans():
+            entry = team(plan["employee_id"])
+            if entry is None:
+                continue
+            if plan["status"] == "submitted":
+                entry["reviews"].append({"employee_id": plan["employee_id"], "plan_id": plan["plan_id"]})
+            if plan["pending_funding"]:
+                entry["funding"].append({"employee_id": plan["employee_id"], "plan_id": plan["plan_id"],
+                                         "count": plan["pending_funding"]})
+        yesterday = (now.date() - timedelta(days=1)).isoformat()
+        for a in self.store.actions_between("end_on", "0000", yesterday, ("planned", "started")):
+            entry = team(a["employee_id"])
+            if entry is not None:
+                entry["overdue"].append({"employee_id": a["employee_id"], "plan_id": a["plan_id"],
+                                         "title": a["title"], "end": a["end_on"]})
+        for manager, entry in teams.items():
+            changes.notify(Notification(id=stable_id("weekly", manager, year, week), recipient=manager,
+                                        about=manager, kind=k.WEEKLY_DIGEST, created_at=now.isoformat(),
+                                        data={"week": f"{year}-W{week:02d}", **entry}))
+
+
+def _about_action(action: dict, kind: str, recipient: str, now: datetime, notification_id: str) -> Notification:
+    return Notification(id=notification_id, recipient=recipient, about=action["employee_id"], kind=kind,
+                        created_at=now.isoformat(),
+                        data={"plan_id": action["plan_id"], "action_id": action["action_id"],
+                              "title": action["title"], "start": action["start_on"], "end": action["end_on"]})
