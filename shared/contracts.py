@@ -111,6 +111,8 @@ class GoalPayload(_Payload):
 
 class LearningActionPlannedPayload(_Payload):
     action_id = _id()
+    title = fields.String(allow_none=True, metadata={"description": "the action's title, for the notifier's "
+                                                                    "invitations (\"[erased]\" once forgotten)"})
     goal_ids = fields.List(fields.String(), required=True)
     means = fields.String(required=True, metadata={"description": "a means code"})
     offer_id = _optional_id()
@@ -123,6 +125,8 @@ class LearningActionPlannedPayload(_Payload):
 
 class ActionRescheduledPayload(_Payload):
     action_id = _id()
+    planned_start = fields.Date(allow_none=True)
+    planned_end = fields.Date(allow_none=True)
     planned_start = fields.Date(required=True)
     planned_end = fields.Date(required=True)
 
@@ -174,6 +178,11 @@ class RecommendationDismissedPayload(_Payload):
     offer_id = _optional_id()
 
 
+class SubmittedPayload(_Payload):
+    note = fields.String(allow_none=True, metadata={"description": "the employee's note to the reviewer, for the "
+                                                                   "notifier's mail (\"[erased]\" once forgotten)"})
+
+
 class EmptyPayload(_Payload):
     pass
 
@@ -201,7 +210,7 @@ PAYLOAD_SCHEMAS: dict[str, Schema] = {
     "LearningActionRescheduled": ActionRescheduledPayload(), "LearningActionStarted": ActionStartedPayload(),
     "LearningActionCompleted": ActionCompletedPayload(), "LearningActionCancelled": ActionPayload(),
     "ProgressReviewed": ProgressReviewedPayload(), "FeedbackReceived": FeedbackReceivedPayload(),
-    "PlanSubmittedForReview": EmptyPayload(), "PlanReviewed": PlanReviewedPayload(),
+    "PlanSubmittedForReview": SubmittedPayload(), "PlanReviewed": PlanReviewedPayload(),
     "FundingRequested": FundingPayload(), "FundingApproved": FundingPayload(), "FundingDeclined": ActionPayload(),
     "RecommendationAccepted": RecommendationAcceptedPayload(),
     "RecommendationDismissed": RecommendationDismissedPayload(), "PlanClosed": EmptyPayload(),

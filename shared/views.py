@@ -73,10 +73,12 @@ class ViewStore:
             cursor.execute(self.sql(text, tables), tuple(params))
             return [dict(row) for row in cursor.fetchall()]
 
+    def positions_ddl(self) -> str:
+        return self.sql(f"CREATE TABLE IF NOT EXISTS {{{POSITIONS}}} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+
     def create_positions(self) -> None:
         with self.transaction(commit=True) as cursor:
-            cursor.execute(self.sql(f"CREATE TABLE IF NOT EXISTS {{{POSITIONS}}} "
-                                    "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"))
+            cursor.execute(self.positions_ddl())
 
     def purge(self, tables: Iterable[str]) -> None:
         """After personal data was overwritten or deleted: leave no old copy where the database keeps one (the

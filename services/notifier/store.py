@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
+
+from shared.views import ViewStore
 
 FEED = "plan"
 TABLES = {
@@ -103,19 +104,25 @@ class NotifierStore:
         return text.replace("?", self.placeholder)
 
     # -- the feed ---------------------------------------------------------------------------------
+    @property
+    def positions(self) -> ViewStore:
+        """The feed position, kept beside the notifications (shared/views.py: compare and set in one transaction)."""
+        return ViewStore(self.datastore, prefix="notifier_")
+
     def position(self) -> int:
-        return self.max_tracking_id(FEED) or 0
+        return self.positions.position(FEED)
 
     def apply_page(self, events: list[dict], position: int,
                    decide: Callable[[StoreReader, list[dict]], Changes]) -> int:
         """Let DECIDE turn fresh EVENTS into changes and write them with POSITION, atomically."""
+        tracked = self.position()
+        if position <= tracked:
+            return 0
         with self.datastore.transaction(commit=True) as c:
-            tracked = self._max_tracking_id(FEED, c) or 0
-            if position <= tracked:
-                return 0
+            if not self.positions.advance(c, FEED, tracked, position):
+                return 0  # applied meanwhile by another process: nothing is sent twice
             fresh = [e for e in events if e["position"] > tracked]
             self._write(c, decide(StoreReader(self, c), fresh))
-            self._insert_tracking(c, Tracking(FEED, position))
         return len(fresh)
 
     def apply(self, changes: Changes) -> None:
@@ -293,6 +300,7 @@ class SQLiteNotifierStore(NotifierStore, SQLiteTrackingRecorder):
         statements.extend(template.format(t=self.table(name)) for name, template in TABLES.items())
         statements.extend(template.format(i=f"{self.table(name)}_idx", t=self.table(name))
                           for name, template in INDEXES.items())
+        statements.append(self.positions.positions_ddl())
         return statements
 
 
@@ -310,6 +318,7 @@ class PostgresNotifierStore(NotifierStore, PostgresTrackingRecorder):
         for name, template in INDEXES.items():
             self.sql_create_statements.append(SQL(template.replace("{i}", "{2}").replace("{t}", "{0}.{1}")).format(
                 schema, Identifier(f"notifier_{name}"), Identifier(f"notifier_{name}_idx")))
+        self.sql_create_statements.append(SQL(self.positions.positions_ddl()))
 
     def table(self, name: str) -> str:
         return f'"{self.datastore.schema}"."notifier_{name}"'

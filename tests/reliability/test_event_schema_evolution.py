@@ -117,9 +117,13 @@ def test_a_version_1_page_loses_its_free_text_on_the_way_up():
     assert any(e.get("reason") for e in raw["events"]) or any(
         "career_project" in e["payload"] for e in raw["events"]), "the v1 fixture should hold free text"
     text = json.dumps(parse_page(raw))
+    # Published on purpose, for the notifier's mails and invitations: an action's title, a review request's note.
+    needed = {("LearningActionPlanned", "title"), ("PlanSubmittedForReview", "note")}
     for event in raw["events"]:
         for name in ("career_project", "title", "measure", "relevance", "note", "reflection", "text",
                      "comment", "justification", "provider"):
+            if (event["type"], name) in needed:
+                continue
             value = event["payload"].get(name)
             if isinstance(value, str) and len(value) > 3:
                 assert value not in text, f"{name} of {event['type']} survived the upgrade"
