@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, Transcoding
@@ -28,7 +28,7 @@ from services.plan.domain.access import PlanAccess
 from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
-from services.plan.domain.plan import Context, DevelopmentPlan
+from services.plan.domain.plan import Context, DevelopmentPlan, plan_id_for
 from services.plan.metrics import EVENTS_APPENDED, PLAN_LOAD_SECONDS, WRITE_RETRIES
 from services.plan.views import tables as view_tables
 from services.plan.views.projection import instant
@@ -292,8 +292,7 @@ class PlanService(Application[UUID]):
         role = self.relation(principal, employee_id)
         if role is None:
             raise ForbiddenError("you may start a plan only for yourself (or as HR, or as their manager)")
-        plan_id = uuid5(NAMESPACE_URL, f"groeipad:plan:{employee_id}:{fields['period_start']}:"
-                                       f"{fields['period_end']}")
+        plan_id = plan_id_for(employee_id, fields["period_start"], fields["period_end"])
         if request is not None:
             started = self.views.started_by(request.key)
             if started is not None:
@@ -305,7 +304,7 @@ class PlanService(Application[UUID]):
         other = self.views.overlapping(employee_id, fields["period_start"], fields["period_end"], str(plan_id))
         if other is not None:
             raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it first")
-        plan = DevelopmentPlan.start(plan_id, ctx, **fields)
+        plan = DevelopmentPlan.start(ctx, **fields)
         try:
             recordings = self.save(plan)
         except IntegrityError:

@@ -24,7 +24,7 @@ def record_story(service: PlanService) -> list:
     person = Person.register("karim", {"subject": "hr", "role": "hr"}, name="Karim", manager_id="marieke")
     person.update({"subject": "hr", "role": "hr"}, name="Karim El Amrani", manager_id="marieke")
     plan = DevelopmentPlan.start(
-        __import__("uuid").UUID("00000000-0000-4000-8000-000000000001"), owner, employee_id="karim",
+        owner, employee_id="karim",
         period_start=date(2026, 1, 1), period_end=date(2027, 12, 31), trigger="career_project",
         career_project="teamleider", target_role="teamleider", available_hours=120,
         available_budget=Decimal(3000))

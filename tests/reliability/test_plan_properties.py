@@ -115,7 +115,7 @@ def check_invariants(plan: DevelopmentPlan) -> None:
 
 def new_plan() -> DevelopmentPlan:
     """A plan with two goals and three actions (one started), so random steps meet every state early."""
-    plan = DevelopmentPlan.start(uuid4(), Context("emp", "owner"), employee_id="emp", period_start=START,
+    plan = DevelopmentPlan.start(Context("emp", "owner"), employee_id="emp", period_start=START,
                                  period_end=END, trigger="career_project", career_project="grow",
                                  available_hours=100, available_budget=Decimal(2000))
     for skill in ("excel", "teamwork"):

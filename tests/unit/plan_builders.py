@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
 
 from services.plan.domain.plan import Context, DevelopmentPlan
 
@@ -22,7 +21,7 @@ def new_plan(**fields: Any) -> DevelopmentPlan:
         "employee_id": "karim", "period_start": START, "period_end": END, "trigger": "career_project",
         "career_project": "Doorgroeien naar teamleider", "available_hours": 120,
         "available_budget": Decimal(3000)}
-    return DevelopmentPlan.start(uuid4(), OWNER, **{**defaults, **fields})
+    return DevelopmentPlan.start(OWNER, **{**defaults, **fields})
 
 
 def goal_fields(**overrides: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from uuid import uuid4
 
 import pytest
 from plan_builders import END, HR, MANAGER, OWNER, START, add_goal, fields_of, goal_fields, new_plan
@@ -45,9 +44,9 @@ def test_a_plan_needs_a_sound_period_trigger_and_means(fields, field):
 
 def test_only_the_owner_their_manager_hr_or_admin_start_a_plan():
     with pytest.raises(NotAllowedError):
-        DevelopmentPlan.start(uuid4(), Context("ld", "ld"), employee_id="karim", period_start=START,
+        DevelopmentPlan.start(Context("ld", "ld"), employee_id="karim", period_start=START,
                               period_end=END, trigger="career_project")
-    assert DevelopmentPlan.start(uuid4(), HR, employee_id="karim", period_start=START, period_end=END,
+    assert DevelopmentPlan.start(HR, employee_id="karim", period_start=START, period_end=END,
                                  trigger="mobility").status == "draft"
 
 

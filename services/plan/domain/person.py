@@ -19,7 +19,7 @@ def person_uuid(person_id: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"groeipad:person:{person_id}")
 
 
-class Person(Aggregate):
+class Person(Aggregate, created_event_name="Registered"):
     TOPIC = "groeipad.plan:Person"
 
     class Event(Aggregate.Event):
@@ -66,14 +66,17 @@ class Person(Aggregate):
         self.person_id, self.name, self.email = person_id, name, email
         self.manager_id, self.department, self.job_title = manager_id, department, job_title
 
+    @staticmethod
+    def create_id(person_id: str) -> UUID:
+        return person_uuid(person_id)
+
     @classmethod
     def register(cls, person_id: str, actor: dict[str, str], **fields: Any) -> Person:
         if not is_directory_id(person_id):  # it becomes a URL path segment and a key-store subject
             raise RuleViolationError("id", "a directory id: a letter or digit, then letters, digits or . _ @ -, "
                                            "at most 100 characters")
         clean = _clean(person_id, fields)
-        return cls._create(cls.Registered, id=person_uuid(person_id), person_id=person_id,
-                           actor=actor, **clean)
+        return cls(person_id=person_id, actor=actor, **clean)
 
     def update(self, actor: dict[str, str], **fields: Any) -> bool:
         """Apply the fields that differ; False when nothing changed (an import re-run)."""

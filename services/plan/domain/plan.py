@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
@@ -77,12 +77,20 @@ class DevelopmentPlan(Aggregate):
                 if on >= str(entry.get("rated_on") or ""):
                     skill_rules.rate(entry, skill_rules.RERATING, item["level"], on)
 
-    def __init__(self) -> None:  # state is set by PlanStarted.apply
-        pass
+    def __init__(self, employee_id: str, period_start: date, period_end: date, trigger: str, career_project: str,
+                 target_role: str | None, available_hours: float, available_budget: Decimal, actor: dict,
+                 reason: str | None, request: dict | None) -> None:
+        """The fields of PlanStarted, so that calling the class records it (the library's public way to create);
+        the state itself is set by PlanStarted.apply, which replays do too."""
+
+    @staticmethod
+    def create_id(employee_id: str, period_start: date, period_end: date) -> UUID:
+        """One plan per employee and period: a retried start finds the plan it made."""
+        return plan_id_for(employee_id, period_start, period_end)
 
     # -- start ---------------------------------------------------------------------------------
     @classmethod
-    def start(cls, plan_id: UUID, ctx: Context, *, employee_id: str, period_start: date,
+    def start(cls, ctx: Context, *, employee_id: str, period_start: date,
               period_end: date, trigger: str, career_project: str = "",
               target_role: str | None = None, available_hours: float = 0,
               available_budget: Decimal = Decimal(0)) -> DevelopmentPlan:
@@ -101,8 +109,8 @@ class DevelopmentPlan(Aggregate):
             raise RuleViolationError("period_end", "a plan period is at most five years")
         _not_negative(available_hours, "available_hours")
         _not_negative(available_budget, "available_budget")
-        return cls._create(
-            ev.PlanStarted, id=plan_id, actor=ctx.actor(), reason=None, request=ctx.request,
+        return cls(
+            actor=ctx.actor(), reason=None, request=ctx.request,
             employee_id=employee_id, period_start=period_start, period_end=period_end,
             trigger=trigger, career_project=career_project.strip(), target_role=target_role,
             available_hours=float(available_hours), available_budget=Decimal(available_budget),
@@ -541,6 +549,10 @@ def _goal_texts(goal: dict[str, Any]) -> None:
         _hours(goal["hours_needed"], "hours_needed", limits.MAX_HOURS)
     if goal.get("skills") is not None:
         _count(len(goal["skills"]), limits.MAX_GOAL_SKILLS, "skills", "skills per goal")
+
+
+def plan_id_for(employee_id: str, period_start: date, period_end: date) -> UUID:
+    return uuid5(NAMESPACE_URL, f"groeipad:plan:{employee_id}:{period_start}:{period_end}")
 
 
 def _require(condition: bool, name: str, reason: str) -> None:
