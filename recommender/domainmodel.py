@@ -93,8 +93,8 @@ class LearningOffer(Aggregate):
     Event = RecommenderEvent
     Created = OfferPublished
 
-    def __init__(self) -> None:  # state is set by OfferPublished.apply
-        pass
+    def __init__(self, external_id: str, fields: dict, actor: dict) -> None:
+        """OfferPublished's fields, so that calling the class records it; OfferPublished.apply sets the state."""
 
     @staticmethod
     def create_id(external_id: str, **_: Any) -> UUID:  # type: ignore[override]
@@ -102,8 +102,7 @@ class LearningOffer(Aggregate):
 
     @classmethod
     def publish(cls, external_id: str, fields: dict, actor: dict) -> LearningOffer:
-        return cls._create(OfferPublished, id=offer_id(external_id), external_id=external_id,
-                           fields=_without_none(fields), actor=actor)
+        return cls(external_id=external_id, fields=_without_none(fields), actor=actor)
 
     def changes_for(self, fields: dict, replace: bool) -> dict:
         """The field changes that FIELDS bring; REPLACE drops fields that FIELDS leave out."""
@@ -156,12 +155,16 @@ class Skill(Aggregate):
     Event = RecommenderEvent
     Created = SkillDefined
 
-    def __init__(self) -> None:
-        pass
+    def __init__(self, skill: dict, actor: dict) -> None:
+        """SkillDefined's fields, so that calling the class records it; SkillDefined.apply sets the state."""
+
+    @staticmethod
+    def create_id(skill: dict) -> UUID:
+        return skill_uuid(skill["id"])
 
     @classmethod
     def define(cls, skill: dict, actor: dict) -> Skill:
-        return cls._create(SkillDefined, id=skill_uuid(skill["id"]), skill=skill, actor=actor)
+        return cls(skill=skill, actor=actor)
 
     def redefine(self, skill: dict, actor: dict) -> bool:
         if skill == self.skill:
@@ -196,13 +199,16 @@ class RoleProfile(Aggregate):
     Event = RecommenderEvent
     Created = RoleProfileDefined
 
-    def __init__(self) -> None:
-        pass
+    def __init__(self, role_id: str, profile: dict, actor: dict) -> None:
+        """RoleProfileDefined's fields, so that calling the class records it; its apply sets the state."""
+
+    @staticmethod
+    def create_id(role_id: str) -> UUID:
+        return role_uuid(role_id)
 
     @classmethod
     def define(cls, role_id: str, profile: dict, actor: dict) -> RoleProfile:
-        return cls._create(RoleProfileDefined, id=role_uuid(role_id), role_id=role_id,
-                           profile=profile, actor=actor)
+        return cls(role_id=role_id, profile=profile, actor=actor)
 
     def revise(self, profile: dict, actor: dict) -> None:
         if profile != self.profile:
@@ -237,13 +243,16 @@ class MatcherSettings(Aggregate):
     Event = RecommenderEvent
     Created = SettingsCreated
 
-    def __init__(self) -> None:
-        pass
+    def __init__(self, settings: dict, actor: dict, reason: str | None) -> None:
+        """SettingsCreated's fields, so that calling the class records it; its apply sets the state."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return SETTINGS_ID  # one set of settings per catalogue
 
     @classmethod
     def create(cls, settings: dict, actor: dict, reason: str | None) -> MatcherSettings:
-        return cls._create(SettingsCreated, id=SETTINGS_ID, settings=settings, actor=actor,
-                           reason=reason)
+        return cls(settings=settings, actor=actor, reason=reason)
 
     def change(self, settings: dict, actor: dict, reason: str | None) -> None:
         if settings != self.settings:
