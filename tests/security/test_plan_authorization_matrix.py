@@ -77,7 +77,7 @@ MATRIX: dict[tuple[str, str], Row] = {
                         "assessor": "manager" if c in MANAGERS else "self"}),
     ("POST", "/api/v1/plans/{plan_id}/goals"): Row(expect(status=201, **OWNER_WRITE), body={
         "title": "Goal", "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "relevance": "r",
-        "deadline": "2026-10-01"}),
+        "deadline": "2026-10-01", "hours_needed": 1}),
     ("POST", "/api/v1/plans/{plan_id}/goals/check"): Row(expect(READERS, 200), body={
         "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "deadline": "2026-10-01"}),
     ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): Row(expect(status=200, **OWNER_WRITE),
@@ -189,7 +189,7 @@ def prepare(client, state: str) -> dict[str, str]:
     pid = plan["id"]
     goal = call("POST", f"/api/v1/plans/{pid}/goals", {
         "title": "G", "skills": [{"skill": "excel", "target_level": 3}], "measure": "m", "relevance": "r",
-        "deadline": "2026-09-01"})["goal_id"]
+        "deadline": "2026-09-01", "hours_needed": 1})["goal_id"]
     action = call("POST", f"/api/v1/plans/{pid}/actions", ACTION)["action_id"]
     if state == "started":
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/start", {"date": "2026-03-02"})
