@@ -45,7 +45,8 @@ def fill_plan_store(url: str) -> int:
     for person in people:
         outcome = service.start_plan(Principal(person["id"], frozenset({"employee"})), None,
                                      employee_id=person["id"], period_start=date(2026, 1, 1),
-                                     period_end=date(2026, 12, 31), trigger="continuous_development")
+                                     period_end=date(2026, 12, 31), trigger="continuous_development",
+                                     available_hours=1000)
         plan, ctx = outcome.plan, Context(person["id"], "owner")
         for i in range(199):
             plan.assess_skill(ctx, skill=f"skill {i % 30}", category="technical", level=i % 6)
@@ -99,7 +100,7 @@ def lag(plan: Service, recommender: Service, env: dict[str, str]) -> list[float]
             started = time.perf_counter()
             answer = requests.post(f"{plan.url}/api/v1/plans/{plan_id}/goals", headers=owner, timeout=10, json={
                 "title": f"Goal {i}", "skills": [{"skill": skill, "target_level": 3}], "measure": "m",
-                "relevance": "r", "deadline": "2026-12-01"})
+                "relevance": "r", "deadline": "2026-12-01", "hours_needed": 1})
             answer.raise_for_status()
             while True:
                 gaps = requests.get(f"{recommender.url}/api/v1/employees/p0/recommendations", headers=owner,
