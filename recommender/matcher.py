@@ -33,11 +33,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "synonym": 0.5,         # weight of a synonym against a label in the expanded query
     "translation": 1.0,     # weight of a Dutch query's English words (lexicon) against the query
     "expansion": 1.5,       # the taxonomy's words together weigh at most this much against the query's own
+    "match_synonym": 0.7,   # the taxonomy's words when the gap is one of a skill's synonyms (1 for a label)
+    "match_partial": 0.5,   # ... when a skill's name is inside the gap's longer text
+    "match_fuzzy": 0.25,    # ... when the gap only spells close to a skill's name
     "feedback": 0.8,        # pseudo-relevance feedback: weight of the top offers' centroid
     "feedback_docs": 5,     # how many top offers feed back
     "means_cap": 0.6,       # at most this share of a list from one means type
     "min_score": 0.02,      # below this an offer is no recommendation at all
 }
+TIERS = ("label", "synonym", "partial", "fuzzy")  # how exactly a gap names a skill, best first
 LEVEL_RANK = {"beginner": 0, "intermediate": 1, "advanced": 2}
 QUALITY_PRIOR_STRENGTH = 5.0
 FEEDBACK_TERMS = 40
@@ -210,6 +214,10 @@ class OfferIndex:
                     rows.setdefault(entry.id, set()).add(i)
         self.skill_rows_ = rows
 
+    def knows(self, word: str) -> bool:
+        """Whether WORD is a term of the catalogue (for splitting compounds into its words)."""
+        return self.word_vocab_ is not None and word in self.word_vocab_
+
     def _analyzer(self, kind: str):
         analyze = self._analyzers.get(kind)
         if analyze is None:
@@ -377,30 +385,60 @@ class Matcher:
         self.quality_ = quality
         self.prior_ = prior
 
-    def query_texts(self, gap: Gap) -> tuple[list[tuple[str, float]], list[SkillEntry]]:
-        """The gap's own words and the taxonomy's names for its skill, each with a weight. Dutch words
-        the taxonomy does not know are added in English from the lexicon (an English catalogue shares
-        no word with "klantgerichtheid"), and the English then resolves through the taxonomy.
+    def query_texts(self, gap: Gap) -> tuple[list[tuple[str, float]], list[SkillEntry], str | None]:
+        """The gap's own words, their English from the lexicon, and the taxonomy's names for its
+        skill, each with a weight, plus the skills it resolved to (best first) and how exactly (the tier).
+
+        The lexicon and the taxonomy are both asked, always: a Dutch word keeps its English even when
+        the taxonomy also knows it, and compounds are split into words the lexicon or the catalogue
+        knows ("sprintplanning" -> "sprint planning"). The skill is resolved from the typed words and
+        from their English, and the most exact tier found wins (label, synonym, a name inside the text,
+        a close spelling, the last only when the lexicon knew nothing); a looser tier adds its names
+        with less weight (`match_*` weights), so a near spelling cannot pull "informatica" towards
+        bioinformatics.
 
         The expansion is interpolated, not appended: its words together weigh at most `expansion`
         times the query's own, so a skill with twenty synonyms ("Figma" inside UX design) cannot
         drown the precise word the employee typed."""
-        entries = self.taxonomy.resolve(gap.skill)
+        w = self.weights
         own = [(gap.skill, 1.0)]
-        translated = self.taxonomy.translate(gap.skill) if not entries else None
+        variants = [gap.skill]
+        translated = self.taxonomy.translate(gap.skill, self.index.knows)
         if translated:
             first, every = translated
-            own.append((first, self.weights["translation"]))
+            own.append((first, w["translation"]))
             if every != first:  # the less usual alternatives count as synonyms
-                own.append((every, self.weights["translation"] * self.weights["synonym"]))
-            entries = self.taxonomy.resolve(first)
-        expansion = [(text, weight if weight == 1.0 else self.weights["synonym"])
+                own.append((every, w["translation"] * w["synonym"]))
+            variants.append(first)
+        entries, tier = self.resolve(variants, fuzzy=not translated)
+        expansion = [(text, weight if weight == 1.0 else w["synonym"])
                      for entry in entries[:2] for text, weight in self.taxonomy.expansion(entry)]
         total = sum(weight for _, weight in expansion)
-        cap = self.weights["expansion"] * sum(weight for _, weight in own)
-        if total > cap:
-            expansion = [(text, weight * cap / total) for text, weight in expansion]
-        return own + expansion, entries
+        cap = w["expansion"] * sum(weight for _, weight in own)
+        scale = (min(1.0, cap / total) if total else 1.0) * self.tier_weight(tier)
+        return own + [(text, weight * scale) for text, weight in expansion], entries, tier
+
+    def tier_weight(self, tier: str | None) -> float:
+        """How much the taxonomy's names count when the gap named its skill this way."""
+        return {"label": 1.0, "synonym": self.weights["match_synonym"], "partial": self.weights["match_partial"],
+                "fuzzy": self.weights["match_fuzzy"]}.get(tier or "", 0.0)
+
+    def resolve(self, variants: list[str], fuzzy: bool = True) -> tuple[list[SkillEntry], str | None]:
+        """The skills the most exact of the VARIANTS' matches name (every variant of that tier
+        counts), and the tier. Without FUZZY a close spelling counts for nothing (when the lexicon
+        translated the gap, its English is better evidence than a near miss)."""
+        found: dict[str, list[tuple[SkillEntry, str]]] = {}
+        for text in variants:
+            for entry, tier in self.taxonomy.resolve_tiered(text, fuzzy):
+                found.setdefault(tier, []).append((entry, tier))
+        for tier in TIERS:
+            if tier in found:
+                entries: list[SkillEntry] = []
+                for entry, _ in found[tier]:
+                    if entry not in entries:
+                        entries.append(entry)
+                return entries, tier
+        return [], None
 
     def allowed(self, ctx: Context) -> np.ndarray:
         """Hard filters: means, language, cost and the hours that fit before the deadline."""
@@ -425,7 +463,7 @@ class Matcher:
         return keep
 
     def rank_gap(self, gap: Gap, keep: np.ndarray) -> tuple[np.ndarray, dict]:
-        texts, entries = self.query_texts(gap)
+        texts, entries, tier = self.query_texts(gap)
         w = self.weights
         text, matches, word_query = self.index.text_scores(texts, w)
         score = w["text"] * text
@@ -433,7 +471,7 @@ class Matcher:
         for entry in entries:
             for row in self.index.skill_rows_.get(entry.id, ()):
                 tagged[row] = 1.0
-        score += w["taxonomy"] * tagged
+        score += w["taxonomy"] * self.tier_weight(tier) * tagged
         wanted = level_for(gap.current_level, gap.target_level)
         level_fit = np.zeros(len(score), dtype=np.float32)
         if wanted is not None:
