@@ -105,6 +105,8 @@ class Context:
     employee_id: str | None = None
     exclude_offers: set[str] = field(default_factory=set)
     today: date = field(default_factory=date.today)
+    max_hours: float | None = None  # what the person's dismissals taught (see recommender/personal.py)
+    above_level: dict[str, int] = field(default_factory=dict)  # gap (normalised) -> only offers above this level
 
 
 @dataclass
@@ -353,10 +355,12 @@ class Matcher:
     """Ranks offers for gaps; holds the fitted index, the taxonomy, settings and feedback stats."""
 
     def __init__(self, index: OfferIndex, taxonomy: Taxonomy, weights: dict[str, float] | None = None,
-                 stats: dict[str, OfferStats] | None = None, settings_version: int = 0):
+                 stats: dict[str, OfferStats] | None = None, settings_version: int = 0,
+                 curation: dict[str, dict[str, list[str]]] | None = None):
         self.index, self.taxonomy = index, taxonomy
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.settings_version = settings_version
+        self.curation = curation or {}  # skill id -> {"pinned": [offer ids], "excluded": [offer ids]} (L&D)
         self.set_stats(stats or {})
 
     @property
@@ -450,6 +454,8 @@ class Matcher:
             keep &= (ix.language_ == ctx.language) | (ix.language_ == "")
         if ctx.max_cost is not None:
             keep &= np.nan_to_num(ix.cost_, nan=0.0) <= ctx.max_cost
+        if ctx.max_hours is not None:
+            keep &= np.nan_to_num(ix.hours_, nan=0.0) <= ctx.max_hours
         for offer_id in ctx.exclude_offers:
             row = ix.row_of_.get(offer_id)
             if row is not None:
@@ -462,7 +468,7 @@ class Matcher:
                 keep[row] = _sessions_fit(ix.offers_[row], ctx)
         return keep
 
-    def rank_gap(self, gap: Gap, keep: np.ndarray) -> tuple[np.ndarray, dict]:
+    def rank_gap(self, gap: Gap, keep: np.ndarray, ctx: Context | None = None) -> tuple[np.ndarray, dict]:
         texts, entries, tier = self.query_texts(gap)
         w = self.weights
         text, matches, word_query = self.index.text_scores(texts, w)
@@ -479,16 +485,39 @@ class Matcher:
             level_fit = np.where(have < 0, 0.5, 1.0 - np.abs(have - LEVEL_RANK[wanted]) / 2)
             score += w["level"] * (level_fit - 0.5)
         score += w["quality"] * (self.quality_ - self.prior_)
+        keep = keep.copy()
+        floor = ctx.above_level.get(normalise(gap.skill)) if ctx is not None else None
+        if floor is not None:  # "I know this already": only offers above the level dismissed
+            keep &= self.index.level_ > floor
         score = np.where(keep & (matches | (tagged > 0)), score, -np.inf)
+        pinned = self.apply_curation(entries, score, keep)
         return score, {"texts": texts, "word_query": word_query, "entries": entries, "tagged": tagged, "wanted": wanted,
-                       "level_fit": level_fit}
+                       "level_fit": level_fit, "pinned": pinned}
+
+    def apply_curation(self, entries: list[SkillEntry], score: np.ndarray, keep: np.ndarray) -> set[int]:
+        """L&D's choices for the gap's skills: excluded offers leave, pinned ones (that pass the hard
+        filters) lead, in the order L&D gave. Returns the pinned rows."""
+        pinned: set[int] = set()
+        top = float(np.max(score[np.isfinite(score)], initial=1.0))
+        for entry in entries:
+            chosen = self.curation.get(entry.id) or {}
+            for offer_id in chosen.get("excluded", []):
+                row = self.index.row_of_.get(offer_id)
+                if row is not None:
+                    score[row] = -np.inf
+            for rank, offer_id in enumerate(chosen.get("pinned", [])):
+                row = self.index.row_of_.get(offer_id)
+                if row is not None and keep[row] and offer_id not in chosen.get("excluded", []):
+                    score[row] = top + 1.0 + (len(chosen["pinned"]) - rank) / 100
+                    pinned.add(row)
+        return pinned
 
     def recommend(self, gaps: list[Gap], ctx: Context, limit: int = 10) -> list[dict]:
         """Ranked, varied recommendations over all gaps, each with its gap and reasons."""
         keep = self.allowed(ctx)
         per_gap = []
         for gap in gaps:
-            score, why = self.rank_gap(gap, keep)
+            score, why = self.rank_gap(gap, keep, ctx)
             finite = np.flatnonzero(score >= self.weights["min_score"])
             if finite.size > limit * 4:  # only the head needs sorting
                 finite = finite[np.argpartition(-score[finite], limit * 4)[: limit * 4]]
@@ -537,6 +566,8 @@ class Matcher:
         offer = self.index.offers_[row]
         entry = why["entries"][0] if why["entries"] else None
         out = []
+        if row in why.get("pinned", ()) and entry is not None:
+            out.append(reason("chosen_by_ld", skill_id=entry.id, skill=entry.labels.get("en")))
         if why["tagged"][row] and entry is not None:
             out.append(reason("teaches_skill", skill_id=entry.id, skill=entry.labels.get("en")))
         terms = self.index.top_terms(row, why["word_query"])

@@ -170,6 +170,8 @@ class RecommendationSchema(Schema):
 class RecommendationListSchema(Schema):
     recommendations = fields.List(fields.Nested(RecommendationSchema), required=True)
     model_version = fields.String(required=True)
+    suggestions_off = fields.Boolean(required=True, metadata={
+        "description": "the person switched suggestions off for themselves (the list is then empty)"})
 
 
 class OpenGapSchema(Schema):
@@ -190,6 +192,9 @@ class EmployeeRecommendationsSchema(RecommendationListSchema):
 class SettingsViewSchema(Schema):
     weights = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
     synonyms = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+    curation = fields.Dict(keys=fields.String(), values=fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String())), required=True, metadata={
+        "description": "skill id -> {pinned: [offer ids], excluded: [offer ids]} (L&D)"})
 
 
 class SettingsWriteSchema(SettingsViewSchema):

@@ -30,6 +30,11 @@ class SettingsSchema(Schema):
     synonyms = fields.Dict(keys=fields.String(), values=fields.List(
         fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=50)),
         load_default=dict, metadata={"description": "skill id -> extra words that mean it"})
+    curation = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=200)), values=fields.Dict(
+        keys=fields.String(validate=validate.OneOf(("pinned", "excluded"))),
+        values=fields.List(fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=200))),
+        load_default=None, validate=validate.Length(max=5000), metadata={
+            "description": "skill id -> {pinned: [offer ids], excluded: [offer ids]} (L&D); left out: kept as is"})
 
     @validates("weights")
     def known_weights(self, value, **_):
@@ -66,7 +71,7 @@ def current_settings() -> dict:
     app.replica.catch_up()
     settings = app.settings() or {}
     return {"weights": {**DEFAULT_WEIGHTS, **settings.get("weights", {})},
-            "synonyms": settings.get("synonyms", {})}
+            "synonyms": settings.get("synonyms", {}), "curation": settings.get("curation", {})}
 
 
 @blp.route("/settings")
@@ -85,6 +90,10 @@ class Settings(MethodView):
         """Replace the settings; the reason is kept in the history (ld, admin)."""
         principal = require_role("ld", "admin")
         reason = body.pop("reason")
+        if body.get("curation") is None:  # pins and exclusions have their own endpoint; keep them
+            body["curation"] = current_settings()["curation"]
+        body["curation"] = {k: {"pinned": v.get("pinned", []), "excluded": v.get("excluded", [])}
+                            for k, v in body["curation"].items()}
         version = runtime().app.change_settings(body, actor(principal, "ld"), reason)
         return {**current_settings(), "version": version}
 
@@ -121,9 +130,11 @@ class Evaluation(MethodView):
                                               "recommendations yet; send judged queries"}])
         current = current_settings()
         proposed = {"weights": {**current["weights"], **body["proposed"].get("weights", {})},
-                    "synonyms": body["proposed"].get("synonyms") or current["synonyms"]}
+                    "synonyms": body["proposed"].get("synonyms") or current["synonyms"],
+                    "curation": body["proposed"].get("curation") or current["curation"]}
         taxonomy = Taxonomy.build(rt.app.imported_skills(), proposed["synonyms"])
-        alternative = Matcher(matcher.index, taxonomy, proposed["weights"], matcher.stats)
+        alternative = Matcher(matcher.index, taxonomy, proposed["weights"], matcher.stats,
+                              curation=proposed["curation"])
         return {"source": source, "queries": len(queries),
                 "current": {"settings": current, "metrics": evaluate(matcher, queries)},
                 "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)}}

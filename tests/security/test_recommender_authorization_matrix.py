@@ -57,6 +57,18 @@ MATRIX = {
     ("GET", "/api/v1/reports/effectiveness"): (allow("hanna", *LD), None),
     ("GET", "/api/v1/people/{person_id}/export"): (allow("karim", "hanna", "root", "follower"), None),
     ("GET", "/api/v1/access-log"): (allow("hanna", "root"), None),
+    ("GET", "/api/v1/people/{person_id}/suggestions"): (allow("karim", "hanna", "root"), None),
+    ("PUT", "/api/v1/people/{person_id}/suggestions"): (allow("karim"), {"enabled": True}),
+    ("POST", "/api/v1/people/{person_id}/dismissals"): (allow("karim", status=201),
+                                                         {"offer_id": "{offer_id}", "reason": "not_relevant"}),
+    ("GET", "/api/v1/people/{person_id}/explanation"): (allow("karim", "hanna", "root"), "?offer_id=x"),
+    ("PUT", "/api/v1/skills/{skill_id}/curation"): (allow(*LD), {"pinned": [], "excluded": [], "reason": "matrix"}),
+    ("POST", "/api/v1/settings/rollback"): (allow(*LD), {"version": 1, "reason": "matrix"}),
+    ("PUT", "/api/v1/fairness/groups"): (allow("hanna", "root"), {"people": [{"person_id": "karim",
+                                                                            "groups": {"department": "Sales"}}]}),
+    ("GET", "/api/v1/reports/fairness"): (allow("hanna", *LD), None),
+    ("GET", "/api/v1/reports/suggestions-shown"): (allow("hanna", "root"), None),
+    ("GET", "/api/v1/model-card"): (allow(*EVERYONE), None),
 }
 
 
@@ -82,6 +94,8 @@ def app(tmp_path_factory):
     client = application.test_client()
     assert client.put("/api/v1/roles/team-leader", headers=headers("daan"), json=MATRIX[
         ("PUT", "/api/v1/roles/{role_id}")][1]).status_code == 200
+    assert client.put("/api/v1/settings", headers=headers("daan"), json={"reason": "a version to roll back to"}
+                      ).status_code == 200
     yield application
     application.extensions["recommender"].close()
     patch.undo()
@@ -117,6 +131,8 @@ def test_cell(app, operation, caller):
     elif body is OFFER:
         response = client.post(path, json={**OFFER, "external_id": f"matrix-{caller}"}, headers=request_headers)
     else:
+        if isinstance(body, dict):  # "{offer_id}" in a body names the real offer
+            body = {k: v.format(offer_id=offer_id) if isinstance(v, str) else v for k, v in body.items()}
         response = client.open(path, method=method, json=body, headers=request_headers)
     assert response.status_code == expected[caller], (caller, response.get_json())
     if expected[caller] >= 400:
