@@ -12,6 +12,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from recommender.accountability import DISMISSAL_REASONS
+from recommender.api import schemas as s
 from recommender.api.common import actor, runtime
 from recommender.api.people import AccessHeadersSchema, read_person
 from recommender.contest import explain
@@ -38,12 +39,6 @@ class SuggestionSwitchSchema(Schema):
     enabled = fields.Boolean(required=True, metadata={"description": "false switches suggestions off"})
 
 
-class SuggestionPreferenceSchema(Schema):
-    employee_id = fields.String(required=True)
-    suggestions = fields.Boolean(required=True)
-    changed_at = fields.String(allow_none=True, metadata={"format": "date-time"})
-
-
 class DismissalRequestSchema(Schema):
     offer_id = fields.String(required=True, validate=ID)
     reason = fields.String(required=True, validate=validate.OneOf(DISMISSAL_REASONS), metadata={
@@ -54,49 +49,8 @@ class DismissalRequestSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
-class DismissalSchema(Schema):
-    offer_id = fields.String(required=True)
-    dismissed_at = fields.String(required=True, metadata={"format": "date-time"})
-    gap = fields.String(allow_none=True)
-    reason = fields.String(required=True)
-    note = fields.String(allow_none=True)
-
-
 class ExplanationQuery(Schema):
     offer_id = fields.String(required=True, validate=ID)
-
-
-class CauseSchema(Schema):
-    code = fields.String(required=True, metadata={"description": (
-        "suggestions_off, not_in_catalogue, dismissed_by_you{reason}, in_your_plan, no_gaps, outside_your_limits, "
-        "excluded_by_ld{gap, skill}, matches_no_gap{gaps}, rank{gap, rank}")})
-    params = fields.Dict(keys=fields.String(), required=True)
-    text = fields.String(required=True)
-
-
-class ShownEntrySchema(Schema):
-    shown_at = fields.String(required=True, metadata={"format": "date-time"})
-    viewer = fields.String(required=True, metadata={"description": "who asked (the person, their manager, HR)"})
-    recommendation_id = fields.String(required=True)
-    offer_id = fields.String(required=True)
-    title = fields.String(allow_none=True)
-    gap = fields.String(required=True)
-    rank = fields.Integer(required=True)
-    score = fields.Float(allow_none=True)
-    reasons = fields.List(fields.Raw(), required=True, metadata={"description": "the reasons as shown"})
-    model_version = fields.String(required=True)
-    settings_version = fields.Integer(required=True)
-    index_version = fields.Integer(required=True)
-
-
-class ExplanationSchema(Schema):
-    employee_id = fields.String(required=True)
-    offer_id = fields.String(required=True)
-    shown = fields.List(fields.Nested(ShownEntrySchema), required=True,
-                        metadata={"description": "every time the log holds it was shown, newest first"})
-    gaps_considered = fields.List(fields.String(), required=True)
-    now = fields.List(fields.Nested(CauseSchema), required=True,
-                      metadata={"description": "what keeps it out now, or its rank"})
 
 
 class CurationRequestSchema(Schema):
@@ -106,36 +60,23 @@ class CurationRequestSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class CurationSchema(Schema):
-    skill_id = fields.String(required=True)
-    pinned = fields.List(fields.String(), required=True)
-    excluded = fields.List(fields.String(), required=True)
-    settings_version = fields.Integer(required=True)
-
-
 class RollbackRequestSchema(Schema):
     version = fields.Integer(required=True, validate=validate.Range(min=1, max=10**9))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
-
-
-class RollbackSchema(Schema):
-    settings_version = fields.Integer(required=True, metadata={"description": "the new version"})
-    restored_from = fields.Integer(required=True)
-    settings = fields.Dict(required=True)
 
 
 # -- a person's own ---------------------------------------------------------------------------------
 @blp.route("/people/<person_id>/suggestions")
 class SuggestionSwitch(MethodView):
     @blp.arguments(AccessHeadersSchema, location="headers")
-    @blp.response(200, SuggestionPreferenceSchema)
+    @blp.response(200, s.SuggestionPreferenceSchema)
     def get(self, _purpose, person_id):
         """Whether the person wants suggestions (the person; HR and admins with a purpose, logged)."""
         read_person(person_id, "suggestion_switch", managers=False)
         return runtime().log.preference(person_id)
 
     @blp.arguments(SuggestionSwitchSchema)
-    @blp.response(200, SuggestionPreferenceSchema)
+    @blp.response(200, s.SuggestionPreferenceSchema)
     def put(self, body, person_id):
         """Switch suggestions off (or on again) for oneself (the person only)."""
         the_person(person_id)
@@ -145,7 +86,7 @@ class SuggestionSwitch(MethodView):
 @blp.route("/people/<person_id>/dismissals")
 class Dismissals(MethodView):
     @blp.arguments(DismissalRequestSchema)
-    @blp.response(201, DismissalSchema)
+    @blp.response(201, s.DismissalSchema)
     def post(self, body, person_id):
         """Dismiss a suggestion with a reason: the person's next suggestions change at once (the person only)."""
         the_person(person_id)
@@ -161,7 +102,7 @@ class Dismissals(MethodView):
 class Explanation(MethodView):
     @blp.arguments(ExplanationQuery, location="query")
     @blp.arguments(AccessHeadersSchema, location="headers")
-    @blp.response(200, ExplanationSchema)
+    @blp.response(200, s.ExplanationSchema)
     def get(self, query, _purpose, person_id):
         """Why an offer was shown (from the log) or is not shown now (the person; HR and admins with a
         purpose, logged)."""
@@ -173,7 +114,7 @@ class Explanation(MethodView):
 @blp.route("/skills/<skill_id>/curation")
 class Curation(MethodView):
     @blp.arguments(CurationRequestSchema)
-    @blp.response(200, CurationSchema)
+    @blp.response(200, s.CurationSchema)
     def put(self, body, skill_id):
         """Pin or exclude offers for a skill; a settings change with its reason (ld, admin)."""
         principal = require_role("ld", "admin")
@@ -195,7 +136,7 @@ class Curation(MethodView):
 @blp.route("/settings/rollback")
 class SettingsRollback(MethodView):
     @blp.arguments(RollbackRequestSchema)
-    @blp.response(200, RollbackSchema)
+    @blp.response(200, s.RollbackSchema)
     def post(self, body):
         """Restore the settings of an earlier version, as a new change with its reason (ld, admin)."""
         principal = require_role("ld", "admin")

@@ -12,6 +12,7 @@ from flask import Response
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
+from recommender.api import schemas as s
 from recommender.api.common import reader, runtime
 from recommender.fairness import MIN_GROUP, fairness_report
 from recommender.model_card import as_html, as_markdown, build_card
@@ -37,60 +38,8 @@ class GroupsRequestSchema(Schema):
     people = fields.List(fields.Nested(PersonGroupsSchema), required=True, validate=validate.Length(min=1, max=50_000))
 
 
-class GroupsAnswerSchema(Schema):
-    updated = fields.Integer(required=True)
-
-
 class PeriodQuery(Schema):
     since = fields.Date(load_default=None, metadata={"description": "only what was shown from this day on"})
-
-
-class RatioSchema(Schema):
-    ratio = fields.Float(required=True)
-    flagged = fields.Boolean(required=True)
-
-
-class GroupRowSchema(Schema):
-    group = fields.String(required=True)
-    people = fields.Integer(required=True)
-    exposure_rate = fields.Float(required=True)
-    suggestions_per_person = fields.Float(required=True)
-    acceptance_rate = fields.Float(allow_none=True)
-    evaluation = fields.Dict(allow_none=True, metadata={"description": "ndcg@10, recall@10, mrr, coverage, queries"})
-    disparity = fields.Dict(keys=fields.String(), values=fields.Nested(RatioSchema), required=True)
-
-
-class DimensionSchema(Schema):
-    dimension = fields.String(required=True)
-    groups = fields.List(fields.Nested(GroupRowSchema), required=True)
-    hidden_groups = fields.Integer(required=True, metadata={"description": f"groups under {MIN_GROUP} people"})
-
-
-class MeasureSchema(Schema):
-    name = fields.String(required=True)
-    explanation = fields.String(required=True)
-    flag_below = fields.Float(required=True)
-    min_group = fields.Integer(required=True)
-
-
-class FairnessReportSchema(Schema):
-    measure = fields.Nested(MeasureSchema, required=True)
-    dimensions = fields.List(fields.Nested(DimensionSchema), required=True)
-    retention_days = fields.Integer(required=True)
-
-
-class ShownPeriodSchema(Schema):
-    month = fields.String(required=True)
-    model_version = fields.String(required=True)
-    people = fields.Integer(required=True)
-    suggestions = fields.Integer(required=True)
-
-
-class ShownReportSchema(Schema):
-    min_group = fields.Integer(required=True)
-    retention_days = fields.Integer(required=True)
-    periods = fields.List(fields.Nested(ShownPeriodSchema), required=True)
-    hidden_periods = fields.Integer(required=True)
 
 
 class CardQuery(Schema):
@@ -101,7 +50,7 @@ class CardQuery(Schema):
 @blp.route("/fairness/groups")
 class FairnessGroups(MethodView):
     @blp.arguments(GroupsRequestSchema)
-    @blp.response(200, GroupsAnswerSchema)
+    @blp.response(200, s.GroupsAnswerSchema)
     def put(self, body):
         """Assign people to the groups fairness is monitored by (replaces each named person's groups) (hr, admin)."""
         require_role("hr", "admin")
@@ -111,7 +60,7 @@ class FairnessGroups(MethodView):
 @blp.route("/reports/fairness")
 class FairnessReport(MethodView):
     @blp.arguments(PeriodQuery, location="query")
-    @blp.response(200, FairnessReportSchema)
+    @blp.response(200, s.FairnessReportSchema)
     def get(self, query):
         """Exposure, acceptance and ranking quality per group, with the disparity measure explained (hr, ld, admin)."""
         require_role("hr", "ld", "admin")
@@ -125,7 +74,7 @@ class FairnessReport(MethodView):
 @blp.route("/reports/suggestions-shown")
 class ShownReport(MethodView):
     @blp.arguments(PeriodQuery, location="query")
-    @blp.response(200, ShownReportSchema)
+    @blp.response(200, s.ShownReportSchema)
     def get(self, query):
         """The log of what was shown, in aggregate: per month and model version (5 people or more) (hr, admin)."""
         require_role("hr", "admin")
