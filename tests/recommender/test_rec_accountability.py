@@ -235,3 +235,27 @@ def test_the_model_card_is_generated_from_the_settings_in_use(client, demo, ld, 
     page = client.get("/api/v1/model-card?format=html", headers=employee)
     assert page.mimetype == "text/html" and "<td>1.7</td>" in page.get_data(as_text=True)
     assert client.get("/api/v1/model-card?format=pdf", headers=employee).status_code == 422
+
+
+def test_the_prune_command_applies_the_configured_retention(demo, sqlite_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from services.cli import main
+
+    model = {"model_version": "catalogue-1.settings-0", "settings_version": 0, "index_version": 1}
+    item = {"recommendation_id": "r", "offer_id": "o", "gap": "Excel", "reasons": [], "score": 1.0}
+    demo.log.record_shown("sophie", "sophie", [item], model, at=now() - timedelta(days=40))
+    demo.log.record_shown("sophie", "sophie", [{**item, "offer_id": "p"}], model, at=now() - timedelta(days=20))
+    monkeypatch.setenv("RECOMMENDER_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("RECOMMENDER_LOG_RETENTION_DAYS", "30")
+    result = CliRunner().invoke(main, ["prune-recommendation-log"], catch_exceptions=False)
+    assert result.exit_code == 0 and result.output.startswith("1 log entry older than 30 days deleted")
+    assert [e["offer_id"] for e in AccountabilityLog(demo.readmodel, days=365).shown_to("sophie")] == ["p"]
+
+
+def test_a_rebuild_of_the_read_model_keeps_the_recommenders_own_records(client, demo, employee):
+    ask(client, employee)
+    client.put("/api/v1/people/sophie/suggestions", json={"enabled": False}, headers=employee)
+    shown = demo.log.shown_to("sophie")
+    demo.readmodel.reset()
+    assert demo.log.shown_to("sophie") == shown and not demo.log.suggestions_on("sophie")
