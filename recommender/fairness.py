@@ -77,6 +77,31 @@ def fairness_report(groups: dict[str, dict[str, str]], shown: list[dict], accept
     return {"measure": MEASURE, "dimensions": dimensions}
 
 
+def evaluation_by_group(dimension: str, groups: dict[str, dict[str, str]], judgments: list[tuple[str, str, str]],
+                        matchers: dict[str, Matcher]) -> dict:
+    """An evaluation run per group of DIMENSION (at least MIN_GROUP people with the feed's judgments):
+    the metrics of each of MATCHERS (e.g. current and proposed settings) on the group's judged skills, and
+    the disparate impact ratio of the first one's nDCG@10."""
+    judged: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for person, skill, offer in judgments:
+        judged[person][skill].add(offer)
+    rows, hidden = [], 0
+    for value, people in sorted(group_members(groups).get(dimension, {}).items()):
+        if len(people) < MIN_GROUP:
+            hidden += 1
+            continue
+        row = {"group": value, "people": len(people)}
+        for name, matcher in matchers.items():
+            row[name] = _evaluation(matcher, people, judged)
+        row["evaluation"] = row[next(iter(matchers))]
+        rows.append(row)
+    _ratios(rows)
+    for row in rows:
+        row.pop("evaluation")
+        row["disparity"] = {k: v for k, v in row["disparity"].items() if k == "ndcg@10"}
+    return {"dimension": dimension, "measure": MEASURE["name"], "groups": rows, "hidden_groups": hidden}
+
+
 def _evaluation(matcher: Matcher, people: set[str], judged: dict[str, dict[str, set[str]]]) -> dict | None:
     queries: dict[str, set[str]] = defaultdict(set)
     for person in people:
@@ -89,7 +114,7 @@ def _evaluation(matcher: Matcher, people: set[str], judged: dict[str, dict[str, 
 
 def _ratios(rows: list[dict]) -> None:
     """Each rate against the best group's: the disparate impact ratio, flagged below FLAG_BELOW."""
-    rates = {"exposure_rate": lambda r: r["exposure_rate"], "acceptance_rate": lambda r: r["acceptance_rate"],
+    rates = {"exposure_rate": lambda r: r.get("exposure_rate"), "acceptance_rate": lambda r: r.get("acceptance_rate"),
              "ndcg@10": lambda r: (r.get("evaluation") or {}).get("ndcg@10")}
     for row in rows:
         row["disparity"] = {}

@@ -220,11 +220,27 @@ class EvaluatedSettingsSchema(Schema):
                           metadata={"description": "ndcg@10, recall@10, mrr, coverage"})
 
 
+class GroupEvaluationSchema(Schema):
+    group = fields.String(required=True)
+    people = fields.Integer(required=True)
+    current = fields.Dict(allow_none=True, metadata={"description": "metrics on the group's judged skills"})
+    proposed = fields.Dict(allow_none=True)
+    disparity = fields.Dict(required=True, metadata={"description": "ndcg@10: {ratio, flagged}"})
+
+
+class EvaluationByGroupSchema(Schema):
+    dimension = fields.String(required=True)
+    measure = fields.String(required=True)
+    groups = fields.List(fields.Nested(GroupEvaluationSchema), required=True)
+    hidden_groups = fields.Integer(required=True)
+
+
 class EvaluationSchema(Schema):
     source = fields.String(required=True, validate=validate.OneOf(("request", "feed")))
     queries = fields.Integer(required=True)
     current = fields.Nested(EvaluatedSettingsSchema, required=True)
     proposed = fields.Nested(EvaluatedSettingsSchema, required=True)
+    by_group = fields.Nested(EvaluationByGroupSchema, metadata={"description": "when by_group was asked"})
 
 
 class GapGroupSchema(Schema):

@@ -11,10 +11,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from recommender.api import schemas as s
 from recommender.api.common import actor, runtime
 from recommender.evaluation import evaluate
+from recommender.fairness import evaluation_by_group
 from recommender.matcher import DEFAULT_WEIGHTS, Context, Gap, Matcher
 from recommender.taxonomy import Taxonomy, normalise
 from shared.auth import require_role
-from shared.errors import ApiError
+from shared.errors import ApiError, field_error
 from shared.httpapi import Blueprint
 
 blp = Blueprint("tuning", __name__, url_prefix="/api/v1",
@@ -60,6 +61,9 @@ class EvaluationRequest(Schema):
     queries = fields.List(fields.Nested(JudgedQuery), load_default=None,
                           validate=validate.Length(max=5000),
                           metadata={"description": "judged queries; by default the feed's judgments"})
+    by_group = fields.String(load_default=None, validate=validate.Length(min=1, max=100), metadata={
+        "description": "with the feed's judgments: also evaluate per group of this dimension (department, "
+                       "job_level, language or another HR assigns), groups of 5 people or more"})
 
 
 class ReportQuery(Schema):
@@ -135,9 +139,16 @@ class Evaluation(MethodView):
         taxonomy = Taxonomy.build(rt.app.imported_skills(), proposed["synonyms"])
         alternative = Matcher(matcher.index, taxonomy, proposed["weights"], matcher.stats,
                               curation=proposed["curation"])
-        return {"source": source, "queries": len(queries),
-                "current": {"settings": current, "metrics": evaluate(matcher, queries)},
-                "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)}}
+        answer = {"source": source, "queries": len(queries),
+                  "current": {"settings": current, "metrics": evaluate(matcher, queries)},
+                  "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)}}
+        if body["by_group"]:
+            if source != "feed":
+                raise field_error(422, "by_group", "groups are evaluated on the feed's judgments; send no queries")
+            answer["by_group"] = evaluation_by_group(body["by_group"], rt.log.groups(),
+                                                     rt.readmodel.judgments_by_person(),
+                                                     {"current": matcher, "proposed": alternative})
+        return answer
 
 
 def _gap_groups() -> dict[str, dict]:

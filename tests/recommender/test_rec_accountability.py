@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from rec_feed_fake import PlanEvents
+from rec_feed_fake import PlanEvents, story
 
 from recommender.accountability import AccountabilityLog, now, retention_days
 from recommender.demo import seed
@@ -259,3 +259,30 @@ def test_a_rebuild_of_the_read_model_keeps_the_recommenders_own_records(client, 
     shown = demo.log.shown_to("sophie")
     demo.readmodel.reset()
     assert demo.log.shown_to("sophie") == shown and not demo.log.suggestions_on("sophie")
+
+
+def test_an_evaluation_run_reports_per_group(client, demo, ld, tokens):
+    excel = ask(client, ld, {**EXCEL, "context": {}})["recommendations"][0]["offer_id"]
+    unrelated = next(o["offer_id"] for o in client.get("/api/v1/offers?limit=200", headers=ld).json["offers"]
+                     if "excel" not in (o["title"] + " " + (o.get("description") or "")).lower())
+    events = []
+    for i in range(5):
+        events += story(f"a{i}", excel) + story(f"b{i}", unrelated) + story(f"c{i}", excel)
+    events.sort(key=lambda e: e["position"])
+    demo.readmodel.apply_page(events, events[-1]["position"])
+    people = ([{"person_id": f"a{i}", "groups": {"job_level": "junior"}} for i in range(5)]
+              + [{"person_id": f"b{i}", "groups": {"job_level": "senior"}} for i in range(5)]
+              + [{"person_id": f"c{i}", "groups": {"job_level": "lead"}} for i in range(2)])
+    client.put("/api/v1/fairness/groups", json={"people": people}, headers=tokens("hanna", "hr"))
+    run = client.post("/api/v1/evaluation", json={"by_group": "job_level"}, headers=ld)
+    assert run.status_code == 200, run.json
+    by_group = run.json["by_group"]
+    assert by_group["measure"] == "disparate impact ratio" and by_group["hidden_groups"] == 1
+    rows = {g["group"]: g for g in by_group["groups"]}
+    assert set(rows) == {"junior", "senior"}
+    assert rows["junior"]["current"]["ndcg@10"] > rows["senior"]["current"]["ndcg@10"]
+    assert rows["senior"]["disparity"]["ndcg@10"]["flagged"] is True
+    assert rows["junior"]["proposed"]["queries"] == 1
+    refused = client.post("/api/v1/evaluation", headers=ld,
+                          json={"by_group": "job_level", "queries": [{"query": "excel", "relevant": ["x"]}]})
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "by_group"
