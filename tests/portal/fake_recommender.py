@@ -60,6 +60,13 @@ def create_app() -> Flask:
                             "reasons": [{**r, "text": sentence(r["code"], r["params"], language)} for r in reasons]})
         return {"recommendations": out, "model_version": "fake-1"}, 200, {"Content-Language": language}
 
+    app.config["dismissals"] = []
+
+    @app.post("/api/v1/people/<person_id>/dismissals")
+    def dismissals(person_id):
+        app.config["dismissals"].append({"person_id": person_id, **request.get_json()})
+        return {**request.get_json(), "dismissed_at": "2026-05-01T10:00:00.000000Z"}, 201
+
     @app.get("/api/v1/offers")
     def offers():
         return {"offers": [{"offer_id": "0b7c8f0e-1111-4c1b-9a7e-000000000001", "external_id": "EXT-1",
