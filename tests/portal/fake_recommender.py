@@ -58,7 +58,8 @@ def create_app() -> Flask:
                             "means": means, "score": 0.8 - n / 10, "gap": gap["skill"], "hours": 12, "cost": 250,
                             "provider": "Academie", "language": "nl",
                             "reasons": [{**r, "text": sentence(r["code"], r["params"], language)} for r in reasons]})
-        return {"recommendations": out, "model_version": "fake-1"}, 200, {"Content-Language": language}
+        return ({"recommendations": out, "model_version": "fake-1", "suggestions_off": False}, 200,
+                {"Content-Language": language})
 
     app.config["dismissals"] = []
 
