@@ -55,7 +55,7 @@ class AccountabilityLog:
     def __init__(self, readmodel, days: int | None = None):
         self.rm = readmodel
         self.days = days or retention_days()
-        self._pruned = 0.0
+        self._pruned: float | None = None  # the first write of a process prunes, then at most hourly
 
     def cutoff(self, at: datetime | None = None) -> str:
         return stamp((at or now()) - timedelta(days=self.days))
@@ -74,7 +74,7 @@ class AccountabilityLog:
         self.rm.write(f"INSERT INTO {self.rm.table('shown')} (entry_id, shown_at, employee_id, viewer, "
                       "recommendation_id, offer_id, title, gap, rank, score, reasons, model_version, "
                       "settings_version, index_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        if time.monotonic() - self._pruned > PRUNE_EVERY_SECONDS:
+        if self._pruned is None or time.monotonic() - self._pruned > PRUNE_EVERY_SECONDS:
             self.prune()
 
     def prune(self, at: datetime | None = None) -> int:

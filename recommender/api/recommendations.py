@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from recommender.api import schemas as s
 from recommender.api.common import reader, runtime
-from recommender.api.people import AccessHeadersSchema
+from recommender.api.people import AccessHeadersSchema, read_person
 from recommender.api.skills import authorize_employee
 from recommender.domainmodel import MEANS
 from recommender.feedback import open_gaps
@@ -91,13 +91,19 @@ def for_person(employee_id: str, matcher: Matcher, gaps: list[Gap], ctx: Context
 @blp.route("/recommendations")
 class Recommendations(MethodView):
     @blp.arguments(RecommendationRequest)
+    @blp.arguments(AccessHeadersSchema, location="headers")
     @blp.response(200, s.RecommendationListSchema, headers=LANGUAGE_HEADER)
-    def post(self, body):
+    @blp.alt_response(403, "FORBIDDEN")
+    def post(self, body, _purpose):
         """Offers for the gaps, ranked, varied and explained (any signed-in role); with
-        context.employee_id the answer is that person's (their switch and dismissals count) and logged."""
+        context.employee_id the answer is that person's (their switch and dismissals count) and logged,
+        so only they, their managers, HR or an admin (stating a purpose; the read is in the access log)
+        may name them."""
         reader()
         matcher = runtime().matcher.current()
         ctx = Context(**{k: v for k, v in (body.get("context") or {}).items() if v is not None})
+        if ctx.employee_id:
+            read_person(ctx.employee_id, "recommendations")
         gaps = [Gap(**g) for g in body["gaps"]]
         if ctx.employee_id:
             items, off = for_person(ctx.employee_id, matcher, gaps, ctx, body["limit"])

@@ -3,7 +3,11 @@
 L&D (and admins) own the catalogue and the tuning; HR, L&D and admins maintain role profiles; every
 signed-in person reads the catalogue and asks for suggestions; an employee's own suggestions and gaps
 are for them, their direct and indirect managers as the directory on the feed stands now (not whoever acted
-on their plan), HR and admins stating a purpose; HR reads who read what. A new endpoint without a row fails.
+on their plan), HR and admins stating a purpose; HR reads who read what. A person alone switches their
+suggestions and dismisses them; they, and HR and admins stating a purpose, read the switch and the
+explanations from the log. HR (and admins) assign fairness groups and read the log in aggregate; HR and L&D
+read the fairness report; L&D pins, excludes and rolls settings back; everyone reads the model card. A new
+endpoint without a row fails.
 """
 
 from __future__ import annotations
