@@ -30,6 +30,11 @@ def ask(client, headers, body=EXCEL) -> dict:
     return answer.json
 
 
+def hr_asking(tokens, *roles: str) -> dict[str, str]:
+    """HR asking about someone who is not their report: they state why (the read is in the access log)."""
+    return {**tokens("hanna", *(roles or ("hr",))), "X-Access-Purpose": "employee_request"}
+
+
 def offers_of(answer) -> dict[str, dict]:
     return {item["offer_id"]: item for item in answer["recommendations"]}
 
@@ -58,7 +63,7 @@ def test_a_dismissal_with_a_reason_changes_the_next_answer_at_once(client, demo,
     assert third and all(fields_of(demo, o).get("level") == "advanced" for o in third)
 
     # someone else's answer is not narrowed by sophie's dismissals
-    other = offers_of(ask(client, tokens("hanna", "hr"), {**EXCEL, "context": {"employee_id": "karim"}}))
+    other = offers_of(ask(client, hr_asking(tokens), {**EXCEL, "context": {"employee_id": "karim"}}))
     assert costly["offer_id"] in other and known["offer_id"] in other
 
 
@@ -77,7 +82,7 @@ def test_a_person_switches_suggestions_off_for_themselves(client, demo, employee
     off = ask(client, employee)
     assert off["recommendations"] == [] and off["suggestions_off"] is True
     assert demo.log.shown_to("sophie") == []
-    assert ask(client, tokens("hanna", "hr"), {**EXCEL, "context": {"employee_id": "karim"}})["recommendations"]
+    assert ask(client, hr_asking(tokens), {**EXCEL, "context": {"employee_id": "karim"}})["recommendations"]
     client.put("/api/v1/people/sophie/suggestions", json={"enabled": True}, headers=employee)
     assert ask(client, employee)["recommendations"]
 
@@ -88,10 +93,16 @@ def test_only_those_who_may_see_a_persons_suggestions_ask_in_their_name(client, 
     assert client.post("/api/v1/recommendations", json=EXCEL, headers=tokens("lena", "ld")).status_code == 403
     assert client.post("/api/v1/recommendations", json={**EXCEL, "context": {}}, headers=tokens("karim")
                        ).status_code == 200
+    # HR names a person only with a purpose, and that read is in the recommender's access log
+    unstated = client.post("/api/v1/recommendations", json=EXCEL, headers=tokens("hanna", "hr"))
+    assert unstated.status_code == 422 and unstated.json["errors"][0]["field"] == "X-Access-Purpose"
+    ask(client, hr_asking(tokens))
+    assert [(e["what"], e["by"]["subject"], e["purpose"]) for e in demo.readmodel.access_log("sophie")] == [
+        ("recommendations", "hanna", "employee_request")]
 
 
 def test_the_log_holds_what_was_shown_with_model_version_and_reasons(client, demo, employee, tokens):
-    answer = ask(client, tokens("hanna", "employee", "hr"))
+    answer = ask(client, hr_asking(tokens, "employee", "hr"))
     export = client.get("/api/v1/people/sophie/export", headers=employee).json
     shown = export["suggestions_shown"]
     assert [e["offer_id"] for e in sorted(shown, key=lambda e: e["rank"])] == [
@@ -161,6 +172,10 @@ def test_a_person_asks_why_an_offer_was_or_was_not_shown(client, demo, employee,
     gone = client.get("/api/v1/people/sophie/explanation?offer_id=nope", headers=employee).json
     assert [c["code"] for c in gone["now"]] == ["not_in_catalogue"]
     assert client.get("/api/v1/people/sophie/explanation?offer_id=x", headers=tokens("karim")).status_code == 403
+    assert client.get("/api/v1/people/sophie/explanation?offer_id=x", headers=tokens("hanna", "hr")).status_code == 422
+    assert client.get("/api/v1/people/sophie/explanation?offer_id=x", headers=hr_asking(tokens)).status_code == 200
+    assert [(e["what"], e["purpose"]) for e in demo.readmodel.access_log("sophie")] == [
+        ("explanation", "employee_request")]
 
 
 def test_ld_pins_and_excludes_offers_for_a_skill_with_a_reason(client, demo, employee, ld):
@@ -197,7 +212,7 @@ def test_settings_roll_back_to_an_earlier_version(client, demo, ld):
 
 
 def test_the_fairness_report_hides_small_groups_and_names_its_measure(client, demo, tokens):
-    hr = tokens("hanna", "hr")
+    hr = hr_asking(tokens)
     people = [{"person_id": f"s{i}", "groups": {"department": "Sales", "language": "nl"}} for i in range(6)]
     people += [{"person_id": f"f{i}", "groups": {"department": "Finance", "language": "nl"}} for i in range(3)]
     people += [{"person_id": f"i{i}", "groups": {"department": "IT", "language": "en"}} for i in range(5)]
