@@ -113,11 +113,39 @@ def main() -> str | None:
     ours_nl = results["Groeipad recommender (API)"]["NL"]["ndcg@10"]
     best = max(r["EN"]["ndcg@10"] for m, r in results.items() if m != "Groeipad recommender (API)")
     lines.append(f"\nEN nDCG@10 against the best baseline: {ours_en - best:+.3f} ({100 * (ours_en / best - 1):+.1f} %; "
-                 "target: clearly above, i.e. by more than the ~0.04 noise of this pool, aiming at +20 %); "
+                 "target: clearly above, i.e. by more than the ~0.04 noise of this pool, aiming at +20 %: "
+                 f"{'reached' if ours_en >= 1.2 * best else 'not reached'}); "
                  f"NL as a share of EN: {100 * ours_nl / ours_en:.0f} % (target at least 80 %).")
+    lines.append("\n" + tuned_on_dev(query_sets))
     table = "\n".join(lines)
     print("\n" + table)
     return table
+
+
+def tuned_on_dev(query_sets: dict[str, list[dict]]) -> str:
+    """What in these numbers was shaped while looking at these dev queries, and how much the shipped
+    taxonomy and lexicon overlap with them (measured here, so the statement stays true)."""
+    from recommender.matcher import Gap, Matcher, OfferIndex
+    from recommender.taxonomy import Taxonomy, normalise, starter_lexicon
+
+    taxonomy, lexicon = Taxonomy.build(), starter_lexicon()
+    matcher = Matcher(OfferIndex().fit([]), taxonomy)
+    exact = sum(matcher.query_texts(Gap(q["query"]))[2] in ("label", "synonym") for q in query_sets["EN"])
+    verbatim = sum(normalise(q["query"]) in lexicon.entries for q in query_sets["NL"])
+    return (
+        "**Tuned on these dev queries (read the recommender's row as optimistic for unseen queries).** "
+        "There is no held-out set: every choice below was made while this table was watched. "
+        "(1) The ranking: BM25 k1/b, title repetition and the weights in `DEFAULT_WEIGHTS` (text, char_share, "
+        "expansion, synonym, translation, feedback, feedback_docs) were set by earlier sessions against this table. "
+        "(2) The gap resolution (exact > name inside the text > close spelling; lexicon always asked; compounds "
+        "split into catalogue words) was designed from the issue's analysis of misses on these queries; its "
+        "`match_synonym`/`match_partial`/`match_fuzzy` weights (0.7/0.5/0.25) were set beforehand, and other "
+        "values tried afterwards moved EN nDCG@10 by less than 0.01, inside the noise. "
+        f"(3) The shipped data overlaps the queries: {exact} of {len(query_sets['EN'])} English queries are a label "
+        f"or synonym of the starter taxonomy, and {verbatim} of {len(query_sets['NL'])} Dutch queries are entries "
+        "of the Dutch-English lexicon as they stand (the gap-resolution change added no entry; how earlier "
+        "sessions chose theirs is not recorded), so the NL figure in particular should not be expected on other "
+        "Dutch wording. Not tuned: the baselines (library defaults).")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,16 @@ from typing import Any
 
 from flask import Flask, request
 
-from recommender.api import offers, people, recommendations, register_domain_errors, skills, tuning
+from recommender.api import (
+    offers,
+    oversight,
+    people,
+    recommendations,
+    register_domain_errors,
+    skills,
+    transparency,
+    tuning,
+)
 from recommender.runtime import Runtime
 from shared.httpapi import create_api
 
@@ -34,7 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if request.endpoint and request.endpoint.endswith(("CatalogueImport", "SkillsImport")):
             request.max_content_length = import_limit
 
-    for module in (offers, skills, recommendations, tuning, people):
+    for module in (offers, skills, recommendations, tuning, people, oversight, transparency):
         api.register_blueprint(module.blp)
     register_domain_errors(app)
     return app

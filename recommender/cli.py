@@ -1,4 +1,5 @@
-"""The recommender's `groeipad` commands: follow, import-catalogue, evaluate, rebuild-read-model.
+"""The recommender's `groeipad` commands: follow, import-catalogue, evaluate, rebuild-read-model,
+prune-recommendation-log.
 
 services/cli.py picks up COMMANDS and MIGRATIONS from here.
 """
@@ -125,6 +126,21 @@ def rebuild_read_model() -> None:
     click.echo("read model emptied; `groeipad follow` rebuilds it from position 0")
 
 
+@click.command("prune-recommendation-log")
+def prune_recommendation_log() -> None:
+    """Delete log entries of suggestions shown longer ago than RECOMMENDER_LOG_RETENTION_DAYS (default 183).
+
+    Workers also prune as they log (at most hourly); this is for a daily job where suggestions are rare."""
+    from recommender.runtime import Runtime
+
+    rt = Runtime.build()
+    try:
+        removed = rt.log.prune()
+    finally:
+        rt.close()
+    click.echo(f"{removed} log entr{'y' if removed == 1 else 'ies'} older than {rt.log.days} days deleted")
+
+
 @click.command("seed-recommender-demo")
 def seed_recommender_demo() -> None:
     """Load the demo catalogue (idempotent)."""
@@ -133,5 +149,5 @@ def seed_recommender_demo() -> None:
     click.echo(seed())
 
 
-COMMANDS = [follow, import_catalogue, evaluate, rebuild_read_model, seed_recommender_demo]
+COMMANDS = [follow, import_catalogue, evaluate, rebuild_read_model, prune_recommendation_log, seed_recommender_demo]
 MIGRATIONS = [("recommender", create_tables)]

@@ -40,6 +40,7 @@ class Fitted(NamedTuple):
     taxonomy: Taxonomy
     weights: dict
     settings_version: int
+    curation: dict
 
 
 def fit_catalogue(app: Recommender) -> Fitted:
@@ -51,7 +52,7 @@ def fit_catalogue(app: Recommender) -> Fitted:
     index = OfferIndex().fit(app.offers(active_only=True), version)
     index.tag_skills(taxonomy)
     return Fitted(index, taxonomy, {**DEFAULT_WEIGHTS, **settings.get("weights", {})},
-                  settings_agg.version if settings_agg else 0)
+                  settings_agg.version if settings_agg else 0, settings.get("curation") or {})
 
 
 def fit_in_child(store_env: dict[str, str]) -> Fitted:
@@ -111,7 +112,7 @@ class LiveMatcher:
         INDEX_BUILDS.inc()
         INDEX_OFFERS.set(len(fitted.index.offers_))
         return Matcher(fitted.index, fitted.taxonomy, fitted.weights, self._stats(),
-                       fitted.settings_version)
+                       fitted.settings_version, fitted.curation)
 
     def is_built(self) -> bool:
         return self._matcher is not None

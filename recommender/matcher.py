@@ -33,11 +33,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "synonym": 0.5,         # weight of a synonym against a label in the expanded query
     "translation": 1.0,     # weight of a Dutch query's English words (lexicon) against the query
     "expansion": 1.5,       # the taxonomy's words together weigh at most this much against the query's own
+    "match_synonym": 0.7,   # the taxonomy's words when the gap is one of a skill's synonyms (1 for a label)
+    "match_partial": 0.5,   # ... when a skill's name is inside the gap's longer text
+    "match_fuzzy": 0.25,    # ... when the gap only spells close to a skill's name
     "feedback": 0.8,        # pseudo-relevance feedback: weight of the top offers' centroid
     "feedback_docs": 5,     # how many top offers feed back
     "means_cap": 0.6,       # at most this share of a list from one means type
     "min_score": 0.02,      # below this an offer is no recommendation at all
 }
+TIERS = ("label", "synonym", "partial", "fuzzy")  # how exactly a gap names a skill, best first
 LEVEL_RANK = {"beginner": 0, "intermediate": 1, "advanced": 2}
 QUALITY_PRIOR_STRENGTH = 5.0
 FEEDBACK_TERMS = 40
@@ -101,6 +105,8 @@ class Context:
     employee_id: str | None = None
     exclude_offers: set[str] = field(default_factory=set)
     today: date = field(default_factory=date.today)
+    max_hours: float | None = None  # what the person's dismissals taught (see recommender/personal.py)
+    above_level: dict[str, int] = field(default_factory=dict)  # gap (normalised) -> only offers above this level
 
 
 @dataclass
@@ -209,6 +215,10 @@ class OfferIndex:
                 for entry in resolved[name]:
                     rows.setdefault(entry.id, set()).add(i)
         self.skill_rows_ = rows
+
+    def knows(self, word: str) -> bool:
+        """Whether WORD is a term of the catalogue (for splitting compounds into its words)."""
+        return self.word_vocab_ is not None and word in self.word_vocab_
 
     def _analyzer(self, kind: str):
         analyze = self._analyzers.get(kind)
@@ -345,10 +355,12 @@ class Matcher:
     """Ranks offers for gaps; holds the fitted index, the taxonomy, settings and feedback stats."""
 
     def __init__(self, index: OfferIndex, taxonomy: Taxonomy, weights: dict[str, float] | None = None,
-                 stats: dict[str, OfferStats] | None = None, settings_version: int = 0):
+                 stats: dict[str, OfferStats] | None = None, settings_version: int = 0,
+                 curation: dict[str, dict[str, list[str]]] | None = None):
         self.index, self.taxonomy = index, taxonomy
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.settings_version = settings_version
+        self.curation = curation or {}  # skill id -> {"pinned": [offer ids], "excluded": [offer ids]} (L&D)
         self.set_stats(stats or {})
 
     @property
@@ -377,30 +389,60 @@ class Matcher:
         self.quality_ = quality
         self.prior_ = prior
 
-    def query_texts(self, gap: Gap) -> tuple[list[tuple[str, float]], list[SkillEntry]]:
-        """The gap's own words and the taxonomy's names for its skill, each with a weight. Dutch words
-        the taxonomy does not know are added in English from the lexicon (an English catalogue shares
-        no word with "klantgerichtheid"), and the English then resolves through the taxonomy.
+    def query_texts(self, gap: Gap) -> tuple[list[tuple[str, float]], list[SkillEntry], str | None]:
+        """The gap's own words, their English from the lexicon, and the taxonomy's names for its
+        skill, each with a weight, plus the skills it resolved to (best first) and how exactly (the tier).
+
+        The lexicon and the taxonomy are both asked, always: a Dutch word keeps its English even when
+        the taxonomy also knows it, and compounds are split into words the lexicon or the catalogue
+        knows ("sprintplanning" -> "sprint planning"). The skill is resolved from the typed words and
+        from their English, and the most exact tier found wins (label, synonym, a name inside the text,
+        a close spelling, the last only when the lexicon knew nothing); a looser tier adds its names
+        with less weight (`match_*` weights), so a near spelling cannot pull "informatica" towards
+        bioinformatics.
 
         The expansion is interpolated, not appended: its words together weigh at most `expansion`
         times the query's own, so a skill with twenty synonyms ("Figma" inside UX design) cannot
         drown the precise word the employee typed."""
-        entries = self.taxonomy.resolve(gap.skill)
+        w = self.weights
         own = [(gap.skill, 1.0)]
-        translated = self.taxonomy.translate(gap.skill) if not entries else None
+        variants = [gap.skill]
+        translated = self.taxonomy.translate(gap.skill, self.index.knows)
         if translated:
             first, every = translated
-            own.append((first, self.weights["translation"]))
+            own.append((first, w["translation"]))
             if every != first:  # the less usual alternatives count as synonyms
-                own.append((every, self.weights["translation"] * self.weights["synonym"]))
-            entries = self.taxonomy.resolve(first)
-        expansion = [(text, weight if weight == 1.0 else self.weights["synonym"])
+                own.append((every, w["translation"] * w["synonym"]))
+            variants.append(first)
+        entries, tier = self.resolve(variants, fuzzy=not translated)
+        expansion = [(text, weight if weight == 1.0 else w["synonym"])
                      for entry in entries[:2] for text, weight in self.taxonomy.expansion(entry)]
         total = sum(weight for _, weight in expansion)
-        cap = self.weights["expansion"] * sum(weight for _, weight in own)
-        if total > cap:
-            expansion = [(text, weight * cap / total) for text, weight in expansion]
-        return own + expansion, entries
+        cap = w["expansion"] * sum(weight for _, weight in own)
+        scale = (min(1.0, cap / total) if total else 1.0) * self.tier_weight(tier)
+        return own + [(text, weight * scale) for text, weight in expansion], entries, tier
+
+    def tier_weight(self, tier: str | None) -> float:
+        """How much the taxonomy's names count when the gap named its skill this way."""
+        return {"label": 1.0, "synonym": self.weights["match_synonym"], "partial": self.weights["match_partial"],
+                "fuzzy": self.weights["match_fuzzy"]}.get(tier or "", 0.0)
+
+    def resolve(self, variants: list[str], fuzzy: bool = True) -> tuple[list[SkillEntry], str | None]:
+        """The skills the most exact of the VARIANTS' matches name (every variant of that tier
+        counts), and the tier. Without FUZZY a close spelling counts for nothing (when the lexicon
+        translated the gap, its English is better evidence than a near miss)."""
+        found: dict[str, list[tuple[SkillEntry, str]]] = {}
+        for text in variants:
+            for entry, tier in self.taxonomy.resolve_tiered(text, fuzzy):
+                found.setdefault(tier, []).append((entry, tier))
+        for tier in TIERS:
+            if tier in found:
+                entries: list[SkillEntry] = []
+                for entry, _ in found[tier]:
+                    if entry not in entries:
+                        entries.append(entry)
+                return entries, tier
+        return [], None
 
     def allowed(self, ctx: Context) -> np.ndarray:
         """Hard filters: means, language, cost and the hours that fit before the deadline."""
@@ -412,6 +454,8 @@ class Matcher:
             keep &= (ix.language_ == ctx.language) | (ix.language_ == "")
         if ctx.max_cost is not None:
             keep &= np.nan_to_num(ix.cost_, nan=0.0) <= ctx.max_cost
+        if ctx.max_hours is not None:
+            keep &= np.nan_to_num(ix.hours_, nan=0.0) <= ctx.max_hours
         for offer_id in ctx.exclude_offers:
             row = ix.row_of_.get(offer_id)
             if row is not None:
@@ -424,8 +468,8 @@ class Matcher:
                 keep[row] = _sessions_fit(ix.offers_[row], ctx)
         return keep
 
-    def rank_gap(self, gap: Gap, keep: np.ndarray) -> tuple[np.ndarray, dict]:
-        texts, entries = self.query_texts(gap)
+    def rank_gap(self, gap: Gap, keep: np.ndarray, ctx: Context | None = None) -> tuple[np.ndarray, dict]:
+        texts, entries, tier = self.query_texts(gap)
         w = self.weights
         text, matches, word_query = self.index.text_scores(texts, w)
         score = w["text"] * text
@@ -433,7 +477,7 @@ class Matcher:
         for entry in entries:
             for row in self.index.skill_rows_.get(entry.id, ()):
                 tagged[row] = 1.0
-        score += w["taxonomy"] * tagged
+        score += w["taxonomy"] * self.tier_weight(tier) * tagged
         wanted = level_for(gap.current_level, gap.target_level)
         level_fit = np.zeros(len(score), dtype=np.float32)
         if wanted is not None:
@@ -441,16 +485,39 @@ class Matcher:
             level_fit = np.where(have < 0, 0.5, 1.0 - np.abs(have - LEVEL_RANK[wanted]) / 2)
             score += w["level"] * (level_fit - 0.5)
         score += w["quality"] * (self.quality_ - self.prior_)
+        keep = keep.copy()
+        floor = ctx.above_level.get(normalise(gap.skill)) if ctx is not None else None
+        if floor is not None:  # "I know this already": only offers above the level dismissed
+            keep &= self.index.level_ > floor
         score = np.where(keep & (matches | (tagged > 0)), score, -np.inf)
+        pinned = self.apply_curation(entries, score, keep)
         return score, {"texts": texts, "word_query": word_query, "entries": entries, "tagged": tagged, "wanted": wanted,
-                       "level_fit": level_fit}
+                       "level_fit": level_fit, "pinned": pinned}
+
+    def apply_curation(self, entries: list[SkillEntry], score: np.ndarray, keep: np.ndarray) -> set[int]:
+        """L&D's choices for the gap's skills: excluded offers leave, pinned ones (that pass the hard
+        filters) lead, in the order L&D gave. Returns the pinned rows."""
+        pinned: set[int] = set()
+        top = float(np.max(score[np.isfinite(score)], initial=1.0))
+        for entry in entries:
+            chosen = self.curation.get(entry.id) or {}
+            for offer_id in chosen.get("excluded", []):
+                row = self.index.row_of_.get(offer_id)
+                if row is not None:
+                    score[row] = -np.inf
+            for rank, offer_id in enumerate(chosen.get("pinned", [])):
+                row = self.index.row_of_.get(offer_id)
+                if row is not None and keep[row] and offer_id not in chosen.get("excluded", []):
+                    score[row] = top + 1.0 + (len(chosen["pinned"]) - rank) / 100
+                    pinned.add(row)
+        return pinned
 
     def recommend(self, gaps: list[Gap], ctx: Context, limit: int = 10) -> list[dict]:
         """Ranked, varied recommendations over all gaps, each with its gap and reasons."""
         keep = self.allowed(ctx)
         per_gap = []
         for gap in gaps:
-            score, why = self.rank_gap(gap, keep)
+            score, why = self.rank_gap(gap, keep, ctx)
             finite = np.flatnonzero(score >= self.weights["min_score"])
             if finite.size > limit * 4:  # only the head needs sorting
                 finite = finite[np.argpartition(-score[finite], limit * 4)[: limit * 4]]
@@ -499,6 +566,8 @@ class Matcher:
         offer = self.index.offers_[row]
         entry = why["entries"][0] if why["entries"] else None
         out = []
+        if row in why.get("pinned", ()) and entry is not None:
+            out.append(reason("chosen_by_ld", skill_id=entry.id, skill=entry.labels.get("en")))
         if why["tagged"][row] and entry is not None:
             out.append(reason("teaches_skill", skill_id=entry.id, skill=entry.labels.get("en")))
         terms = self.index.top_terms(row, why["word_query"])

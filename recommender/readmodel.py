@@ -17,6 +17,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
+from recommender.accountability import OWN_INDEXES, OWN_TABLES
 from recommender.feedback import apply_event, open_gaps
 from recommender.matcher import OfferStats
 from shared.views import ViewStore
@@ -40,7 +41,10 @@ TABLES = {
 INDEXES = {"plans": "CREATE INDEX IF NOT EXISTS {i} ON {t} (employee_id, closed)",
            "people": "CREATE INDEX IF NOT EXISTS {i} ON {t} (manager_id)",
            "access_log": "CREATE INDEX IF NOT EXISTS {i} ON {t} (employee_id, at)"}
+TABLES.update(OWN_TABLES)  # the recommender's own records about people (recommender/accountability.py)
+INDEXES.update(OWN_INDEXES)
 FEED_TABLES = ("plans", "offer_feedback", "people")  # what a rebuild from position 0 starts over
+ERASED_TABLES = ("plans", "offer_feedback", *OWN_TABLES)  # a person's rows a PersonErased deletes
 PERSON_FIELDS = ("manager_id", "department", "job_title", "active")
 MAX_CHAIN = 50  # a cycle in the directory data stops the walk up the manager chain
 
@@ -75,7 +79,7 @@ class ReadModel:
                     erased, gone = True, event["employee_id"]
                     plans = {k: v for k, v in plans.items() if v.get("employee_id") != gone}
                     rows = [row for row in rows if row[3] != gone]
-                    for table in ("plans", "offer_feedback"):
+                    for table in ERASED_TABLES:
                         c.execute(self._sql(f"DELETE FROM {self.table(table)} WHERE employee_id = ?"), (gone,))
                     c.execute(self._sql(f"DELETE FROM {self.table('people')} WHERE person_id = ?"), (gone,))
                     continue
@@ -155,11 +159,21 @@ class ReadModel:
                 c.execute(f"DELETE FROM {self.table(name)}")
             self.positions.set_position(c, FEED, None)
 
+    def write(self, sql: str, rows: list[tuple]) -> None:
+        """Run SQL (with ? placeholders) once per row, in one transaction."""
+        with self.datastore.transaction(commit=True) as c:
+            for row in rows:
+                c.execute(self._sql(sql), row)
+
     # -- reading ---------------------------------------------------------------------------------
     def _rows(self, sql: str, params: Iterable = ()) -> list:
         with self.datastore.transaction(commit=False) as c:
             c.execute(self._sql(sql), tuple(params))
             return list(c.fetchall())
+
+    def query(self, sql: str, params: Iterable = ()) -> list:
+        """Rows of SQL (with ? placeholders), each readable by column name."""
+        return self._rows(sql, params)
 
     def current_plan(self, employee_id: str) -> dict | None:
         """The employee's newest plan that is not closed."""
@@ -263,6 +277,18 @@ class ReadModel:
         for row in rows:
             out.setdefault(row["skill"], set()).add(row["offer_id"])
         return out
+
+    def accepted_pairs(self) -> set[tuple[str, str]]:
+        """(employee, offer) for every suggestion the feed saw accepted (fairness report)."""
+        rows = self._rows(f"SELECT DISTINCT employee_id, offer_id FROM {self.table('offer_feedback')} "
+                          "WHERE kind = 'accepted' AND skill IS NULL")
+        return {(r["employee_id"], r["offer_id"]) for r in rows}
+
+    def judgments_by_person(self) -> list[tuple[str, str, str]]:
+        """(employee, skill, offer) accepted or completed: the feed's relevance labels, per person."""
+        rows = self._rows(f"SELECT DISTINCT employee_id, skill, offer_id FROM {self.table('offer_feedback')} "
+                          "WHERE skill IS NOT NULL AND kind IN ('accepted', 'completed')")
+        return [(r["employee_id"], r["skill"], r["offer_id"]) for r in rows]
 
 
 class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):

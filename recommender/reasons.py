@@ -19,6 +19,7 @@ LANGUAGES = ("en", "nl")
 
 # code -> its parameters (every parameter is always present; null where unknown)
 CODES: dict[str, tuple[str, ...]] = {
+    "chosen_by_ld": ("skill_id", "skill"),
     "teaches_skill": ("skill_id", "skill"),
     "understood_as": ("query", "skill_id", "skill"),
     "matched_words": ("words",),
@@ -35,6 +36,7 @@ CODES: dict[str, tuple[str, ...]] = {
 
 SENTENCES: dict[str, dict[str, str]] = {
     "en": {
+        "chosen_by_ld": "Chosen by the learning and development team for {skill}",
         "teaches_skill": "Teaches {skill}, the skill you want to grow",
         "understood_as": "'{query}' is understood as '{skill}'",
         "matched_words": "Its description matches your goal on: {words}",
@@ -49,6 +51,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "in_language": "In {language}",
     },
     "nl": {
+        "chosen_by_ld": "Gekozen door het opleidingsteam voor {skill}",
         "teaches_skill": "Leert je {skill}, de vaardigheid die je wilt ontwikkelen",
         "understood_as": "'{query}' is opgevat als '{skill}'",
         "matched_words": "De beschrijving past bij je doel op: {words}",

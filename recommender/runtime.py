@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from recommender.accountability import AccountabilityLog
 from recommender.application import Recommender
 from recommender.live_index import PROCESS_MIN_EVENTS, LiveMatcher
 from recommender.readmodel import ReadModel, build_read_model
@@ -23,6 +24,7 @@ class Runtime:
     app: Recommender
     readmodel: ReadModel
     matcher: LiveMatcher
+    log: AccountabilityLog
 
     @classmethod
     def build(cls, url: str | None = None, create_tables: bool | None = None) -> Runtime:
@@ -32,7 +34,7 @@ class Runtime:
         process_min = env_int("RECOMMENDER_INDEX_PROCESS_MIN", PROCESS_MIN_EVENTS, minimum=0)
         matcher = LiveMatcher(app, readmodel.offer_stats, check_seconds=check_ms / 1000,
                               process_min_events=process_min)
-        return cls(app=app, readmodel=readmodel, matcher=matcher)
+        return cls(app=app, readmodel=readmodel, matcher=matcher, log=AccountabilityLog(readmodel))
 
     def close(self) -> None:
         self.matcher.close()

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -126,6 +127,7 @@ def starter_skills() -> list[dict]:
 
 LINKS = ("", "s", "e", "en")  # what Dutch puts between the parts of a compound
 MIN_PART = 3
+MIN_KNOWN_PART = 4  # a part that is only known as a word elsewhere (e.g. the catalogue) is longer
 
 
 class Lexicon:
@@ -147,8 +149,12 @@ class Lexicon:
         rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
         return cls({row["nl"]: _split(row.get("en")) for row in rows if row.get("nl")})
 
-    def word(self, word: str) -> list[str] | None:
-        """English for one Dutch word: as is, without an ending, or as a compound of known parts."""
+    def word(self, word: str, known: Callable[[str], bool] | None = None) -> list[str] | None:
+        """English for one Dutch word: as is, without an ending, or as a compound of known parts.
+
+        KNOWN (optional) says which other words exist, e.g. the catalogue's vocabulary: then a
+        compound may also be split into those ("sprintplanning" -> sprint + planning,
+        "klantenservicetraining" -> customer service + training), unless the word is known whole."""
         if word in self.entries:
             return self.entries[word]
         for ending in ("en", "s", "e", "'s"):
@@ -157,15 +163,19 @@ class Lexicon:
         parts = self.split(word)
         if parts:
             return [" ".join(self.entries[p][0] for p in parts)]
+        if known is not None and len(word) >= 2 * MIN_KNOWN_PART and not known(word):
+            parts = split_compound(word, lambda p: p in self.parts or (len(p) >= MIN_KNOWN_PART and known(p)))
+            if parts:
+                return [" ".join(self.entries[p][0] if p in self.entries else p for p in parts)]
         return None
 
     def split(self, word: str) -> list[str] | None:
         """WORD as the fewest known parts (with Dutch linking letters between them), or None."""
         return _split_compound(word, self.parts) if len(word) >= 2 * MIN_PART else None
 
-    def translate(self, text: str) -> tuple[str, str] | None:
-        """TEXT with every known Dutch word or phrase in English: (first alternatives, all of them);
-        None when nothing was translated."""
+    def translate(self, text: str, known: Callable[[str], bool] | None = None) -> tuple[str, str] | None:
+        """TEXT with every known Dutch word or phrase in English (and compounds split, see `word`):
+        (first alternatives, all of them); None when nothing was translated."""
         words = normalise(text).split()
         first: list[str] = []
         every: list[str] = []
@@ -174,7 +184,7 @@ class Lexicon:
         while at < len(words):
             for size in range(min(self.longest, len(words) - at), 0, -1):
                 phrase = " ".join(words[at:at + size])
-                english = self.entries.get(phrase) if size > 1 else self.word(phrase)
+                english = self.entries.get(phrase) if size > 1 else self.word(phrase, known)
                 if english:
                     first.append(english[0])
                     every.extend(english)
@@ -209,6 +219,33 @@ def _split_compound(word: str, parts: frozenset[str]) -> list[str] | None:
     return best
 
 
+def split_compound(word: str, is_part: Callable[[str], bool]) -> list[str] | None:
+    """WORD as the fewest parts IS_PART accepts, Dutch linking letters allowed between them."""
+    memo: dict[str, list[str] | None] = {}
+
+    def best(rest: str) -> list[str] | None:
+        if rest not in memo:
+            found: list[str] | None = None
+            for end in range(len(rest) - MIN_PART, MIN_PART - 1, -1):  # longest head part first
+                head = rest[:end]
+                if not is_part(head):
+                    continue
+                for link in LINKS:
+                    tail = rest[end:]
+                    if link and not tail.startswith(link):
+                        continue
+                    tail = tail[len(link):]
+                    if len(tail) < MIN_PART:
+                        continue
+                    split = [tail] if is_part(tail) else best(tail)
+                    if split and (found is None or len(split) + 1 < len(found)):
+                        found = [head, *split]
+            memo[rest] = found
+        return memo[rest]
+
+    return best(word)
+
+
 @lru_cache(maxsize=1)
 def starter_lexicon() -> Lexicon:
     text = resources.files("recommender").joinpath("data/nl_en_lexicon.csv").read_text(encoding="utf-8")
@@ -230,18 +267,23 @@ class Taxonomy:
             if skill_id in self.skills:
                 self.skills[skill_id].synonyms.setdefault("extra", []).extend(words)
         self.by_name: dict[str, list[str]] = {}
+        self.labelled: dict[str, set[str]] = {}  # name -> skills whose label (not a synonym) it is
         for entry in self.skills.values():
+            labels = {key for label in entry.labels.values() if label
+                      for key in (normalise(label), compact(label))}
             for name in entry.names():
                 for key in {normalise(name), compact(name)}:
                     ids = self.by_name.setdefault(key, [])
                     if entry.id not in ids:
                         ids.append(entry.id)
+            for key in labels:
+                self.labelled.setdefault(key, set()).add(entry.id)
         self.names = list(self.by_name)
         self.lexicon = starter_lexicon()
 
-    def translate(self, text: str) -> tuple[str, str] | None:
+    def translate(self, text: str, known: Callable[[str], bool] | None = None) -> tuple[str, str] | None:
         """A Dutch TEXT in English words, as far as the lexicon knows them (see Lexicon.translate)."""
-        return self.lexicon.translate(text)
+        return self.lexicon.translate(text, known)
 
     @classmethod
     def build(cls, imported: list[dict] | None = None,
@@ -256,20 +298,32 @@ class Taxonomy:
         return self.skills.get(skill_id)
 
     def resolve(self, text: str) -> list[SkillEntry]:
-        """The skills TEXT names: an id, an exact label or synonym (any language), or a close one."""
+        """The skills TEXT names, the most exact way it can: an id, a label or synonym (any
+        language), a name inside the text, or a close spelling."""
+        return [entry for entry, _ in self.resolve_tiered(text)]
+
+    def resolve_tiered(self, text: str, fuzzy: bool = True) -> list[tuple[SkillEntry, str]]:
+        """The skills TEXT names with how it names them, best tier only: "label" (an id or a label),
+        "synonym", "partial" (a name inside a longer text) or "fuzzy" (a close spelling).
+
+        Exact beats partial beats fuzzy: "informatica" is not "bioinformatics" just because the
+        spelling is close, and a name inside the text is better evidence than a near miss."""
         if text in self.skills:
-            return [self.skills[text]]
+            return [(self.skills[text], "label")]
         for key in (normalise(text), compact(text)):
             if key in self.by_name:
-                return [self.skills[i] for i in self.by_name[key]]
+                labelled = self.labelled.get(key, set())
+                return sorted(((self.skills[i], "label" if i in labelled else "synonym")
+                               for i in self.by_name[key]), key=lambda m: m[1] != "label")
+        contained = self._contained(text)
+        if contained:
+            return [(entry, "partial") for entry in contained]
         key = normalise(text)
-        if len(key) < 4:
+        if not fuzzy or len(key) < 4:
             return []
         best = process.extractOne(key, self.names, scorer=fuzz.ratio,
                                   score_cutoff=FUZZY_RESOLVE_CUTOFF)
-        if best:
-            return [self.skills[i] for i in self.by_name[best[0]]]
-        return self._contained(text)
+        return [(self.skills[i], "fuzzy") for i in self.by_name[best[0]]] if best else []
 
     def _contained(self, text: str) -> list[SkillEntry]:
         """Skills named inside a longer text ("Geavanceerd Excel", "Tools (Teams, SharePoint)").

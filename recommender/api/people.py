@@ -51,7 +51,8 @@ class AccessHeadersSchema(Schema):
 class AccessEntrySchema(Schema):
     at = fields.String(metadata={"format": "date-time"})
     employee_id = fields.String(metadata={"description": "whose data was read"})
-    what = fields.String(metadata={"description": "export, role_gap or recommendations"})
+    what = fields.String(metadata={"description": "export, role_gap, recommendations, explanation or "
+                                                  "suggestion_switch"})
     by = fields.Nested(ActorSchema)
     purpose = fields.String(allow_none=True, metadata={"enum": [*ACCESS_PURPOSES, None]})
     on_behalf_of = fields.String(allow_none=True, metadata={"description": "who a service read for"})
@@ -102,9 +103,11 @@ def read_person(employee_id: str, what: str, *, services: bool = False, managers
 @blp.response(200, s.PersonDataSchema)
 @blp.alt_response(403, "FORBIDDEN")
 def export_person(_purpose, person_id):
-    """The plans the follower learned, the feedback on offers and the reads of one person (the person, HR, service)."""
+    """The plans the follower learned, the feedback on offers, the reads of one person, and the log of
+    suggestions shown to them with their dismissals, switch and groups (the person, HR, service)."""
     read_person(person_id, "export", services=True, managers=False)
-    return runtime().readmodel.person_data(person_id)
+    rt = runtime()
+    return {**rt.readmodel.person_data(person_id), **rt.log.person_data(person_id)}
 
 
 @blp.route("/access-log")

@@ -8,12 +8,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from recommender.api import schemas as s
 from recommender.api.common import reader, runtime
-from recommender.api.people import AccessHeadersSchema
+from recommender.api.people import AccessHeadersSchema, read_person
 from recommender.api.skills import authorize_employee
 from recommender.domainmodel import MEANS
 from recommender.feedback import open_gaps
 from recommender.matcher import Context, Gap, Matcher
+from recommender.personal import with_dismissals
 from recommender.reasons import LANGUAGES, localised
+from shared.auth import current_principal
 from shared.httpapi import Blueprint
 
 blp = Blueprint("recommendations", __name__, url_prefix="/api/v1",
@@ -66,18 +68,49 @@ def explained(answer: dict, matcher: Matcher) -> tuple[dict, int, dict[str, str]
     return answer, 200, {"Content-Language": language, "Vary": "Accept-Language"}
 
 
+def model_info(matcher: Matcher) -> dict:
+    """The model version a log entry names: the settings' version and the index's (catalogue) version."""
+    return {"model_version": matcher.model_version, "settings_version": matcher.settings_version,
+            "index_version": matcher.index.version_}
+
+
+def for_person(employee_id: str, matcher: Matcher, gaps: list[Gap], ctx: Context, limit: int,
+               feed_dismissed: list[str] | None = None) -> tuple[list[dict], bool]:
+    """What EMPLOYEE_ID is shown, logged: nothing when they switched suggestions off, and never what
+    they dismissed (their reasons narrow the rest, see recommender/personal.py). Returns the items and
+    whether suggestions are off."""
+    log = runtime().log
+    if not log.suggestions_on(employee_id):
+        return [], True
+    ctx = with_dismissals(ctx, log.dismissals(employee_id), feed_dismissed)
+    items = matcher.recommend(gaps, ctx, limit)
+    log.record_shown(employee_id, current_principal().subject, items, model_info(matcher))
+    return items, False
+
+
 @blp.route("/recommendations")
 class Recommendations(MethodView):
     @blp.arguments(RecommendationRequest)
+    @blp.arguments(AccessHeadersSchema, location="headers")
     @blp.response(200, s.RecommendationListSchema, headers=LANGUAGE_HEADER)
-    def post(self, body):
-        """Offers for the gaps, ranked, varied and explained (any signed-in role)."""
+    @blp.alt_response(403, "FORBIDDEN")
+    def post(self, body, _purpose):
+        """Offers for the gaps, ranked, varied and explained (any signed-in role); with
+        context.employee_id the answer is that person's (their switch and dismissals count) and logged,
+        so only they, their managers, HR or an admin (stating a purpose; the read is in the access log)
+        may name them."""
         reader()
         matcher = runtime().matcher.current()
         ctx = Context(**{k: v for k, v in (body.get("context") or {}).items() if v is not None})
+        if ctx.employee_id:
+            read_person(ctx.employee_id, "recommendations")
         gaps = [Gap(**g) for g in body["gaps"]]
-        return explained({"recommendations": matcher.recommend(gaps, ctx, body["limit"]),
-                          "model_version": matcher.model_version}, matcher)
+        if ctx.employee_id:
+            items, off = for_person(ctx.employee_id, matcher, gaps, ctx, body["limit"])
+        else:
+            items, off = matcher.recommend(gaps, ctx, body["limit"]), False
+        return explained({"recommendations": items, "model_version": matcher.model_version,
+                          "suggestions_off": off}, matcher)
 
 
 @blp.route("/employees/<employee_id>/recommendations")
@@ -91,13 +124,13 @@ class EmployeeRecommendations(MethodView):
         plan = authorize_employee(employee_id, "recommendations")
         matcher = runtime().matcher.current()
         gaps = open_gaps(plan) if plan else []
+        answer = {"employee_id": employee_id, "plan_id": plan and plan.get("plan_id"), "gaps": gaps,
+                  "recommendations": [], "model_version": matcher.model_version, "suggestions_off": False}
         if not gaps:
-            return {"employee_id": employee_id, "plan_id": plan and plan.get("plan_id"),
-                    "gaps": gaps, "recommendations": [], "model_version": matcher.model_version}
+            answer["suggestions_off"] = not runtime().log.suggestions_on(employee_id)
+            return answer
         planned = {a.get("offer_id") for a in plan.get("actions", {}).values() if a.get("offer_id")}
-        ctx = Context(employee_id=employee_id,
-                      exclude_offers=planned | set(plan.get("dismissed", [])))
-        items = matcher.recommend([Gap(g["skill"], g["current_level"], g["target_level"])
-                                   for g in gaps], ctx, query["limit"])
-        return explained({"employee_id": employee_id, "plan_id": plan.get("plan_id"), "gaps": gaps,
-                          "recommendations": items, "model_version": matcher.model_version}, matcher)
+        ctx = Context(employee_id=employee_id, exclude_offers=planned)
+        items, off = for_person(employee_id, matcher, [Gap(g["skill"], g["current_level"], g["target_level"])
+                                                       for g in gaps], ctx, query["limit"], plan.get("dismissed", []))
+        return explained({**answer, "recommendations": items, "suggestions_off": off}, matcher)

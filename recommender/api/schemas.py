@@ -11,6 +11,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from recommender.domainmodel import MEANS
+from recommender.fairness import MIN_GROUP
 from recommender.reasons import CODES
 from shared.contracts import ActorSchema
 
@@ -170,6 +171,8 @@ class RecommendationSchema(Schema):
 class RecommendationListSchema(Schema):
     recommendations = fields.List(fields.Nested(RecommendationSchema), required=True)
     model_version = fields.String(required=True)
+    suggestions_off = fields.Boolean(required=True, metadata={
+        "description": "the person switched suggestions off for themselves (the list is then empty)"})
 
 
 class OpenGapSchema(Schema):
@@ -190,6 +193,9 @@ class EmployeeRecommendationsSchema(RecommendationListSchema):
 class SettingsViewSchema(Schema):
     weights = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
     synonyms = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+    curation = fields.Dict(keys=fields.String(), values=fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String())), required=True, metadata={
+        "description": "skill id -> {pinned: [offer ids], excluded: [offer ids]} (L&D)"})
 
 
 class SettingsWriteSchema(SettingsViewSchema):
@@ -214,11 +220,27 @@ class EvaluatedSettingsSchema(Schema):
                           metadata={"description": "ndcg@10, recall@10, mrr, coverage"})
 
 
+class GroupEvaluationSchema(Schema):
+    group = fields.String(required=True)
+    people = fields.Integer(required=True)
+    current = fields.Dict(allow_none=True, metadata={"description": "metrics on the group's judged skills"})
+    proposed = fields.Dict(allow_none=True)
+    disparity = fields.Dict(required=True, metadata={"description": "ndcg@10: {ratio, flagged}"})
+
+
+class EvaluationByGroupSchema(Schema):
+    dimension = fields.String(required=True)
+    measure = fields.String(required=True)
+    groups = fields.List(fields.Nested(GroupEvaluationSchema), required=True)
+    hidden_groups = fields.Integer(required=True)
+
+
 class EvaluationSchema(Schema):
     source = fields.String(required=True, validate=validate.OneOf(("request", "feed")))
     queries = fields.Integer(required=True)
     current = fields.Nested(EvaluatedSettingsSchema, required=True)
     proposed = fields.Nested(EvaluatedSettingsSchema, required=True)
+    by_group = fields.Nested(EvaluationByGroupSchema, metadata={"description": "when by_group was asked"})
 
 
 class GapGroupSchema(Schema):
@@ -269,9 +291,129 @@ class OfferFeedbackViewSchema(Schema):
     reason = text()
 
 
+# -- accountability: the log, a person's own choices, oversight, fairness ---------------------------
+class SuggestionPreferenceSchema(Schema):
+    employee_id = fields.String(required=True)
+    suggestions = fields.Boolean(required=True)
+    changed_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class DismissalSchema(Schema):
+    offer_id = fields.String(required=True)
+    dismissed_at = fields.String(required=True, metadata={"format": "date-time"})
+    gap = fields.String(allow_none=True)
+    reason = fields.String(required=True)
+    note = fields.String(allow_none=True)
+
+
+class CauseSchema(Schema):
+    code = fields.String(required=True, metadata={"description": (
+        "suggestions_off, not_in_catalogue, dismissed_by_you{reason}, in_your_plan, no_gaps, outside_your_limits, "
+        "excluded_by_ld{gap, skill}, matches_no_gap{gaps}, rank{gap, rank}")})
+    params = fields.Dict(keys=fields.String(), required=True)
+    text = fields.String(required=True)
+
+
+class ShownEntrySchema(Schema):
+    shown_at = fields.String(required=True, metadata={"format": "date-time"})
+    viewer = fields.String(required=True, metadata={"description": "who asked (the person, their manager, HR)"})
+    recommendation_id = fields.String(required=True)
+    offer_id = fields.String(required=True)
+    title = fields.String(allow_none=True)
+    gap = fields.String(required=True)
+    rank = fields.Integer(required=True)
+    score = fields.Float(allow_none=True)
+    reasons = fields.List(fields.Raw(), required=True, metadata={"description": "the reasons as shown"})
+    model_version = fields.String(required=True)
+    settings_version = fields.Integer(required=True)
+    index_version = fields.Integer(required=True)
+
+
+class ExplanationSchema(Schema):
+    employee_id = fields.String(required=True)
+    offer_id = fields.String(required=True)
+    shown = fields.List(fields.Nested(ShownEntrySchema), required=True,
+                        metadata={"description": "every time the log holds it was shown, newest first"})
+    gaps_considered = fields.List(fields.String(), required=True)
+    now = fields.List(fields.Nested(CauseSchema), required=True,
+                      metadata={"description": "what keeps it out now, or its rank"})
+
+
+class CurationSchema(Schema):
+    skill_id = fields.String(required=True)
+    pinned = fields.List(fields.String(), required=True)
+    excluded = fields.List(fields.String(), required=True)
+    settings_version = fields.Integer(required=True)
+
+
+class RollbackSchema(Schema):
+    settings_version = fields.Integer(required=True, metadata={"description": "the new version"})
+    restored_from = fields.Integer(required=True)
+    settings = fields.Dict(required=True)
+
+
+class GroupsAnswerSchema(Schema):
+    updated = fields.Integer(required=True)
+
+
+class RatioSchema(Schema):
+    ratio = fields.Float(required=True)
+    flagged = fields.Boolean(required=True)
+
+
+class GroupRowSchema(Schema):
+    group = fields.String(required=True)
+    people = fields.Integer(required=True)
+    exposure_rate = fields.Float(required=True)
+    suggestions_per_person = fields.Float(required=True)
+    acceptance_rate = fields.Float(allow_none=True)
+    evaluation = fields.Dict(allow_none=True, metadata={"description": "ndcg@10, recall@10, mrr, coverage, queries"})
+    disparity = fields.Dict(keys=fields.String(), values=fields.Nested(RatioSchema), required=True)
+
+
+class DimensionSchema(Schema):
+    dimension = fields.String(required=True)
+    groups = fields.List(fields.Nested(GroupRowSchema), required=True)
+    hidden_groups = fields.Integer(required=True, metadata={"description": f"groups under {MIN_GROUP} people"})
+
+
+class MeasureSchema(Schema):
+    name = fields.String(required=True)
+    explanation = fields.String(required=True)
+    flag_below = fields.Float(required=True)
+    min_group = fields.Integer(required=True)
+
+
+class FairnessReportSchema(Schema):
+    measure = fields.Nested(MeasureSchema, required=True)
+    dimensions = fields.List(fields.Nested(DimensionSchema), required=True)
+    retention_days = fields.Integer(required=True)
+
+
+class ShownPeriodSchema(Schema):
+    month = fields.String(required=True)
+    model_version = fields.String(required=True)
+    people = fields.Integer(required=True)
+    suggestions = fields.Integer(required=True)
+
+
+class ShownReportSchema(Schema):
+    min_group = fields.Integer(required=True)
+    retention_days = fields.Integer(required=True)
+    periods = fields.List(fields.Nested(ShownPeriodSchema), required=True)
+    hidden_periods = fields.Integer(required=True)
+
+
 class PersonDataSchema(Schema):
     directory_entry = fields.Dict(allow_none=True, metadata={"description": "as the feed's directory gave it"})
     plans_as_learned_from_the_feed = fields.List(fields.Dict(), required=True)
     offer_feedback = fields.List(fields.Nested(OfferFeedbackViewSchema), required=True)
     access_log = fields.List(fields.Dict(), required=True,
                              metadata={"description": "who else read this person's data here, and why"})
+    suggestions_shown = fields.List(fields.Nested(ShownEntrySchema), required=True, metadata={
+        "description": "the log of suggestions shown to the person, within its retention period"})
+    retention_days = fields.Integer(required=True, metadata={"description": "how long the log keeps an entry"})
+    dismissals = fields.List(fields.Nested(DismissalSchema), required=True)
+    preferences = fields.Nested(SuggestionPreferenceSchema, required=True)
+    groups = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                         metadata={"description": "the groups HR assigned for fairness monitoring"})

@@ -11,10 +11,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from recommender.api import schemas as s
 from recommender.api.common import actor, runtime
 from recommender.evaluation import evaluate
+from recommender.fairness import evaluation_by_group
 from recommender.matcher import DEFAULT_WEIGHTS, Context, Gap, Matcher
 from recommender.taxonomy import Taxonomy, normalise
 from shared.auth import require_role
-from shared.errors import ApiError
+from shared.errors import ApiError, field_error
 from shared.httpapi import Blueprint
 
 blp = Blueprint("tuning", __name__, url_prefix="/api/v1",
@@ -30,6 +31,11 @@ class SettingsSchema(Schema):
     synonyms = fields.Dict(keys=fields.String(), values=fields.List(
         fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=50)),
         load_default=dict, metadata={"description": "skill id -> extra words that mean it"})
+    curation = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=200)), values=fields.Dict(
+        keys=fields.String(validate=validate.OneOf(("pinned", "excluded"))),
+        values=fields.List(fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=200))),
+        load_default=None, validate=validate.Length(max=5000), metadata={
+            "description": "skill id -> {pinned: [offer ids], excluded: [offer ids]} (L&D); left out: kept as is"})
 
     @validates("weights")
     def known_weights(self, value, **_):
@@ -55,6 +61,9 @@ class EvaluationRequest(Schema):
     queries = fields.List(fields.Nested(JudgedQuery), load_default=None,
                           validate=validate.Length(max=5000),
                           metadata={"description": "judged queries; by default the feed's judgments"})
+    by_group = fields.String(load_default=None, validate=validate.Length(min=1, max=100), metadata={
+        "description": "with the feed's judgments: also evaluate per group of this dimension (department, "
+                       "job_level, language or another HR assigns), groups of 5 people or more"})
 
 
 class ReportQuery(Schema):
@@ -66,7 +75,7 @@ def current_settings() -> dict:
     app.replica.catch_up()
     settings = app.settings() or {}
     return {"weights": {**DEFAULT_WEIGHTS, **settings.get("weights", {})},
-            "synonyms": settings.get("synonyms", {})}
+            "synonyms": settings.get("synonyms", {}), "curation": settings.get("curation", {})}
 
 
 @blp.route("/settings")
@@ -85,6 +94,10 @@ class Settings(MethodView):
         """Replace the settings; the reason is kept in the history (ld, admin)."""
         principal = require_role("ld", "admin")
         reason = body.pop("reason")
+        if body.get("curation") is None:  # pins and exclusions have their own endpoint; keep them
+            body["curation"] = current_settings()["curation"]
+        body["curation"] = {k: {"pinned": v.get("pinned", []), "excluded": v.get("excluded", [])}
+                            for k, v in body["curation"].items()}
         version = runtime().app.change_settings(body, actor(principal, "ld"), reason)
         return {**current_settings(), "version": version}
 
@@ -121,12 +134,21 @@ class Evaluation(MethodView):
                                               "recommendations yet; send judged queries"}])
         current = current_settings()
         proposed = {"weights": {**current["weights"], **body["proposed"].get("weights", {})},
-                    "synonyms": body["proposed"].get("synonyms") or current["synonyms"]}
+                    "synonyms": body["proposed"].get("synonyms") or current["synonyms"],
+                    "curation": body["proposed"].get("curation") or current["curation"]}
         taxonomy = Taxonomy.build(rt.app.imported_skills(), proposed["synonyms"])
-        alternative = Matcher(matcher.index, taxonomy, proposed["weights"], matcher.stats)
-        return {"source": source, "queries": len(queries),
-                "current": {"settings": current, "metrics": evaluate(matcher, queries)},
-                "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)}}
+        alternative = Matcher(matcher.index, taxonomy, proposed["weights"], matcher.stats,
+                              curation=proposed["curation"])
+        answer = {"source": source, "queries": len(queries),
+                  "current": {"settings": current, "metrics": evaluate(matcher, queries)},
+                  "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)}}
+        if body["by_group"]:
+            if source != "feed":
+                raise field_error(422, "by_group", "groups are evaluated on the feed's judgments; send no queries")
+            answer["by_group"] = evaluation_by_group(body["by_group"], rt.log.groups(),
+                                                     rt.readmodel.judgments_by_person(),
+                                                     {"current": matcher, "proposed": alternative})
+        return answer
 
 
 def _gap_groups() -> dict[str, dict]:

@@ -28,6 +28,8 @@ def _level(value: Any) -> str:
 
 
 WORDING: dict[str, Callable[[dict[str, Any], Callable[[str], str | None]], str]] = {
+    "chosen_by_ld": lambda p, name: _("Chosen by the learning and development team for %(skill)s",
+                                      skill=p.get("skill")),
     "teaches_skill": lambda p, name: _("Teaches %(skill)s, the skill you want to grow", skill=p.get("skill")),
     "understood_as": lambda p, name: _("‘%(query)s’ is understood as ‘%(skill)s’", query=p.get("query"),
                                        skill=p.get("skill")),

@@ -58,7 +58,15 @@ def create_app() -> Flask:
                             "means": means, "score": 0.8 - n / 10, "gap": gap["skill"], "hours": 12, "cost": 250,
                             "provider": "Academie", "language": "nl",
                             "reasons": [{**r, "text": sentence(r["code"], r["params"], language)} for r in reasons]})
-        return {"recommendations": out, "model_version": "fake-1"}, 200, {"Content-Language": language}
+        return ({"recommendations": out, "model_version": "fake-1", "suggestions_off": False}, 200,
+                {"Content-Language": language})
+
+    app.config["dismissals"] = []
+
+    @app.post("/api/v1/people/<person_id>/dismissals")
+    def dismissals(person_id):
+        app.config["dismissals"].append({"person_id": person_id, **request.get_json()})
+        return {**request.get_json(), "dismissed_at": "2026-05-01T10:00:00.000000Z"}, 201
 
     @app.get("/api/v1/offers")
     def offers():

@@ -178,14 +178,17 @@ def test_accept_with_a_date_outside_the_period_keeps_the_form(karim):
     assert 'value="Cursus X"' in html
 
 
-def test_dismiss_a_suggestion(karim):
+def test_dismiss_a_suggestion(karim, recommender_app):
     response = karim.post(f"/plans/{karim.plan_id}/suggestions/dismiss",
                           {"recommendation_id": fake_id("rec", 0, 1), "offer_id": fake_id("offer", 0, 1),
-                           "reason": "too_expensive"})
+                           "reason": "too_expensive", "gap": "Excel"})
     assert response.status_code == 302
     html = karim.get(f"/plans/{karim.plan_id}/suggestions").get_data(as_text=True)
     assert "Suggestion dismissed" in html
     assert fake_id("offer", 0, 1) not in html
+    # the recommender hears the reason code too, so the next suggestions change at once
+    assert recommender_app.config["dismissals"] == [{"person_id": "karim", "offer_id": fake_id("offer", 0, 1),
+                                                     "reason": "too_expensive", "gap": "Excel", "note": None}]
 
 
 def test_suggestions_page_works_when_the_recommender_is_down(make_portal, plan_app):

@@ -69,7 +69,7 @@ def test_skills_import_simple_and_esco(client, ld, employee, runtime):
 def test_recommendations_for_the_issue_example(client, demo, employee):
     body = {"gaps": [{"skill": "project management", "current_level": 1, "target_level": 3}],
             "context": {"means": ["mooc", "internal_training"], "language": "nl", "max_cost": 500,
-                        "hours_per_week": 4, "deadline": "2027-06-30", "employee_id": "karim"},
+                        "hours_per_week": 4, "deadline": "2027-06-30", "employee_id": "sophie"},
             "limit": 10}
     answer = client.post("/api/v1/recommendations", json=body, headers=employee)
     assert answer.status_code == 200, answer.json

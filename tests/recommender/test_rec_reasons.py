@@ -9,6 +9,7 @@ from recommender.reasons import CODES, LANGUAGES, SENTENCES, localised, reason, 
 from recommender.taxonomy import Taxonomy
 
 EXAMPLES = {
+    "chosen_by_ld": {"skill_id": "spreadsheets", "skill": "spreadsheets"},
     "teaches_skill": {"skill_id": "spreadsheets", "skill": "spreadsheets"},
     "understood_as": {"query": "rekenbladen", "skill_id": "spreadsheets", "skill": "spreadsheets"},
     "matched_words": {"words": ["excel", "draaitabellen"]},

@@ -3,7 +3,11 @@
 L&D (and admins) own the catalogue and the tuning; HR, L&D and admins maintain role profiles; every
 signed-in person reads the catalogue and asks for suggestions; an employee's own suggestions and gaps
 are for them, their direct and indirect managers as the directory on the feed stands now (not whoever acted
-on their plan), HR and admins stating a purpose; HR reads who read what. A new endpoint without a row fails.
+on their plan), HR and admins stating a purpose; HR reads who read what. A person alone switches their
+suggestions and dismisses them; they, and HR and admins stating a purpose, read the switch and the
+explanations from the log. HR (and admins) assign fairness groups and read the log in aggregate; HR and L&D
+read the fairness report; L&D pins, excludes and rolls settings back; everyone reads the model card. A new
+endpoint without a row fails.
 """
 
 from __future__ import annotations
@@ -57,6 +61,18 @@ MATRIX = {
     ("GET", "/api/v1/reports/effectiveness"): (allow("hanna", *LD), None),
     ("GET", "/api/v1/people/{person_id}/export"): (allow("karim", "hanna", "root", "follower"), None),
     ("GET", "/api/v1/access-log"): (allow("hanna", "root"), None),
+    ("GET", "/api/v1/people/{person_id}/suggestions"): (allow("karim", "hanna", "root"), None),
+    ("PUT", "/api/v1/people/{person_id}/suggestions"): (allow("karim"), {"enabled": True}),
+    ("POST", "/api/v1/people/{person_id}/dismissals"): (allow("karim", status=201),
+                                                         {"offer_id": "{offer_id}", "reason": "not_relevant"}),
+    ("GET", "/api/v1/people/{person_id}/explanation"): (allow("karim", "hanna", "root"), "?offer_id=x"),
+    ("PUT", "/api/v1/skills/{skill_id}/curation"): (allow(*LD), {"pinned": [], "excluded": [], "reason": "matrix"}),
+    ("POST", "/api/v1/settings/rollback"): (allow(*LD), {"version": 1, "reason": "matrix"}),
+    ("PUT", "/api/v1/fairness/groups"): (allow("hanna", "root"), {"people": [{"person_id": "karim",
+                                                                            "groups": {"department": "Sales"}}]}),
+    ("GET", "/api/v1/reports/fairness"): (allow("hanna", *LD), None),
+    ("GET", "/api/v1/reports/suggestions-shown"): (allow("hanna", "root"), None),
+    ("GET", "/api/v1/model-card"): (allow(*EVERYONE), None),
 }
 
 
@@ -82,6 +98,8 @@ def app(tmp_path_factory):
     client = application.test_client()
     assert client.put("/api/v1/roles/team-leader", headers=headers("daan"), json=MATRIX[
         ("PUT", "/api/v1/roles/{role_id}")][1]).status_code == 200
+    assert client.put("/api/v1/settings", headers=headers("daan"), json={"reason": "a version to roll back to"}
+                      ).status_code == 200
     yield application
     application.extensions["recommender"].close()
     patch.undo()
@@ -117,6 +135,8 @@ def test_cell(app, operation, caller):
     elif body is OFFER:
         response = client.post(path, json={**OFFER, "external_id": f"matrix-{caller}"}, headers=request_headers)
     else:
+        if isinstance(body, dict):  # "{offer_id}" in a body names the real offer
+            body = {k: v.format(offer_id=offer_id) if isinstance(v, str) else v for k, v in body.items()}
         response = client.open(path, method=method, json=body, headers=request_headers)
     assert response.status_code == expected[caller], (caller, response.get_json())
     if expected[caller] >= 400:

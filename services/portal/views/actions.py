@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from services.portal import charts
 from services.portal.api_client import ApiError, api_path
-from services.portal.auth import login_required
+from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import as_date
 from services.portal.reasons import person_ids, worded
@@ -144,9 +144,15 @@ def dismiss(plan_id: str):
         flash(_("Choose why the suggestion does not fit."), "error")
     else:
         try:
+            offer_id = form.get("offer_id")[:100] or None
             plan_api().post(api_path("/plans/{plan_id}/recommendations/{recommendation_id}/dismiss",
                                      plan_id=plan_id, recommendation_id=rid),
-                            {"offer_id": form.get("offer_id")[:100] or None, "reason": reason})
+                            {"offer_id": offer_id, "reason": reason})
+            if offer_id:  # the recommender narrows the person's next suggestions by the reason, at once
+                dismissals = api_path("/people/{person_id}/dismissals", person_id=current_user().username)
+                optional_recommender(lambda api: api.post(dismissals, {
+                    "offer_id": offer_id, "reason": reason_key or "other", "gap": form.get("gap")[:200] or None,
+                    "note": words or None}))
             flash(_("Suggestion dismissed. Thank you: this improves the next suggestions."), "info")
         except ApiError as error:
             flash(error.message, "error")
