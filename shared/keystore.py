@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+STATE_CHUNK = 500  # key ids per bulk lookup (SQLite allows 32,766 parameters; keep statements small)
+
 
 def master_key(secret: str) -> bytes:
     """A 256-bit wrapping key derived from the configured master secret."""
@@ -61,7 +63,8 @@ class KeyStore(ABC):
 
     def create_many(self, pairs: list[tuple[str, str]]) -> None:
         """Make the keys of many new aggregates, (key_id, subject) each, in one transaction (bulk imports)."""
-        fresh = [(key_id, subject) for key_id, subject in pairs if self._select(key_id) is None]
+        known = self.states([key_id for key_id, _ in pairs])
+        fresh = [(key_id, subject) for key_id, subject in pairs if key_id not in known]
         if fresh:
             self._insert([self._new_row(key_id, subject) for key_id, subject in fresh])
 
@@ -73,6 +76,13 @@ class KeyStore(ABC):
     def is_erased(self, key_id: str) -> bool:
         row = self._select(key_id)
         return row is not None and row[1] is None
+
+    def states(self, key_ids: list[str]) -> dict[str, bool]:
+        """Which of KEY_IDS have a key, each with whether it was erased; one query per few hundred (imports)."""
+        found: dict[str, bool] = {}
+        for at in range(0, len(key_ids), STATE_CHUNK):
+            found.update(self._select_many(key_ids[at:at + STATE_CHUNK]))
+        return found
 
     # -- erasure -----------------------------------------------------------------------------------
     def erase_subject(self, subject: str) -> int:
@@ -105,6 +115,9 @@ class KeyStore(ABC):
     def _select(self, key_id: str) -> tuple[str, bytes] | None: ...
 
     @abstractmethod
+    def _select_many(self, key_ids: list[str]) -> dict[str, bool]: ...
+
+    @abstractmethod
     def _insert(self, rows: list[tuple[str, str, bytes]]) -> None:
         """Insert (key_id, subject, wrapped) rows in one transaction; an existing key_id keeps its key."""
 
@@ -123,6 +136,9 @@ class MemoryKeyStore(KeyStore):
 
     def _select(self, key_id):
         return self._rows.get(key_id)
+
+    def _select_many(self, key_ids):
+        return {k: self._rows[k][1] is None for k in key_ids if k in self._rows}
 
     def _insert(self, rows):
         for key_id, subject, wrapped in rows:
@@ -159,6 +175,12 @@ class SQLiteKeyStore(KeyStore):
         row = self._connection().execute("SELECT subject, wrapped FROM subject_keys WHERE key_id=?",
                                          (key_id,)).fetchone()
         return (row[0], bytes(row[1]) if row[1] is not None else None) if row else None
+
+    def _select_many(self, key_ids):
+        marks = ",".join("?" for _ in key_ids)
+        rows = self._connection().execute(f"SELECT key_id, wrapped IS NULL FROM subject_keys WHERE key_id IN ({marks})",
+                                          key_ids).fetchall()
+        return {key_id: bool(erased) for key_id, erased in rows}
 
     def _insert(self, rows):
         now = datetime.now(UTC).isoformat()
@@ -201,6 +223,12 @@ class PostgresKeyStore(KeyStore):
             row = conn.execute(self._sql.SQL("SELECT subject, wrapped FROM {} WHERE key_id=%s").format(self._table),
                                (key_id,)).fetchone()
         return (row[0], bytes(row[1]) if row[1] is not None else None) if row else None
+
+    def _select_many(self, key_ids):
+        with self._pool.connection() as conn:
+            rows = conn.execute(self._sql.SQL("SELECT key_id, wrapped IS NULL FROM {} WHERE key_id = ANY(%s)")
+                                .format(self._table), (list(key_ids),)).fetchall()
+        return {key_id: bool(erased) for key_id, erased in rows}
 
     def _insert(self, rows):
         with self._pool.connection() as conn, conn.cursor() as cursor:
