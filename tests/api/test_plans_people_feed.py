@@ -6,9 +6,9 @@ import json
 
 import pytest
 from plan_api_helpers import API, add_goal, ok, start_plan
-from services.plan.personal_data import PersonErasedError
 
 from shared.contracts import SCHEMA_VERSION, check_event
+from shared.sealing import PersonErasedError
 
 CSV = {"Content-Type": "text/csv"}
 
