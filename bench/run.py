@@ -22,6 +22,7 @@ BENCHES = [
     ("bench.follower_catchup", "Follower catch-up and plan-to-recommendation lag"),
     ("bench.plan_exports", "A plan's exports at the limits of one plan"),
     ("bench.notifier_throughput", "Notifier: plan feed to SMTP against the raw feed read"),
+    ("bench.plan_views", "Plan query side: views against raw SQL by organisation size"),
 ]
 
 

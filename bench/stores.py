@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tests.conftest import drop_postgres_schema, postgres_available, postgres_schema_url
+
+# tests/conftest.py turns on PLAN_VIEWS_INLINE for the tests (every save catches the views up); a bench measures
+# the service as deployed, with the projector in its own process.
+os.environ.pop("PLAN_VIEWS_INLINE", None)
 
 Store = tuple[str, Callable[[str], str], Callable[[str], None]]
 

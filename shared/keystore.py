@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+STATE_CHUNK = 500  # key ids per bulk lookup (SQLite allows 32,766 parameters; keep statements small)
+
 
 def master_key(secret: str) -> bytes:
     """A 256-bit wrapping key derived from the configured master secret."""
@@ -61,9 +63,16 @@ class KeyStore(ABC):
 
     def create_many(self, pairs: list[tuple[str, str]]) -> None:
         """Make the keys of many new aggregates, (key_id, subject) each, in one transaction (bulk imports)."""
-        fresh = [(key_id, subject) for key_id, subject in pairs if self._select(key_id) is None]
+        known = self._rows_of([key_id for key_id, _ in pairs])
+        fresh = [(key_id, subject) for key_id, subject in pairs if key_id not in known]
         if fresh:
             self._insert([self._new_row(key_id, subject) for key_id, subject in fresh])
+            known.update(self._rows_of([key_id for key_id, _ in fresh]))  # as stored: a concurrent creator may win
+        # The batch's events are sealed next: keep their keys at hand instead of reading them one by one.
+        unwrapped = {key_id: (subject, self._unwrap(key_id, wrapped))
+                     for key_id, (subject, wrapped) in known.items() if wrapped is not None}
+        with self._lock:
+            self._cache.update(unwrapped)
 
     def _new_row(self, key_id: str, subject: str) -> tuple[str, str, bytes]:
         data_key = AESGCM.generate_key(bit_length=256)
@@ -73,6 +82,16 @@ class KeyStore(ABC):
     def is_erased(self, key_id: str) -> bool:
         row = self._select(key_id)
         return row is not None and row[1] is None
+
+    def states(self, key_ids: list[str]) -> dict[str, bool]:
+        """Which of KEY_IDS have a key, each with whether it was erased; one query per few hundred (imports)."""
+        return {key_id: wrapped is None for key_id, (_, wrapped) in self._rows_of(key_ids).items()}
+
+    def _rows_of(self, key_ids: list[str]) -> dict[str, tuple[str, bytes | None]]:
+        found: dict[str, tuple[str, bytes | None]] = {}
+        for at in range(0, len(key_ids), STATE_CHUNK):
+            found.update(self._select_many(key_ids[at:at + STATE_CHUNK]))
+        return found
 
     # -- erasure -----------------------------------------------------------------------------------
     def erase_subject(self, subject: str) -> int:
@@ -105,6 +124,9 @@ class KeyStore(ABC):
     def _select(self, key_id: str) -> tuple[str, bytes] | None: ...
 
     @abstractmethod
+    def _select_many(self, key_ids: list[str]) -> dict[str, tuple[str, bytes | None]]: ...
+
+    @abstractmethod
     def _insert(self, rows: list[tuple[str, str, bytes]]) -> None:
         """Insert (key_id, subject, wrapped) rows in one transaction; an existing key_id keeps its key."""
 
@@ -123,6 +145,9 @@ class MemoryKeyStore(KeyStore):
 
     def _select(self, key_id):
         return self._rows.get(key_id)
+
+    def _select_many(self, key_ids):
+        return {k: self._rows[k] for k in key_ids if k in self._rows}
 
     def _insert(self, rows):
         for key_id, subject, wrapped in rows:
@@ -159,6 +184,12 @@ class SQLiteKeyStore(KeyStore):
         row = self._connection().execute("SELECT subject, wrapped FROM subject_keys WHERE key_id=?",
                                          (key_id,)).fetchone()
         return (row[0], bytes(row[1]) if row[1] is not None else None) if row else None
+
+    def _select_many(self, key_ids):
+        marks = ",".join("?" for _ in key_ids)
+        rows = self._connection().execute(
+            f"SELECT key_id, subject, wrapped FROM subject_keys WHERE key_id IN ({marks})", key_ids).fetchall()
+        return {key_id: (subject, bytes(wrapped) if wrapped is not None else None) for key_id, subject, wrapped in rows}
 
     def _insert(self, rows):
         now = datetime.now(UTC).isoformat()
@@ -201,6 +232,12 @@ class PostgresKeyStore(KeyStore):
             row = conn.execute(self._sql.SQL("SELECT subject, wrapped FROM {} WHERE key_id=%s").format(self._table),
                                (key_id,)).fetchone()
         return (row[0], bytes(row[1]) if row[1] is not None else None) if row else None
+
+    def _select_many(self, key_ids):
+        with self._pool.connection() as conn:
+            rows = conn.execute(self._sql.SQL("SELECT key_id, subject, wrapped FROM {} WHERE key_id = ANY(%s)")
+                                .format(self._table), (list(key_ids),)).fetchall()
+        return {key_id: (subject, bytes(wrapped) if wrapped is not None else None) for key_id, subject, wrapped in rows}
 
     def _insert(self, rows):
         with self._pool.connection() as conn, conn.cursor() as cursor:

@@ -68,6 +68,17 @@ class ViewStore:
         with self.datastore.transaction(commit=commit) as cursor:
             yield cursor
 
+    @contextmanager
+    def pipelined(self, cursor: Any) -> Iterator[None]:
+        """Statements of CURSOR's transaction sent without waiting for each answer (psycopg's pipeline mode; a
+        fetch waits for what it needs). A page is a few statements per event: one network round trip each
+        made the projector on PostgreSQL spend most of its time waiting. SQLite runs in-process: nothing to do."""
+        if not self.postgres:
+            yield
+            return
+        with cursor.connection.pipeline():
+            yield
+
     def rows(self, text: str, params: Sequence[Any] = (), tables: dict[str, str] | None = None) -> list[dict]:
         with self.transaction() as cursor:
             cursor.execute(self.sql(text, tables), tuple(params))

@@ -460,29 +460,46 @@ class PlanService(Application[UUID]):
         """Create or update people, saved in batches (a batch's keys and events each in one transaction);
         unchanged rows cost nothing."""
         counts = {"created": 0, "updated": 0, "unchanged": 0}
-        changed: list[Person] = []
         position = None
-        for row in rows:
-            person_id = row["id"].strip()
-            if self.person_is_erased(person_id):
-                raise PersonErasedError(person_id)  # re-importing a forgotten person would bring them back
+        rows = list(rows)
+        for at in range(0, len(rows), batch):
+            chunk = [{**row, "id": row["id"].strip()} for row in rows[at:at + batch]]
             try:
-                person = self.repository.get(person_uuid(person_id))
-            except AggregateNotFoundError:
-                changed.append(Person.register(person_id, actor, **row))
-                counts["created"] += 1
-            else:
-                if person.update(actor, **row):
-                    changed.append(person)
-                    counts["updated"] += 1
-                else:
-                    counts["unchanged"] += 1
-            if len(changed) >= batch:
-                position = self._save_people(changed)
-                changed = []
-        if changed:
-            position = self._save_people(changed)
+                saved, done = self._upsert_batch(actor, chunk, load_all=False)
+            except IntegrityError:  # one of them exists after all (saved meanwhile, or older than its key)
+                saved, done = self._upsert_batch(actor, chunk, load_all=True)
+            position = saved or position
+            for name, count in done.items():
+                counts[name] += count
         return {**counts, "position": position}
+
+    def _upsert_batch(self, actor: dict[str, str], rows: list[dict[str, Any]], load_all: bool
+                      ) -> tuple[int | None, dict[str, int]]:
+        """Whether each person is known, or forgotten, is read for the whole batch from the key store (every
+        saved person has a key): only known people are loaded, unless LOAD_ALL."""
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        known = self.keys.states([str(person_uuid(row["id"])) for row in rows])
+        changed: dict[str, Person] = {}
+        for row in rows:
+            person_id = row["id"]
+            key_id = str(person_uuid(person_id))
+            if known.get(key_id):
+                raise PersonErasedError(person_id)  # re-importing a forgotten person would bring them back
+            person = changed.get(person_id)
+            if person is None and (load_all or key_id in known):
+                try:
+                    person = self.repository.get(person_uuid(person_id))
+                except AggregateNotFoundError:
+                    person = None
+            if person is None:
+                changed[person_id] = Person.register(person_id, actor, **row)
+                counts["created"] += 1
+            elif person.update(actor, **row):
+                changed[person_id] = person
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+        return (self._save_people(list(changed.values())) if changed else None), counts
 
     def _save_people(self, people: list[Person]) -> int | None:
         self.keys.create_many([(str(p.id), p.person_id) for p in people])

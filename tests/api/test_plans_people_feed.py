@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from plan_api_helpers import API, add_goal, ok, start_plan
 
 from shared.contracts import SCHEMA_VERSION, check_event
+from shared.sealing import PersonErasedError
 
 CSV = {"Content-Type": "text/csv"}
 
@@ -108,3 +110,22 @@ def test_the_feed_pages_through_integration_events_in_order(store_client, auth):
     assert [e["position"] for e in admin_page["events"]] == positions[2:]
     tail = ok(c.get(f"{API}/feed", headers=service, query_string={"after": positions[-1]}))
     assert tail["events"] == [] and tail["next_after"] == positions[-1] == tail["head"]
+
+
+def test_a_people_import_in_batches_counts_each_row_once_and_stops_at_a_forgotten_person(store_app):
+    """Known and forgotten people are looked up a batch at a time; a person twice in one batch is one person."""
+    service = store_app.extensions["plan_service"]
+    hr = {"subject": "hanna", "role": "hr"}
+    rows = [{"id": f"n{i}", "name": f"Nieuw {i}", "manager_id": "petra"} for i in range(5)]
+    first = service.upsert_people(hr, rows, batch=2)
+    assert {k: v for k, v in first.items() if k != "position"} == {"created": 5, "updated": 0, "unchanged": 0}
+    second = service.upsert_people(hr, [rows[0], {**rows[3], "name": "Anders"}, {"id": "n9", "name": "Negen"},
+                                        {"id": "n9", "name": "Negen", "job_title": "Monteur"}], batch=2)
+    assert {k: v for k, v in second.items() if k != "position"} == {"created": 1, "updated": 2, "unchanged": 1}
+    assert service.views.person("n3")["name"] == "Anders"
+    assert service.views.person("n9")["job_title"] == "Monteur"
+    service.erase_person(hr, "n1")
+    with pytest.raises(PersonErasedError):
+        service.upsert_people(hr, [{**rows[2], "name": "Twee"}, rows[1]], batch=1)
+    assert service.views.person("n2")["name"] == "Twee"  # the batch before the forgotten person was saved
+    assert service.views.person("n1")["name"] != rows[1]["name"]

@@ -50,6 +50,7 @@ REQUIRED = {
     "plan": {"GROEIPAD_JWT_SECRET", "GROEIPAD_MASTER_KEY", "PLAN_DATABASE_URL"},
     "recommender": {"GROEIPAD_JWT_SECRET", "RECOMMENDER_DATABASE_URL"},
     "follower": {"GROEIPAD_JWT_SECRET", "RECOMMENDER_DATABASE_URL", "PLAN_SERVICE_URL"},
+    "projector": {"GROEIPAD_JWT_SECRET", "GROEIPAD_MASTER_KEY", "PLAN_DATABASE_URL"},
     "portal": {"GROEIPAD_JWT_SECRET", "GROEIPAD_MASTER_KEY", "PORTAL_SECRET_KEY", "PORTAL_DATABASE_URL",
                "PLAN_SERVICE_URL", "RECOMMENDER_URL"},
     "notifier": {"GROEIPAD_JWT_SECRET", "NOTIFIER_DATABASE_URL"},
@@ -62,6 +63,7 @@ COMPONENT_SOURCES = {
     "plan": [ROOT / "services" / "plan"],
     "recommender": [ROOT / "recommender"],
     "follower": [ROOT / "recommender"],
+    "projector": [ROOT / "services" / "plan"],
     "portal": [ROOT / "services" / "portal"],
     "notifier": [ROOT / "services" / "notifier"],
     "notifier-worker": [ROOT / "services" / "notifier"],
@@ -123,7 +125,7 @@ def package_state(package_dir: Path) -> str | None:
 
 def component_missing(component: str) -> str | None:
     """Why COMPONENT cannot be checked yet, or None when its code exists and must match the manifests."""
-    if component == "plan":
+    if component in {"plan", "projector"}:
         return package_state(ROOT / "services" / "plan")
     if component == "recommender":
         return package_state(ROOT / "recommender")
@@ -428,11 +430,14 @@ def test_compose_postgres_healthy_with_a_volume_and_migration_first():
         assert "healthcheck" in svc and not svc["healthcheck"].get("disable"), f"compose {name} needs a health check"
 
 
-def test_compose_follower_is_never_scaled():
-    for name, svc in compose_ours().items():
-        if compose_command(svc)[0] == "follower":
-            assert (svc.get("deploy") or {}).get("replicas", 1) == 1, name
-            assert "scale" not in svc
+@pytest.mark.parametrize("singleton", ["follower", "projector"])
+def test_compose_runs_exactly_one_follower_and_one_projector(singleton):
+    """A follower or a projector per store, never scaled (deploy/README.md says why)."""
+    found = [name for name, svc in compose_ours().items() if compose_command(svc)[0] == singleton]
+    assert len(found) == 1, f"compose must run exactly one {singleton}, runs {found}"
+    svc = compose_ours()[found[0]]
+    assert (svc.get("deploy") or {}).get("replicas", 1) == 1, found[0]
+    assert "scale" not in svc
 
 
 @pytest.mark.parametrize("service", sorted(compose_ours()))
@@ -596,17 +601,21 @@ def test_service_selects_a_deployment_port(name):
         _container_port(container, port.get("targetPort", port["port"]))
 
 
-def _follower_deployments() -> list[dict]:
+SINGLETONS = ("follower", "projector")  # one process per store: never scaled, never two during a rollout
+
+
+def _singleton_deployments(kinds=SINGLETONS) -> list[dict]:
     return [d for d in objects_of("Deployment")
-            if d["spec"]["template"]["spec"]["containers"][0]["args"][0] == "follower"]
+            if d["spec"]["template"]["spec"]["containers"][0]["args"][0] in kinds]
 
 
-def test_exactly_one_follower():
-    followers = _follower_deployments()
-    assert len(followers) == 1, "one follower Deployment"
-    spec = followers[0]["spec"]
-    assert spec.get("replicas") == 1, "the follower runs exactly one replica"
-    assert spec.get("strategy", {}).get("type") == "Recreate", "never two followers during a rollout"
+@pytest.mark.parametrize("singleton", SINGLETONS)
+def test_exactly_one_follower_and_one_projector(singleton):
+    deployments = _singleton_deployments((singleton,))
+    assert len(deployments) == 1, f"one {singleton} Deployment"
+    spec = deployments[0]["spec"]
+    assert spec.get("replicas") == 1, f"the {singleton} runs exactly one replica"
+    assert spec.get("strategy", {}).get("type") == "Recreate", f"never two {singleton}s during a rollout"
 
 
 @pytest.mark.parametrize("name", sorted(by_name("HorizontalPodAutoscaler")))
@@ -615,7 +624,8 @@ def test_hpa_targets_a_stateless_deployment(name):
     target = spec["scaleTargetRef"]
     assert target["kind"] == "Deployment" and target["apiVersion"] == "apps/v1"
     assert target["name"] in by_name("Deployment"), f"HPA {name} targets unknown Deployment {target['name']}"
-    assert target["name"] not in {d["metadata"]["name"] for d in _follower_deployments()}, "never scale the follower"
+    assert target["name"] not in {d["metadata"]["name"] for d in _singleton_deployments()}, (
+        "never scale the follower or the projector")
     container = by_name("Deployment")[target["name"]]["spec"]["template"]["spec"]["containers"][0]
     assert container["args"][0] in HTTP_COMPONENTS
     assert 1 <= spec["minReplicas"] <= spec["maxReplicas"]

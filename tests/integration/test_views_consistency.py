@@ -19,7 +19,8 @@ import requests
 from services.plan.app import build_plan_service
 from services.plan.views import tables as view_tables
 from services.plan.views.projector import Projector, rebuild
-from tests.conftest import drop_postgres_schema, postgres_available, postgres_schema_url
+from shared.auth import TokenSettings, issue_token
+from tests.conftest import TEST_SECRET, drop_postgres_schema, postgres_available, postgres_schema_url
 from tests.integration.servers import BIN, ROOT, Service, groeipad
 
 pytestmark = pytest.mark.integration
@@ -44,6 +45,17 @@ def org_csv() -> str:
     return "\n".join(rows) + "\n"
 
 
+def wait_for_projector(log, timeout: float = 180) -> None:
+    """Until the projector process has started (on a busy machine its imports alone can take longer than a
+    read waits for X-Min-Position)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists() and "projecting the plan log" in log.read_text():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the projector did not start in {timeout} s: {log.read_text()[-2000:]}")
+
+
 def table_rows(service) -> dict[str, list[tuple]]:
     """Every live view table's rows, in a stable order (what a rebuild must reproduce)."""
     store = service.view_store
@@ -56,13 +68,17 @@ def table_rows(service) -> dict[str, list[tuple]]:
 
 
 def test_readers_and_writers_over_http_with_a_projector_killed_again_and_again(store, tmp_path):
-    env = {"PLAN_DATABASE_URL": store, "GROEIPAD_DATA_DIR": str(tmp_path / "var")}
+    env = {"PLAN_DATABASE_URL": store, "GROEIPAD_DATA_DIR": str(tmp_path / "var"), "GROEIPAD_JWT_SECRET": TEST_SECRET}
     groeipad("migrate", env=env)
     plan = Service("plan", "services.plan.wsgi:app", env, workers=2).start(tmp_path)
     try:
-        token = {name: {"Authorization": "Bearer " + groeipad("token", "--subject", name, *roles, env=env)}
-                 for name, roles in {"hanna": ("--role", "hr"), "lead": ("--role", "manager"),
-                                     **{f"w{i}": ("--role", "employee") for i in range(PEOPLE)}}.items()}
+        wait_for_projector(tmp_path / "plan-projector.log")
+        # Tokens minted here with the secret the service reads (a `groeipad token` process each took minutes on a
+        # busy machine, past the test's timeout).
+        settings = TokenSettings(secret=TEST_SECRET, audience="groeipad")
+        token = {name: {"Authorization": "Bearer " + issue_token(settings, name, roles)}
+                 for name, roles in {"hanna": ("hr",), "lead": ("manager",),
+                                     **{f"w{i}": ("employee",) for i in range(PEOPLE)}}.items()}
         imported = requests.post(f"{plan.url}/api/v1/people/import", data=org_csv(), timeout=30,
                                  headers={**token["hanna"], "Content-Type": "text/csv"})
         assert imported.status_code == 200, imported.text

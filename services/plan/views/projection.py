@@ -23,6 +23,8 @@ class PlanProjection:
 
     def __init__(self, store: ViewStore, tables: dict[str, str]) -> None:
         self.store, self.tables = store, tables
+        self.statements: dict[str, str] = {}  # SQL text -> the statement for these tables (see _sql)
+        self.owners: dict[str, str] = {}  # plan id -> employee id (a plan's owner never changes; see _owner)
         self.handlers: dict[str, Callable[[Any, Any, Any], None]] = {
             "PersonRegistered": self._person_registered, "PersonUpdated": self._person_updated,
             "PersonErased": self._person_erased, "PlanAccessed": self._plan_accessed,
@@ -41,6 +43,7 @@ class PlanProjection:
         """Apply PAGE, pairs of (notification, decoded event), inside the caller's transaction; returns the
         plans whose summaries were refreshed."""
         touched: dict[str, tuple[int, str]] = {}
+        versions = []
         for notification, event in page:
             name = notification.topic.split(":", 1)[1]
             handler = self.handlers.get(name)
@@ -48,17 +51,28 @@ class PlanProjection:
                 handler(cursor, notification, event)
             if name in EVENT_CLASSES:  # an event of a plan: its version, and its summary to refresh
                 plan_id, at = str(notification.originator_id), instant(event.timestamp)
-                self._x(cursor, "INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
-                                "ON CONFLICT (plan_id, version) DO NOTHING",
-                        (plan_id, notification.originator_version, at, notification.id))
+                versions.append((plan_id, notification.originator_version, at, notification.id))
                 touched[plan_id] = (notification.originator_version, at)
+        if versions:  # one statement for the page: nothing in it reads the versions
+            cursor.executemany(self._sql("INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
+                                         "ON CONFLICT (plan_id, version) DO NOTHING"), versions)
         for plan_id, (version, at) in touched.items():
             self._refresh_summary(cursor, plan_id, version, at)
         return set(touched)
 
     # -- helpers ----------------------------------------------------------------------------------
+    def _sql(self, text: str) -> str:
+        """TEXT for these tables, formatted once: a page runs a few statements per event, and formatting each
+        one again cost the projector about a sixth of its time. Long texts (IN lists) are not kept."""
+        statement = self.statements.get(text)
+        if statement is None:
+            statement = self.store.sql(text, self.tables)
+            if len(text) <= STATEMENT_CACHE_TEXT and len(self.statements) < STATEMENT_CACHE_SIZE:
+                self.statements[text] = statement
+        return statement
+
     def _x(self, cursor: Any, text: str, params: Sequence[Any] = ()) -> None:
-        cursor.execute(self.store.sql(text, self.tables), tuple(params))
+        cursor.execute(self._sql(text), tuple(params))
 
     def _one(self, cursor: Any, text: str, params: Sequence[Any] = ()) -> dict | None:
         self._x(cursor, text, params)
@@ -111,9 +125,9 @@ class PlanProjection:
         above = [(m, d) for m, d in above if m not in below]
         rows = [(m, p, d + depth) for p, depth in below.items() for m, d in above]
         if rows:
-            cursor.executemany(self.store.sql(
+            cursor.executemany(self._sql(
                 "INSERT INTO {managers} (manager_id, person_id, depth) VALUES (?, ?, ?) "
-                "ON CONFLICT (manager_id, person_id) DO UPDATE SET depth = excluded.depth", self.tables), rows)
+                "ON CONFLICT (manager_id, person_id) DO UPDATE SET depth = excluded.depth"), rows)
 
     def _person_erased(self, cursor, notification, event) -> None:
         person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
@@ -145,6 +159,7 @@ class PlanProjection:
                 (str(notification.originator_id), event.employee_id, event.period_start.isoformat(),
                  event.period_end.isoformat(), event.trigger, notification.originator_version,
                  float(event.available_hours or 0), float(event.available_budget or 0), at, at))
+        self._remember_owner(str(notification.originator_id), event.employee_id)
         if event.request and "key" in event.request:
             self._x(cursor, "INSERT INTO {requests} (request_key, plan_id, fingerprint) VALUES (?, ?, ?) "
                             "ON CONFLICT (request_key) DO NOTHING",
@@ -168,14 +183,31 @@ class PlanProjection:
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ?", (plan_id,))
 
     # -- skills -----------------------------------------------------------------------------------
+    def _owner(self, cursor, plan_id: str) -> str | None:
+        """The plan's employee, remembered for the page's next events (most pages rate skills of plans they
+        start); a fact of the log, so a page rolled back and applied again finds the same."""
+        owner = self.owners.get(plan_id)
+        if owner is None:
+            found = self._one(cursor, "SELECT employee_id FROM {plans} WHERE plan_id = ?", (plan_id,))
+            if found is None:
+                return None
+            owner = found["employee_id"]
+            self._remember_owner(plan_id, owner)
+        return owner
+
+    def _remember_owner(self, plan_id: str, employee_id: str) -> None:
+        if len(self.owners) >= OWNERS_REMEMBERED:
+            self.owners.clear()
+        self.owners[plan_id] = employee_id
+
     def _rate(self, cursor, plan_id: str, skill: str, source: str, level: int, on: str, **columns: Any) -> None:
         key = skill_key(skill)
         row = self._one(cursor, "SELECT * FROM {skills} WHERE plan_id = ? AND skill_key = ?", (plan_id, key))
         if row is None:
-            owner = self._one(cursor, "SELECT employee_id FROM {plans} WHERE plan_id = ?", (plan_id,))
+            owner = self._owner(cursor, plan_id)
             if owner is None:
                 return
-            row = {"plan_id": plan_id, "skill_key": key, "employee_id": owner["employee_id"], "skill": skill,
+            row = {"plan_id": plan_id, "skill_key": key, "employee_id": owner, "skill": skill,
                    "category": None, "status": None}
         entry = {"levels": {s: row.get(f"{s}_level") for s in SOURCES if row.get(f"{s}_level") is not None}}
         skill_rules.rate(entry, source, level, on)
@@ -283,6 +315,9 @@ class PlanProjection:
         self._x(cursor, SUMMARY, (version, at, plan_id))
 
 
+STATEMENT_CACHE_TEXT = 8000
+STATEMENT_CACHE_SIZE = 500
+OWNERS_REMEMBERED = 20_000
 SOURCES = ("self", "manager", "peer", skill_rules.RERATING)
 SKILL_COLUMNS = ("plan_id", "skill_key", "employee_id", "skill", "category", "status", "self_level", "manager_level",
                  "peer_level", "rerating_level", "level", "source", "rated_at")

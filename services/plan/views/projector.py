@@ -60,7 +60,8 @@ class Projector:
     def _apply(self, cursor: Any, position: int, last: int, page: list) -> bool:
         if not self.store.advance(cursor, self.name, position, last):
             return False
-        self.projection.apply(cursor, page)
+        with self.store.pipelined(cursor):
+            self.projection.apply(cursor, page)
         return True
 
     def catch_up(self) -> int:
