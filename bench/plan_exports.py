@@ -14,7 +14,6 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -31,7 +30,7 @@ def build(goals: int, actions: int, skills: int, notes: int, long: bool) -> Deve
     words = "Leren door te doen en terug te kijken op wat werkte. "
     text = (words * (limits.LONG_TEXT // len(words) + 1))[:limits.LONG_TEXT] if long else words
     title = ("Titel " * 40)[:limits.SHORT_TEXT] if long else "Teamleider worden"
-    plan = DevelopmentPlan.start(uuid4(), OWNER, employee_id="karim", period_start=START, period_end=END,
+    plan = DevelopmentPlan.start(OWNER, employee_id="karim", period_start=START, period_end=END,
                                  trigger="career_project", career_project=text,
                                  available_hours=limits.MAX_HOURS, available_budget=Decimal(10_000_000))
     for n in range(skills):

@@ -29,7 +29,6 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from uuid import NAMESPACE_URL, uuid5
 
 import requests
 
@@ -88,8 +87,7 @@ def organisation(size: int) -> list[dict]:
 def plan_for(person: dict, index: int) -> DevelopmentPlan:
     """About 10 events; where the plan stops depends on INDEX, so statuses, funding and overdue vary."""
     owner = Context(person["id"], "owner")
-    plan_id = uuid5(NAMESPACE_URL, f"groeipad:plan:{person['id']}:{START}:{END}")
-    plan = DevelopmentPlan.start(plan_id, owner, employee_id=person["id"], period_start=START, period_end=END,
+    plan = DevelopmentPlan.start(owner, employee_id=person["id"], period_start=START, period_end=END,
                                  trigger="continuous_development", available_hours=80,
                                  available_budget=Decimal(2000))
     first, second = SKILLS[index % len(SKILLS)], SKILLS[(index * 3 + 1) % len(SKILLS)]
