@@ -61,6 +61,7 @@ def body_for(row: Row, caller: str) -> Any:
 
 ACTION = {"means": "mooc", "title": "Course", "planned_start": "2026-03-01", "planned_end": "2026-04-01",
           "cost": 300}
+CHECKIN = {"on": "2026-06-01", "at": "10:00", "duration_minutes": 30, "location": "Room 1"}
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/plans"): Row(expect({"owner", *MANAGERS, "hanna", "root"}, 201, forbidden={"daan", *OUTSIDERS}),
@@ -114,6 +115,20 @@ MATRIX: dict[tuple[str, str], Row] = {
         expect(status=201, **OWNER_WRITE), body={**ACTION, "offer_id": "o1"}),
     ("POST", "/api/v1/plans/{plan_id}/recommendations/{recommendation_id}/dismiss"): Row(
         expect(status=200, **OWNER_WRITE), body={"offer_id": "o1", "reason": "not for me"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins"): Row(expect(status=201, **FOLLOW_UP), body=CHECKIN),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agenda"): Row(
+        expect(status=201, **FOLLOW_UP), state="checkin", body={"point": "budget"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/reschedule"): Row(
+        expect(status=200, **FOLLOW_UP), state="checkin", body={**CHECKIN, "at": "15:00", "reason": "ill"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/cancel"): Row(
+        expect(status=200, **FOLLOW_UP), state="checkin", body={"reason": "moved"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/record"): Row(
+        expect(status=200, **FOLLOW_UP), state="checkin", body={"notes": "fine", "agreements": ["later"]}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/goal-revision"): Row(
+        expect(status=200, **OWNER_WRITE), state="checkin_held",
+        body={"goal_id": "{goal_id}", "deadline": "2026-11-01"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/action"): Row(
+        expect(status=201, **OWNER_WRITE), state="checkin_held", body=ACTION),
     ("GET", "/api/v1/people"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/people"): Row(expect({"hanna", "root"}, 201, forbidden=set(CALLERS) - {"hanna", "root"}),
                                     body={"id": "new", "name": "New Person"}),
@@ -197,8 +212,14 @@ def prepare(client, state: str) -> dict[str, str]:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
+    checkin = agreement = "none"
+    if state in {"checkin", "checkin_held"}:
+        checkin = call("POST", f"/api/v1/plans/{pid}/checkins", CHECKIN)["checkin_id"]
+        if state == "checkin_held":
+            call("POST", f"/api/v1/plans/{pid}/checkins/{checkin}/record", {"agreements": ["later"]})
+            agreement = f"{checkin}-1"
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
-            "owner": owner, "manager_id": "marieke"}
+            "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):
@@ -219,6 +240,8 @@ def test_cell(app, operation, caller):
     body = body_for(row, caller)
     if operation == ("POST", "/api/v1/plans"):
         body = {**body, "employee_id": ids["owner"]}
+    if isinstance(body, dict):  # "{goal_id}" and the like name this cell's plan's items
+        body = {k: v.format(**ids) if isinstance(v, str) and v.startswith("{") else v for k, v in body.items()}
     request_headers = headers(caller, ids["owner"])
     if isinstance(body, str):
         response = client.open(path, method=method, data=body, headers={**request_headers, "Content-Type": "text/csv"})

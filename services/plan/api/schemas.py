@@ -195,6 +195,49 @@ class RecommendationDismissSchema(Strict):
     reason = required_text()
 
 
+# -- check-ins ------------------------------------------------------------------------------------
+def time_of_day(**kwargs):
+    return fields.String(validate=validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="a time as HH:MM"),
+                         **kwargs)
+
+
+def minutes(**kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(5, 480), **kwargs)
+
+
+class CheckInSlotSchema(Strict):
+    on = fields.Date(required=True)
+    at = time_of_day(required=True)
+    duration_minutes = minutes(load_default=60)
+    location = required_text(SHORT, metadata={"description": "a room, an address or a meeting link"})
+
+
+class CheckInCreateSchema(CheckInSlotSchema):
+    agenda = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=30))
+
+
+class CheckInRescheduleSchema(CheckInSlotSchema):
+    reason = required_text()
+
+
+class AgendaPointSchema(Strict):
+    point = required_text(SHORT)
+
+
+class CheckInRecordSchema(Strict):
+    notes = text(load_default="")
+    agreements = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=30))
+
+
+class AgreementGoalRevisionSchema(GoalRevisionSchema):
+    goal_id = fields.String(required=True, validate=ID)
+    reason = text(load_default="", metadata={"description": "defaults to the agreement's text"})
+
+
+class AgreementActionSchema(ActionCreateSchema):
+    pass
+
+
 class PlanQuerySchema(Strict):
     version = fields.Integer(validate=validate.Range(min=1, max=MAX_INT))
     as_of = fields.AwareDateTime(default_timezone=None, metadata={"description": "ISO 8601 with offset"})
@@ -359,6 +402,38 @@ class NoteViewSchema(Schema):
     on = fields.String()
 
 
+class AgendaPointViewSchema(Schema):
+    text = fields.String()
+    by = fields.Nested(ActorSchema)
+
+
+class AgreementViewSchema(Schema):
+    agreement_id = fields.String()
+    text = fields.String()
+    goal_id = fields.String(allow_none=True, metadata={"description": "the goal it revised, once acted on"})
+    action_id = fields.String(allow_none=True, metadata={"description": "the action it became, once acted on"})
+
+
+class CheckInViewSchema(Schema):
+    checkin_id = fields.String()
+    on = fields.Date()
+    at = fields.String()
+    duration_minutes = fields.Integer()
+    location = fields.String()
+    status = fields.String(validate=validate.OneOf(("scheduled", "cancelled", "held")))
+    scheduled_by = fields.Nested(ActorSchema)
+    agenda = fields.List(fields.Nested(AgendaPointViewSchema))
+    notes = fields.String(allow_none=True)
+    agreements = fields.List(fields.Nested(AgreementViewSchema))
+    reschedules = fields.Integer()
+    cancel_reason = fields.String(allow_none=True)
+
+
+class TemplateRefSchema(Schema):
+    template_id = fields.String()
+    version = fields.Integer()
+
+
 class TimelineSchema(Schema):
     semester = fields.String(metadata={"description": "e.g. 2026-H1"})
     actions = fields.List(fields.String())
@@ -389,6 +464,11 @@ class PlanSchema(Schema):
     reviews = fields.List(fields.Nested(NoteViewSchema))
     recommendations = fields.Dict(keys=fields.String(), values=fields.Dict())
     closed_reason = fields.String(allow_none=True)
+    checkins = fields.List(fields.Nested(CheckInViewSchema))
+    next_checkin = fields.Date(allow_none=True, metadata={"description": "the date of the earliest scheduled "
+                                                                         "check-in"})
+    template = fields.Nested(TemplateRefSchema, allow_none=True,
+                             metadata={"description": "the template version the plan started from"})
     erased = fields.Boolean(metadata={"description": "personal data of this plan was erased (crypto-shredded)"})
     created_on = fields.DateTime()
     modified_on = fields.DateTime()
@@ -398,6 +478,7 @@ class WriteResultSchema(PlanSchema):
     goal_id = fields.String()
     action_id = fields.String()
     feedback_id = fields.String()
+    checkin_id = fields.String()
 
 
 class PlanSummarySchema(Schema):
