@@ -17,6 +17,7 @@ from eventsourcing.persistence import Mapper
 from services.plan.application import PlanService
 from services.plan.domain.person import Person
 from services.plan.domain.plan import Context, DevelopmentPlan
+from services.plan.domain.template import PlanTemplate
 
 
 def record_story(service: PlanService) -> list:
@@ -69,7 +70,13 @@ def record_story(service: PlanService) -> list:
     plan.close(owner, "done")
     plan.mark_erased(Context("retention", "admin"))
     person.erase({"subject": "hr", "role": "hr"})
-    events = list(person.collect_events()) + list(plan.collect_events())
+    template = PlanTemplate.create(__import__("uuid").UUID("00000000-0000-4000-8000-0000000000aa"),
+                                   {"subject": "hanna", "role": "hr"}, name="Monteur",
+                                   milestones=[{"kind": "conversation", "offset_days": 28}])
+    template.revise({"subject": "hanna", "role": "hr"}, "later", name="Monteur",
+                    milestones=[{"kind": "conversation", "offset_days": 42}])
+    template.retire({"subject": "hanna", "role": "hr"}, "replaced")
+    events = list(person.collect_events()) + list(plan.collect_events()) + list(template.collect_events())
     plain = Mapper(transcoder=service.construct_transcoder())  # fixtures keep the plaintext (pre-sealing) form
     return [plain.to_stored_event(event) for event in events]
 

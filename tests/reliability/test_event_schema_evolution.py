@@ -21,6 +21,7 @@ from services.plan.application import PlanService
 from services.plan.domain.access import PlanAccess
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.person import Person
+from services.plan.domain.template import TEMPLATE_EVENTS
 from shared.contracts import PAYLOAD_SCHEMAS, SCHEMA_VERSION, IntegrationEventSchema, parse_page, upgrade
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -28,7 +29,8 @@ STANDARD = {"originator_id", "originator_version", "timestamp", "originator_topi
 SERVICES = {
     "plan": ("plan_events_v*.jsonl", lambda: PlanService(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
              {**{cls.TOPIC: cls for cls in EVENT_CLASSES.values()},
-              **{cls.TOPIC: cls for cls in (Person.Registered, Person.Updated, Person.Erased, PlanAccess.Recorded)}}),
+              **{cls.TOPIC: cls for cls in (Person.Registered, Person.Updated, Person.Erased, PlanAccess.Recorded,
+                                                *TEMPLATE_EVENTS)}}),
     "recommender": ("recommender_events_v*.jsonl",
                     lambda: Recommender(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
                     {cls.TOPIC: cls for cls in RecommenderEvent.__subclasses__()}),
@@ -84,7 +86,8 @@ def test_each_stored_plan_story_replays_into_a_plan(story):
     service = SERVICES["plan"][1]()
     plan, plan_id = None, uuid4()
     for row in fixture_rows("plan", story):
-        if not row["topic"].startswith(("groeipad.plan:Person", "groeipad.plan:PlanAccess")):
+        if not row["topic"].startswith(("groeipad.plan:Person", "groeipad.plan:PlanAccess",
+                                        "groeipad.plan:PlanTemplate")):
             stored = StoredEvent(originator_id=plan_id, originator_version=row["originator_version"],
                                  topic=row["topic"], state=json.dumps(row["state"]).encode())
             plan = service.mapper.to_domain_event(stored).mutate(plan)

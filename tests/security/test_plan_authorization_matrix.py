@@ -62,6 +62,8 @@ def body_for(row: Row, caller: str) -> Any:
 ACTION = {"means": "mooc", "title": "Course", "planned_start": "2026-03-01", "planned_end": "2026-04-01",
           "cost": 300}
 CHECKIN = {"on": "2026-06-01", "at": "10:00", "duration_minutes": 30, "location": "Room 1"}
+TEMPLATE = {"name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}], "hours_norm": 40}
+TEMPLATE_AUTHORS = {"hanna", "daan", "root"}
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/plans"): Row(expect({"owner", *MANAGERS, "hanna", "root"}, 201, forbidden={"daan", *OUTSIDERS}),
@@ -129,6 +131,15 @@ MATRIX: dict[tuple[str, str], Row] = {
         body={"goal_id": "{goal_id}", "deadline": "2026-11-01"}),
     ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/action"): Row(
         expect(status=201, **OWNER_WRITE), state="checkin_held", body=ACTION),
+    ("GET", "/api/v1/templates"): Row({c: 200 for c in CALLERS}),
+    ("POST", "/api/v1/templates"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
+                                       body=TEMPLATE),
+    ("GET", "/api/v1/templates/{template_id}"): Row({c: 200 for c in CALLERS}, state="template"),
+    ("PUT", "/api/v1/templates/{template_id}"): Row(
+        expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS), state="template",
+        body={**TEMPLATE, "hours_norm": 50}),
+    ("POST", "/api/v1/templates/{template_id}/retire"): Row(
+        expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS), state="template"),
     ("GET", "/api/v1/people"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/people"): Row(expect({"hanna", "root"}, 201, forbidden=set(CALLERS) - {"hanna", "root"}),
                                     body={"id": "new", "name": "New Person"}),
@@ -212,6 +223,11 @@ def prepare(client, state: str) -> dict[str, str]:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
+    template = "none"
+    if state == "template":
+        response = client.post("/api/v1/templates", json=TEMPLATE, headers=hr)
+        assert response.status_code == 201, response.get_json()
+        template = response.get_json()["template_id"]
     checkin = agreement = "none"
     if state in {"checkin", "checkin_held"}:
         checkin = call("POST", f"/api/v1/plans/{pid}/checkins", CHECKIN)["checkin_id"]
@@ -219,7 +235,8 @@ def prepare(client, state: str) -> dict[str, str]:
             call("POST", f"/api/v1/plans/{pid}/checkins/{checkin}/record", {"agreements": ["later"]})
             agreement = f"{checkin}-1"
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
-            "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement}
+            "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
+            "template_id": template}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):

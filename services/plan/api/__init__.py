@@ -8,6 +8,7 @@ from services.plan.application import (
     ForbiddenError,
     PlanNotFoundError,
     PreconditionFailedError,
+    TemplateNotFoundError,
     WriteConflictError,
 )
 from services.plan.domain.errors import DomainError
@@ -19,6 +20,7 @@ def register_domain_errors(app: Flask) -> None:
     register_error_mapping(app, {
         DomainError: lambda error: ApiError(error.status, str(error), error.errors),
         PlanNotFoundError: lambda error: ApiError(404, "plan not found"),
+        TemplateNotFoundError: lambda error: ApiError(404, "template not found"),
         ForbiddenError: lambda error: ApiError(403, str(error)),
         PreconditionFailedError: lambda error: ApiError(
             412, f"the plan changed: it is at version {error.current}; reload and retry",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.plan.domain.template import MILESTONE_KINDS
 from services.plan.domain.vocabulary import (
     ACTION_STATUSES,
     ASSESSORS,
@@ -61,6 +62,9 @@ class Strict(Schema):
 # -- requests -------------------------------------------------------------------------------------
 class PlanCreateSchema(Strict):
     employee_id = fields.String(required=True, validate=ID)
+    template_id = fields.UUID(load_default=None, allow_none=True,
+                              metadata={"description": "start from this template's current version (its hours "
+                                                       "and budget norms fill in what the request leaves at 0)"})
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
     trigger = fields.String(required=True, validate=validate.OneOf(TRIGGERS))
@@ -429,9 +433,97 @@ class CheckInViewSchema(Schema):
     cancel_reason = fields.String(allow_none=True)
 
 
+class MilestoneDueSchema(Schema):
+    kind = fields.String()
+    due = fields.String(metadata={"format": "date"})
+
+
 class TemplateRefSchema(Schema):
     template_id = fields.String()
     version = fields.Integer()
+    milestones = fields.List(fields.Nested(MilestoneDueSchema))
+
+
+# -- plan templates -------------------------------------------------------------------------------
+class TemplateGoalSchema(Strict):
+    title = required_text(SHORT, metadata={"description": "may hold placeholders the employee completes, "
+                                                          "e.g. [skill]"})
+    skills = fields.List(fields.Nested(GoalSkillSchema), load_default=list, validate=validate.Length(max=20))
+    measure = text(load_default="")
+    relevance = text(load_default="")
+    deadline_offset_days = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                          validate=validate.Range(0, 5 * 366))
+
+
+class TemplateMeansSchema(Strict):
+    means = fields.String(required=True, validate=validate.OneOf(MEANS))
+    title = text(SHORT, load_default="")
+    offer_id = fields.String(load_default=None, allow_none=True, validate=ID)
+
+
+class MilestoneSchema(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(MILESTONE_KINDS))
+    offset_days = fields.Integer(strict=True, required=True, validate=validate.Range(0, 5 * 366),
+                                 metadata={"description": "days after the plan period's start"})
+
+
+class TemplateContentSchema(Strict):
+    name = required_text(SHORT)
+    role_profiles = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50))
+    departments = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50))
+    goals = fields.List(fields.Nested(TemplateGoalSchema), load_default=list, validate=validate.Length(max=50))
+    skills_to_assess = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50))
+    learning_means = fields.List(fields.Nested(TemplateMeansSchema), load_default=list,
+                                 validate=validate.Length(max=50))
+    milestones = fields.List(fields.Nested(MilestoneSchema), load_default=list, validate=validate.Length(max=5))
+    hours_norm = hours(load_default=0)
+    budget_norm = money(load_default=0)
+
+
+class TemplateRevisionSchema(TemplateContentSchema):
+    change_note = text(load_default="")
+
+
+class TemplateRetireSchema(Strict):
+    change_note = text(load_default="")
+
+
+class TemplateVersionQuerySchema(Strict):
+    version = fields.Integer(validate=validate.Range(1, MAX_INT))
+
+
+class TemplateListQuerySchema(Strict):
+    include_retired = fields.Boolean(load_default=False)
+
+
+class TemplateSchema(Schema):
+    template_id = fields.String()
+    version = fields.Integer(metadata={"description": "the content version shown"})
+    current_version = fields.Integer()
+    retired = fields.Boolean()
+    name = fields.String()
+    role_profiles = fields.List(fields.String())
+    departments = fields.List(fields.String())
+    goals = fields.List(fields.Dict())
+    skills_to_assess = fields.List(fields.String())
+    learning_means = fields.List(fields.Dict())
+    milestones = fields.List(fields.Dict())
+    hours_norm = fields.Float()
+    budget_norm = fields.Float()
+
+
+class TemplateSummarySchema(Schema):
+    template_id = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    retired = fields.Boolean()
+    role_profiles = fields.List(fields.String())
+    departments = fields.List(fields.String())
+    changed_at = fields.String()
+
+
+class TemplateListSchema(Schema):
+    items = fields.List(fields.Nested(TemplateSummarySchema))
 
 
 class TimelineSchema(Schema):

@@ -7,6 +7,7 @@ counts. The current skill level is computed by the domain's own rule (services/p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +36,8 @@ class PlanProjection:
             "FundingApproved": self._funding_approved, "FundingDeclined": self._funding_declined,
             "PlanSubmittedForReview": self._status("submitted"), "PlanClosed": self._status("closed"),
             "PlanReviewed": self._plan_reviewed, "PlanErased": self._plan_erased,
+            "PlanTemplateCreated": self._template_version, "PlanTemplateRevised": self._template_version,
+            "PlanTemplateRetired": self._template_retired,
         }
 
     def apply(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> set[str]:
@@ -131,6 +134,27 @@ class PlanProjection:
         # Readers' notes were sealed with the person's keys: the view forgets them too.
         self._x(cursor, "UPDATE {accesses} SET note = ? WHERE employee_id = ? AND note IS NOT NULL",
                 (ERASED, person_id))
+
+    # -- templates (no personal data) ---------------------------------------------------------------
+    def _template_version(self, cursor, notification, event) -> None:
+        content = event.content
+        self._x(cursor, "INSERT INTO {templates} (template_id, name, version, retired, role_profiles, departments, "
+                        "changed_at) VALUES (?, ?, ?, 0, ?, ?, ?) ON CONFLICT (template_id) DO UPDATE SET "
+                        "name = excluded.name, version = excluded.version, role_profiles = excluded.role_profiles, "
+                        "departments = excluded.departments, changed_at = excluded.changed_at",
+                (str(notification.originator_id), content["name"], self._template_versions(cursor, notification),
+                 json.dumps(content["role_profiles"]), json.dumps(content["departments"]),
+                 event.timestamp.isoformat()))
+
+    def _template_versions(self, cursor, notification) -> int:
+        """Content versions so far: the created one plus each revision (a retirement adds none)."""
+        row = self._one(cursor, "SELECT version FROM {templates} WHERE template_id = ?",
+                        (str(notification.originator_id),))
+        return 1 if row is None or notification.originator_version == 1 else row["version"] + 1
+
+    def _template_retired(self, cursor, notification, event) -> None:
+        self._x(cursor, "UPDATE {templates} SET retired = 1, changed_at = ? WHERE template_id = ?",
+                (event.timestamp.isoformat(), str(notification.originator_id)))
 
     def _plan_accessed(self, cursor, notification, event) -> None:
         actor = event.actor or {}

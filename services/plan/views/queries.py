@@ -6,6 +6,7 @@ their direct and indirect reports' through the manager closure, or everything fo
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -180,6 +181,16 @@ class PlanQueries:
             where.append("p.period_start <= ? AND p.period_end >= ?")
             params += [flt.active_on.isoformat(), flt.active_on.isoformat()]
         return where, params
+
+    def templates(self, include_retired: bool = False) -> list[dict]:
+        """Plan templates by name, with their current version and whom they are for."""
+        rows = self.rows("SELECT template_id, name, version, retired, role_profiles, departments, changed_at "
+                         "FROM {templates}" + ("" if include_retired else " WHERE retired = 0") +
+                         " ORDER BY name, template_id")
+        for row in rows:
+            row.update(retired=bool(row["retired"]), role_profiles=json.loads(row["role_profiles"]),
+                       departments=json.loads(row["departments"]))
+        return rows
 
     def overlapping(self, employee_id: str, start: date, end: date, other_than: str) -> str | None:
         """An open plan of the employee that covers part of START..END, if any."""

@@ -47,6 +47,9 @@ COLUMNS = {
     "versions": "plan_id TEXT NOT NULL, version INTEGER NOT NULL, at TEXT NOT NULL, position BIGINT NOT NULL, "
                 "PRIMARY KEY (plan_id, version)",
     "requests": "request_key TEXT PRIMARY KEY, plan_id TEXT NOT NULL, fingerprint TEXT NOT NULL",
+    "templates": "template_id TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL, "
+                 "retired INTEGER NOT NULL DEFAULT 0, role_profiles TEXT NOT NULL, departments TEXT NOT NULL, "
+                 "changed_at TEXT NOT NULL",
     "accesses": "position BIGINT PRIMARY KEY, at TEXT NOT NULL, plan_id TEXT NOT NULL, employee_id TEXT NOT NULL, "
                 "what TEXT NOT NULL, purpose TEXT, note TEXT, by_subject TEXT NOT NULL, by_role TEXT NOT NULL",
 }
