@@ -297,8 +297,7 @@ class PlanService(Application[UUID]):
         role = self.relation(principal, employee_id)
         if role is None:
             raise ForbiddenError("you may start a plan only for yourself (or as HR, or as their manager)")
-        plan_id = uuid5(NAMESPACE_URL, f"groeipad:plan:{employee_id}:{fields['period_start']}:"
-                                       f"{fields['period_end']}")
+        plan_id = plan_uuid_for(employee_id, fields["period_start"], fields["period_end"])
         if request is not None:
             started = self.views.started_by(request.key)
             if started is not None:
@@ -508,7 +507,7 @@ class PlanService(Application[UUID]):
     # -- plan templates (HR and L&D) ------------------------------------------------------------------
     def create_template(self, principal: Principal, **content: Any) -> PlanTemplate:
         _template_author(principal)
-        template = PlanTemplate.create(uuid4(), _actor(principal), **content)
+        template = PlanTemplate.create(uuid4(), actor_of(principal), **content)
         self.save(template)
         return template
 
@@ -516,14 +515,14 @@ class PlanService(Application[UUID]):
                         **content: Any) -> PlanTemplate:
         _template_author(principal)
         template = self.template(template_id)
-        template.revise(_actor(principal), change_note, **content)
+        template.revise(actor_of(principal), change_note, **content)
         self.save(template)
         return template
 
     def retire_template(self, principal: Principal, template_id: UUID, change_note: str = "") -> PlanTemplate:
         _template_author(principal)
         template = self.template(template_id)
-        template.retire(_actor(principal), change_note)
+        template.retire(actor_of(principal), change_note)
         self.save(template)
         return template
 
@@ -556,7 +555,12 @@ class PlanService(Application[UUID]):
         return page, next_after, self.recorder.max_notification_id() or 0
 
 
-def _actor(principal: Principal) -> dict[str, str]:
+def plan_uuid_for(employee_id: str, period_start: date, period_end: date) -> UUID:
+    """One plan per person and period, whoever starts it (the employee, or a cycle's launch)."""
+    return uuid5(NAMESPACE_URL, f"groeipad:plan:{employee_id}:{period_start}:{period_end}")
+
+
+def actor_of(principal: Principal) -> dict[str, str]:
     role = next((r for r in ("admin", "hr", "ld") if principal.has(r)), "employee")
     return {"subject": principal.subject, "role": role}
 

@@ -64,6 +64,10 @@ ACTION = {"means": "mooc", "title": "Course", "planned_start": "2026-03-01", "pl
 CHECKIN = {"on": "2026-06-01", "at": "10:00", "duration_minutes": 30, "location": "Room 1"}
 TEMPLATE = {"name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}], "hours_norm": 40}
 TEMPLATE_AUTHORS = {"hanna", "daan", "root"}
+CYCLE_READERS = {"hanna", "root", "marieke", "boss", "petra"}  # HR, and managers for their reports
+CYCLE = {"name": "C", "period_start": "2030-01-01", "period_end": "2030-12-31",
+         "scope": {"kind": "people", "people": ["{owner}"]}, "templates": {"default": "{template_id}"},
+         "milestones": [{"kind": "conversation", "due": "2030-02-01"}]}
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/plans"): Row(expect({"owner", *MANAGERS, "hanna", "root"}, 201, forbidden={"daan", *OUTSIDERS}),
@@ -140,6 +144,19 @@ MATRIX: dict[tuple[str, str], Row] = {
         body={**TEMPLATE, "hours_norm": 50}),
     ("POST", "/api/v1/templates/{template_id}/retire"): Row(
         expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS), state="template"),
+    ("GET", "/api/v1/cycles"): Row(expect(CYCLE_READERS, 200, forbidden=set(CALLERS) - CYCLE_READERS)),
+    ("POST", "/api/v1/cycles"): Row(expect({"hanna", "root"}, 201, forbidden=NOT_HR), state="template", body=CYCLE),
+    ("GET", "/api/v1/cycles/{cycle_id}"): Row(expect(CYCLE_READERS, 200, forbidden=set(CALLERS) - CYCLE_READERS),
+                                              state="cycle"),
+    ("POST", "/api/v1/cycles/{cycle_id}/launch"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR),
+                                                      state="cycle"),
+    ("POST", "/api/v1/cycles/{cycle_id}/close"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR),
+                                                     state="cycle"),
+    ("GET", "/api/v1/cycles/{cycle_id}/dashboard"): Row(
+        expect(CYCLE_READERS, 200, forbidden=set(CALLERS) - CYCLE_READERS), state="cycle"),
+    ("GET", "/api/v1/cycles/{cycle_id}/people"): Row(
+        expect(CYCLE_READERS, 200, forbidden=set(CALLERS) - CYCLE_READERS), state="cycle",
+        query="?milestone=conversation&state=due"),
     ("GET", "/api/v1/people"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/people"): Row(expect({"hanna", "root"}, 201, forbidden=set(CALLERS) - {"hanna", "root"}),
                                     body={"id": "new", "name": "New Person"}),
@@ -196,6 +213,15 @@ def headers(caller: str, owner: str = "owner") -> dict[str, str]:
 _counter = itertools.count()
 
 
+def fill(body: Any, ids: dict[str, str]) -> Any:
+    """"{goal_id}" and the like, anywhere in BODY, name this cell's plan's items."""
+    if isinstance(body, dict):
+        return {k: fill(v, ids) for k, v in body.items()}
+    if isinstance(body, list):
+        return [fill(v, ids) for v in body]
+    return body.format(**ids) if isinstance(body, str) and body.startswith("{") else body
+
+
 def prepare(client, state: str) -> dict[str, str]:
     """A fresh employee under marieke with a plan in STATE; returns the ids the paths need."""
     owner = f"emp{next(_counter)}"
@@ -223,11 +249,16 @@ def prepare(client, state: str) -> dict[str, str]:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
-    template = "none"
-    if state == "template":
+    template = cycle = "none"
+    if state in {"template", "cycle"}:
         response = client.post("/api/v1/templates", json=TEMPLATE, headers=hr)
         assert response.status_code == 201, response.get_json()
         template = response.get_json()["template_id"]
+    if state == "cycle":
+        body = fill(CYCLE, {"owner": owner, "template_id": template})
+        response = client.post("/api/v1/cycles", json=body, headers=hr)
+        assert response.status_code == 201, response.get_json()
+        cycle = response.get_json()["cycle_id"]
     checkin = agreement = "none"
     if state in {"checkin", "checkin_held"}:
         checkin = call("POST", f"/api/v1/plans/{pid}/checkins", CHECKIN)["checkin_id"]
@@ -236,7 +267,7 @@ def prepare(client, state: str) -> dict[str, str]:
             agreement = f"{checkin}-1"
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
             "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
-            "template_id": template}
+            "template_id": template, "cycle_id": cycle}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):
@@ -257,8 +288,7 @@ def test_cell(app, operation, caller):
     body = body_for(row, caller)
     if operation == ("POST", "/api/v1/plans"):
         body = {**body, "employee_id": ids["owner"]}
-    if isinstance(body, dict):  # "{goal_id}" and the like name this cell's plan's items
-        body = {k: v.format(**ids) if isinstance(v, str) and v.startswith("{") else v for k, v in body.items()}
+    body = fill(body, ids)
     request_headers = headers(caller, ids["owner"])
     if isinstance(body, str):
         response = client.open(path, method=method, data=body, headers={**request_headers, "Content-Type": "text/csv"})

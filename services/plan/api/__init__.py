@@ -11,6 +11,7 @@ from services.plan.application import (
     TemplateNotFoundError,
     WriteConflictError,
 )
+from services.plan.cycles import CycleNotFoundError
 from services.plan.domain.errors import DomainError
 from shared.errors import ApiError, register_error_mapping
 from shared.sealing import PersonErasedError
@@ -21,6 +22,7 @@ def register_domain_errors(app: Flask) -> None:
         DomainError: lambda error: ApiError(error.status, str(error), error.errors),
         PlanNotFoundError: lambda error: ApiError(404, "plan not found"),
         TemplateNotFoundError: lambda error: ApiError(404, "template not found"),
+        CycleNotFoundError: lambda error: ApiError(404, "cycle not found"),
         ForbiddenError: lambda error: ApiError(403, str(error)),
         PreconditionFailedError: lambda error: ApiError(
             412, f"the plan changed: it is at version {error.current}; reload and retry",

@@ -815,3 +815,108 @@ class PersonExportSchema(Schema):
     recommender = fields.Dict(metadata={"description": "what the recommender holds, or why it is missing"})
     complete = fields.Boolean(metadata={"description": "false when a service could not answer"})
     exported_at = fields.String(metadata={"format": "date-time"})
+
+
+# -- development cycles ---------------------------------------------------------------------------
+class CycleScopeSchema(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(("organisation", "departments", "people")))
+    departments = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=500))
+    include_sub_departments = fields.Boolean(load_default=False, metadata={
+        "description": "also departments named '<department>/...'"})
+    people = fields.List(fields.String(validate=ID), load_default=list, validate=validate.Length(max=10_000))
+
+
+class CycleTemplatesSchema(Strict):
+    default = fields.UUID(load_default=None, allow_none=True)
+    by_department = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=SHORT)), values=fields.UUID(),
+                                load_default=dict, validate=validate.Length(max=500))
+    by_role = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=SHORT)), values=fields.UUID(),
+                          load_default=dict, validate=validate.Length(max=500),
+                          metadata={"description": "per job title; a role's template wins over a department's"})
+
+
+class CycleMilestoneSchema(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(MILESTONE_KINDS))
+    due = fields.Date(required=True)
+
+
+class CycleCreateSchema(Strict):
+    name = required_text(SHORT)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    scope = fields.Nested(CycleScopeSchema, required=True)
+    templates = fields.Nested(CycleTemplatesSchema, required=True)
+    milestones = fields.List(fields.Nested(CycleMilestoneSchema), load_default=list, validate=validate.Length(max=5))
+
+
+class CycleProgressSchema(Schema):
+    done = fields.Integer(metadata={"description": "people dealt with"})
+    total = fields.Integer(metadata={"description": "people in scope at the last run"})
+    started = fields.Integer()
+    carried_forward = fields.Integer()
+    removed = fields.Integer()
+
+
+class CycleSchema(Schema):
+    cycle_id = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    status = fields.String(validate=validate.OneOf(("draft", "launched", "closed")))
+    period_start = fields.Date()
+    period_end = fields.Date()
+    scope = fields.Dict()
+    templates = fields.Dict()
+    milestones = fields.List(fields.Dict())
+    progress = fields.Nested(CycleProgressSchema)
+
+
+class CycleSummarySchema(Schema):
+    cycle_id = fields.String()
+    name = fields.String()
+    status = fields.String()
+    period_start = fields.String()
+    period_end = fields.String()
+    milestones = fields.List(fields.Dict())
+
+
+class CycleListSchema(Schema):
+    items = fields.List(fields.Nested(CycleSummarySchema))
+
+
+class DepartmentCountSchema(Schema):
+    department = fields.String()
+    hidden = fields.Boolean(metadata={"description": "fewer than 5 people: the numbers are withheld"})
+    people = fields.Integer(allow_none=True)
+    done = fields.Integer(allow_none=True)
+    due = fields.Integer(allow_none=True)
+    overdue = fields.Integer(allow_none=True)
+
+
+class MilestoneCountSchema(Schema):
+    kind = fields.String()
+    due = fields.String(metadata={"format": "date"})
+    departments = fields.List(fields.Nested(DepartmentCountSchema))
+
+
+class CycleDashboardSchema(Schema):
+    cycle_id = fields.String()
+    status = fields.String()
+    progress = fields.Nested(CycleProgressSchema)
+    milestones = fields.List(fields.Nested(MilestoneCountSchema))
+
+
+class CyclePeopleQuerySchema(Strict):
+    milestone = fields.String(required=True, validate=validate.OneOf(MILESTONE_KINDS))
+    state = fields.String(required=True, validate=validate.OneOf(("done", "due", "overdue")))
+    department = fields.String(validate=validate.Length(max=SHORT))
+
+
+class CyclePersonSchema(Schema):
+    person_id = fields.String()
+    name = fields.String(allow_none=True)
+    department = fields.String()
+    plan_id = fields.String(allow_none=True)
+
+
+class CyclePeopleSchema(Schema):
+    items = fields.List(fields.Nested(CyclePersonSchema))
