@@ -15,6 +15,7 @@ from decimal import Decimal
 from eventsourcing.persistence import Mapper
 
 from services.plan.application import PlanService
+from services.plan.domain.cycle import DevelopmentCycle
 from services.plan.domain.person import Person
 from services.plan.domain.plan import Context, DevelopmentPlan
 from services.plan.domain.template import PlanTemplate
@@ -76,7 +77,18 @@ def record_story(service: PlanService) -> list:
     template.revise({"subject": "hanna", "role": "hr"}, "later", name="Monteur",
                     milestones=[{"kind": "conversation", "offset_days": 42}])
     template.retire({"subject": "hanna", "role": "hr"}, "replaced")
-    events = list(person.collect_events()) + list(plan.collect_events()) + list(template.collect_events())
+    cycle = DevelopmentCycle.create(
+        __import__("uuid").UUID("00000000-0000-4000-8000-0000000000cc"), {"subject": "hanna", "role": "hr"},
+        name="Functioneringsgesprekken 2027", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
+        scope={"kind": "departments", "departments": ["TD"]}, templates={"default": str(template.id)},
+        milestones=[{"kind": "conversation", "due": date(2027, 3, 1)}])
+    cycle.record_batch({"subject": "hanna", "role": "hr"}, [
+        {"person_id": "karim", "department": "TD", "plan_id": str(plan.id), "outcome": "carried_forward",
+         "reason": "current plan"}], total=1)
+    cycle.remove({"subject": "hanna", "role": "hr"}, "karim", "left the directory")
+    cycle.close({"subject": "hanna", "role": "hr"})
+    events = (list(person.collect_events()) + list(plan.collect_events()) + list(template.collect_events())
+              + list(cycle.collect_events()))
     plain = Mapper(transcoder=service.construct_transcoder())  # fixtures keep the plaintext (pre-sealing) form
     return [plain.to_stored_event(event) for event in events]
 

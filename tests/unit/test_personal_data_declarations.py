@@ -12,6 +12,7 @@ import pytest
 
 from services.plan.application import PlanService
 from services.plan.domain.access import PlanAccess
+from services.plan.domain.cycle import CYCLE_EVENTS, DevelopmentCycle
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent
 from services.plan.domain.person import Person
 from services.plan.domain.template import TEMPLATE_EVENTS, PlanTemplate
@@ -20,7 +21,8 @@ from shared.sealing import LIBRARY_FIELDS, SEAL, clear_fields, personal_fields
 from tests.unit.plan_builders import add_action, new_plan
 
 EVENTS = [PlanEvent, *EVENT_CLASSES.values(), Person.Registered, Person.Updated, Person.Erased,
-          PlanAccess.Recorded, Account.Created, Account.ProfileChanged, PlanTemplate.Event, *TEMPLATE_EVENTS]
+          PlanAccess.Recorded, Account.Created, Account.ProfileChanged, PlanTemplate.Event, *TEMPLATE_EVENTS,
+          DevelopmentCycle.Event, *CYCLE_EVENTS]
 
 
 def annotated_fields(cls) -> dict[str, typing.Any]:
