@@ -79,9 +79,11 @@ def get_cycle(app: PlanService, cycle_id: UUID) -> DevelopmentCycle:
     return cycle
 
 
-def run_cycle(app: PlanService, principal: Principal, cycle_id: UUID, batch: int = BATCH) -> dict[str, int]:
+def run_cycle(app: PlanService, principal: Principal, cycle_id: UUID, batch: int = BATCH,
+              max_batches: int | None = None) -> dict[str, int]:
     """Launch or sync: everyone in scope gets a plan from their template (or their current plan carries on), and
-    people out of scope are taken out. Running it again changes nothing unless the directory changed."""
+    people out of scope are taken out. Running it again changes nothing unless the directory changed. MAX_BATCHES
+    stops early (a launch spread over runs); the next run goes on where the cycle's record ends."""
     _hr(principal)
     actor = actor_of(principal)
     cycle = get_cycle(app, cycle_id)
@@ -90,8 +92,10 @@ def run_cycle(app: PlanService, principal: Principal, cycle_id: UUID, batch: int
     in_scope = [p for p in people if cycle.in_scope(p)]
     total = len(in_scope)
     pending = [p for p in in_scope if cycle.pending(p["person_id"])]
-    for start in range(0, len(pending), batch):
-        cycle = _run_batch(app, actor, cycle_id, pending[start:start + batch], total)
+    for number, start in enumerate(range(0, len(pending), batch)):
+        if max_batches is not None and number >= max_batches:
+            return get_cycle(app, cycle_id).progress()
+        _run_batch(app, actor, cycle_id, pending[start:start + batch], total)
     cycle = get_cycle(app, cycle_id)
     present = {p["person_id"]: p for p in in_scope}
     known = {p["person_id"]: p for p in people}

@@ -88,3 +88,44 @@ def test_cycles_are_hr_work_and_bad_input_is_a_4xx(client, auth):
     assert client.post(f"{API}/cycles/{cycle['cycle_id']}/launch", headers=auth("marieke")).status_code == 403
     assert client.get(f"{API}/cycles/{cycle['cycle_id']}/dashboard", headers=auth("karim")).status_code == 403
     assert client.get(f"{API}/cycles/nope", headers=auth("hanna")).status_code == 404
+
+
+def test_a_launch_stopped_midway_goes_on_where_it_stopped_without_duplicates(store_app, auth):
+    from services.plan.cycles import run_cycle
+    from shared.auth import Principal
+
+    c, hanna = store_app.test_client(), auth("hanna")
+    import_people(c, auth, NEW_PEOPLE)
+    cid = make_cycle(c, auth)["cycle_id"]
+    service = store_app.extensions["plan_service"]
+    hr = Principal(subject="hanna", roles=frozenset({"hr"}))
+    halfway = run_cycle(service, hr, __import__("uuid").UUID(cid), batch=3, max_batches=1)
+    assert (halfway["done"], halfway["total"]) == (3, 8)  # progress stored on the cycle
+    finished = ok(c.post(f"{API}/cycles/{cid}/launch", headers=hanna))["progress"]
+    assert (finished["done"], finished["total"], finished["started"]) == (8, 8, 8)
+    plans = ok(c.get(f"{API}/plans?limit=200", headers=hanna))["items"]
+    owners = [p["employee_id"] for p in plans]
+    assert len(owners) == len(set(owners)) == 8  # one plan per person and period
+
+
+def test_groeipad_cycles_sync_runs_every_open_cycle(tmp_path, monkeypatch, tokens):
+    from click.testing import CliRunner
+
+    from services.cli import main
+    from services.plan.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("PLAN_DATABASE_URL", url)
+    app = create_app({"PLAN_DATABASE_URL": url})
+    client = app.test_client()
+
+    def auth(subject, *roles):
+        return tokens(subject, *(roles or {"hanna": ("hr",)}.get(subject, ("employee",))))
+
+    import_people(client, auth, "karim,Karim,,,TD,Monteur\n")
+    cid = make_cycle(client, auth)["cycle_id"]
+    app.extensions["plan_service"].close()
+    result = CliRunner().invoke(main, ["cycles", "sync"], catch_exceptions=False)
+    assert result.exit_code == 0 and f"cycle {cid}: 1 of 1 done (1 started" in result.output
+    again = CliRunner().invoke(main, ["cycles", "sync", cid], catch_exceptions=False)
+    assert f"cycle {cid}: 1 of 1 done (1 started" in again.output
