@@ -20,6 +20,7 @@ BENCHES = [
     ("bench.recommender_latency", "Recommendation latency and memory by catalogue size"),
     ("bench.catalogue_import", "Catalogue import rate"),
     ("bench.follower_catchup", "Follower catch-up and plan-to-recommendation lag"),
+    ("bench.cycle_launch", "Launching a development cycle: per-person cost by size"),
 ]
 
 
