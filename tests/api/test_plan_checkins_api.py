@@ -14,6 +14,8 @@ def test_a_check_in_from_scheduling_to_agreements(store_client, auth):
     scheduled = ok(c.post(f"{API}/plans/{pid}/checkins", headers=marieke, json={**SLOT, "agenda": ["Doelen"]}), 201)
     checkin = scheduled["checkin_id"]
     assert scheduled["next_checkin"] == "2026-03-10"
+    listed = ok(c.get(f"{API}/plans?employee_id=karim", headers=marieke))["items"]
+    assert [p["next_checkin"] for p in listed] == ["2026-03-10"]  # on the plan summary too, from the views
     ok(c.post(f"{API}/plans/{pid}/checkins/{checkin}/agenda", headers=karim, json={"point": "Budget"}), 201)
     moved = ok(c.post(f"{API}/plans/{pid}/checkins/{checkin}/reschedule", headers=karim,
                       json={**SLOT, "on": "2026-03-17", "reason": "ziek"}))

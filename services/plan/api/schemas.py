@@ -575,6 +575,7 @@ class WriteResultSchema(PlanSchema):
 
 class PlanSummarySchema(Schema):
     id = fields.String()
+    next_checkin = fields.String(allow_none=True, metadata={"description": "date of the earliest scheduled check-in"})
     employee_id = fields.String()
     employee_name = fields.String(allow_none=True)
     department = fields.String(allow_none=True)
