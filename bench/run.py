@@ -23,6 +23,7 @@ BENCHES = [
     ("bench.plan_exports", "A plan's exports at the limits of one plan"),
     ("bench.notifier_throughput", "Notifier: plan feed to SMTP against the raw feed read"),
     ("bench.plan_views", "Plan query side: views against raw SQL by organisation size"),
+    ("bench.cycle_launch", "Launching a development cycle: per-person cost by size"),
 ]
 
 

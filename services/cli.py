@@ -176,6 +176,40 @@ def restore_command(source) -> None:
         raise click.ClickException(str(error)) from None
 
 
+@main.group("cycles")
+def cycles_group() -> None:
+    """Development cycles."""
+
+
+@cycles_group.command("sync")
+@click.argument("cycle_id", required=False)
+@click.option("--batch", default=500, show_default=True, help="People per transaction.")
+def cycles_sync(cycle_id: str | None, batch: int) -> None:
+    """Launch or sync a cycle (every open cycle without CYCLE_ID): plans for people who joined its scope, people
+    who left taken out. Safe to repeat; an interrupted run goes on where it stopped."""
+    from uuid import UUID
+
+    from services.plan.app import build_plan_service
+    from services.plan.cycles import CycleNotFoundError, run_cycle
+    from services.plan.domain.errors import DomainError
+    from shared.auth import Principal
+
+    service = build_plan_service()
+    operator = Principal(subject="cli", roles=frozenset({"admin"}))
+    try:
+        ids = [cycle_id] if cycle_id else [row["cycle_id"] for row in service.views.rows(
+            "SELECT cycle_id FROM {cycles} WHERE status <> 'closed' ORDER BY cycle_id")]
+        for one in ids:
+            progress = run_cycle(service, operator, UUID(one), batch=batch)
+            click.echo(f"cycle {one}: {progress['done']} of {progress['total']} done "
+                       f"({progress['started']} started, {progress['carried_forward']} carried forward, "
+                       f"{progress['removed']} taken out)")
+    except (DomainError, CycleNotFoundError, ValueError) as error:
+        raise click.ClickException(f"cycle {error}") from None
+    finally:
+        service.close()
+
+
 @main.command("erase-person")
 @click.argument("person_id")
 def erase_person(person_id: str) -> None:

@@ -33,6 +33,8 @@ PLAN_EVENT_TYPES = (
     "LearningActionCompleted", "LearningActionCancelled", "ProgressReviewed", "FeedbackReceived",
     "PlanSubmittedForReview", "PlanReviewed", "FundingRequested", "FundingApproved",
     "FundingDeclined", "RecommendationAccepted", "RecommendationDismissed", "PlanClosed",
+    "CheckInScheduled", "CheckInAgendaPointAdded", "CheckInRescheduled", "CheckInCancelled", "CheckInRecorded",
+    "CheckInAgreementActedOn",
     "PlanErased",  # retention destroyed the plan's key: drop what was derived from it
 )
 # About a person, not a plan: plan_id is empty and employee_id is the person's directory id.
@@ -187,6 +189,36 @@ class EmptyPayload(_Payload):
     pass
 
 
+class CheckInSlotPayload(_Payload):
+    """When a check-in takes place; where (a room or a link) and the agenda stay in the plan service."""
+
+    checkin_id = _id()
+    on = fields.Date(required=True)
+    at = fields.String(required=True, metadata={"description": "time of day, HH:MM"})
+    duration_minutes = fields.Integer(required=True)
+
+
+class CheckInPayload(_Payload):
+    checkin_id = _id()
+
+
+class AgreementRefSchema(_Payload):
+    agreement_id = _id()
+
+
+class CheckInRecordedPayload(_Payload):
+    checkin_id = _id()
+    agreements = fields.List(fields.Nested(AgreementRefSchema), allow_none=True,
+                             metadata={"description": "the agreements' ids (their text stays in the plan service)"})
+
+
+class AgreementActedOnPayload(_Payload):
+    checkin_id = _id()
+    agreement_id = _id()
+    goal_id = _optional_id()
+    action_id = _optional_id()
+
+
 class PersonRegisteredPayload(_Payload):
     person_id = _id()
     manager_id = _optional_id()
@@ -214,6 +246,9 @@ PAYLOAD_SCHEMAS: dict[str, Schema] = {
     "FundingRequested": FundingPayload(), "FundingApproved": FundingPayload(), "FundingDeclined": ActionPayload(),
     "RecommendationAccepted": RecommendationAcceptedPayload(),
     "RecommendationDismissed": RecommendationDismissedPayload(), "PlanClosed": EmptyPayload(),
+    "CheckInScheduled": CheckInSlotPayload(), "CheckInAgendaPointAdded": CheckInPayload(),
+    "CheckInRescheduled": CheckInSlotPayload(), "CheckInCancelled": CheckInPayload(),
+    "CheckInRecorded": CheckInRecordedPayload(), "CheckInAgreementActedOn": AgreementActedOnPayload(),
     "PlanErased": EmptyPayload(), "PersonRegistered": PersonRegisteredPayload(),
     "PersonUpdated": PersonUpdatedPayload(), "PersonErased": EmptyPayload(),
 }

@@ -6,7 +6,17 @@ from typing import Any
 
 from flask import Flask
 
-from services.plan.api import audit, feed, people, plans, register_domain_errors, reports, teams
+from services.plan.api import (
+    audit,
+    cycles,
+    feed,
+    people,
+    plans,
+    register_domain_errors,
+    reports,
+    teams,
+    templates,
+)
 from services.plan.application import PlanService
 from shared.config import store_settings
 from shared.httpapi import create_api
@@ -29,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     api = create_api(app, title="Groeipad plan service", ready=ready, tokens=config.get("TOKENS"), service="plan",
                      description="Event-sourced personal development plans (PDP).")
-    for module in (plans, people, teams, reports, feed, audit):
+    for module in (plans, people, teams, reports, feed, audit, templates, cycles):
         api.register_blueprint(module.blp)
     register_domain_errors(app)
     return app

@@ -15,10 +15,10 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, Transcoding
@@ -29,6 +29,7 @@ from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
 from services.plan.domain.plan import Context, DevelopmentPlan, plan_id_for
+from services.plan.domain.template import PlanTemplate
 from services.plan.metrics import EVENTS_APPENDED, PLAN_LOAD_SECONDS, WRITE_RETRIES
 from services.plan.views import tables as view_tables
 from services.plan.views.projection import instant
@@ -62,6 +63,10 @@ class PreconditionFailedError(Exception):
 
 class WriteConflictError(Exception):
     """Other writers kept winning the race for this plan; the client may retry."""
+
+
+class TemplateNotFoundError(Exception):
+    """No such plan template."""
 
 
 class ForbiddenError(Exception):
@@ -304,6 +309,17 @@ class PlanService(Application[UUID]):
         other = self.views.overlapping(employee_id, fields["period_start"], fields["period_end"], str(plan_id))
         if other is not None:
             raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it first")
+        template_id = fields.pop("template_id", None)
+        if template_id is not None:
+            try:
+                fields["template"] = self.template_reference(template_id, fields["period_start"])
+            except TemplateNotFoundError:
+                raise RuleViolationError("template_id", "no such plan template") from None
+            norms = self.template(template_id).content()
+            if not fields.get("available_hours"):
+                fields["available_hours"] = norms["hours_norm"]
+            if not fields.get("available_budget"):
+                fields["available_budget"] = norms["budget_norm"]
         plan = DevelopmentPlan.start(ctx, **fields)
         try:
             recordings = self.save(plan)
@@ -505,6 +521,48 @@ class PlanService(Application[UUID]):
         self.keys.create_many([(str(p.id), p.person_id) for p in people])
         return _count(self.save(*people))
 
+    # -- plan templates (HR and L&D) ------------------------------------------------------------------
+    def create_template(self, principal: Principal, **content: Any) -> PlanTemplate:
+        _template_author(principal)
+        template = PlanTemplate.create(uuid4(), actor_of(principal), **content)
+        self.save(template)
+        return template
+
+    def revise_template(self, principal: Principal, template_id: UUID, change_note: str = "",
+                        **content: Any) -> PlanTemplate:
+        _template_author(principal)
+        template = self.template(template_id)
+        template.revise(actor_of(principal), change_note, **content)
+        self.save(template)
+        return template
+
+    def retire_template(self, principal: Principal, template_id: UUID, change_note: str = "") -> PlanTemplate:
+        _template_author(principal)
+        template = self.template(template_id)
+        template.retire(actor_of(principal), change_note)
+        self.save(template)
+        return template
+
+    def template(self, template_id: UUID) -> PlanTemplate:
+        """A template from the event store (always current); TemplateNotFoundError when there is none."""
+        try:
+            template = self.repository.get(template_id)
+        except AggregateNotFoundError:
+            raise TemplateNotFoundError(template_id) from None
+        if not isinstance(template, PlanTemplate):
+            raise TemplateNotFoundError(template_id)
+        return template
+
+    def template_reference(self, template_id: UUID, period_start: date) -> dict[str, Any]:
+        """What a plan keeps of the template it starts from: id, version, and its milestones as dates (copied, so
+        a later revision never changes the plan)."""
+        template = self.template(template_id)
+        template.usable()
+        content = template.content()
+        return {"template_id": str(template_id), "version": template.current_version,
+                "milestones": [{"kind": m["kind"], "due": (period_start + timedelta(days=m["offset_days"])).isoformat()}
+                               for m in content["milestones"]]}
+
     # -- the feed ---------------------------------------------------------------------------------
     def feed(self, after: int, limit: int) -> tuple[list[tuple[Any, PlanEvent]], int, int]:
         """Plan events after AFTER, with their positions; also where to continue and the log head."""
@@ -512,6 +570,16 @@ class PlanService(Application[UUID]):
         page = [(n, self.mapper.to_domain_event(n)) for n in notifications if n.topic in FEED_TOPICS]
         next_after = notifications[-1].id if notifications else after
         return page, next_after, self.recorder.max_notification_id() or 0
+
+
+def actor_of(principal: Principal) -> dict[str, str]:
+    role = next((r for r in ("admin", "hr", "ld") if principal.has(r)), "employee")
+    return {"subject": principal.subject, "role": role}
+
+
+def _template_author(principal: Principal) -> None:
+    if not principal.has("hr", "ld", "admin"):
+        raise ForbiddenError("plan templates are kept by HR and L&D")
 
 
 def _count(recordings) -> int | None:

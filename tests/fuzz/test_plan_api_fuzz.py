@@ -32,6 +32,13 @@ def fuzz_app(tmp_path_factory):
         "employee_id": "karim", "period_start": "2026-01-01", "period_end": "2027-12-31", "trigger": "career_project",
         "available_hours": 200, "available_budget": 5000})
     app.config["FUZZ_PLAN_ID"] = plan.get_json()["id"]
+    template = client.post("/api/v1/templates", headers=hr, json={
+        "name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}]}).get_json()["template_id"]
+    app.config["FUZZ_TEMPLATE_ID"] = template
+    app.config["FUZZ_CYCLE_ID"] = client.post("/api/v1/cycles", headers=hr, json={
+        "name": "C", "period_start": "2028-01-01", "period_end": "2028-12-31",
+        "scope": {"kind": "people", "people": ["karim"]}, "templates": {"default": template},
+        "milestones": [{"kind": "conversation", "due": "2028-02-01"}]}).get_json()["cycle_id"]
     yield app
     app.extensions["plan_service"].close()
     patch.undo()
@@ -41,7 +48,8 @@ def test_no_server_error_and_documented_answers(fuzz_app):
     """Every operation of the document (one test: the app is built once)."""
 
     def at_the_real_plan(case) -> None:
-        if "plan_id" in (case.path_parameters or {}):
-            case.path_parameters["plan_id"] = fuzz_app.config["FUZZ_PLAN_ID"]
+        for name in ("plan_id", "template_id", "cycle_id"):
+            if name in (case.path_parameters or {}):
+                case.path_parameters[name] = fuzz_app.config[f"FUZZ_{name.removesuffix('_id').upper()}_ID"]
 
     fuzz_every_operation(fuzz_app, CALLERS, minimum_operations=30, prepare=at_the_real_plan)

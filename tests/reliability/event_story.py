@@ -1,8 +1,8 @@
 """A story that records every plan and person event type once; the stored-shape fixtures come from it.
 
 Regenerate the fixture file only when adding an event type or a new class_version:
-`python -m tests.reliability.event_story > tests/fixtures/plan_events_v1.jsonl` writes the *current* shapes,
-so never overwrite an old version's file: add a new one beside it.
+`python -m tests.reliability.event_story > tests/fixtures/plan_events_vN.jsonl` writes the *current* shapes,
+so never overwrite an old version's file: add a new one beside it (v2: check-ins, PlanStarted's template).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from decimal import Decimal
 from eventsourcing.persistence import Mapper
 
 from services.plan.application import PlanService
+from services.plan.domain.cycle import DevelopmentCycle
 from services.plan.domain.person import Person
 from services.plan.domain.plan import Context, DevelopmentPlan
+from services.plan.domain.template import PlanTemplate
 
 
 def record_story(service: PlanService) -> list:
@@ -27,7 +29,7 @@ def record_story(service: PlanService) -> list:
         owner, employee_id="karim",
         period_start=date(2026, 1, 1), period_end=date(2027, 12, 31), trigger="career_project",
         career_project="teamleider", target_role="teamleider", available_hours=120,
-        available_budget=Decimal(3000))
+        available_budget=Decimal(3000), template={"template_id": "00000000-0000-4000-8000-0000000000aa", "version": 1})
     plan.assess_skill(owner, skill="Teammanagement", category="behavioural", level=1, status="to_improve",
                       transferable_to=["logistiek"])
     plan.set_goal(owner, goal_id="g1", title="Team leiden", skills=[{"skill": "teammanagement", "target_level": 3}],
@@ -56,12 +58,37 @@ def record_story(service: PlanService) -> list:
     plan.accept_recommendation(owner, "r1", offer_id="o1", action_id="a3", goal_ids=["g1"], means="mooc",
                                title="PM", planned_start=date(2026, 9, 1), planned_end=date(2026, 10, 1))
     plan.dismiss_recommendation(owner, "r2", offer_id="o2", reason="too far")
+    slot = {"on": date(2026, 5, 4), "at": "10:00", "duration_minutes": 45, "location": "Kamer 2.14"}
+    plan.schedule_checkin(manager, checkin_id="c1", agenda=["doelen"], **slot)
+    plan.add_agenda_point(owner, "c1", "budget")
+    plan.reschedule_checkin(owner, "c1", reason="ziek", **{**slot, "on": date(2026, 5, 11)})
+    plan.schedule_checkin(manager, checkin_id="c2", **slot)
+    plan.cancel_checkin(manager, "c2", "dubbel")
+    plan.record_checkin(manager, "c1", notes="goed gesprek", agreements=["deadline later"])
+    plan.act_on_agreement(owner, "c1", "c1-1", goal_id="g1", revision={"deadline": date(2027, 10, 31)})
     plan.achieve_goal(owner, "g2", "done")
     plan.abandon_goal(owner, "g1", "changed role")
     plan.close(owner, "done")
     plan.mark_erased(Context("retention", "admin"))
     person.erase({"subject": "hr", "role": "hr"})
-    events = list(person.collect_events()) + list(plan.collect_events())
+    template = PlanTemplate.create(__import__("uuid").UUID("00000000-0000-4000-8000-0000000000aa"),
+                                   {"subject": "hanna", "role": "hr"}, name="Monteur",
+                                   milestones=[{"kind": "conversation", "offset_days": 28}])
+    template.revise({"subject": "hanna", "role": "hr"}, "later", name="Monteur",
+                    milestones=[{"kind": "conversation", "offset_days": 42}])
+    template.retire({"subject": "hanna", "role": "hr"}, "replaced")
+    cycle = DevelopmentCycle.create(
+        __import__("uuid").UUID("00000000-0000-4000-8000-0000000000cc"), {"subject": "hanna", "role": "hr"},
+        name="Functioneringsgesprekken 2027", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
+        scope={"kind": "departments", "departments": ["TD"]}, templates={"default": str(template.id)},
+        milestones=[{"kind": "conversation", "due": date(2027, 3, 1)}])
+    cycle.record_batch({"subject": "hanna", "role": "hr"}, [
+        {"person_id": "karim", "department": "TD", "plan_id": str(plan.id), "outcome": "carried_forward",
+         "reason": "current plan"}], total=1)
+    cycle.remove({"subject": "hanna", "role": "hr"}, "karim", "left the directory")
+    cycle.close({"subject": "hanna", "role": "hr"})
+    events = (list(person.collect_events()) + list(plan.collect_events()) + list(template.collect_events())
+              + list(cycle.collect_events()))
     plain = Mapper(transcoder=service.construct_transcoder())  # fixtures keep the plaintext (pre-sealing) form
     return [plain.to_stored_event(event) for event in events]
 

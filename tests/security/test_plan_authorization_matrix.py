@@ -61,6 +61,13 @@ def body_for(row: Row, caller: str) -> Any:
 
 ACTION = {"means": "mooc", "title": "Course", "planned_start": "2026-03-01", "planned_end": "2026-04-01",
           "cost": 300}
+CHECKIN = {"on": "2026-06-01", "at": "10:00", "duration_minutes": 30, "location": "Room 1"}
+TEMPLATE = {"name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}], "hours_norm": 40}
+TEMPLATE_AUTHORS = {"hanna", "daan", "root"}
+CYCLE_READERS = {"hanna", "root", "marieke", "boss", "petra"}  # HR, and managers for their reports
+CYCLE = {"name": "C", "period_start": "2030-01-01", "period_end": "2030-12-31",
+         "scope": {"kind": "people", "people": ["{owner}"]}, "templates": {"default": "{template_id}"},
+         "milestones": [{"kind": "conversation", "due": "2030-02-01"}]}
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/plans"): Row(expect({"owner", *MANAGERS, "hanna", "root"}, 201, forbidden={"daan", *OUTSIDERS}),
@@ -114,6 +121,42 @@ MATRIX: dict[tuple[str, str], Row] = {
         expect(status=201, **OWNER_WRITE), body={**ACTION, "offer_id": "o1"}),
     ("POST", "/api/v1/plans/{plan_id}/recommendations/{recommendation_id}/dismiss"): Row(
         expect(status=200, **OWNER_WRITE), body={"offer_id": "o1", "reason": "not for me"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins"): Row(expect(status=201, **FOLLOW_UP), body=CHECKIN),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agenda"): Row(
+        expect(status=201, **FOLLOW_UP), state="checkin", body={"point": "budget"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/reschedule"): Row(
+        expect(status=200, **FOLLOW_UP), state="checkin", body={**CHECKIN, "at": "15:00", "reason": "ill"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/cancel"): Row(
+        expect(status=200, **FOLLOW_UP), state="checkin", body={"reason": "moved"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/record"): Row(
+        expect(status=200, **FOLLOW_UP), state="checkin", body={"notes": "fine", "agreements": ["later"]}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/goal-revision"): Row(
+        expect(status=200, **OWNER_WRITE), state="checkin_held",
+        body={"goal_id": "{goal_id}", "deadline": "2026-11-01"}),
+    ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/action"): Row(
+        expect(status=201, **OWNER_WRITE), state="checkin_held", body=ACTION),
+    ("GET", "/api/v1/templates"): Row({c: 200 for c in CALLERS}),
+    ("POST", "/api/v1/templates"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
+                                       body=TEMPLATE),
+    ("GET", "/api/v1/templates/{template_id}"): Row({c: 200 for c in CALLERS}, state="template"),
+    ("PUT", "/api/v1/templates/{template_id}"): Row(
+        expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS), state="template",
+        body={**TEMPLATE, "hours_norm": 50}),
+    ("POST", "/api/v1/templates/{template_id}/retire"): Row(
+        expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS), state="template"),
+    ("GET", "/api/v1/cycles"): Row(expect(CYCLE_READERS, 200, forbidden=set(CALLERS) - CYCLE_READERS)),
+    ("POST", "/api/v1/cycles"): Row(expect({"hanna", "root"}, 201, forbidden=NOT_HR), state="template", body=CYCLE),
+    ("GET", "/api/v1/cycles/{cycle_id}"): Row(expect(CYCLE_READERS, 200, forbidden=set(CALLERS) - CYCLE_READERS),
+                                              state="cycle"),
+    ("POST", "/api/v1/cycles/{cycle_id}/launch"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR),
+                                                      state="cycle"),
+    ("POST", "/api/v1/cycles/{cycle_id}/close"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR),
+                                                     state="cycle"),
+    ("GET", "/api/v1/cycles/{cycle_id}/dashboard"): Row(
+        expect(CYCLE_READERS, 200, forbidden=set(CALLERS) - CYCLE_READERS), state="cycle"),
+    ("GET", "/api/v1/cycles/{cycle_id}/people"): Row(
+        expect(CYCLE_READERS, 200, forbidden=set(CALLERS) - CYCLE_READERS), state="cycle",
+        query="?milestone=conversation&state=due"),
     ("GET", "/api/v1/people"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/people"): Row(expect({"hanna", "root"}, 201, forbidden=set(CALLERS) - {"hanna", "root"}),
                                     body={"id": "new", "name": "New Person"}),
@@ -170,6 +213,15 @@ def headers(caller: str, owner: str = "owner") -> dict[str, str]:
 _counter = itertools.count()
 
 
+def fill(body: Any, ids: dict[str, str]) -> Any:
+    """"{goal_id}" and the like, anywhere in BODY, name this cell's plan's items."""
+    if isinstance(body, dict):
+        return {k: fill(v, ids) for k, v in body.items()}
+    if isinstance(body, list):
+        return [fill(v, ids) for v in body]
+    return body.format(**ids) if isinstance(body, str) and body.startswith("{") else body
+
+
 def prepare(client, state: str) -> dict[str, str]:
     """A fresh employee under marieke with a plan in STATE; returns the ids the paths need."""
     owner = f"emp{next(_counter)}"
@@ -197,8 +249,25 @@ def prepare(client, state: str) -> dict[str, str]:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
+    template = cycle = "none"
+    if state in {"template", "cycle"}:
+        response = client.post("/api/v1/templates", json=TEMPLATE, headers=hr)
+        assert response.status_code == 201, response.get_json()
+        template = response.get_json()["template_id"]
+    if state == "cycle":
+        body = fill(CYCLE, {"owner": owner, "template_id": template})
+        response = client.post("/api/v1/cycles", json=body, headers=hr)
+        assert response.status_code == 201, response.get_json()
+        cycle = response.get_json()["cycle_id"]
+    checkin = agreement = "none"
+    if state in {"checkin", "checkin_held"}:
+        checkin = call("POST", f"/api/v1/plans/{pid}/checkins", CHECKIN)["checkin_id"]
+        if state == "checkin_held":
+            call("POST", f"/api/v1/plans/{pid}/checkins/{checkin}/record", {"agreements": ["later"]})
+            agreement = f"{checkin}-1"
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
-            "owner": owner, "manager_id": "marieke"}
+            "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
+            "template_id": template, "cycle_id": cycle}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):
@@ -219,6 +288,7 @@ def test_cell(app, operation, caller):
     body = body_for(row, caller)
     if operation == ("POST", "/api/v1/plans"):
         body = {**body, "employee_id": ids["owner"]}
+    body = fill(body, ids)
     request_headers = headers(caller, ids["owner"])
     if isinstance(body, str):
         response = client.open(path, method=method, data=body, headers={**request_headers, "Content-Type": "text/csv"})

@@ -8,8 +8,10 @@ from services.plan.application import (
     ForbiddenError,
     PlanNotFoundError,
     PreconditionFailedError,
+    TemplateNotFoundError,
     WriteConflictError,
 )
+from services.plan.cycles import CycleNotFoundError
 from services.plan.domain.errors import DomainError
 from shared.errors import ApiError, register_error_mapping
 from shared.sealing import PersonErasedError
@@ -19,6 +21,8 @@ def register_domain_errors(app: Flask) -> None:
     register_error_mapping(app, {
         DomainError: lambda error: ApiError(error.status, str(error), error.errors),
         PlanNotFoundError: lambda error: ApiError(404, "plan not found"),
+        TemplateNotFoundError: lambda error: ApiError(404, "template not found"),
+        CycleNotFoundError: lambda error: ApiError(404, "cycle not found"),
         ForbiddenError: lambda error: ApiError(403, str(error)),
         PreconditionFailedError: lambda error: ApiError(
             412, f"the plan changed: it is at version {error.current}; reload and retry",

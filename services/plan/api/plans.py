@@ -308,3 +308,68 @@ def dismiss_recommendation(body, plan_id, recommendation_id):
     """Dismiss a suggested learning means, saying why."""
     return write(plan_id, body, lambda plan, ctx: plan.dismiss_recommendation(
         ctx, recommendation_id, offer_id=body["offer_id"], reason=body["reason"]))
+
+
+# -- check-ins: a conversation about the plan -------------------------------------------------------
+@blp.route("/<plan_id>/checkins", methods=["POST"])
+@blp.arguments(s.CheckInCreateSchema)
+@blp.response(201, s.WriteResultSchema)
+def schedule_checkin(body, plan_id):
+    """Schedule a check-in (date, time, duration, place or link, agenda): the employee, their manager or HR."""
+    checkin_id = str(uuid4())
+    return write(plan_id, body, lambda plan, ctx: plan.schedule_checkin(ctx, checkin_id=checkin_id, **body),
+                 status=201, result={"checkin_id": checkin_id})
+
+
+@blp.route("/<plan_id>/checkins/<checkin_id>/agenda", methods=["POST"])
+@blp.arguments(s.AgendaPointSchema)
+@blp.response(201, s.WriteResultSchema)
+def add_agenda_point(body, plan_id, checkin_id):
+    """Add a point to a scheduled check-in's agenda."""
+    return write(plan_id, body, lambda plan, ctx: plan.add_agenda_point(ctx, checkin_id, body["point"]), status=201)
+
+
+@blp.route("/<plan_id>/checkins/<checkin_id>/reschedule", methods=["POST"])
+@blp.arguments(s.CheckInRescheduleSchema)
+@blp.response(200, s.WriteResultSchema)
+def reschedule_checkin(body, plan_id, checkin_id):
+    """Move a scheduled check-in (date, time, duration or place), saying why."""
+    return write(plan_id, body, lambda plan, ctx: plan.reschedule_checkin(ctx, checkin_id, **body))
+
+
+@blp.route("/<plan_id>/checkins/<checkin_id>/cancel", methods=["POST"])
+@blp.arguments(s.ReasonSchema)
+@blp.response(200, s.WriteResultSchema)
+def cancel_checkin(body, plan_id, checkin_id):
+    """Cancel a scheduled check-in, saying why."""
+    return write(plan_id, body, lambda plan, ctx: plan.cancel_checkin(ctx, checkin_id, body["reason"]))
+
+
+@blp.route("/<plan_id>/checkins/<checkin_id>/record", methods=["POST"])
+@blp.arguments(s.CheckInRecordSchema)
+@blp.response(200, s.WriteResultSchema)
+def record_checkin(body, plan_id, checkin_id):
+    """After the conversation: record its notes and agreements (once)."""
+    return write(plan_id, body, lambda plan, ctx: plan.record_checkin(ctx, checkin_id, **body))
+
+
+@blp.route("/<plan_id>/checkins/<checkin_id>/agreements/<agreement_id>/goal-revision", methods=["POST"])
+@blp.arguments(s.AgreementGoalRevisionSchema)
+@blp.response(200, s.WriteResultSchema)
+def agreement_to_goal_revision(body, plan_id, checkin_id, agreement_id):
+    """Turn an agreement into a revision of a goal, in one step (the reason defaults to the agreement)."""
+    revision = dict(body)
+    goal_id = revision.pop("goal_id")
+    return write(plan_id, body, lambda plan, ctx: plan.act_on_agreement(
+        ctx, checkin_id, agreement_id, goal_id=goal_id, revision=revision))
+
+
+@blp.route("/<plan_id>/checkins/<checkin_id>/agreements/<agreement_id>/action", methods=["POST"])
+@blp.arguments(s.AgreementActionSchema)
+@blp.response(201, s.WriteResultSchema)
+def agreement_to_action(body, plan_id, checkin_id, agreement_id):
+    """Turn an agreement into a learning action, in one step."""
+    action_id = str(uuid4())
+    return write(plan_id, body, lambda plan, ctx: plan.act_on_agreement(
+        ctx, checkin_id, agreement_id, action={"action_id": action_id, **body}),
+        status=201, result={"action_id": action_id})

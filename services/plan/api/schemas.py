@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.plan.domain.template import MILESTONE_KINDS
 from services.plan.domain.vocabulary import (
     ACTION_STATUSES,
     ASSESSORS,
@@ -61,6 +62,9 @@ class Strict(Schema):
 # -- requests -------------------------------------------------------------------------------------
 class PlanCreateSchema(Strict):
     employee_id = fields.String(required=True, validate=ID)
+    template_id = fields.UUID(load_default=None, allow_none=True,
+                              metadata={"description": "start from this template's current version (its hours "
+                                                       "and budget norms fill in what the request leaves at 0)"})
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
     trigger = fields.String(required=True, validate=validate.OneOf(TRIGGERS))
@@ -193,6 +197,49 @@ class RecommendationAcceptSchema(ActionFieldsSchema):
 class RecommendationDismissSchema(Strict):
     offer_id = fields.String(load_default=None, allow_none=True, validate=ID)
     reason = required_text()
+
+
+# -- check-ins ------------------------------------------------------------------------------------
+def time_of_day(**kwargs):
+    return fields.String(validate=validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="a time as HH:MM"),
+                         **kwargs)
+
+
+def minutes(**kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(5, 480), **kwargs)
+
+
+class CheckInSlotSchema(Strict):
+    on = fields.Date(required=True)
+    at = time_of_day(required=True)
+    duration_minutes = minutes(load_default=60)
+    location = required_text(SHORT, metadata={"description": "a room, an address or a meeting link"})
+
+
+class CheckInCreateSchema(CheckInSlotSchema):
+    agenda = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=30))
+
+
+class CheckInRescheduleSchema(CheckInSlotSchema):
+    reason = required_text()
+
+
+class AgendaPointSchema(Strict):
+    point = required_text(SHORT)
+
+
+class CheckInRecordSchema(Strict):
+    notes = text(load_default="")
+    agreements = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=30))
+
+
+class AgreementGoalRevisionSchema(GoalRevisionSchema):
+    goal_id = fields.String(required=True, validate=ID)
+    reason = text(load_default="", metadata={"description": "defaults to the agreement's text"})
+
+
+class AgreementActionSchema(ActionCreateSchema):
+    pass
 
 
 class PlanQuerySchema(Strict):
@@ -359,6 +406,126 @@ class NoteViewSchema(Schema):
     on = fields.String()
 
 
+class AgendaPointViewSchema(Schema):
+    text = fields.String()
+    by = fields.Nested(ActorSchema)
+
+
+class AgreementViewSchema(Schema):
+    agreement_id = fields.String()
+    text = fields.String()
+    goal_id = fields.String(allow_none=True, metadata={"description": "the goal it revised, once acted on"})
+    action_id = fields.String(allow_none=True, metadata={"description": "the action it became, once acted on"})
+
+
+class CheckInViewSchema(Schema):
+    checkin_id = fields.String()
+    on = fields.Date()
+    at = fields.String()
+    duration_minutes = fields.Integer()
+    location = fields.String()
+    status = fields.String(validate=validate.OneOf(("scheduled", "cancelled", "held")))
+    scheduled_by = fields.Nested(ActorSchema)
+    agenda = fields.List(fields.Nested(AgendaPointViewSchema))
+    notes = fields.String(allow_none=True)
+    agreements = fields.List(fields.Nested(AgreementViewSchema))
+    reschedules = fields.Integer()
+    cancel_reason = fields.String(allow_none=True)
+
+
+class MilestoneDueSchema(Schema):
+    kind = fields.String()
+    due = fields.String(metadata={"format": "date"})
+
+
+class TemplateRefSchema(Schema):
+    template_id = fields.String()
+    version = fields.Integer()
+    milestones = fields.List(fields.Nested(MilestoneDueSchema))
+
+
+# -- plan templates -------------------------------------------------------------------------------
+class TemplateGoalSchema(Strict):
+    title = required_text(SHORT, metadata={"description": "may hold placeholders the employee completes, "
+                                                          "e.g. [skill]"})
+    skills = fields.List(fields.Nested(GoalSkillSchema), load_default=list, validate=validate.Length(max=20))
+    measure = text(load_default="")
+    relevance = text(load_default="")
+    deadline_offset_days = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                          validate=validate.Range(0, 5 * 366))
+
+
+class TemplateMeansSchema(Strict):
+    means = fields.String(required=True, validate=validate.OneOf(MEANS))
+    title = text(SHORT, load_default="")
+    offer_id = fields.String(load_default=None, allow_none=True, validate=ID)
+
+
+class MilestoneSchema(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(MILESTONE_KINDS))
+    offset_days = fields.Integer(strict=True, required=True, validate=validate.Range(0, 5 * 366),
+                                 metadata={"description": "days after the plan period's start"})
+
+
+class TemplateContentSchema(Strict):
+    name = required_text(SHORT)
+    role_profiles = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50))
+    departments = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50))
+    goals = fields.List(fields.Nested(TemplateGoalSchema), load_default=list, validate=validate.Length(max=50))
+    skills_to_assess = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50))
+    learning_means = fields.List(fields.Nested(TemplateMeansSchema), load_default=list,
+                                 validate=validate.Length(max=50))
+    milestones = fields.List(fields.Nested(MilestoneSchema), load_default=list, validate=validate.Length(max=5))
+    hours_norm = hours(load_default=0)
+    budget_norm = money(load_default=0)
+
+
+class TemplateRevisionSchema(TemplateContentSchema):
+    change_note = text(load_default="")
+
+
+class TemplateRetireSchema(Strict):
+    change_note = text(load_default="")
+
+
+class TemplateVersionQuerySchema(Strict):
+    version = fields.Integer(validate=validate.Range(1, MAX_INT))
+
+
+class TemplateListQuerySchema(Strict):
+    include_retired = fields.Boolean(load_default=False)
+
+
+class TemplateSchema(Schema):
+    template_id = fields.String()
+    version = fields.Integer(metadata={"description": "the content version shown"})
+    current_version = fields.Integer()
+    retired = fields.Boolean()
+    name = fields.String()
+    role_profiles = fields.List(fields.String())
+    departments = fields.List(fields.String())
+    goals = fields.List(fields.Dict())
+    skills_to_assess = fields.List(fields.String())
+    learning_means = fields.List(fields.Dict())
+    milestones = fields.List(fields.Dict())
+    hours_norm = fields.Float()
+    budget_norm = fields.Float()
+
+
+class TemplateSummarySchema(Schema):
+    template_id = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    retired = fields.Boolean()
+    role_profiles = fields.List(fields.String())
+    departments = fields.List(fields.String())
+    changed_at = fields.String()
+
+
+class TemplateListSchema(Schema):
+    items = fields.List(fields.Nested(TemplateSummarySchema))
+
+
 class TimelineSchema(Schema):
     semester = fields.String(metadata={"description": "e.g. 2026-H1"})
     actions = fields.List(fields.String())
@@ -389,6 +556,11 @@ class PlanSchema(Schema):
     reviews = fields.List(fields.Nested(NoteViewSchema))
     recommendations = fields.Dict(keys=fields.String(), values=fields.Dict())
     closed_reason = fields.String(allow_none=True)
+    checkins = fields.List(fields.Nested(CheckInViewSchema))
+    next_checkin = fields.Date(allow_none=True, metadata={"description": "the date of the earliest scheduled "
+                                                                         "check-in"})
+    template = fields.Nested(TemplateRefSchema, allow_none=True,
+                             metadata={"description": "the template version the plan started from"})
     erased = fields.Boolean(metadata={"description": "personal data of this plan was erased (crypto-shredded)"})
     created_on = fields.DateTime()
     modified_on = fields.DateTime()
@@ -398,10 +570,12 @@ class WriteResultSchema(PlanSchema):
     goal_id = fields.String()
     action_id = fields.String()
     feedback_id = fields.String()
+    checkin_id = fields.String()
 
 
 class PlanSummarySchema(Schema):
     id = fields.String()
+    next_checkin = fields.String(allow_none=True, metadata={"description": "date of the earliest scheduled check-in"})
     employee_id = fields.String()
     employee_name = fields.String(allow_none=True)
     department = fields.String(allow_none=True)
@@ -642,3 +816,108 @@ class PersonExportSchema(Schema):
     recommender = fields.Dict(metadata={"description": "what the recommender holds, or why it is missing"})
     complete = fields.Boolean(metadata={"description": "false when a service could not answer"})
     exported_at = fields.String(metadata={"format": "date-time"})
+
+
+# -- development cycles ---------------------------------------------------------------------------
+class CycleScopeSchema(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(("organisation", "departments", "people")))
+    departments = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=500))
+    include_sub_departments = fields.Boolean(load_default=False, metadata={
+        "description": "also departments named '<department>/...'"})
+    people = fields.List(fields.String(validate=ID), load_default=list, validate=validate.Length(max=10_000))
+
+
+class CycleTemplatesSchema(Strict):
+    default = fields.UUID(load_default=None, allow_none=True)
+    by_department = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=SHORT)), values=fields.UUID(),
+                                load_default=dict, validate=validate.Length(max=500))
+    by_role = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=SHORT)), values=fields.UUID(),
+                          load_default=dict, validate=validate.Length(max=500),
+                          metadata={"description": "per job title; a role's template wins over a department's"})
+
+
+class CycleMilestoneSchema(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(MILESTONE_KINDS))
+    due = fields.Date(required=True)
+
+
+class CycleCreateSchema(Strict):
+    name = required_text(SHORT)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    scope = fields.Nested(CycleScopeSchema, required=True)
+    templates = fields.Nested(CycleTemplatesSchema, required=True)
+    milestones = fields.List(fields.Nested(CycleMilestoneSchema), load_default=list, validate=validate.Length(max=5))
+
+
+class CycleProgressSchema(Schema):
+    done = fields.Integer(metadata={"description": "people dealt with"})
+    total = fields.Integer(metadata={"description": "people in scope at the last run"})
+    started = fields.Integer()
+    carried_forward = fields.Integer()
+    removed = fields.Integer()
+
+
+class CycleSchema(Schema):
+    cycle_id = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    status = fields.String(validate=validate.OneOf(("draft", "launched", "closed")))
+    period_start = fields.Date()
+    period_end = fields.Date()
+    scope = fields.Dict()
+    templates = fields.Dict()
+    milestones = fields.List(fields.Dict())
+    progress = fields.Nested(CycleProgressSchema)
+
+
+class CycleSummarySchema(Schema):
+    cycle_id = fields.String()
+    name = fields.String()
+    status = fields.String()
+    period_start = fields.String()
+    period_end = fields.String()
+    milestones = fields.List(fields.Dict())
+
+
+class CycleListSchema(Schema):
+    items = fields.List(fields.Nested(CycleSummarySchema))
+
+
+class DepartmentCountSchema(Schema):
+    department = fields.String()
+    hidden = fields.Boolean(metadata={"description": "fewer than 5 people: the numbers are withheld"})
+    people = fields.Integer(allow_none=True)
+    done = fields.Integer(allow_none=True)
+    due = fields.Integer(allow_none=True)
+    overdue = fields.Integer(allow_none=True)
+
+
+class MilestoneCountSchema(Schema):
+    kind = fields.String()
+    due = fields.String(metadata={"format": "date"})
+    departments = fields.List(fields.Nested(DepartmentCountSchema))
+
+
+class CycleDashboardSchema(Schema):
+    cycle_id = fields.String()
+    status = fields.String()
+    progress = fields.Nested(CycleProgressSchema)
+    milestones = fields.List(fields.Nested(MilestoneCountSchema))
+
+
+class CyclePeopleQuerySchema(Strict):
+    milestone = fields.String(required=True, validate=validate.OneOf(MILESTONE_KINDS))
+    state = fields.String(required=True, validate=validate.OneOf(("done", "due", "overdue")))
+    department = fields.String(validate=validate.Length(max=SHORT))
+
+
+class CyclePersonSchema(Schema):
+    person_id = fields.String()
+    name = fields.String(allow_none=True)
+    department = fields.String()
+    plan_id = fields.String(allow_none=True)
+
+
+class CyclePeopleSchema(Schema):
+    items = fields.List(fields.Nested(CyclePersonSchema))

@@ -36,6 +36,7 @@ def plan_view(plan: DevelopmentPlan, employee_name: str | None = None) -> dict[s
         slot = timeline[semester(action["planned_start"])]
         slot["actions"].append(action["action_id"])
         slot["hours"] += action["hours"]
+    next_checkin = plan.next_checkin()
     return {
         "id": str(plan.id), "version": plan.version, "employee_id": plan.employee_id,
         "employee_name": employee_name, "status": plan.status,
@@ -50,6 +51,8 @@ def plan_view(plan: DevelopmentPlan, employee_name: str | None = None) -> dict[s
         "timeline": [{"semester": key, **value} for key, value in sorted(timeline.items())],
         "feedback": plan.feedback, "progress": plan.progress, "reviews": plan.reviews,
         "recommendations": plan.recommendations, "closed_reason": plan.closed_reason,
+        "checkins": sorted(plan.checkins.values(), key=lambda c: (c["on"], c["at"])),
+        "next_checkin": next_checkin["on"] if next_checkin else None, "template": plan.template,
         "created_on": plan.created_on, "modified_on": plan.modified_on,
         "erased": getattr(plan, "erased", False),
     }

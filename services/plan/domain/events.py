@@ -42,8 +42,10 @@ class PlanEvent(Aggregate.Event):
 class PlanStarted(PlanEvent, Aggregate.Created):
     TOPIC = topic("PlanStarted")
     PERSONAL_TEXT = ("career_project", "target_role")
-    NOT_PERSONAL = ("employee_id", "period_start", "period_end", "trigger", "available_hours", "available_budget")
+    NOT_PERSONAL = ("employee_id", "period_start", "period_end", "trigger", "available_hours", "available_budget",
+                    "template")
     SUBJECT_FIELD = "employee_id"  # the plan's key belongs to its employee
+    class_version = 2  # 2: the template the plan started from ({template_id, version}, or None)
     employee_id: str
     period_start: date
     period_end: date
@@ -52,6 +54,11 @@ class PlanStarted(PlanEvent, Aggregate.Created):
     target_role: str | None
     available_hours: float
     available_budget: Decimal
+    template: dict | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["template"] = None  # plans started before templates existed started from a blank page
 
     def apply(self, plan) -> None:
         plan.employee_id, plan.trigger = self.employee_id, self.trigger
@@ -64,6 +71,8 @@ class PlanStarted(PlanEvent, Aggregate.Created):
         plan.requests = {}
         plan.closed_reason = None
         plan.erased = False
+        plan.template = dict(self.template) if self.template else None
+        plan.checkins = {}
 
 
 class SkillAssessed(PlanEvent):
@@ -356,6 +365,96 @@ class PlanErased(PlanEvent):
 
     def apply(self, plan) -> None:
         plan.erased = True
+
+
+# -- check-ins: a conversation about the plan, scheduled, held and recorded ------------------------------
+class CheckInScheduled(PlanEvent):
+    TOPIC = topic("CheckInScheduled")
+    PERSONAL_TEXT = ("location",)
+    PERSONAL_DATA = ("agenda",)
+    NOT_PERSONAL = ("checkin_id", "on", "at", "duration_minutes")
+    checkin_id: str
+    on: date
+    at: str
+    duration_minutes: int
+    location: str
+    agenda: list
+
+    def apply(self, plan) -> None:
+        plan.checkins[self.checkin_id] = {
+            "checkin_id": self.checkin_id, "on": self.on, "at": self.at, "duration_minutes": self.duration_minutes,
+            "location": self.location, "status": "scheduled", "scheduled_by": dict(self.actor),
+            "agenda": [{"text": text, "by": dict(self.actor)} for text in self.agenda or []],
+            "notes": None, "agreements": [], "reschedules": 0, "cancel_reason": None}
+
+
+class CheckInAgendaPointAdded(PlanEvent):
+    TOPIC = topic("CheckInAgendaPointAdded")
+    PERSONAL_TEXT = ("point",)
+    NOT_PERSONAL = ("checkin_id",)
+    checkin_id: str
+    point: str
+
+    def apply(self, plan) -> None:
+        plan.checkins[self.checkin_id]["agenda"].append({"text": self.point, "by": dict(self.actor)})
+
+
+class CheckInRescheduled(PlanEvent):
+    TOPIC = topic("CheckInRescheduled")
+    PERSONAL_TEXT = ("location",)
+    NOT_PERSONAL = ("checkin_id", "on", "at", "duration_minutes")
+    checkin_id: str
+    on: date
+    at: str
+    duration_minutes: int
+    location: str
+
+    def apply(self, plan) -> None:
+        checkin = plan.checkins[self.checkin_id]
+        checkin.update(on=self.on, at=self.at, duration_minutes=self.duration_minutes, location=self.location)
+        checkin["reschedules"] += 1
+
+
+class CheckInCancelled(PlanEvent):
+    TOPIC = topic("CheckInCancelled")
+    NOT_PERSONAL = ("checkin_id",)
+    checkin_id: str
+
+    def apply(self, plan) -> None:
+        plan.checkins[self.checkin_id].update(status="cancelled", cancel_reason=self.reason)
+
+
+class CheckInRecorded(PlanEvent):
+    """The conversation took place: its notes and the agreements made (each with an id to act on later)."""
+
+    TOPIC = topic("CheckInRecorded")
+    PERSONAL_TEXT = ("notes",)
+    PERSONAL_DATA = ("agreements",)
+    NOT_PERSONAL = ("checkin_id",)
+    checkin_id: str
+    notes: str
+    agreements: list
+
+    def apply(self, plan) -> None:
+        plan.checkins[self.checkin_id].update(
+            status="held", notes=self.notes,
+            agreements=[{**item, "goal_id": None, "action_id": None} for item in deepcopy(self.agreements or [])])
+
+
+class CheckInAgreementActedOn(PlanEvent):
+    """An agreement became a goal revision or a learning action (the event just before this one)."""
+
+    TOPIC = topic("CheckInAgreementActedOn")
+    NOT_PERSONAL = ("checkin_id", "agreement_id", "goal_id", "action_id")
+    checkin_id: str
+    agreement_id: str
+    goal_id: str | None
+    action_id: str | None
+
+    def apply(self, plan) -> None:
+        for item in plan.checkins[self.checkin_id]["agreements"]:
+            if item["agreement_id"] == self.agreement_id:
+                item.update(goal_id=self.goal_id, action_id=self.action_id)
 
 
 EVENT_CLASSES: dict[str, type[PlanEvent]] = {

@@ -6,6 +6,7 @@ re-runs a rule that may have changed since.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +42,10 @@ from services.plan.domain.vocabulary import (
 EDITABLE = {"draft", "changes_requested", "active"}
 DECIDERS = {"manager", "hr"}
 MAX_PERIOD_DAYS = 5 * 366
+CHECKIN_ROLES = ("owner", "manager", "hr")  # admin acts as HR (_check_open)
+MAX_AGENDA = 30
+MIN_CHECKIN_MINUTES, MAX_CHECKIN_MINUTES = 5, 8 * 60
+TIME_OF_DAY = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,8 @@ class DevelopmentPlan(Aggregate):
     TOPIC = "groeipad.plan:DevelopmentPlan"
     Event = ev.PlanEvent
     Created = ev.PlanStarted
-    class_version = 2  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
+    class_version = 3  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
+    # 3: check-ins and the template a plan started from
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -77,9 +83,15 @@ class DevelopmentPlan(Aggregate):
                 if on >= str(entry.get("rated_on") or ""):
                     skill_rules.rate(entry, skill_rules.RERATING, item["level"], on)
 
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """A snapshot from before check-ins and templates: none of either."""
+        state.setdefault("checkins", {})
+        state.setdefault("template", None)
+
     def __init__(self, employee_id: str, period_start: date, period_end: date, trigger: str, career_project: str,
                  target_role: str | None, available_hours: float, available_budget: Decimal, actor: dict,
-                 reason: str | None, request: dict | None) -> None:
+                 reason: str | None, request: dict | None, template: dict | None = None) -> None:
         """The fields of PlanStarted, so that calling the class records it (the library's public way to create);
         the state itself is set by PlanStarted.apply, which replays do too."""
 
@@ -93,7 +105,7 @@ class DevelopmentPlan(Aggregate):
     def start(cls, ctx: Context, *, employee_id: str, period_start: date,
               period_end: date, trigger: str, career_project: str = "",
               target_role: str | None = None, available_hours: float = 0,
-              available_budget: Decimal = Decimal(0)) -> DevelopmentPlan:
+              available_budget: Decimal = Decimal(0), template: dict[str, Any] | None = None) -> DevelopmentPlan:
         if ctx.role not in {"owner", "manager", "hr", "admin"}:
             raise NotAllowedError("employee_id", "you may not start a plan for this person")
         _require(bool(employee_id.strip()), "employee_id", "must not be empty")
@@ -114,6 +126,7 @@ class DevelopmentPlan(Aggregate):
             employee_id=employee_id, period_start=period_start, period_end=period_end,
             trigger=trigger, career_project=career_project.strip(), target_role=target_role,
             available_hours=float(available_hours), available_budget=Decimal(available_budget),
+            template=dict(template) if template else None,
         )
 
     # -- self-evaluation ----------------------------------------------------------------------
@@ -470,6 +483,108 @@ class DevelopmentPlan(Aggregate):
         if recommendation_id in self.recommendations:
             status = self.recommendations[recommendation_id]["status"]
             raise InvalidStateError("recommendation_id", f"this suggestion was already {status}")
+
+    # -- check-ins ----------------------------------------------------------------------------
+    def schedule_checkin(self, ctx: Context, *, checkin_id: str, on: date, at: str, duration_minutes: int,
+                         location: str, agenda: Iterable[str] = ()) -> None:
+        """The employee, their manager or HR plans a conversation about the plan, inside its period."""
+        self._check_open(ctx, *CHECKIN_ROLES)
+        _require(bool(checkin_id.strip()), "checkin_id", "must not be empty")
+        if checkin_id in self.checkins:
+            raise InvalidStateError("checkin_id", f"check-in {checkin_id} already exists")
+        slot = self._checkin_slot(on, at, duration_minutes, location)
+        points = [p.strip() for p in agenda if p.strip()]
+        if len(points) > MAX_AGENDA:
+            raise RuleViolationError("agenda", f"at most {MAX_AGENDA} points")
+        self._trigger(ev.CheckInScheduled, ctx, checkin_id=checkin_id, agenda=points, **slot)
+
+    def add_agenda_point(self, ctx: Context, checkin_id: str, point: str) -> None:
+        self._check_open(ctx, *CHECKIN_ROLES)
+        checkin = self._checkin(checkin_id, "scheduled")
+        _require(bool(point.strip()), "point", "must not be empty")
+        if len(checkin["agenda"]) >= MAX_AGENDA:
+            raise RuleViolationError("point", f"the agenda already has {MAX_AGENDA} points")
+        self._trigger(ev.CheckInAgendaPointAdded, ctx, checkin_id=checkin_id, point=point.strip())
+
+    def reschedule_checkin(self, ctx: Context, checkin_id: str, *, on: date, at: str, duration_minutes: int,
+                           location: str, reason: str) -> None:
+        self._check_open(ctx, *CHECKIN_ROLES)
+        checkin = self._checkin(checkin_id, "scheduled")
+        _require(bool((reason or "").strip()), "reason", "say why the check-in moves")
+        slot = self._checkin_slot(on, at, duration_minutes, location)
+        if all(checkin[k] == v for k, v in slot.items()):
+            raise RuleViolationError("on", "nothing changes: give a new date, time, duration or place")
+        self._trigger(ev.CheckInRescheduled, ctx, reason=reason.strip(), checkin_id=checkin_id, **slot)
+
+    def cancel_checkin(self, ctx: Context, checkin_id: str, reason: str) -> None:
+        self._check_open(ctx, *CHECKIN_ROLES)
+        self._checkin(checkin_id, "scheduled")
+        _require(bool((reason or "").strip()), "reason", "say why the check-in is cancelled")
+        self._trigger(ev.CheckInCancelled, ctx, reason=reason.strip(), checkin_id=checkin_id)
+
+    def record_checkin(self, ctx: Context, checkin_id: str, *, notes: str = "", agreements: Iterable[str] = (),
+                       agreement_ids: Iterable[str] | None = None) -> None:
+        """After the conversation: what was said and what was agreed; once per check-in."""
+        self._check_open(ctx, *CHECKIN_ROLES)
+        self._checkin(checkin_id, "scheduled")
+        texts = [a.strip() for a in agreements if a.strip()]
+        _require(bool(notes.strip() or texts), "notes", "record notes or at least one agreement")
+        if len(texts) > MAX_AGENDA:
+            raise RuleViolationError("agreements", f"at most {MAX_AGENDA} agreements")
+        ids = list(agreement_ids) if agreement_ids is not None else [f"{checkin_id}-{n}" for n in
+                                                                     range(1, len(texts) + 1)]
+        items = [{"agreement_id": agreement_id, "text": text} for agreement_id, text in zip(ids, texts, strict=False)]
+        self._trigger(ev.CheckInRecorded, ctx, checkin_id=checkin_id, notes=notes.strip(), agreements=items)
+
+    def act_on_agreement(self, ctx: Context, checkin_id: str, agreement_id: str, *, goal_id: str | None = None,
+                         revision: dict[str, Any] | None = None, action: dict[str, Any] | None = None) -> None:
+        """An agreement becomes a goal revision (GOAL_ID with REVISION) or a learning action (ACTION), in the
+        same save as the note that links them; the goal and action rules apply as they always do."""
+        self._check_open(ctx, *CHECKIN_ROLES)
+        checkin = self._checkin(checkin_id, "held")
+        agreement = next((a for a in checkin["agreements"] if a["agreement_id"] == agreement_id), None)
+        if agreement is None:
+            raise NotFoundInPlanError("agreement_id", f"no agreement {agreement_id} in this check-in")
+        if agreement["goal_id"] or agreement["action_id"]:
+            raise InvalidStateError("agreement_id", "this agreement was already acted on")
+        if (revision is None) == (action is None):
+            raise RuleViolationError("body", "give either a goal revision or a learning action")
+        if revision is not None:
+            _require(bool(goal_id), "goal_id", "name the goal the agreement revises")
+            changes = dict(revision)
+            reason = (changes.pop("reason", None) or "").strip() or f"agreed in check-in: {agreement['text']}"
+            self.revise_goal(ctx, goal_id, reason=reason, **changes)
+            self._trigger(ev.CheckInAgreementActedOn, ctx, checkin_id=checkin_id, agreement_id=agreement_id,
+                          goal_id=goal_id, action_id=None)
+        else:
+            self.plan_action(ctx, **action)
+            self._trigger(ev.CheckInAgreementActedOn, ctx, checkin_id=checkin_id, agreement_id=agreement_id,
+                          goal_id=None, action_id=action["action_id"])
+
+    def next_checkin(self) -> dict[str, Any] | None:
+        """The earliest scheduled check-in, if any."""
+        waiting = [c for c in self.checkins.values() if c["status"] == "scheduled"]
+        return min(waiting, key=lambda c: (c["on"], c["at"]), default=None)
+
+    def _checkin_slot(self, on: date, at: str, duration_minutes: int, location: str) -> dict[str, Any]:
+        self._in_period(on, "on")
+        if not TIME_OF_DAY.fullmatch(at or ""):
+            raise RuleViolationError("at", "a time of day as HH:MM (00:00 to 23:59)")
+        if isinstance(duration_minutes, bool) or not isinstance(duration_minutes, int) or not (
+                MIN_CHECKIN_MINUTES <= duration_minutes <= MAX_CHECKIN_MINUTES):
+            raise RuleViolationError("duration_minutes", f"whole minutes from {MIN_CHECKIN_MINUTES} to "
+                                                         f"{MAX_CHECKIN_MINUTES}")
+        _require(bool(location.strip()), "location", "say where: a room, an address or a meeting link")
+        return {"on": on, "at": at, "duration_minutes": duration_minutes, "location": location.strip()}
+
+    def _checkin(self, checkin_id: str, *statuses: str) -> dict[str, Any]:
+        checkin = self.checkins.get(checkin_id)
+        if checkin is None:
+            raise NotFoundInPlanError("checkin_id", f"no check-in {checkin_id} in this plan")
+        if checkin["status"] not in statuses:
+            raise InvalidStateError("checkin_id", f"the check-in is {checkin['status']}; "
+                                                  f"this needs it {' or '.join(statuses)}")
+        return checkin
 
     def mark_erased(self, ctx: Context) -> None:
         """Retention of a closed plan: only ever after closing, only once."""

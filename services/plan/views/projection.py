@@ -7,6 +7,7 @@ counts. The current skill level is computed by the domain's own rule (services/p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +38,12 @@ class PlanProjection:
             "FundingApproved": self._funding_approved, "FundingDeclined": self._funding_declined,
             "PlanSubmittedForReview": self._status("submitted"), "PlanClosed": self._status("closed"),
             "PlanReviewed": self._plan_reviewed, "PlanErased": self._plan_erased,
+            "PlanTemplateCreated": self._template_version, "PlanTemplateRevised": self._template_version,
+            "PlanTemplateRetired": self._template_retired,
+            "CheckInScheduled": self._checkin_scheduled, "CheckInRescheduled": self._checkin_scheduled,
+            "CheckInCancelled": self._checkin_status("cancelled"), "CheckInRecorded": self._checkin_status("held"),
+            "CycleCreated": self._cycle_created, "CycleBatchProcessed": self._cycle_batch,
+            "CycleParticipantRemoved": self._cycle_participant_removed, "CycleClosed": self._cycle_closed,
         }
 
     def apply(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> set[str]:
@@ -142,6 +149,63 @@ class PlanProjection:
                         "WHERE employee_id = ?)", (person_id,))
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE employee_id = ?", (person_id,))
         self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE employee_id = ?", (person_id,))
+
+    # -- check-ins (dates and states only) --------------------------------------------------------------
+    def _checkin_scheduled(self, cursor, notification, event) -> None:
+        self._x(cursor, "INSERT INTO {checkins} (plan_id, checkin_id, status, on_date) VALUES (?, ?, 'scheduled', ?) "
+                        "ON CONFLICT (plan_id, checkin_id) DO UPDATE SET on_date = excluded.on_date",
+                (str(notification.originator_id), event.checkin_id, event.on.isoformat()))
+
+    def _checkin_status(self, status: str) -> Callable[[Any, Any, Any], None]:
+        def handle(cursor, notification, event) -> None:
+            self._x(cursor, "UPDATE {checkins} SET status = ? WHERE plan_id = ? AND checkin_id = ?",
+                    (status, str(notification.originator_id), event.checkin_id))
+        return handle
+
+    # -- development cycles ---------------------------------------------------------------------------
+    def _cycle_created(self, cursor, notification, event) -> None:
+        self._x(cursor, "INSERT INTO {cycles} (cycle_id, name, status, period_start, period_end, milestones) "
+                        "VALUES (?, ?, 'draft', ?, ?, ?) ON CONFLICT (cycle_id) DO NOTHING",
+                (str(notification.originator_id), event.name, event.period_start.isoformat(),
+                 event.period_end.isoformat(), json.dumps(event.milestones)))
+
+    def _cycle_batch(self, cursor, notification, event) -> None:
+        cycle_id = str(notification.originator_id)
+        for item in event.participants:
+            self._x(cursor, "INSERT INTO {cycle_participants} (cycle_id, person_id, department, plan_id, outcome) "
+                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (cycle_id, person_id) DO UPDATE SET "
+                            "department = excluded.department, plan_id = excluded.plan_id, outcome = excluded.outcome",
+                    (cycle_id, item["person_id"], item["department"], item["plan_id"], item["outcome"]))
+        self._x(cursor, "UPDATE {cycles} SET status = 'launched' WHERE cycle_id = ? AND status = 'draft'",
+                (cycle_id,))
+
+    def _cycle_participant_removed(self, cursor, notification, event) -> None:
+        self._x(cursor, "UPDATE {cycle_participants} SET outcome = 'removed' WHERE cycle_id = ? AND person_id = ?",
+                (str(notification.originator_id), event.person_id))
+
+    def _cycle_closed(self, cursor, notification, event) -> None:
+        self._x(cursor, "UPDATE {cycles} SET status = 'closed' WHERE cycle_id = ?", (str(notification.originator_id),))
+
+    # -- templates (no personal data) ---------------------------------------------------------------
+    def _template_version(self, cursor, notification, event) -> None:
+        content = event.content
+        self._x(cursor, "INSERT INTO {templates} (template_id, name, version, retired, role_profiles, departments, "
+                        "changed_at) VALUES (?, ?, ?, 0, ?, ?, ?) ON CONFLICT (template_id) DO UPDATE SET "
+                        "name = excluded.name, version = excluded.version, role_profiles = excluded.role_profiles, "
+                        "departments = excluded.departments, changed_at = excluded.changed_at",
+                (str(notification.originator_id), content["name"], self._template_versions(cursor, notification),
+                 json.dumps(content["role_profiles"]), json.dumps(content["departments"]),
+                 event.timestamp.isoformat()))
+
+    def _template_versions(self, cursor, notification) -> int:
+        """Content versions so far: the created one plus each revision (a retirement adds none)."""
+        row = self._one(cursor, "SELECT version FROM {templates} WHERE template_id = ?",
+                        (str(notification.originator_id),))
+        return 1 if row is None or notification.originator_version == 1 else row["version"] + 1
+
+    def _template_retired(self, cursor, notification, event) -> None:
+        self._x(cursor, "UPDATE {templates} SET retired = 1, changed_at = ? WHERE template_id = ?",
+                (event.timestamp.isoformat(), str(notification.originator_id)))
 
     def _plan_accessed(self, cursor, notification, event) -> None:
         actor = event.actor or {}

@@ -6,6 +6,7 @@ their direct and indirect reports' through the manager closure, or everything fo
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,7 +25,8 @@ PLAN_COLUMNS = ("p.plan_id AS id, p.employee_id, p.period_start, p.period_end, p
                 "p.goals_abandoned, p.actions_planned, p.actions_started, p.actions_completed, p.actions_cancelled, "
                 "p.planned_hours, p.planned_cost, p.completed_hours, p.funding_pending AS pending_funding, "
                 "p.funding_requested, p.funding_approved, p.next_deadline, p.first_open_end, p.changed_at, "
-                "pe.name AS employee_name, pe.department")
+                "pe.name AS employee_name, pe.department, (SELECT MIN(c.on_date) FROM {checkins} c "
+                "WHERE c.plan_id = p.plan_id AND c.status = 'scheduled') AS next_checkin")
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,16 @@ class PlanQueries:
             where.append("p.period_start <= ? AND p.period_end >= ?")
             params += [flt.active_on.isoformat(), flt.active_on.isoformat()]
         return where, params
+
+    def templates(self, include_retired: bool = False) -> list[dict]:
+        """Plan templates by name, with their current version and whom they are for."""
+        rows = self.rows("SELECT template_id, name, version, retired, role_profiles, departments, changed_at "
+                         "FROM {templates}" + ("" if include_retired else " WHERE retired = 0") +
+                         " ORDER BY name, template_id")
+        for row in rows:
+            row.update(retired=bool(row["retired"]), role_profiles=json.loads(row["role_profiles"]),
+                       departments=json.loads(row["departments"]))
+        return rows
 
     def overlapping(self, employee_id: str, start: date, end: date, other_than: str) -> str | None:
         """An open plan of the employee that covers part of START..END, if any."""

@@ -47,6 +47,15 @@ COLUMNS = {
     "versions": "plan_id TEXT NOT NULL, version INTEGER NOT NULL, at TEXT NOT NULL, position BIGINT NOT NULL, "
                 "PRIMARY KEY (plan_id, version)",
     "requests": "request_key TEXT PRIMARY KEY, plan_id TEXT NOT NULL, fingerprint TEXT NOT NULL",
+    "templates": "template_id TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL, "
+                 "retired INTEGER NOT NULL DEFAULT 0, role_profiles TEXT NOT NULL, departments TEXT NOT NULL, "
+                 "changed_at TEXT NOT NULL",
+    "checkins": "plan_id TEXT NOT NULL, checkin_id TEXT NOT NULL, status TEXT NOT NULL, on_date TEXT NOT NULL, "
+                "PRIMARY KEY (plan_id, checkin_id)",
+    "cycles": "cycle_id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, period_start TEXT NOT NULL, "
+              "period_end TEXT NOT NULL, milestones TEXT NOT NULL",
+    "cycle_participants": "cycle_id TEXT NOT NULL, person_id TEXT NOT NULL, department TEXT NOT NULL, plan_id TEXT, "
+                          "outcome TEXT NOT NULL, PRIMARY KEY (cycle_id, person_id)",
     "accesses": "position BIGINT PRIMARY KEY, at TEXT NOT NULL, plan_id TEXT NOT NULL, employee_id TEXT NOT NULL, "
                 "what TEXT NOT NULL, purpose TEXT, note TEXT, by_subject TEXT NOT NULL, by_role TEXT NOT NULL",
 }
@@ -58,6 +67,7 @@ INDEXES = {
     "skills": ["employee_id"],
     "versions": ["plan_id, at"],
     "accesses": ["employee_id, position", "plan_id, position"],
+    "cycle_participants": ["cycle_id, department"],
 }
 
 
