@@ -166,7 +166,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         expect({"hanna", "root"}, 200, forbidden=set(CALLERS) - {"hanna", "root"})),
     ("GET", "/api/v1/people/{person_id}/export"): Row(
         expect({"owner", "hanna", "root"}, 200, forbidden=set(CALLERS) - {"owner", "hanna", "root"})),
-    ("GET", "/api/v1/people/{person_id}"): Row(expect(READERS, 200, hidden={*OUTSIDERS, "daan"})),
+    ("GET", "/api/v1/people/{person_id}"): Row(expect(READERS | {"recommender"}, 200,
+                                                     hidden={"petra", "sophie", "daan"})),  # services: the notifier
     ("GET", "/api/v1/people/{person_id}/skills"): Row(expect(READERS | {"recommender"}, 200,
                                                             hidden={"petra", "sophie", "daan"})),
     ("GET", "/api/v1/teams/{manager_id}/overview"): Row(expect({"marieke", "boss", "hanna", "root"}, 200,
