@@ -21,6 +21,7 @@ from services.portal.api_client import (
     RequestsTransport,
     ServiceUnavailableError,
     Transport,
+    api_path,
 )
 from services.portal.auth import (
     PasswordSignIn,
@@ -61,13 +62,13 @@ class Portal:
         return ApiClient("recommender", self.settings.recommender_url, api_token, self.transport,
                          self.settings.api_timeout, extra_headers=recommender_headers)
 
+    def notifier_api(self, token=api_token) -> ApiClient:
+        return ApiClient("notifier", self.settings.notifier_url, token, self.transport, self.settings.api_timeout)
+
 
 def recommender_headers() -> dict[str, str]:
     """Why someone else's data is read (as for the plan service) and the user's language (reasons' words)."""
     return {**access_reason_header(), **user_language_header()}
-
-    def notifier_api(self, token=api_token) -> ApiClient:
-        return ApiClient("notifier", self.settings.notifier_url, token, self.transport, self.settings.api_timeout)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -123,7 +124,7 @@ def unread_notifications() -> int | None:
         return None
     if "unread_notifications" not in g:
         try:
-            g.unread_notifications = portal.notifier_api().get("/notifications", limit=1).get("unread")
+            g.unread_notifications = portal.notifier_api().get(api_path("/notifications"), limit=1).get("unread")
         except (ApiError, ServiceUnavailableError):
             g.unread_notifications = None
     return g.unread_notifications

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from services.portal.api_client import ApiClient
+from services.portal.api_client import ApiClient, api_path
 from services.portal.auth import login_required, portal
 from shared.auth import issue_token
 from shared.config import data_dir
@@ -70,7 +70,7 @@ def describe(item: dict, names: dict[str, str]) -> tuple[str, str]:
 @bp.get("/notifications")
 @login_required()
 def centre():
-    answer = notifier().get("/notifications", limit=50, unread="true" if request.args.get("unread") else None)
+    answer = notifier().get(api_path("/notifications"), limit=50, unread="true" if request.args.get("unread") else None)
     people = {}
     try:
         people = {p["id"]: p.get("name") or p["id"] for p in portal().plan_api().get("/people").get("items") or []}
@@ -85,7 +85,7 @@ def centre():
 @bp.post("/notifications/<notification_id>/read")
 @login_required()
 def read(notification_id):
-    notifier().post(f"/notifications/{notification_id}/read")
+    notifier().post(api_path("/notifications/{notification_id}/read", notification_id=notification_id))
     target = request.form.get("next") or ""
     return redirect(target if target.startswith("/") and not target.startswith("//") else url_for(".centre"))
 
@@ -93,7 +93,7 @@ def read(notification_id):
 @bp.post("/notifications/read")
 @login_required()
 def read_all():
-    notifier().post("/notifications/read")
+    notifier().post(api_path("/notifications/read"))
     flash(_("Everything is marked as read."), "ok")
     return redirect(url_for(".centre"))
 
@@ -106,11 +106,11 @@ def settings():
         choices = {kind: request.form.get(kind) for kind in KIND_NAMES if request.form.get(kind) in MODES}
         language = request.form.get("language")
         body = {"kinds": choices, **({"language": language} if language in {"nl", "en"} else {})}
-        api.put("/preferences", body)
+        api.put(api_path("/preferences"), body)
         flash(_("Your notification settings are saved."), "ok")
         return redirect(url_for(".settings"))
-    return render_template("notifications/settings.html", preferences=api.get("/preferences"), kinds=KIND_NAMES,
-                           modes=MODES)
+    return render_template("notifications/settings.html", preferences=api.get(api_path("/preferences")),
+                           kinds=KIND_NAMES, modes=MODES)
 
 
 def _service_token() -> str:
@@ -126,7 +126,7 @@ def unsubscribe(token):
         notifier_api = portal().notifier_api(token=_service_token) if portal().settings.notifier_url else None
         if notifier_api is None:
             abort(404)
-        answer = notifier_api.post("/unsubscribe", {"token": token})
+        answer = notifier_api.post(api_path("/unsubscribe"), {"token": token})
         return render_template("notifications/unsubscribed.html", kind=KIND_NAMES.get(answer.get("kind"), ""))
     return render_template("notifications/unsubscribe.html")
 
