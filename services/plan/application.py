@@ -373,10 +373,6 @@ class PlanService(Application[UUID]):
             raise PlanNotFoundError(plan_id)
         return plan
 
-    def keep_newest_snapshot(self, aggregate_id: UUID) -> None:
-        """Delete every snapshot of the aggregate but its newest: old ones only take space."""
-        self._delete_snapshots(aggregate_id, keep_newest=True)
-
     # -- forgetting (GDPR erasure and retention) ------------------------------------------------------
     def erase_person(self, actor: dict[str, str], person_id: str) -> dict[str, Any]:
         """Destroy every key of the person: their events stay, versions and positions intact, but unreadable."""
@@ -389,7 +385,7 @@ class PlanService(Application[UUID]):
         destroyed = self.keys.erase_subject(person_id)
         plan_ids = [UUID(p["id"]) for p in self.views.plans_of(person_id)]
         for aggregate_id in [*plan_ids, person_uuid(person_id)]:
-            self._delete_snapshots(aggregate_id)
+            self.delete_snapshots(aggregate_id)
         self.forget_erased()
         return {"person_id": person_id, "plans": len(plan_ids), "keys_destroyed": destroyed,
                 "position": _count(recordings)}
@@ -404,12 +400,14 @@ class PlanService(Application[UUID]):
             plan.mark_erased(Context(actor["subject"], "admin"))
             self.save(plan)
             self.keys.erase_key(plan_id)
-            self._delete_snapshots(UUID(plan_id))
+            self.delete_snapshots(UUID(plan_id))
             erased.append(plan_id)
         self.forget_erased()
         return erased
 
-    def _delete_snapshots(self, aggregate_id: UUID, keep_newest: bool = False) -> None:
+    def delete_snapshots(self, aggregate_id: UUID, keep_newest: bool = False) -> None:
+        """Delete an aggregate's snapshots (all, or all but the newest): after an erasure they would still hold its
+        decoded state; otherwise old ones only take space. The library has no call for it: plain SQL on its table."""
         recorder = self.snapshots.recorder if self.snapshots else None
         table = getattr(recorder, "events_table_name", None)
         if table is None:

@@ -96,7 +96,7 @@ class Projector:
         for plan_id, version in crossed.items():
             try:
                 self.app.take_snapshot(plan_id, version=version)
-                self.app.keep_newest_snapshot(plan_id)
+                self.app.delete_snapshots(plan_id, keep_newest=True)
             except IntegrityError:
                 pass  # taken already (a page applied again after a crash)
             except Exception:  # a snapshot only speeds up loading
