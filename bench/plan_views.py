@@ -242,11 +242,14 @@ def measure_queries(url: str, service: PlanService) -> dict[str, tuple[float, fl
             sql("SELECT p.*, pe.name, pe.department FROM {plans} p JOIN {people} pe ON pe.person_id = p.employee_id "
                 "WHERE pe.department = ? ORDER BY p.employee_id, p.period_start LIMIT 50",
                 lambda i: (department(i % DEPARTMENTS),))),
-        "team overview, department head": (
-            endpoint(f"/api/v1/teams/{head}/overview", boss, "members"),
-            sql("SELECT pe.person_id, pe.name, pe.department, pe.job_title, m.depth, p.* FROM {managers} m "
-                "JOIN {people} pe ON pe.person_id = m.person_id LEFT JOIN {plans} p ON p.employee_id = m.person_id "
-                "WHERE m.manager_id = ? ORDER BY pe.name", (head,))),
+        "team overview, department head (page of 100 + team totals)": (
+            endpoint(f"/api/v1/teams/{head}/overview?limit=100", boss, "members"),
+            sql("WITH t AS (SELECT pe.person_id, pe.name, (SELECT c.plan_id FROM {plans} c WHERE c.employee_id = "
+                "pe.person_id ORDER BY (c.status <> 'closed') DESC, c.period_start DESC LIMIT 1) AS plan_id "
+                "FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id WHERE m.manager_id = ?) "
+                "SELECT t.person_id, t.name, p.*, (SELECT COUNT(*) FROM t) AS team, "
+                "(SELECT SUM(q.funding_pending) FROM t JOIN {plans} q ON q.plan_id = t.plan_id) AS funding "
+                "FROM t LEFT JOIN {plans} p ON p.plan_id = t.plan_id ORDER BY t.name LIMIT 100", (head,))),
         "report: plan status": (
             endpoint("/api/v1/reports/plan-status", hr),
             sql("SELECT pe.department, p.status, COUNT(*), COUNT(DISTINCT p.employee_id) FROM {plans} p "

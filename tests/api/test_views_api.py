@@ -74,6 +74,41 @@ def test_the_team_overview_is_one_call_that_opens_no_plan(client, auth):
     assert access_log(client, auth) == []
 
 
+def test_the_team_overview_pages_filters_and_totals_the_whole_team(client, auth):
+    karim_plan = start_plan(client, auth("karim"))
+    add_goal(client, auth("karim"), karim_plan)
+    ok(client.post(f"{API}/plans/{karim_plan}/submit", headers=auth("karim"), json={}))
+    sophie_plan = start_plan(client, auth("sophie"), employee_id="sophie")
+    action = add_action(client, auth("sophie"), sophie_plan)
+    ok(client.post(f"{API}/plans/{sophie_plan}/actions/{action}/funding", headers=auth("sophie"),
+                   json={"amount": 300, "justification": "helpt het team"}), 201)
+    boss = auth("boss")
+
+    def overview(**query):
+        return ok(client.get(f"{API}/teams/boss/overview", headers=boss, query_string=query))
+
+    first = overview(limit=2)
+    assert first["total"] == first["people"] == 7 and len(first["members"]) == 2
+    assert (first["pending_reviews"], first["pending_funding"], first["attention"]) == (1, 1, 2)
+    names = [m["person"]["name"] for m in first["members"]]
+    assert names == sorted(names)
+    rest = overview(limit=5, offset=2)
+    assert len(rest["members"]) == 5 and not {m["person"]["id"] for m in rest["members"]} & {
+        m["person"]["id"] for m in first["members"]}
+    assert rest["pending_reviews"] == 1  # the totals are the whole team's, whatever the page
+    waiting = overview(attention="true")
+    assert {m["person"]["id"] for m in waiting["members"]} == {"karim", "sophie"} and waiting["total"] == 2
+    assert waiting["members"][0]["plan"]["status"] in {"submitted", "draft"}
+    assert len(overview(attention="false")["members"]) == 5
+    assert {m["person"]["id"] for m in overview(direct="true")["members"]} == {"marieke", "petra", "hanna"}
+    assert [m["person"]["id"] for m in overview(q="karim")["members"]] == ["karim"]
+    assert overview(q="100%_")["members"] == []
+    for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"attention": "misschien"}):
+        answer = client.get(f"{API}/teams/boss/overview", headers=boss, query_string=bad)
+        assert answer.status_code == 422, bad
+    assert access_log(client, auth) == []
+
+
 def test_reports_hide_groups_under_five_and_open_no_plan(app, client, auth, tokens):
     rows = "".join(f"td{i},Monteur {i},,marieke,TD,Monteur\n" for i in range(5))
     ok(client.post(f"{API}/people/import", data=ORG_CSV.split("\n", 1)[0] + "\n" + rows,

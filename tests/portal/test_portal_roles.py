@@ -196,13 +196,24 @@ def test_hr_reports_are_the_services_aggregates_in_a_few_calls_opening_no_plan(s
     assert "2026-H1" not in hanna.get("/hr/reports?year=2031").get_data(as_text=True)
 
 
-def test_the_team_page_is_one_call_whatever_the_team_and_opens_no_plan(signed_in, plan_app, transport, tokens):
-    workshop(plan_app, tokens, people=12)
+def test_the_team_page_is_two_calls_whatever_the_team_pages_it_and_opens_no_plan(signed_in, plan_app, transport,
+                                                                                 tokens):
+    workshop(plan_app, tokens, people=55)  # with the demo's seven: 62 reports, more than a page
     marieke = signed_in("marieke")
     before, calls = access_entries(plan_app, tokens), len(transport.calls)
     html = marieke.get("/team").get_data(as_text=True)
-    assert "Werker 11" in html and "Karim El Amrani" in html
-    assert len([c for c in transport.calls[calls:] if c[1].startswith(PLAN_URL)]) == 1
+    assert "Karim El Amrani" in html and "62 employees in your line" in html and "page 1 of 2" in html
+    assert len([c for c in transport.calls[calls:] if c[1].startswith(PLAN_URL)]) == 2
+    waiting = int(re.search(r"All (\d+) who are waiting", html).group(1))
+    assert waiting >= 55 and len(re.findall(r'<li><a href="/team/plans/', html)) == 20  # ended in March
+    rows = re.findall(r'<tr>\s*<th scope="row">', html)
+    assert len(rows) == 50
+    second = marieke.get("/team?page=2").get_data(as_text=True)
+    assert len(re.findall(r'<tr>\s*<th scope="row">', second)) == 12 and 'rel="prev"' in second
+    found = marieke.get("/team?q=Werker+17").get_data(as_text=True).split("<table", 1)[1]  # the table, not the card
+    assert "Werker 17" in found and "Werker 18" not in found and "Karim" not in found
+    direct = marieke.get("/team?show=direct&page=abc").get_data(as_text=True)
+    assert "Karim El Amrani" in direct and "page 1 of 2" in direct
     assert access_entries(plan_app, tokens) == before
 
 

@@ -677,12 +677,26 @@ class TeamMemberSchema(Schema):
     plan = fields.Nested(PlanSummarySchema, allow_none=True, metadata={"description": "the current plan"})
 
 
+class TeamOverviewQuerySchema(Strict):
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000))
+    q = fields.String(validate=validate.Length(max=SHORT), metadata={"description": "part of a name or id"})
+    direct = fields.Boolean(metadata={"description": "only direct reports (true) or only indirect ones (false)"})
+    attention = fields.Boolean(metadata={"description": "only those with a plan to review, funding to decide or an "
+                                                        "overdue action (true), or only the others (false)"})
+
+
 class TeamOverviewSchema(Schema):
     manager_id = fields.String()
-    members = fields.List(fields.Nested(TeamMemberSchema))
-    pending_reviews = fields.Integer()
-    pending_funding = fields.Integer()
-    overdue_actions = fields.Integer()
+    members = fields.List(fields.Nested(TeamMemberSchema), metadata={"description": "a page, by name"})
+    total = fields.Integer(metadata={"description": "members matching the filters"})
+    limit = fields.Integer()
+    offset = fields.Integer()
+    people = fields.Integer(metadata={"description": "the whole team: direct and indirect reports"})
+    attention = fields.Integer(metadata={"description": "members with something waiting (the whole team)"})
+    pending_reviews = fields.Integer(metadata={"description": "the whole team"})
+    pending_funding = fields.Integer(metadata={"description": "the whole team"})
+    overdue_actions = fields.Integer(metadata={"description": "the whole team"})
 
 
 class FunnelRowSchema(Schema):

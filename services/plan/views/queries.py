@@ -200,22 +200,49 @@ class PlanQueries:
                                                                      start.isoformat()))
         return row["plan_id"] if row else None
 
-    def team_overview(self, manager_id: str, today: date) -> list[dict]:
-        """Each direct and indirect report with their current plan (the open one with the latest period)."""
-        people = self.rows("SELECT pe.person_id AS id, pe.name, pe.department, pe.job_title, pe.manager_id, "
-                           "m.depth FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id "
-                           "WHERE m.manager_id = ? ORDER BY pe.name, pe.person_id", (manager_id,))
-        plans = self.rows(f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions FROM {{plans}} p "
-                          "JOIN {managers} m ON m.person_id = p.employee_id AND m.manager_id = ? "
-                          "LEFT JOIN {people} pe ON pe.person_id = p.employee_id",
-                          (today.isoformat(), manager_id))
-        current: dict[str, dict] = {}
-        for plan in sorted(plans, key=lambda p: (p["status"] != "closed", p["period_start"])):
-            current[plan["employee_id"]] = plan
-        return [{"person": {k: person[k] for k in ("id", "name", "department", "job_title", "manager_id")},
-                 "direct": person["depth"] == 1,
-                 "plan": _plan_row(current[person["id"]]) if person["id"] in current else None}
-                for person in people]
+    def team_overview(self, manager_id: str, today: date, *, q: str | None = None, direct: bool | None = None,
+                      attention: bool | None = None, limit: int = 100, offset: int = 0) -> dict:
+        """The manager's direct and indirect reports, a page at a time, each with their current plan (the open one
+        with the latest period), and the whole team's totals: one pass over the team in SQL, whatever its size."""
+        day = today.isoformat()
+        team = ("WITH team AS (SELECT pe.person_id AS id, pe.name, pe.department, pe.job_title, pe.manager_id, "
+                "m.depth, (SELECT c.plan_id FROM {plans} c WHERE c.employee_id = pe.person_id "
+                "ORDER BY (c.status <> 'closed') DESC, c.period_start DESC LIMIT 1) AS plan_id "
+                "FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id WHERE m.manager_id = ?), "
+                f"member AS (SELECT t.*, {OVERDUE} AS overdue, p.status, p.funding_pending FROM team t "
+                "LEFT JOIN {plans} p ON p.plan_id = t.plan_id) ")
+        waiting = ("(COALESCE(status, '') = 'submitted' OR COALESCE(funding_pending, 0) > 0 "
+                   "OR COALESCE(overdue, 0) > 0)")
+        totals = self.one(team + "SELECT COUNT(*) AS people, SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END) "
+                          "AS pending_reviews, SUM(COALESCE(funding_pending, 0)) AS pending_funding, "
+                          f"SUM(COALESCE(overdue, 0)) AS overdue_actions, SUM(CASE WHEN {waiting} THEN 1 ELSE 0 END) "
+                          "AS attention FROM member", (manager_id, day))
+        where, params = [], []
+        if q:
+            where.append("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(id) LIKE ? ESCAPE '\\')")
+            like = f"%{_escape_like(q.lower())}%"
+            params += [like, like]
+        if direct is not None:
+            where.append("depth = 1" if direct else "depth > 1")
+        if attention is not None:
+            where.append(waiting if attention else f"NOT {waiting}")
+        clause = " AND ".join(where) or "1 = 1"
+        total = self.one(team + f"SELECT COUNT(*) AS n FROM member WHERE {clause}", (manager_id, day, *params))["n"]
+        people = self.rows(team + f"SELECT id, name, department, job_title, manager_id, depth, plan_id FROM member "
+                           f"WHERE {clause} ORDER BY name, id LIMIT ? OFFSET ?",
+                           (manager_id, day, *params, limit, offset))
+        wanted = [p["plan_id"] for p in people if p["plan_id"]]
+        plans = {}
+        if wanted:
+            marks = ", ".join("?" * len(wanted))
+            plans = {row["id"]: _plan_row(row) for row in self.rows(
+                f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions FROM {{plans}} p LEFT JOIN {{people}} pe "
+                f"ON pe.person_id = p.employee_id WHERE p.plan_id IN ({marks})", (day, *wanted))}
+        members = [{"person": {k: person[k] for k in ("id", "name", "department", "job_title", "manager_id")},
+                    "direct": person["depth"] == 1, "plan": plans.get(person["plan_id"])} for person in people]
+        return {"manager_id": manager_id, "members": members, "total": total, "limit": limit, "offset": offset,
+                **{k: int(totals[k] or 0) for k in ("people", "pending_reviews", "pending_funding", "overdue_actions",
+                                                    "attention")}}
 
     # -- skills -----------------------------------------------------------------------------------
     def skills_of(self, employee_id: str) -> tuple[dict | None, list[dict]]:

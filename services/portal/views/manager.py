@@ -16,26 +16,38 @@ from services.portal.vocabulary import REVIEW_OUTCOMES
 bp = Blueprint("manager", __name__, url_prefix="/team")
 
 
+TEAM_PAGE = 50
+TEAM_FILTERS = {"all": {}, "waiting": {"attention": "true"}, "direct": {"direct": "true"}}
+
+
 @bp.get("")
 @login_required("manager")
 def team():
-    """Every direct and indirect report with their current plan: one call, and no plan is opened (so the
-    reports' access logs stay quiet)."""
+    """The manager's direct and indirect reports, a page at a time, and what waits for them: two calls whatever the
+    team's size, and no plan is opened (so the reports' access logs stay quiet)."""
+    shown = request.args.get("show") if request.args.get("show") in TEAM_FILTERS else "all"
+    q = (request.args.get("q") or "").strip()[:100]
+    page = max(1, min(int(request.args["page"]) if request.args.get("page", "").isdigit() else 1, 20_000))
+    path = api_path("/teams/{person_id}/overview", person_id=current_user().username)
+    query = {**TEAM_FILTERS[shown], "limit": TEAM_PAGE, "offset": (page - 1) * TEAM_PAGE, **({"q": q} if q else {})}
     try:
-        path = api_path("/teams/{person_id}/overview", person_id=current_user().username)
-        members = plan_api().get(path).get("members") or []
+        overview = plan_api().get(path, **query)
+        waiting = plan_api().get(path, attention="true", limit=20)
     except ApiError as error:
         if error.status != 404:
             raise
-        members = []  # not in the directory: nobody reports to them
-    rows = []
-    for member in members:
-        plan = member.get("plan") or {}
-        rows.append({"person": member["person"], "direct": member["direct"], "plan": member.get("plan"),
-                     "pending_review": bool(plan.get("review_pending")),
-                     "pending_funding": plan.get("pending_funding") or 0, "overdue": plan.get("overdue_actions") or 0})
-    waiting = [r for r in rows if r["pending_review"] or r["pending_funding"]]
-    return render_template("manager/team.html", rows=rows, waiting=waiting)
+        overview = waiting = {"members": [], "total": 0, "people": 0, "attention": 0}  # nobody reports to them
+    return render_template("manager/team.html", rows=[team_row(m) for m in overview["members"]],
+                           waiting=[team_row(m) for m in waiting["members"]], overview=overview,
+                           waiting_total=waiting["total"], shown=shown, q=q, page=page,
+                           pages=max(1, -(-overview["total"] // TEAM_PAGE)))
+
+
+def team_row(member: dict) -> dict:
+    plan = member.get("plan") or {}
+    return {"person": member["person"], "direct": member["direct"], "plan": member.get("plan"),
+            "pending_review": bool(plan.get("review_pending")), "pending_funding": plan.get("pending_funding") or 0,
+            "overdue": plan.get("overdue_actions") or 0}
 
 
 def review_page(plan_id: str, forms: dict[str, Form] | None = None, status: int = 200):
