@@ -65,7 +65,7 @@ def project() -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     logging.getLogger(__name__).info("projecting the plan log into the views")
     try:
-        Projector(service).run_forever(stop=stop)
+        Projector(service).run_forever(stop=stop, report_every=float(os.environ.get("REPORT_REFRESH_SECONDS", "60")))
     finally:
         service.close()
 

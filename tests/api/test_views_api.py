@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from plan_api_helpers import API, GOAL, ORG_CSV, add_action, add_goal, ok, start_plan
+from plan_api_helpers import API, GOAL, ORG_CSV, PLAN, add_action, add_goal, ok, start_plan
 
 from services.plan.app import create_app
 from services.plan.views.projector import Projector
@@ -129,6 +129,31 @@ def test_reports_hide_groups_under_five_and_open_no_plan(app, client, auth, toke
     assert ok(client.get(f"{API}/reports/training", headers=auth("hanna"), query_string={"year": 2031}))[
         "items"] == []
     assert access_log(client, auth) == []
+
+
+def test_reports_are_read_as_the_projector_stored_them_until_a_reader_needs_newer(store_app, store_client, auth,
+                                                                                  tokens):
+    client, hr = store_client, auth("hanna")
+    rows = "".join(f"td{i},Monteur {i},,marieke,TD,Monteur\n" for i in range(7))
+    ok(client.post(f"{API}/people/import", data=ORG_CSV.split("\n", 1)[0] + "\n" + rows,
+                   headers={**hr, "Content-Type": "text/csv"}))
+    for i in range(5):
+        start_plan(client, tokens(f"td{i}", "employee"), employee_id=f"td{i}")
+    projector = Projector(store_app.extensions["plan_service"])
+    stored_at = projector.refresh_reports()
+    for n, person in enumerate(("td5", "td6")):  # the stored rows win over a newer state nobody asked for
+        started = client.post(f"{API}/plans", headers=tokens(person, "employee"), json={**PLAN, "employee_id": person})
+        assert started.status_code == 201
+        answer = client.get(f"{API}/reports/plan-status", headers=hr)
+        assert int(answer.headers["X-Views-Position"]) == stored_at and answer.headers["X-Report-Computed-At"]
+        assert [(r["status"], r["plans"]) for r in answer.json["items"]] == [("draft", 5 + n)]
+        fresh = client.get(f"{API}/reports/plan-status", headers={**hr, "X-Min-Position": started.headers[
+            "X-Position"]})
+        assert "X-Report-Computed-At" not in fresh.headers
+        assert int(fresh.headers["X-Views-Position"]) >= int(started.headers["X-Position"])
+        assert [(r["status"], r["plans"]) for r in fresh.json["items"]] == [("draft", 6 + n)]
+        stored_at = projector.refresh_reports()  # and a refresh replaces them
+    assert client.get(f"{API}/reports/plan-status", headers={**hr, "X-Min-Position": "x"}).status_code == 422
 
 
 def test_skills_carry_the_current_level_its_source_and_the_gap(client, auth):

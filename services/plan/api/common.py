@@ -62,19 +62,27 @@ def plan_headers(version: int) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
 
 
+def min_position() -> int | None:
+    """The caller's X-Min-Position: the position one of their writes answered with, which a read must reflect."""
+    wanted = request.headers.get("X-Min-Position")
+    if wanted is None:
+        return None
+    if not wanted.isdigit() or len(wanted) > 18:
+        raise field_error(422, "X-Min-Position", "must be a log position (a whole number)")
+    return int(wanted)
+
+
 def views_read() -> dict[str, str]:
     """Before a read from the views: wait (briefly) until they reach the caller's X-Min-Position, the position a
     write answered with, so a user sees their own change. The answer says how far the views are, and
     `X-Views-Stale: true` when they could not catch up in time (the answer is then older than that write)."""
-    wanted = request.headers.get("X-Min-Position")
+    wanted = min_position()
     queries = service().views
     if wanted is None:
         return {"X-Views-Position": str(queries.position())}
-    if not wanted.isdigit() or len(wanted) > 18:
-        raise field_error(422, "X-Min-Position", "must be a log position (a whole number)")
-    reached = queries.wait(int(wanted), current_app.config.get("VIEWS_WAIT_SECONDS", 2.0))
+    reached = queries.wait(wanted, current_app.config.get("VIEWS_WAIT_SECONDS", 2.0))
     headers = {"X-Views-Position": str(reached)}
-    if reached < int(wanted):
+    if reached < wanted:
         headers["X-Views-Stale"] = "true"
     return headers
 

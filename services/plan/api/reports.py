@@ -4,7 +4,7 @@ groups of fewer than five people are left out so that no individual can be read 
 from __future__ import annotations
 
 from services.plan.api import schemas as s
-from services.plan.api.common import service, views_read
+from services.plan.api.common import min_position, service, views_read
 from services.plan.views.queries import SMALL_GROUP
 from shared.auth import require_role
 from shared.httpapi import Blueprint
@@ -13,8 +13,21 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
                 description="Aggregates for HR and admins; small groups hidden.")
 
 
-def report(items: list[dict]) -> tuple[dict, int, dict]:
-    return {"items": items, "minimum_group": SMALL_GROUP}, 200, views_read()
+def report(name: str, year: int | None = None) -> tuple[dict, int, dict]:
+    """The rows the projector stored for NAME (one read, whatever the organisation's size), or, when the caller
+    needs a newer state (X-Min-Position) or none is stored yet, computed now. `X-Views-Position` says which
+    state of the views the rows reflect, `X-Report-Computed-At` when they were computed."""
+    queries = service().views
+    stored, wanted = queries.stored_report(name), min_position()
+    if stored is not None and (wanted is None or stored["position"] >= wanted):
+        items = stored["items"]
+        headers = {"X-Views-Position": str(stored["position"]), "X-Report-Computed-At": stored["computed_at"]}
+    else:
+        headers = views_read()
+        items = queries.compute_report(name)
+    if year is not None:
+        items = [row for row in items if row["semester"].startswith(f"{year:04d}-")]
+    return {"items": items, "minimum_group": SMALL_GROUP}, 200, headers
 
 
 @blp.route("/departments")
@@ -30,7 +43,7 @@ def departments():
 def plan_status():
     """The plan status funnel per department: plans and people per status."""
     require_role("hr", "admin")
-    return report(service().views.status_funnel())
+    return report("plan-status")
 
 
 @blp.route("/skills-coverage")
@@ -38,7 +51,7 @@ def plan_status():
 def skills_coverage():
     """Per department and skill: how many people rated it in an open plan, and their mean current level."""
     require_role("hr", "admin")
-    return report(service().views.skills_coverage())
+    return report("skills-coverage")
 
 
 @blp.route("/training")
@@ -47,4 +60,4 @@ def skills_coverage():
 def training(query):
     """Per department and semester: people, planned and completed training hours, funding asked and granted."""
     require_role("hr", "admin")
-    return report(service().views.training(query.get("year")))
+    return report("training", query.get("year"))

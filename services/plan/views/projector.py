@@ -4,12 +4,15 @@ It runs in its own process (`groeipad project`, a `make run` entry), never insid
 the plans' snapshots off the request path: when a page moves a plan past a multiple of SNAPSHOT_EVERY
 versions, the projector snapshots it and deletes the older snapshots (only the newest is kept).
 `groeipad rebuild-views` projects from position 0 into a fresh set of tables and swaps them in.
+The HR reports scan whole tables, so the projector computes and stores them while following the log, when the
+views have moved and the stored ones are older than `report_every` seconds.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -17,6 +20,7 @@ from eventsourcing.persistence import IntegrityError
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.views import tables as view_tables
 from services.plan.views.projection import PlanProjection
+from services.plan.views.queries import PlanQueries
 from shared.views import ViewStore
 
 log = logging.getLogger(__name__)
@@ -73,13 +77,21 @@ class Projector:
             if count < PAGE:
                 return total
 
-    def run_forever(self, idle_seconds: float = 0.05, stop: Any = None) -> None:
-        """Follow the log until STOP (a threading.Event) is set; a failing page is retried after a pause."""
-        pause = idle_seconds
+    def refresh_reports(self) -> int:
+        """Compute the HR reports from the views and store them; the views' position they reflect."""
+        return PlanQueries(self.store).refresh_reports(datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def run_forever(self, idle_seconds: float = 0.05, stop: Any = None, report_every: float = 60.0) -> None:
+        """Follow the log until STOP (a threading.Event) is set; a failing page is retried after a pause. When
+        caught up, refresh the stored reports if the views moved and they are older than REPORT_EVERY seconds."""
+        pause, reported, reported_at = idle_seconds, -1, float("-inf")
         while stop is None or not stop.is_set():
             try:
                 count = self.run_page()
                 pause = idle_seconds
+                if (count == 0 and time.monotonic() - reported_at >= report_every
+                        and self.store.position(self.name) != reported):
+                    reported, reported_at = self.refresh_reports(), time.monotonic()
             except Exception:  # the store may be away for a moment; nothing was committed
                 log.exception("projecting the plan log failed; retrying")
                 count, pause = 0, min(pause * 2, 5.0)

@@ -16,6 +16,7 @@ from services.plan.views import tables as view_tables
 from shared.views import ViewStore
 
 SMALL_GROUP = 5  # groups under this many people are not shown in reports
+REPORTS = ("plan-status", "skills-coverage", "training")
 PLAN_SORTS = {"employee_id": "p.employee_id", "employee_name": "pe.name", "period_start": "p.period_start",
               "status": "p.status", "next_deadline": "p.next_deadline", "changed_at": "p.changed_at",
               "department": "pe.department"}
@@ -295,6 +296,30 @@ class PlanQueries:
                          "GROUP BY department ORDER BY department")
 
     # -- reports (no plan is opened: aggregates only, small groups hidden) -------------------------
+    # Each report scans every plan, skill or action, so the projector computes them when the views have moved
+    # (at most every REPORT_REFRESH_SECONDS) and stores the rows: a request reads one row, whatever the
+    # organisation's size. A reader who needs a newer state than the stored one (X-Min-Position) gets it computed.
+    def compute_report(self, name: str) -> list[dict]:
+        return {"plan-status": self.status_funnel, "skills-coverage": self.skills_coverage,
+                "training": self.training}[name]()
+
+    def stored_report(self, name: str) -> dict | None:
+        row = self.one("SELECT position, computed_at, body FROM {reports} WHERE name = ?", (name,))
+        return row and {**row, "items": json.loads(row["body"])}
+
+    def refresh_reports(self, now: str) -> int:
+        """Compute every report and store it with the views' position it reflects; that position."""
+        position = self.position()
+        computed = {name: json.dumps(self.compute_report(name)) for name in REPORTS}
+        with self.store.transaction(commit=True) as cursor:
+            for name, body in computed.items():
+                cursor.execute(self.store.sql(
+                    "INSERT INTO {reports} (name, position, computed_at, body) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
+                    "computed_at = excluded.computed_at, body = excluded.body", self.tables),
+                    (name, position, now, body))
+        return position
+
     def status_funnel(self) -> list[dict]:
         rows = self.rows("SELECT COALESCE(pe.department, '') AS department, p.status, COUNT(*) AS plans, "
                          "COUNT(DISTINCT p.employee_id) AS people FROM {plans} p LEFT JOIN {people} pe "
@@ -310,13 +335,9 @@ class PlanQueries:
                          "ORDER BY department, s.skill_key")
         return [{**r, "mean_level": round(float(r["mean_level"]), 2)} for r in rows if r["people"] >= SMALL_GROUP]
 
-    def training(self, year: int | None = None) -> list[dict]:
+    def training(self) -> list[dict]:
         semester = ("(SUBSTR(a.planned_start, 1, 4) || '-H' || CASE WHEN SUBSTR(a.planned_start, 6, 2) <= '06' "
                     "THEN '1' ELSE '2' END)")
-        where, params = "a.status <> 'cancelled'", []
-        if year is not None:
-            where += " AND a.planned_start >= ? AND a.planned_start < ?"
-            params = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
         rows = self.rows(
             f"SELECT COALESCE(pe.department, '') AS department, {semester} AS semester, "
             "COUNT(DISTINCT p.employee_id) AS people, SUM(a.hours) AS planned_hours, "
@@ -324,7 +345,8 @@ class PlanQueries:
             "SUM(CASE WHEN a.funding_status IS NOT NULL THEN a.funding_requested ELSE 0 END) AS funding_requested, "
             "SUM(CASE WHEN a.funding_status = 'approved' THEN a.funding_approved ELSE 0 END) AS funding_approved "
             "FROM {actions} a JOIN {plans} p ON p.plan_id = a.plan_id LEFT JOIN {people} pe ON pe.person_id = "
-            f"p.employee_id WHERE {where} GROUP BY pe.department, {semester} ORDER BY department, semester", params)
+            f"p.employee_id WHERE a.status <> 'cancelled' GROUP BY pe.department, {semester} "
+            "ORDER BY department, semester")
         return [{**r, **{k: float(r[k] or 0) for k in ("planned_hours", "completed_hours", "funding_requested",
                                                       "funding_approved")}}
                 for r in rows if r["people"] >= SMALL_GROUP]

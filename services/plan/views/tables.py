@@ -56,6 +56,8 @@ COLUMNS = {
               "period_end TEXT NOT NULL, milestones TEXT NOT NULL",
     "cycle_participants": "cycle_id TEXT NOT NULL, person_id TEXT NOT NULL, department TEXT NOT NULL, plan_id TEXT, "
                           "outcome TEXT NOT NULL, PRIMARY KEY (cycle_id, person_id)",
+    # The HR reports as the projector last computed them (JSON rows), with the views' position they reflect.
+    "reports": "name TEXT PRIMARY KEY, position BIGINT NOT NULL, computed_at TEXT NOT NULL, body TEXT NOT NULL",
     "accesses": "position BIGINT PRIMARY KEY, at TEXT NOT NULL, plan_id TEXT NOT NULL, employee_id TEXT NOT NULL, "
                 "what TEXT NOT NULL, purpose TEXT, note TEXT, by_subject TEXT NOT NULL, by_role TEXT NOT NULL",
 }
