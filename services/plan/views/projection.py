@@ -26,6 +26,10 @@ class PlanProjection:
         self.store, self.tables = store, tables
         self.statements: dict[str, str] = {}  # SQL text -> the statement for these tables (see _sql)
         self.owners: dict[str, str] = {}  # plan id -> employee id (a plan's owner never changes; see _owner)
+        # The page's skill rows: read at most once, written once at the end of the page (a plan's skills are
+        # rated several times in a page, and a plan started in the page has none to read).
+        self.page_skills: dict[tuple[str, str], dict] = {}
+        self.page_plans: set[str] = set()
         self.handlers: dict[str, Callable[[Any, Any, Any], None]] = {
             "PersonRegistered": self._person_registered, "PersonUpdated": self._person_updated,
             "PersonErased": self._person_erased, "PlanAccessed": self._plan_accessed,
@@ -51,6 +55,7 @@ class PlanProjection:
         plans whose summaries were refreshed."""
         touched: dict[str, tuple[int, str]] = {}
         versions = []
+        self.page_skills, self.page_plans = {}, set()
         for notification, event in page:
             name = notification.topic.split(":", 1)[1]
             handler = self.handlers.get(name)
@@ -60,6 +65,12 @@ class PlanProjection:
                 plan_id, at = str(notification.originator_id), instant(event.timestamp)
                 versions.append((plan_id, notification.originator_version, at, notification.id))
                 touched[plan_id] = (notification.originator_version, at)
+        if self.page_skills:
+            names = list(SKILL_COLUMNS)
+            cursor.executemany(self._sql(
+                f"INSERT INTO {{skills}} ({', '.join(names)}) VALUES ({placeholders(names)}) ON CONFLICT "
+                "(plan_id, skill_key) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in names[2:])),
+                [[row.get(n) for n in names] for row in self.page_skills.values()])
         if versions:  # one statement for the page: nothing in it reads the versions
             cursor.executemany(self._sql("INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
                                          "ON CONFLICT (plan_id, version) DO NOTHING"), versions)
@@ -144,6 +155,7 @@ class PlanProjection:
         person_id = person["person_id"]
         self._x(cursor, "UPDATE {people} SET name = ?, email = ?, job_title = ?, erased = 1, changed_at = ? "
                         "WHERE person_id = ?", (ERASED, ERASED, ERASED, event.timestamp.isoformat(), person_id))
+        self.page_skills = {k: row for k, row in self.page_skills.items() if row["employee_id"] != person_id}
         self._x(cursor, "DELETE FROM {skills} WHERE employee_id = ?", (person_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id IN (SELECT plan_id FROM {plans} "
                         "WHERE employee_id = ?)", (person_id,))
@@ -224,6 +236,7 @@ class PlanProjection:
                  event.period_end.isoformat(), event.trigger, notification.originator_version,
                  float(event.available_hours or 0), float(event.available_budget or 0), at, at))
         self._remember_owner(str(notification.originator_id), event.employee_id)
+        self.page_plans.add(str(notification.originator_id))  # a new plan: no skill rows to read yet
         if event.request and "key" in event.request:
             self._x(cursor, "INSERT INTO {requests} (request_key, plan_id, fingerprint) VALUES (?, ?, ?) "
                             "ON CONFLICT (request_key) DO NOTHING",
@@ -243,6 +256,7 @@ class PlanProjection:
         plan_id = str(notification.originator_id)
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE plan_id = ?", (plan_id,))  # sealed with its key
+        self.page_skills = {k: row for k, row in self.page_skills.items() if k[0] != plan_id}
         self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ?", (plan_id,))
 
@@ -266,7 +280,9 @@ class PlanProjection:
 
     def _rate(self, cursor, plan_id: str, skill: str, source: str, level: int, on: str, **columns: Any) -> None:
         key = skill_key(skill)
-        row = self._one(cursor, "SELECT * FROM {skills} WHERE plan_id = ? AND skill_key = ?", (plan_id, key))
+        row = self.page_skills.get((plan_id, key))
+        if row is None and plan_id not in self.page_plans:
+            row = self._one(cursor, "SELECT * FROM {skills} WHERE plan_id = ? AND skill_key = ?", (plan_id, key))
         if row is None:
             owner = self._owner(cursor, plan_id)
             if owner is None:
@@ -277,11 +293,7 @@ class PlanProjection:
         skill_rules.rate(entry, source, level, on)
         row.update(columns, skill=skill, level=entry["level"], source=entry["source"], rated_at=entry["rated_on"],
                    **{f"{s}_level": entry["levels"].get(s) for s in SOURCES})
-        names = list(SKILL_COLUMNS)
-        self._x(cursor, f"INSERT INTO {{skills}} ({', '.join(names)}) VALUES ({placeholders(names)}) "
-                        "ON CONFLICT (plan_id, skill_key) DO UPDATE SET "
-                        + ", ".join(f"{n} = excluded.{n}" for n in names[2:]),
-                [row.get(n) for n in names])
+        self.page_skills[(plan_id, key)] = row
 
     def _skill_assessed(self, cursor, notification, event) -> None:
         if event.skill == ERASED or event.level is None:
@@ -299,15 +311,16 @@ class PlanProjection:
                         "progress) VALUES (?, ?, 'open', ?, ?, ?, 0) ON CONFLICT (plan_id, goal_id) DO NOTHING",
                 (plan_id, event.goal_id, event.deadline.isoformat(), float(event.hours_needed or 0),
                  float(event.budget_needed or 0)))
-        self._goal_skills(cursor, plan_id, event.goal_id, event.skills)
+        self._goal_skills(cursor, plan_id, event.goal_id, event.skills, replace=False)  # a new goal has none
 
-    def _goal_skills(self, cursor, plan_id: str, goal_id: str, items: list | None) -> None:
-        self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ? AND goal_id = ?", (plan_id, goal_id))
-        for item in items or []:  # None once the person's data was erased
-            self._x(cursor, "INSERT INTO {goal_skills} (plan_id, goal_id, skill_key, skill, target_level) "
-                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (plan_id, goal_id, skill_key) DO UPDATE SET "
-                            "target_level = excluded.target_level",
-                    (plan_id, goal_id, skill_key(item["skill"]), item["skill"], item["target_level"]))
+    def _goal_skills(self, cursor, plan_id: str, goal_id: str, items: list | None, replace: bool = True) -> None:
+        if replace:
+            self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ? AND goal_id = ?", (plan_id, goal_id))
+        if items:  # None once the person's data was erased
+            cursor.executemany(self._sql(
+                "INSERT INTO {goal_skills} (plan_id, goal_id, skill_key, skill, target_level) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (plan_id, goal_id, skill_key) DO UPDATE SET target_level = excluded.target_level"),
+                [(plan_id, goal_id, skill_key(item["skill"]), item["skill"], item["target_level"]) for item in items])
 
     def _goal_revised(self, cursor, notification, event) -> None:
         plan_id, changes = str(notification.originator_id), event.changes or {}
