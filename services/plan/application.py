@@ -9,6 +9,7 @@ reports come from the views (services/plan/views), which a projector process kee
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -439,6 +440,18 @@ class PlanService(Application[UUID]):
         if as_of is not None:
             version = self.version_at(plan_id, as_of)
         return self._load(plan_id, version)
+
+    def two_versions(self, plan_id: UUID, principal: Principal, first: int, second: int,
+                     audit: Access | None = None) -> tuple[DevelopmentPlan, DevelopmentPlan]:
+        """The plan at FIRST and at SECOND (FIRST <= SECOND): the second is the first with only the events
+        between them applied, not a second load from the start."""
+        self._authorize(plan_id, principal, audit)
+        earlier = self._load(plan_id, first)
+        later = copy.deepcopy(earlier)
+        if earlier.version == first:
+            for event in self.events.get(plan_id, gt=first, lte=second):
+                later = event.mutate(later)
+        return earlier, later
 
     def version_at(self, plan_id: UUID, as_of: datetime) -> int:
         """The plan's version at AS_OF: from the views' version times, and the store for what they have not seen.

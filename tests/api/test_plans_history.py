@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import jsonpatch
 import pytest
 from plan_api_helpers import API, add_action, add_goal, ok, start_plan
 
@@ -93,6 +94,22 @@ def test_diff_is_a_json_patch_of_the_change(store_client, auth, story):
     assert same["changes"] == []
     added = ok(store_client.get(f"{API}/plans/{plan}/diff", headers=karim, query_string={"from": 3, "to": 4}))
     assert any(op["op"] == "add" and op["path"].startswith("/feedback/0") for op in added["changes"])
+
+
+def test_diff_applies_only_the_events_between_and_equals_the_two_versions_read_whole(store_client, auth, story):
+    plan, _ = story
+    karim = auth("karim")
+    last = int(store_client.get(f"{API}/plans/{plan}", headers=karim).headers["ETag"].strip('"'))
+    assert last >= 5
+    for first, second in ((1, last), (2, last - 1), (last, 2)):
+        body = ok(store_client.get(f"{API}/plans/{plan}/diff", headers=karim,
+                                   query_string={"from": first, "to": second}))
+        whole = [ok(store_client.get(f"{API}/plans/{plan}", headers=karim, query_string={"version": v}))
+                 for v in (first, second)]
+        assert jsonpatch.apply_patch(whole[0], body["changes"]) == whole[1]
+    for query, field in (({"from": 2, "to": last + 1}, "to"), ({"from": last + 5, "to": 2}, "from")):
+        wrong = store_client.get(f"{API}/plans/{plan}/diff", headers=karim, query_string=query)
+        assert wrong.status_code == 422 and wrong.json["errors"][0]["field"] == field, wrong.json
 
 
 def test_if_match_guards_every_write_and_412_names_the_current_etag(store_client, auth):

@@ -100,12 +100,14 @@ def history(query, _purpose, plan_id):
 @blp.response(200, s.DiffSchema)
 def diff(query, _purpose, plan_id):
     """What changed between two versions, as an RFC 6902 JSON Patch."""
-    principal, uuid = current_principal(), plan_uuid(plan_id)
+    first, second = sorted((query["from_"], query["to"]))
+    plans = service().two_versions(plan_uuid(plan_id), current_principal(), first, second, audit=access("diff"))
+    by_version = dict(zip((first, second), plans, strict=True))
     views = []
-    for name, version in (("from", query["from_"]), ("to", query["to"])):
-        plan = service().get_plan(uuid, principal, version=version, audit=access("diff") if name == "from" else None)
-        if plan.version != version:
-            raise field_error(422, name, f"the plan has {plan.version} versions")
+    for name in ("from_", "to"):
+        plan = by_version[query[name]]
+        if plan.version != query[name]:
+            raise field_error(422, name.rstrip("_"), f"the plan has {plan.version} versions")
         views.append(jsonable(plan_view(plan, employee_name(plan.employee_id))))
     patch = jsonpatch.make_patch(views[0], views[1]).patch
     return {"plan_id": plan_id, "from_": query["from_"], "to": query["to"], "changes": patch}
