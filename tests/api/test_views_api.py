@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from plan_api_helpers import API, GOAL, ORG_CSV, PLAN, add_action, add_goal, ok, start_plan
 
+from services.plan.api import schemas
 from services.plan.app import create_app
 from services.plan.views.projector import Projector
 
@@ -107,6 +108,32 @@ def test_the_team_overview_pages_filters_and_totals_the_whole_team(client, auth)
         answer = client.get(f"{API}/teams/boss/overview", headers=boss, query_string=bad)
         assert answer.status_code == 422, bad
     assert access_log(client, auth) == []
+
+
+def test_pages_sent_as_the_views_shaped_them_are_what_their_schema_would_dump(store_client, auth):
+    """GET /plans and the team overview skip the per-field dump: their rows must already be it, on every store."""
+    client = store_client
+    karim_plan = start_plan(client, auth("karim"))
+    add_goal(client, auth("karim"), karim_plan)
+    action = add_action(client, auth("karim"), karim_plan, planned_start="2026-01-05", planned_end="2026-01-31")
+    ok(client.post(f"{API}/plans/{karim_plan}/actions/{action}/funding", headers=auth("karim"),
+                   json={"amount": 734.56, "justification": "helpt het team"}), 201)
+    ok(client.post(f"{API}/plans/{karim_plan}/submit", headers=auth("karim"), json={}))
+    start_plan(client, auth("sophie"), employee_id="sophie", available_budget=98765.43)
+    pages = {schemas.PlanListSchema(): ok(client.get(f"{API}/plans", headers=auth("hanna"))),
+             schemas.TeamOverviewSchema(): ok(client.get(f"{API}/teams/boss/overview", headers=auth("boss")))}
+    for schema, body in pages.items():
+        dumped = schema.dump(body)
+        rows = [(d, b) for d, b in zip(dumped.get("items") or [m["plan"] or {} for m in dumped["members"]],
+                                       body.get("items") or [m["plan"] or {} for m in body["members"]], strict=True)]
+        for d, b in rows:  # name the field that differs
+            assert {k: b.get(k) for k in d.keys() | b.keys() if d.get(k) != b.get(k)} == {}, type(schema).__name__
+        assert dumped == body
+    plans, team = (body for body in pages.values())
+    assert any(p["pending_funding"] and p["overdue_actions"] and p["review_pending"] for p in plans["items"])
+    assert any(m["plan"] is None for m in team["members"])
+    amounts = {p["employee_id"]: (p["funding_requested"], p["available_budget"]) for p in plans["items"]}
+    assert amounts["karim"][0] == 734.56 and amounts["sophie"][1] == 98765.43  # no single-precision rounding
 
 
 def test_reports_hide_groups_under_five_and_open_no_plan(app, client, auth, tokens):

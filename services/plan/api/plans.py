@@ -19,6 +19,7 @@ from services.plan.api.common import (
     plan_headers,
     plan_uuid,
     service,
+    shaped_by_sql,
     views_read,
 )
 from services.plan.api.views import plan_view
@@ -51,7 +52,8 @@ class Plans(MethodView):
         flt = PlanFilter(**{k: query[k] for k in PlanFilter.__dataclass_fields__ if k in query})
         items, total = service().list_plans(current_principal(), flt, today=date.today(), sort=query["sort"],
                                             limit=query["limit"], offset=query["offset"])
-        return {"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}, 200, headers
+        return shaped_by_sql({"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}
+                             ), 200, headers
 
     @blp.arguments(s.PlanCreateSchema)
     @blp.response(201, s.WriteResultSchema)

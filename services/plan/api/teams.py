@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.plan.api import schemas as s
-from services.plan.api.common import service, views_read
+from services.plan.api.common import service, shaped_by_sql, views_read
 from shared.auth import current_principal
 from shared.errors import ApiError
 from shared.httpapi import Blueprint
@@ -28,4 +28,4 @@ def overview(query, manager_id):
     if not (own or principal.has("hr", "admin")) or views.person(manager_id) is None:
         raise ApiError(404, "team not found")
     headers = views_read()
-    return views.team_overview(manager_id, date.today(), **query), 200, headers
+    return shaped_by_sql(views.team_overview(manager_id, date.today(), **query)), 200, headers

@@ -25,7 +25,7 @@ PLAN_COLUMNS = ("p.plan_id AS id, p.employee_id, p.period_start, p.period_end, p
                 "p.version, p.erased, p.available_hours, p.available_budget, p.goals_open, p.goals_achieved, "
                 "p.goals_abandoned, p.actions_planned, p.actions_started, p.actions_completed, p.actions_cancelled, "
                 "p.planned_hours, p.planned_cost, p.completed_hours, p.funding_pending AS pending_funding, "
-                "p.funding_requested, p.funding_approved, p.next_deadline, p.first_open_end, p.changed_at, "
+                "p.funding_requested, p.funding_approved, p.next_deadline, p.changed_at, "
                 "pe.name AS employee_name, pe.department, (SELECT MIN(c.on_date) FROM {checkins} c "
                 "WHERE c.plan_id = p.plan_id AND c.status = 'scheduled') AS next_checkin")
 

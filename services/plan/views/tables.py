@@ -1,6 +1,6 @@
 """The view tables: one set live, and a fresh set while a rebuild runs, swapped in when it has caught up.
 
-Dates are ISO text (they sort as dates do); amounts are REAL (reports sum them, the plan itself keeps
+Dates are ISO text (they sort as dates do); amounts are DOUBLE PRECISION (reports sum them, the plan itself keeps
 decimals). Personal texts kept here (a person's name, e-mail and job title, skill names) are overwritten
 when the person is erased; everything else is ids, codes, dates and numbers.
 """
@@ -22,23 +22,24 @@ COLUMNS = {
                 "PRIMARY KEY (manager_id, person_id)",
     "plans": "plan_id TEXT PRIMARY KEY, employee_id TEXT NOT NULL, period_start TEXT NOT NULL, "
              "period_end TEXT NOT NULL, trigger_code TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL, "
-             "available_hours REAL NOT NULL, available_budget REAL NOT NULL, "
+             "available_hours DOUBLE PRECISION NOT NULL, available_budget DOUBLE PRECISION NOT NULL, "
              "goals_open INTEGER NOT NULL DEFAULT 0, goals_achieved INTEGER NOT NULL DEFAULT 0, "
              "goals_abandoned INTEGER NOT NULL DEFAULT 0, actions_planned INTEGER NOT NULL DEFAULT 0, "
              "actions_started INTEGER NOT NULL DEFAULT 0, actions_completed INTEGER NOT NULL DEFAULT 0, "
-             "actions_cancelled INTEGER NOT NULL DEFAULT 0, planned_hours REAL NOT NULL DEFAULT 0, "
-             "planned_cost REAL NOT NULL DEFAULT 0, completed_hours REAL NOT NULL DEFAULT 0, "
-             "funding_pending INTEGER NOT NULL DEFAULT 0, funding_requested REAL NOT NULL DEFAULT 0, "
-             "funding_approved REAL NOT NULL DEFAULT 0, next_deadline TEXT, first_open_end TEXT, "
+             "actions_cancelled INTEGER NOT NULL DEFAULT 0, planned_hours DOUBLE PRECISION NOT NULL DEFAULT 0, "
+             "planned_cost DOUBLE PRECISION NOT NULL DEFAULT 0, completed_hours DOUBLE PRECISION NOT NULL DEFAULT 0, "
+             "funding_pending INTEGER NOT NULL DEFAULT 0, funding_requested DOUBLE PRECISION NOT NULL DEFAULT 0, "
+             "funding_approved DOUBLE PRECISION NOT NULL DEFAULT 0, next_deadline TEXT, first_open_end TEXT, "
              "erased INTEGER NOT NULL DEFAULT 0, started_at TEXT NOT NULL, changed_at TEXT NOT NULL",
     "goals": "plan_id TEXT NOT NULL, goal_id TEXT NOT NULL, status TEXT NOT NULL, deadline TEXT, "
-             "hours_needed REAL NOT NULL DEFAULT 0, budget_needed REAL NOT NULL DEFAULT 0, "
+             "hours_needed DOUBLE PRECISION NOT NULL DEFAULT 0, budget_needed DOUBLE PRECISION NOT NULL DEFAULT 0, "
              "progress INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (plan_id, goal_id)",
     "goal_skills": "plan_id TEXT NOT NULL, goal_id TEXT NOT NULL, skill_key TEXT NOT NULL, skill TEXT NOT NULL, "
                    "target_level INTEGER NOT NULL, PRIMARY KEY (plan_id, goal_id, skill_key)",
     "actions": "plan_id TEXT NOT NULL, action_id TEXT NOT NULL, status TEXT NOT NULL, means TEXT NOT NULL, "
-               "offer_id TEXT, planned_start TEXT NOT NULL, planned_end TEXT NOT NULL, hours REAL NOT NULL, "
-               "cost REAL NOT NULL, funding_status TEXT, funding_requested REAL, funding_approved REAL, "
+               "offer_id TEXT, planned_start TEXT NOT NULL, planned_end TEXT NOT NULL, "
+               "hours DOUBLE PRECISION NOT NULL, cost DOUBLE PRECISION NOT NULL, funding_status TEXT, "
+               "funding_requested DOUBLE PRECISION, funding_approved DOUBLE PRECISION, "
                "started_on TEXT, completed_on TEXT, PRIMARY KEY (plan_id, action_id)",
     "skills": "plan_id TEXT NOT NULL, skill_key TEXT NOT NULL, employee_id TEXT NOT NULL, skill TEXT NOT NULL, "
               "category TEXT, status TEXT, self_level INTEGER, manager_level INTEGER, peer_level INTEGER, "
