@@ -228,7 +228,8 @@ class PlanQueries:
         if attention is not None:
             where.append(waiting if attention else f"NOT {waiting}")
         clause = " AND ".join(where) or "1 = 1"
-        total = self.one(team + f"SELECT COUNT(*) AS n FROM member WHERE {clause}", (manager_id, day, *params))["n"]
+        total = (self.one(team + f"SELECT COUNT(*) AS n FROM member WHERE {clause}", (manager_id, day, *params))["n"]
+                 if where else int(totals["people"] or 0))
         people = self.rows(team + f"SELECT id, name, department, job_title, manager_id, depth, plan_id FROM member "
                            f"WHERE {clause} ORDER BY name, id LIMIT ? OFFSET ?",
                            (manager_id, day, *params, limit, offset))
