@@ -86,11 +86,11 @@ class PersonalDataMapper(Mapper):
             if subject is None:
                 raise PersonErasedError(key_id)
             key = self.keys.create(key_id, subject)
-        sealed = copy.copy(domain_event)
+        sealed, cipher = copy.copy(domain_event), AESGCM(key)
         for name in names:
             plaintext = self.transcoder.encode({"v": getattr(domain_event, name)})
             nonce = os.urandom(12)
-            box = AESGCM(key).encrypt(nonce, plaintext, f"{key_id}:{name}".encode())
+            box = cipher.encrypt(nonce, plaintext, f"{key_id}:{name}".encode())
             object.__setattr__(sealed, name, {SEAL: 1, "n": b64(nonce), "c": b64(box)})
         return super().to_stored_event(sealed)
 
@@ -101,16 +101,17 @@ class PersonalDataMapper(Mapper):
             return event
         key_id = _key_id(event)
         key = self.keys.key(key_id)
+        cipher = AESGCM(key) if key is not None else None
         kinds = personal_fields(type(event))
         for name, value in sealed:
-            object.__setattr__(event, name, self._open(key, key_id, name, value, kinds.get(name, TEXT)))
+            object.__setattr__(event, name, self._open(cipher, key_id, name, value, kinds.get(name, TEXT)))
         return event
 
-    def _open(self, key: bytes | None, key_id: str, name: str, value: dict, kind: str) -> Any:
-        if key is None:
+    def _open(self, cipher: AESGCM | None, key_id: str, name: str, value: dict, kind: str) -> Any:
+        if cipher is None:
             return ERASED if kind == TEXT else None
         try:
-            plaintext = AESGCM(key).decrypt(unb64(value["n"]), unb64(value["c"]), f"{key_id}:{name}".encode())
+            plaintext = cipher.decrypt(unb64(value["n"]), unb64(value["c"]), f"{key_id}:{name}".encode())
         except InvalidTag:
             return ERASED if kind == TEXT else None
         return self.transcoder.decode(plaintext)["v"]
