@@ -206,18 +206,17 @@ class PlanQueries:
         """The manager's direct and indirect reports, a page at a time, each with their current plan (the open one
         with the latest period), and the whole team's totals: one pass over the team in SQL, whatever its size."""
         day = today.isoformat()
-        team = ("WITH team AS (SELECT pe.person_id AS id, pe.name, pe.department, pe.job_title, pe.manager_id, "
-                "m.depth, (SELECT c.plan_id FROM {plans} c WHERE c.employee_id = pe.person_id "
-                "ORDER BY (c.status <> 'closed') DESC, c.period_start DESC LIMIT 1) AS plan_id "
-                "FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id WHERE m.manager_id = ?), "
-                f"member AS (SELECT t.*, {OVERDUE} AS overdue, p.status, p.funding_pending FROM team t "
-                "LEFT JOIN {plans} p ON p.plan_id = t.plan_id) ")
+        reports = ("SELECT pe.person_id AS id, pe.name, pe.department, pe.job_title, pe.manager_id, m.depth "
+                   "FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id WHERE m.manager_id = ?")
+        member = (f"WITH member AS (SELECT t.*, {CURRENT_PLAN.format(person='t.id')} AS plan_id FROM ({reports}) t), "
+                  f"state AS (SELECT member.*, {OVERDUE} AS overdue, p.status, p.funding_pending FROM member "
+                  "LEFT JOIN {plans} p ON p.plan_id = member.plan_id) ")
         waiting = ("(COALESCE(status, '') = 'submitted' OR COALESCE(funding_pending, 0) > 0 "
                    "OR COALESCE(overdue, 0) > 0)")
-        totals = self.one(team + "SELECT COUNT(*) AS people, SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END) "
-                          "AS pending_reviews, SUM(COALESCE(funding_pending, 0)) AS pending_funding, "
+        totals = self.one(member + "SELECT COUNT(*) AS people, SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 "
+                          "END) AS pending_reviews, SUM(COALESCE(funding_pending, 0)) AS pending_funding, "
                           f"SUM(COALESCE(overdue, 0)) AS overdue_actions, SUM(CASE WHEN {waiting} THEN 1 ELSE 0 END) "
-                          "AS attention FROM member", (manager_id, day))
+                          "AS attention FROM state", (manager_id, day))
         where, params = [], []
         if q:
             where.append("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(id) LIKE ? ESCAPE '\\')")
@@ -225,14 +224,18 @@ class PlanQueries:
             params += [like, like]
         if direct is not None:
             where.append("depth = 1" if direct else "depth > 1")
-        if attention is not None:
-            where.append(waiting if attention else f"NOT {waiting}")
         clause = " AND ".join(where) or "1 = 1"
-        total = (self.one(team + f"SELECT COUNT(*) AS n FROM member WHERE {clause}", (manager_id, day, *params))["n"]
-                 if where else int(totals["people"] or 0))
-        people = self.rows(team + f"SELECT id, name, department, job_title, manager_id, depth, plan_id FROM member "
-                           f"WHERE {clause} ORDER BY name, id LIMIT ? OFFSET ?",
-                           (manager_id, day, *params, limit, offset))
+        if attention is not None:  # needs each member's plan state: the whole team's, as for the totals
+            clause += f" AND {waiting if attention else f'NOT {waiting}'}"
+            source, head = "state", (manager_id, day)
+        else:  # the page first, then only its members' current plans
+            source, head = f"({reports}) r", (manager_id,)
+        total = (self.one((member if attention is not None else "") + f"SELECT COUNT(*) AS n FROM {source} "
+                          f"WHERE {clause}", (*head, *params))["n"]
+                 if clause != "1 = 1" else int(totals["people"] or 0))
+        people = self.rows((member if attention is not None else "") + "SELECT id, name, department, job_title, "
+                           f"manager_id, depth, {CURRENT_PLAN.format(person='id')} AS plan_id FROM {source} "
+                           f"WHERE {clause} ORDER BY name, id LIMIT ? OFFSET ?", (*head, *params, limit, offset))
         wanted = [p["plan_id"] for p in people if p["plan_id"]]
         plans = {}
         if wanted:
@@ -249,8 +252,8 @@ class PlanQueries:
     # -- skills -----------------------------------------------------------------------------------
     def skills_of(self, employee_id: str) -> tuple[dict | None, list[dict]]:
         """The person's current plan and, per skill in it, the current level with its sources, target and gap."""
-        plan = self.one("SELECT plan_id, status, period_start, period_end FROM {plans} WHERE employee_id = ? "
-                        "AND erased = 0 ORDER BY (status <> 'closed') DESC, period_start DESC LIMIT 1", (employee_id,))
+        plan = self.one("SELECT plan_id, status, period_start, period_end FROM {plans} WHERE erased = 0 AND plan_id = "
+                        + CURRENT_PLAN.format(person="?"), (employee_id,))
         if plan is None:
             return None, []
         rows = self.rows("SELECT * FROM {skills} WHERE plan_id = ? ORDER BY skill_key", (plan["plan_id"],))
@@ -353,6 +356,9 @@ class PlanQueries:
                 for r in rows if r["people"] >= SMALL_GROUP]
 
 
+# A person's current plan: the open one with the latest period, else the latest closed one.
+CURRENT_PLAN = ("(SELECT c.plan_id FROM {{plans}} c WHERE c.employee_id = {person} "
+                "ORDER BY (c.status <> 'closed') DESC, c.period_start DESC LIMIT 1)")
 OVERDUE = ("(SELECT COUNT(*) FROM {actions} a WHERE a.plan_id = p.plan_id AND a.status IN ('planned', 'started') "
            "AND a.planned_end < ?)")
 
