@@ -257,7 +257,7 @@ def _service_clis():
     from importlib import import_module
 
     modules = []
-    for name in ("recommender.cli", "services.notifier.cli"):
+    for name in ("recommender.cli", "services.notifier.cli", "services.xapi.cli"):
         try:
             modules.append(import_module(name))
         except ImportError:

@@ -26,13 +26,13 @@ class DirectoryUnavailableError(Exception):
 class ServiceToken:
     """A bearer token for role `service`, renewed before it expires."""
 
-    def __init__(self, tokens: TokenSettings | None = None) -> None:
-        self.tokens = tokens
+    def __init__(self, tokens: TokenSettings | None = None, subject: str = SUBJECT) -> None:
+        self.tokens, self.subject = tokens, subject
         self.value, self.expires = "", 0.0
 
     def header(self) -> str:
         if time.time() > self.expires - 300:
-            self.value = issue_token(self.tokens or TokenSettings.from_env(), SUBJECT, ["service"], TOKEN_TTL)
+            self.value = issue_token(self.tokens or TokenSettings.from_env(), self.subject, ["service"], TOKEN_TTL)
             self.expires = time.time() + TOKEN_TTL
         return f"Bearer {self.value}"
 
