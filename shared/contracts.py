@@ -35,6 +35,7 @@ PLAN_EVENT_TYPES = (
     "FundingDeclined", "RecommendationAccepted", "RecommendationDismissed", "PlanClosed",
     "CheckInScheduled", "CheckInAgendaPointAdded", "CheckInRescheduled", "CheckInCancelled", "CheckInRecorded",
     "CheckInAgreementActedOn",
+    "CompletionProposed", "CompletionProposalSettled",  # completions a learning record store reported (xAPI)
     "PlanErased",  # retention destroyed the plan's key: drop what was derived from it
 )
 # About a person, not a plan: plan_id is empty and employee_id is the person's directory id.
@@ -142,11 +143,34 @@ class ActionStartedPayload(_Payload):
     on = fields.Date(required=True)
 
 
+class ResultPayload(_Payload):
+    success = fields.Boolean(required=True)
+    score = fields.Float(allow_none=True, validate=validate.Range(-1, 1))
+
+
 class ActionCompletedPayload(_Payload):
     action_id = _id()
     on = fields.Date(required=True)
     evaluation = fields.Integer(allow_none=True, validate=validate.Range(1, 5))
     skill_levels = fields.List(fields.Nested(SkillLevelSchema), allow_none=True)
+    # Optional, added without a version step (consumers read payloads tolerantly): passed or failed, and where
+    # the completion came from (None: the employee; "xapi": a learning record store).
+    result = fields.Nested(ResultPayload, allow_none=True)
+    source = fields.String(allow_none=True)
+
+
+class CompletionProposedPayload(_Payload):
+    proposal_id = _id()
+    action_ids = fields.List(fields.String(), required=True)
+    on = fields.Date(required=True)
+    source = fields.String(required=True)
+    match = fields.String(required=True)
+
+
+class CompletionProposalSettledPayload(_Payload):
+    proposal_id = _id()
+    outcome = fields.String(required=True, validate=validate.OneOf(("accepted", "rejected")))
+    action_id = _optional_id()
 
 
 class ProgressReviewedPayload(_Payload):
@@ -249,6 +273,8 @@ PAYLOAD_SCHEMAS: dict[str, Schema] = {
     "CheckInScheduled": CheckInSlotPayload(), "CheckInAgendaPointAdded": CheckInPayload(),
     "CheckInRescheduled": CheckInSlotPayload(), "CheckInCancelled": CheckInPayload(),
     "CheckInRecorded": CheckInRecordedPayload(), "CheckInAgreementActedOn": AgreementActedOnPayload(),
+    "CompletionProposed": CompletionProposedPayload(),
+    "CompletionProposalSettled": CompletionProposalSettledPayload(),
     "PlanErased": EmptyPayload(), "PersonRegistered": PersonRegisteredPayload(),
     "PersonUpdated": PersonUpdatedPayload(), "PersonErased": EmptyPayload(),
 }

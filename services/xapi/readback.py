@@ -1,14 +1,14 @@
 """Completions read back from the LRS: statements about a catalogue offer complete the matching planned action.
 
-A statement counts when its verb is `completed` or `passed`, its actor is a person we know (our pseudonymous
-account, or an account of an LMS listed in XAPI_LMS_HOMEPAGES whose name is the directory id) and its activity
-is an offer of the catalogue. The match is certain when the activity id is the offer's Groeipad activity id or
-exactly its URL, and exactly one open action of the person is about that offer: the plan service then records
-the completion (source "xapi"). When the URL only matches loosely (scheme, `www.`, trailing slash, case) or
-several open actions are about the offer, the employee is asked instead: a completion proposal on the plan
-that they accept or reject. Our own statements are skipped. Each statement is handled once (its id is kept
-with the outcome); the plan service's Idempotency-Key (the statement id) makes a repeated call after a crash
-harmless.
+The LRS is asked for statements with the verb `completed` or `passed`. One counts when its actor is a person
+we know (our pseudonymous account, or an account of an LMS listed in XAPI_LMS_HOMEPAGES whose name is the
+directory id) and its activity is an offer of the catalogue. The match is certain when the activity id is the
+offer's Groeipad activity id or exactly its URL, and exactly one open action of the person is about that
+offer: the plan service then records the completion (source "xapi"). When the URL only matches loosely
+(scheme, `www.`, trailing slash, case) or several open actions are about the offer, the employee is asked
+instead: a completion proposal on the plan that they accept or reject. Our own statements are skipped. Each
+statement is handled once (its id is kept with the outcome); the plan service's Idempotency-Key (derived from
+the statement id) makes a call repeated after a crash harmless.
 """
 
 from __future__ import annotations
@@ -79,17 +79,26 @@ def loose(url: str) -> str:
 
 class Readback:
     def __init__(self, store: XapiStore, lrs: Lrs, catalogue: Catalogue, plans: PlanClient, home_page: str,
-                 lms_home_pages: list[str] | None = None) -> None:
+                 lms_home_pages: list[str] | None = None, filtered: bool = True) -> None:
+        """FILTERED: ask the LRS only for completions (`verb`) stored since the last answer (`since`), as the
+        standard defines them. Off for an LRS whose filters do not: Ralph's file backend compares `since` with the
+        statement's own timestamp (a completion an LMS reports late, dated the day it happened, would be missed) and
+        matches no `verb`; every statement is then read each round and the ones read before are skipped."""
         self.store, self.lrs, self.catalogue, self.plans = store, lrs, catalogue, plans
+        self.filtered = filtered
         self.home_page = home_page.rstrip("/")
         self.lms = {h.rstrip("/") for h in lms_home_pages or []}
 
     def run_once(self) -> int:
         """Handle the statements stored since the last one read; the number handled."""
         checkpoint = self.store.position(SINCE)
-        since = (datetime.fromtimestamp(checkpoint / 1e6, UTC) - OVERLAP).isoformat() if checkpoint else None
+        if self.filtered:
+            since = (datetime.fromtimestamp(checkpoint / 1e6, UTC) - OVERLAP).isoformat() if checkpoint else None
+            answers = [self.lrs.statements(since=since, verb=verb) for verb in sorted(COMPLETING)]
+        else:
+            answers = [self.lrs.statements()]
         handled, newest = 0, checkpoint
-        for raw in self.lrs.statements(since=since):
+        for raw in (statement for answer in answers for statement in answer):
             statement_id = str(raw.get("id", ""))
             stored = _micros(raw.get("stored"))
             newest = max(newest, stored or 0)

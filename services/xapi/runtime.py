@@ -87,7 +87,8 @@ class Runtime:
         readback = None
         if env_bool("XAPI_READ_BACK", True):
             lms = [h.strip().rstrip("/") for h in os.environ.get("XAPI_LMS_HOMEPAGES", "").split(",") if h.strip()]
-            readback = Readback(store, lrs, catalogue, PlanClient(plan_service_url(), token), home_page(), lms)
+            readback = Readback(store, lrs, catalogue, PlanClient(plan_service_url(), token), home_page(), lms,
+                                filtered=env_bool("XAPI_READ_BACK_FILTERED", True))
         sync = Sync(store, FeedClient(plan_service_url(), token), outbound, lrs, readback, sync_settings())
         return cls(app=app, store=store, sync=sync)
 

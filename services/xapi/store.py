@@ -111,10 +111,13 @@ class XapiStore:
                                      "WHERE id = ?"), (state, attempts, next_attempt, error, statement_id))
 
     def outbox(self, state: str | None = None) -> list[dict[str, Any]]:
-        if state is None:
-            return self._rows("SELECT id, employee_id, state, attempts, error FROM {outbox} ORDER BY position, id")
-        return self._rows("SELECT id, employee_id, state, attempts, error FROM {outbox} WHERE state = ? "
-                          "ORDER BY position, id", (state,))
+        """The outbox for operators and tests: each statement's id, person, state, attempts, error and verb."""
+        where, params = ("WHERE state = ? ", (state,)) if state else ("", ())
+        rows = self._rows(f"SELECT id, employee_id, state, attempts, error, body FROM {{outbox}} {where}"
+                          "ORDER BY position, id", params)
+        for row in rows:
+            row["body_verb"] = json.loads(row.pop("body")).get("verb", {}).get("id", "")
+        return rows
 
     def is_ours(self, statement_ids: Iterable[str]) -> set[str]:
         ids = list(statement_ids)

@@ -2,7 +2,8 @@
 
 Regenerate the fixture file only when adding an event type or a new class_version:
 `python -m tests.reliability.event_story > tests/fixtures/plan_events_vN.jsonl` writes the *current* shapes,
-so never overwrite an old version's file: add a new one beside it (v2: check-ins, PlanStarted's template).
+so never overwrite an old version's file: add a new one beside it (v2: check-ins, PlanStarted's template;
+v3: completions reported by a learning record store, LearningActionCompleted v2).
 """
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ def record_story(service: PlanService) -> list:
     plan.cancel_checkin(manager, "c2", "dubbel")
     plan.record_checkin(manager, "c1", notes="goed gesprek", agreements=["deadline later"])
     plan.act_on_agreement(owner, "c1", "c1-1", goal_id="g1", revision={"deadline": date(2027, 10, 31)})
+    lrs = Context("xapi", "service")  # completions a learning record store reported (services/xapi)
+    reported = {"on": date(2026, 9, 15), "result": {"success": True, "score": 0.8}, "source": "xapi"}
+    plan.propose_completion(lrs, "p1", action_ids=["a3"], reference="s1", match="url", **reported)
+    plan.reject_completion_proposal(owner, "p1")
+    plan.propose_completion(lrs, "p2", action_ids=["a3"], reference="s2", match="activity", **reported)
+    plan.accept_completion_proposal(owner, "p2", "a3", evaluation=4)
     plan.achieve_goal(owner, "g2", "done")
     plan.abandon_goal(owner, "g1", "changed role")
     plan.close(owner, "done")

@@ -61,6 +61,8 @@ def body_for(row: Row, caller: str) -> Any:
 
 ACTION = {"means": "mooc", "title": "Course", "planned_start": "2026-03-01", "planned_end": "2026-04-01",
           "cost": 300}
+REPORTED = {"on": "2026-03-20", "source": "xapi", "statement_id": "6f0d2c1e-3b1a-4c55-9a0e-1d2f3a4b5c6d",
+            "success": True, "score": 0.9}
 CHECKIN = {"on": "2026-06-01", "at": "10:00", "duration_minutes": 30, "location": "Room 1"}
 TEMPLATE = {"name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}], "hours_norm": 40}
 TEMPLATE_AUTHORS = {"hanna", "daan", "root"}
@@ -109,6 +111,15 @@ MATRIX: dict[tuple[str, str], Row] = {
         expect(status=200, **DECIDER_WRITE), state="funding_requested"),
     ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/funding/decline"): Row(
         expect(status=200, **DECIDER_WRITE), state="funding_requested", body={"reason": "no budget"}),
+    # Completions a learning record store reported: the xAPI sync (a service) records or proposes, the owner decides.
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/record-completion"): Row(
+        expect({"recommender"}, 200, hidden=set()), body=REPORTED),
+    ("POST", "/api/v1/plans/{plan_id}/completion-proposals"): Row(
+        expect({"recommender"}, 201, hidden=set()), body={**REPORTED, "action_ids": ["{action_id}"], "match": "url"}),
+    ("POST", "/api/v1/plans/{plan_id}/completion-proposals/{proposal_id}/accept"): Row(
+        expect(status=200, **OWNER_WRITE), state="proposal", body={"action_id": "{action_id}", "evaluation": 4}),
+    ("POST", "/api/v1/plans/{plan_id}/completion-proposals/{proposal_id}/reject"): Row(
+        expect(status=200, **OWNER_WRITE), state="proposal"),
     ("POST", "/api/v1/plans/{plan_id}/progress"): Row(expect(status=201, **FOLLOW_UP), body={"note": "halfway"}),
     ("POST", "/api/v1/plans/{plan_id}/feedback"): Row(
         expect(status=201, **FOLLOW_UP), body=lambda c: {"source": "self" if c == "owner" else "manager",
@@ -266,9 +277,15 @@ def prepare(client, state: str) -> dict[str, str]:
         if state == "checkin_held":
             call("POST", f"/api/v1/plans/{pid}/checkins/{checkin}/record", {"agreements": ["later"]})
             agreement = f"{checkin}-1"
+    proposal = "none"
+    if state == "proposal":
+        response = client.post(f"/api/v1/plans/{pid}/completion-proposals", headers=headers("recommender"),
+                               json={**REPORTED, "action_ids": [action], "match": "url"})
+        assert response.status_code == 201, response.get_json()
+        proposal = response.get_json()["proposal_id"]
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
             "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
-            "template_id": template, "cycle_id": cycle}
+            "template_id": template, "cycle_id": cycle, "proposal_id": proposal}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):

@@ -33,7 +33,9 @@ def make_sync(store_url: str, plan_url: str, recommender_url: str, lrs: Any, hom
     token = ServiceToken(subject="xapi")
     catalogue = Catalogue(recommender_url, token, ttl=0)
     client = Lrs(lrs.url, lrs.username, lrs.password if password is None else password, timeout=5)
-    readback = Readback(store, client, catalogue, PlanClient(plan_url, token), home, lms) if read_back else None
+    # Ralph's file backend filters `since` on the statements' own timestamps and matches no `verb`: read all.
+    readback = Readback(store, client, catalogue, PlanClient(plan_url, token), home, lms,
+                        filtered=False) if read_back else None
     sync = Sync(store, FeedClient(plan_url, token), Outbound(store, catalogue, Pseudonyms(KEY), home), client,
                 readback, SyncSettings(retry_seconds=10, max_attempts=3), sleep=lambda _: None,
                 clock=clock or Clock())

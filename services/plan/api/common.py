@@ -104,8 +104,10 @@ def wants_minimal() -> bool:
     return any(p.strip() == "return=minimal" for p in request.headers.get("Prefer", "").split(","))
 
 
-def answer(outcome: WriteOutcome, status: int) -> tuple[dict[str, Any] | Response, int, dict[str, str]]:
-    """The write's answer: the plan as the API shows it, or only its id, version and status (return=minimal)."""
+def answer(outcome: WriteOutcome, status: int,
+           minimal: bool = False) -> tuple[dict[str, Any] | Response, int, dict[str, str]]:
+    """The write's answer: the plan as the API shows it, or only its id, version and status (return=minimal, and
+    always for a service's write: a service has no business reading the plan)."""
     plan = outcome.plan
     headers = plan_headers(plan.version)
     if outcome.position is not None:
@@ -114,7 +116,7 @@ def answer(outcome: WriteOutcome, status: int) -> tuple[dict[str, Any] | Respons
         headers["Idempotent-Replayed"] = "true"
     if outcome.created and not outcome.result:
         headers["Location"] = f"/api/v1/plans/{outcome.plan.id}"
-    if wants_minimal():
+    if minimal or wants_minimal():
         headers["Preference-Applied"] = "return=minimal"
         # Plain strings and an integer: what the write-result schema would dump them as, without its dozens of fields.
         body = {"id": str(plan.id), "version": plan.version, "employee_id": plan.employee_id,

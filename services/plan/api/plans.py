@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from uuid import uuid4
+from uuid import NAMESPACE_URL, uuid4, uuid5
 
 import jsonpatch
 from flask.views import MethodView
@@ -34,12 +34,13 @@ blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
 
 
 def write(plan_id: str, body: dict[str, Any], command, *, status: int = 200,
-          result: dict[str, Any] | None = None):
+          result: dict[str, Any] | None = None, as_service: bool = False):
     """The one path of every plan command: principal, If-Match, Idempotency-Key, run, answer."""
     principal = current_principal()
     outcome = service().change_plan(plan_uuid(plan_id), principal, command, result=result,
-                                    if_match=if_match(), request=idempotent_request(principal, body))
-    return answer(outcome, status)
+                                    if_match=if_match(), request=idempotent_request(principal, body),
+                                    as_service=as_service)
+    return answer(outcome, status, minimal=as_service)
 
 
 @blp.route("")
@@ -206,7 +207,54 @@ def complete_action(body, plan_id, action_id):
     """Complete a learning action with an evaluation (1-5) and a reflection."""
     return write(plan_id, body, lambda plan, ctx: plan.complete_action(
         ctx, action_id, on=body["date"], evaluation=body["evaluation"],
-        reflection=body["reflection"], skill_levels=body["skill_levels"]))
+        reflection=body["reflection"], skill_levels=body["skill_levels"], result=body["result"]))
+
+
+# -- completions reported by a learning record store (services/xapi) --------------------------------
+def _reported(body: dict[str, Any]) -> dict[str, Any]:
+    return {"on": body["on"], "source": body["source"], "reference": str(body["statement_id"]),
+            "result": {"success": body["success"], "score": body["score"]}}
+
+
+@blp.route("/<plan_id>/actions/<action_id>/record-completion", methods=["POST"])
+@blp.arguments(s.RecordedCompletionSchema)
+@blp.response(200, s.WriteResultSchema)
+@blp.alt_response(403, "FORBIDDEN")
+def record_completion(body, plan_id, action_id):
+    """Record a completion a learning record store reported for certain (role service: the xAPI sync); a planned
+    action starts on the same day."""
+    return write(plan_id, body, lambda plan, ctx: plan.record_completion(ctx, action_id, **_reported(body)),
+                 as_service=True)
+
+
+@blp.route("/<plan_id>/completion-proposals", methods=["POST"])
+@blp.arguments(s.CompletionProposalCreateSchema)
+@blp.response(201, s.WriteResultSchema)
+@blp.alt_response(403, "FORBIDDEN")
+def propose_completion(body, plan_id):
+    """Propose a completion a learning record store reported to the employee, who accepts it for one of the
+    actions or rejects it (role service: the xAPI sync)."""
+    proposal_id = str(uuid5(NAMESPACE_URL, f"completion-proposal:{body['statement_id']}"))
+    return write(plan_id, body, lambda plan, ctx: plan.propose_completion(
+        ctx, proposal_id, action_ids=body["action_ids"], match=body["match"], **_reported(body)),
+        status=201, result={"proposal_id": proposal_id}, as_service=True)
+
+
+@blp.route("/<plan_id>/completion-proposals/<proposal_id>/accept", methods=["POST"])
+@blp.arguments(s.ProposalAcceptSchema)
+@blp.response(200, s.WriteResultSchema)
+def accept_completion_proposal(body, plan_id, proposal_id):
+    """Accept a completion proposal for one of its actions, optionally rating it (1-5): the action completes."""
+    return write(plan_id, body, lambda plan, ctx: plan.accept_completion_proposal(
+        ctx, proposal_id, body["action_id"], body["evaluation"]))
+
+
+@blp.route("/<plan_id>/completion-proposals/<proposal_id>/reject", methods=["POST"])
+@blp.arguments(s.EmptyBodySchema, required=False)
+@blp.response(200, s.WriteResultSchema)
+def reject_completion_proposal(body, plan_id, proposal_id):
+    """Reject a completion proposal: it was not one of my actions."""
+    return write(plan_id, body or {}, lambda plan, ctx: plan.reject_completion_proposal(ctx, proposal_id))
 
 
 @blp.route("/<plan_id>/actions/<action_id>/cancel", methods=["POST"])

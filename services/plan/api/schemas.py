@@ -147,12 +147,46 @@ class SkillLevelSchema(Strict):
     level = level(required=True)
 
 
+class ResultSchema(Strict):
+    """How an action ended when it had a test: passed or failed, and a scaled score (-1 to 1) if known."""
+
+    success = fields.Boolean(required=True)
+    score = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-1, 1))
+
+
 class ActionCompleteSchema(Strict):
     date = fields.Date(required=True)
     evaluation = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))
     reflection = text(load_default="")
     skill_levels = fields.List(fields.Nested(SkillLevelSchema), load_default=list,
                                validate=validate.Length(max=20))
+    result = fields.Nested(ResultSchema, load_default=None, allow_none=True)
+
+
+class RecordedCompletionSchema(Strict):
+    """A completion a learning record store reported (the xAPI sync, role service)."""
+
+    on = fields.Date(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(("xapi",)))
+    statement_id = fields.UUID(required=True, metadata={"description": "the xAPI statement that reported it"})
+    success = fields.Boolean(load_default=None, allow_none=True)
+    score = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-1, 1))
+
+
+class CompletionProposalCreateSchema(RecordedCompletionSchema):
+    action_ids = fields.List(fields.String(validate=ID), required=True, validate=validate.Length(min=1, max=100))
+    match = fields.String(required=True, validate=validate.OneOf(("url", "activity")),
+                          metadata={"description": "url: the activity only resembles the offer's address; "
+                                                   "activity: several planned actions are about the offer"})
+
+
+class ProposalAcceptSchema(Strict):
+    action_id = fields.String(required=True, validate=ID)
+    evaluation = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(1, 5))
+
+
+class EmptyBodySchema(Strict):
+    pass
 
 
 class RescheduleSchema(Strict):
@@ -389,6 +423,8 @@ class ActionViewSchema(Schema):
     reflection = fields.String(allow_none=True)
     skill_levels = fields.List(fields.Nested(SkillLevelSchema))
     funding = fields.Nested(FundingViewSchema, allow_none=True)
+    result = fields.Dict(allow_none=True, metadata={"description": "{success, score}: passed or failed"})
+    source = fields.String(allow_none=True, metadata={"description": "xapi: completed by a learning record store"})
     semester = fields.String()
     overdue = fields.Boolean(metadata={"description": "planned or started, and its planned end has passed"})
 
@@ -532,6 +568,19 @@ class TimelineSchema(Schema):
     hours = fields.Float()
 
 
+class CompletionProposalViewSchema(Schema):
+    proposal_id = fields.String()
+    action_ids = fields.List(fields.String())
+    on = fields.Date()
+    result = fields.Dict(allow_none=True)
+    source = fields.String()
+    reference = fields.String()
+    match = fields.String()
+    status = fields.String(validate=validate.OneOf(("pending", "accepted", "rejected")))
+    action_id = fields.String(allow_none=True)
+    proposed_at = fields.String()
+
+
 class PlanSchema(Schema):
     id = fields.String()
     version = fields.Integer()
@@ -557,6 +606,8 @@ class PlanSchema(Schema):
     recommendations = fields.Dict(keys=fields.String(), values=fields.Dict())
     closed_reason = fields.String(allow_none=True)
     checkins = fields.List(fields.Nested(CheckInViewSchema))
+    completion_proposals = fields.List(fields.Nested(CompletionProposalViewSchema), metadata={
+        "description": "completions a learning record store reported that wait for the employee's answer"})
     next_checkin = fields.Date(allow_none=True, metadata={"description": "the date of the earliest scheduled "
                                                                          "check-in"})
     template = fields.Nested(TemplateRefSchema, allow_none=True,
@@ -571,6 +622,7 @@ class WriteResultSchema(PlanSchema):
     action_id = fields.String()
     feedback_id = fields.String()
     checkin_id = fields.String()
+    proposal_id = fields.String()
 
 
 class PlanSummarySchema(Schema):

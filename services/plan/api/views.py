@@ -52,6 +52,8 @@ def plan_view(plan: DevelopmentPlan, employee_name: str | None = None) -> dict[s
         "feedback": plan.feedback, "progress": plan.progress, "reviews": plan.reviews,
         "recommendations": plan.recommendations, "closed_reason": plan.closed_reason,
         "checkins": sorted(plan.checkins.values(), key=lambda c: (c["on"], c["at"])),
+        "completion_proposals": sorted((p for p in plan.completion_proposals.values() if p["status"] == "pending"),
+                                       key=lambda p: p["proposed_at"]),
         "next_checkin": next_checkin["on"] if next_checkin else None, "template": plan.template,
         "created_on": plan.created_on, "modified_on": plan.modified_on,
         "erased": getattr(plan, "erased", False),

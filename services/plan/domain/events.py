@@ -73,6 +73,7 @@ class PlanStarted(PlanEvent, Aggregate.Created):
         plan.erased = False
         plan.template = dict(self.template) if self.template else None
         plan.checkins = {}
+        plan.completion_proposals = {}
 
 
 class SkillAssessed(PlanEvent):
@@ -211,18 +212,27 @@ class LearningActionStarted(PlanEvent):
 class LearningActionCompleted(PlanEvent):
     TOPIC = topic("LearningActionCompleted")
     PERSONAL_TEXT = ("reflection",)
-    PERSONAL_DATA = ("evaluation", "skill_levels")
-    NOT_PERSONAL = ("action_id", "on")
+    PERSONAL_DATA = ("evaluation", "skill_levels", "result")
+    NOT_PERSONAL = ("action_id", "on", "source", "reference")
+    class_version = 2  # 2: a result (passed or failed, a score) and where the completion came from
     action_id: str
     on: date
-    evaluation: int
+    evaluation: int | None  # None when a learning record store reported it and the employee has not rated it
     reflection: str
     skill_levels: list
+    result: dict | None  # {"success": bool, "score": float -1..1 or None}
+    source: str | None  # None: the employee; "xapi": a statement in the learning record store
+    reference: str | None  # the source's id for it (the xAPI statement id)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state.update(result=None, source=None, reference=None)
 
     def apply(self, plan) -> None:
         plan.actions[self.action_id].update(
             status="completed", completed_on=self.on, evaluation=self.evaluation,
-            reflection=self.reflection, skill_levels=deepcopy(self.skill_levels))
+            reflection=self.reflection, skill_levels=deepcopy(self.skill_levels),
+            result=deepcopy(self.result), source=self.source)
         for item in self.skill_levels or []:  # None once the person's data was erased
             entry = plan.skills.setdefault(skill_key(item["skill"]), {"skill": item["skill"], "levels": {},
                                                                       "category": None})
@@ -455,6 +465,40 @@ class CheckInAgreementActedOn(PlanEvent):
         for item in plan.checkins[self.checkin_id]["agreements"]:
             if item["agreement_id"] == self.agreement_id:
                 item.update(goal_id=self.goal_id, action_id=self.action_id)
+
+
+class CompletionProposed(PlanEvent):
+    """A learning record store reported a completion that may be one of these actions: the employee decides."""
+
+    TOPIC = topic("CompletionProposed")
+    PERSONAL_DATA = ("result",)
+    NOT_PERSONAL = ("proposal_id", "action_ids", "on", "source", "reference", "match")
+    proposal_id: str
+    action_ids: list
+    on: date
+    result: dict | None
+    source: str
+    reference: str
+    match: str  # "url": the activity only resembles the offer's address; "activity": several actions fit
+
+    def apply(self, plan) -> None:
+        plan.completion_proposals[self.proposal_id] = {
+            "proposal_id": self.proposal_id, "action_ids": list(self.action_ids), "on": self.on,
+            "result": deepcopy(self.result), "source": self.source, "reference": self.reference, "match": self.match,
+            "status": "pending", "action_id": None, "proposed_at": self.timestamp.isoformat()}
+
+
+class CompletionProposalSettled(PlanEvent):
+    """The employee accepted a completion proposal for one action (its completion follows) or rejected it."""
+
+    TOPIC = topic("CompletionProposalSettled")
+    NOT_PERSONAL = ("proposal_id", "outcome", "action_id")
+    proposal_id: str
+    outcome: str  # accepted | rejected
+    action_id: str | None
+
+    def apply(self, plan) -> None:
+        plan.completion_proposals[self.proposal_id].update(status=self.outcome, action_id=self.action_id)
 
 
 EVENT_CLASSES: dict[str, type[PlanEvent]] = {

@@ -64,8 +64,8 @@ class DevelopmentPlan(Aggregate):
     TOPIC = "groeipad.plan:DevelopmentPlan"
     Event = ev.PlanEvent
     Created = ev.PlanStarted
-    class_version = 3  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
-    # 3: check-ins and the template a plan started from
+    class_version = 4  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
+    # 3: check-ins and the template a plan started from; 4: completion proposals from a learning record store
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -88,6 +88,11 @@ class DevelopmentPlan(Aggregate):
         """A snapshot from before check-ins and templates: none of either."""
         state.setdefault("checkins", {})
         state.setdefault("template", None)
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """A snapshot from before completions were read back from a learning record store: no proposals."""
+        state.setdefault("completion_proposals", {})
 
     def __init__(self, employee_id: str, period_start: date, period_end: date, trigger: str, career_project: str,
                  target_role: str | None, available_hours: float, available_budget: Decimal, actor: dict,
@@ -334,7 +339,8 @@ class DevelopmentPlan(Aggregate):
         self._trigger(ev.LearningActionStarted, ctx, action_id=action_id, on=on)
 
     def complete_action(self, ctx: Context, action_id: str, *, on: date, evaluation: int,
-                        reflection: str = "", skill_levels: list[dict[str, Any]] = ()) -> None:
+                        reflection: str = "", skill_levels: list[dict[str, Any]] = (),
+                        result: dict[str, Any] | None = None) -> None:
         self._check_open(ctx, "owner")
         action = self._action(action_id, "started")
         self._in_period(on, "date")
@@ -350,7 +356,70 @@ class DevelopmentPlan(Aggregate):
             _level(item["level"], f"skill_levels.{index}.level")
             levels.append({"skill": item["skill"].strip(), "level": item["level"]})
         self._trigger(ev.LearningActionCompleted, ctx, action_id=action_id, on=on,
-                      evaluation=evaluation, reflection=reflection.strip(), skill_levels=levels)
+                      evaluation=evaluation, reflection=reflection.strip(), skill_levels=levels,
+                      result=_result(result), source=None, reference=None)
+
+    # -- completions a learning record store reported (services/xapi) ---------------------------
+    def record_completion(self, ctx: Context, action_id: str, *, on: date, result: dict[str, Any] | None,
+                          source: str, reference: str) -> None:
+        """A completion the LRS reported for certain: the action starts (if it had not) and completes."""
+        self._check_open(ctx, "service")
+        self._complete_from_record(ctx, action_id, on=on, result=result, source=source, reference=reference)
+
+    def propose_completion(self, ctx: Context, proposal_id: str, *, action_ids: list[str], on: date,
+                           result: dict[str, Any] | None, source: str, reference: str, match: str) -> None:
+        """A completion the LRS reported that may be one of ACTION_IDS: the employee is asked."""
+        self._check_open(ctx, "service")
+        if proposal_id in self.completion_proposals:
+            raise InvalidStateError("statement_id", "this completion was proposed already")
+        _require(bool(action_ids), "action_ids", "name at least one action")
+        _count(len(action_ids), limits.MAX_ACTIONS, "action_ids", "actions")
+        for index, action_id in enumerate(action_ids):
+            action = self.actions.get(action_id)
+            if action is None or action["status"] not in ("planned", "started"):
+                raise RuleViolationError(f"action_ids.{index}", "must be a planned or started action of this plan")
+        self._in_period(on, "on")
+        _one_of(match, ("url", "activity"), "match")
+        self._trigger(ev.CompletionProposed, ctx, proposal_id=proposal_id, action_ids=list(dict.fromkeys(action_ids)),
+                      on=on, result=_result(result), source=source, reference=reference, match=match)
+
+    def accept_completion_proposal(self, ctx: Context, proposal_id: str, action_id: str,
+                                   evaluation: int | None = None) -> None:
+        self._check_open(ctx, "owner")
+        proposal = self._pending_proposal(proposal_id)
+        if action_id not in proposal["action_ids"]:
+            raise RuleViolationError("action_id", "must be one of the proposal's actions")
+        self._trigger(ev.CompletionProposalSettled, ctx, proposal_id=proposal_id, outcome="accepted",
+                      action_id=action_id)
+        self._complete_from_record(ctx, action_id, on=proposal["on"], result=proposal["result"],
+                                   source=proposal["source"], reference=proposal["reference"], evaluation=evaluation)
+
+    def reject_completion_proposal(self, ctx: Context, proposal_id: str) -> None:
+        self._check_open(ctx, "owner")
+        self._pending_proposal(proposal_id)
+        self._trigger(ev.CompletionProposalSettled, ctx, proposal_id=proposal_id, outcome="rejected", action_id=None)
+
+    def _pending_proposal(self, proposal_id: str) -> dict[str, Any]:
+        proposal = self.completion_proposals.get(proposal_id)
+        if proposal is None:
+            raise NotFoundInPlanError("proposal_id", f"no completion proposal {proposal_id} in this plan")
+        if proposal["status"] != "pending":
+            raise InvalidStateError("proposal_id", f"the proposal was {proposal['status']} already")
+        return proposal
+
+    def _complete_from_record(self, ctx: Context, action_id: str, *, on: date, result: dict[str, Any] | None,
+                              source: str, reference: str, evaluation: int | None = None) -> None:
+        action = self._action(action_id, "planned", "started")
+        self._in_period(on, "on")
+        if evaluation is not None and not 1 <= evaluation <= 5:
+            raise RuleViolationError("evaluation", "must be between 1 and 5")
+        if action["status"] == "planned":
+            self._trigger(ev.LearningActionStarted, ctx, action_id=action_id, on=on)
+        elif on < action["started_on"]:
+            raise RuleViolationError("on", "an action cannot complete before it started "
+                                           f"({action['started_on'].isoformat()})")
+        self._trigger(ev.LearningActionCompleted, ctx, action_id=action_id, on=on, evaluation=evaluation,
+                      reflection="", skill_levels=[], result=_result(result), source=source, reference=reference)
 
     def cancel_action(self, ctx: Context, action_id: str, reason: str) -> None:
         self._check_open(ctx, "owner")
@@ -702,3 +771,15 @@ def _goal_skills(skills: list[dict[str, Any]]) -> list[dict[str, Any]]:
         _level(item.get("target_level"), f"skills.{index}.target_level")
         out.append({"skill": name, "target_level": item["target_level"]})
     return out
+
+
+def _result(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A completion's result as kept: passed or failed, and a scaled score from -1 to 1 when there is one."""
+    if not result or result.get("success") is None:
+        return None
+    success, score = result["success"], result.get("score")
+    _require(isinstance(success, bool), "success", "must be true or false")
+    if score is not None:
+        _require(not isinstance(score, bool) and isinstance(score, int | float) and -1 <= score <= 1, "score",
+                 "must be a number from -1 to 1")
+    return {"success": success, "score": float(score) if score is not None else None}
