@@ -28,7 +28,11 @@ run: install
 	@echo "Recommender API: http://127.0.0.1:$(RECOMMENDER_PORT)/api/v1/docs"
 	@echo "Notifier API:    http://127.0.0.1:$(NOTIFIER_PORT)/api/v1/docs  (mails land in $(GROEIPAD_DATA_DIR)/mail/, also under Sent mail for admin)"
 	@echo "A token:         $(BIN)/groeipad token --subject karim --role employee"
-	PATH="$(abspath $(BIN)):$$PATH" GROEIPAD_CREATE_TABLES=0 $(BIN)/honcho -f deploy/Procfile -d . start
+	@mkdir -p $(GROEIPAD_DATA_DIR)
+	@# The xAPI sync runs only with a learning record store configured (README, "xAPI").
+	@if [ -n "$$XAPI_LRS_URL" ]; then cat deploy/Procfile deploy/Procfile.xapi; else cat deploy/Procfile; fi \
+		> $(GROEIPAD_DATA_DIR)/Procfile.run
+	PATH="$(abspath $(BIN)):$$PATH" GROEIPAD_CREATE_TABLES=0 $(BIN)/honcho -f $(GROEIPAD_DATA_DIR)/Procfile.run -d . start
 
 test: install
 	$(BIN)/ruff check .

@@ -121,3 +121,24 @@ def test_an_erased_person_leaves_nothing_waiting(tmp_path, lrs, plan_server, rec
     assert store.outbox() == [] and lrs.statements() == []
     assert store.person_of(Pseudonyms(KEY).of("sophie")) is None
     app.close()
+
+
+def test_a_completion_with_a_result_is_also_passed_or_failed(tmp_path, lrs, plan_server, recommender_server, tokens):
+    plan_id = start_plan(plan_server, tokens)
+    exam = plan_action(plan_server, tokens, plan_id, means="external_course")
+    retake = plan_action(plan_server, tokens, plan_id, means="external_course")
+    for action, outcome in ((exam, {"success": False, "score": 0.4}), (retake, {"success": True})):
+        act(plan_server, tokens, plan_id, action, "start", date="2026-03-01")
+        act(plan_server, tokens, plan_id, action, "complete", date="2026-03-03", evaluation=3, result=outcome)
+    app, store, sync = make_sync(f"sqlite:///{tmp_path / 'xapi.sqlite'}", plan_server.url, recommender_server.url,
+                                 lrs, HOME)
+    sync.drain()
+    verbs = by_verb(lrs.statements())
+    assert {k: len(v) for k, v in verbs.items()} == {"registered": 2, "launched": 2, "completed": 2, "failed": 1,
+                                                      "passed": 1}
+    failed, passed = verbs["failed"][0], verbs["passed"][0]
+    assert failed["result"] == {"success": False, "completion": True, "score": {"scaled": 0.4}}
+    assert failed["object"]["id"] == action_activity_id(HOME, exam)
+    assert passed["result"] == {"success": True, "completion": True}
+    assert passed["object"]["id"] == action_activity_id(HOME, retake)
+    app.close()

@@ -248,3 +248,26 @@ def act(plan_id: str, action_id: str, operation: str):
     item = find_action(plan, action_id)
     return render_template("employee/action.html", plan=plan, action=item, forms={operation: form},
                            today=date.today().isoformat()), 422
+
+
+@bp.post("/plans/<plan_id>/completion-proposals")
+@login_required("employee")
+def settle_proposal(plan_id: str):
+    """A completion the learning platform reported (services/xapi): the employee says which action it was, or
+    that it was none of them. The proposal's id travels in the form, like the choice."""
+    form = Form(request.form)
+    decision, proposal_id = form.get("decision"), form.get("proposal_id")
+    if decision not in {"accept", "reject"} or not proposal_id:
+        raise ApiError(404, "no such proposal")
+    body: dict[str, Any] = {}
+    if decision == "accept":
+        body = {"action_id": form.get("action_id"), "evaluation": form.integer("evaluation", 1, 5, required=False)}
+    path = api_path("/plans/{plan_id}/completion-proposals/{proposal_id}/{decision}", plan_id=plan_id,
+                    proposal_id=proposal_id, decision=decision)
+    if form.send(lambda: plan_api().post(path, body), set(body)):
+        flash(_("Completed. Well done!") if decision == "accept" else _("Noted: that was not one of your actions."),
+              "info")
+    else:
+        flash(" ".join(m for messages in form.errors.values() for m in messages) or _("That did not work; try again."),
+              "error")
+    return redirect(url_for("actions.timeline", plan_id=plan_id))
