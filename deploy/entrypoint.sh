@@ -4,6 +4,7 @@
 #   plan | recommender | portal | notifier   gunicorn with deploy/gunicorn.conf.py (one app per worker, no --preload)
 #   follower                      `groeipad follow`: the recommender's feed follower (exactly one replica)
 #   notifier-worker               `groeipad notify`: the notifier's feed follower, sweep and mailer (one replica)
+#   xapi-sync                     `groeipad xapi-sync`: statements to a learning record store and back (one replica)
 #   projector                     `groeipad project`: keeps the plan service's views (exactly one per store)
 #   migrate                       `groeipad migrate`: every service's tables, once, before the workers start
 #   groeipad ARGS...              any other operator command (token, import-people, seed-demo, ...)
@@ -17,7 +18,7 @@ HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 STATE=/tmp/groeipad-service
 
 usage() {
-    echo "usage: $0 plan|recommender|portal|notifier|follower|notifier-worker|projector|migrate|healthcheck|groeipad ARGS..." >&2
+    echo "usage: $0 plan|recommender|portal|notifier|follower|notifier-worker|xapi-sync|projector|migrate|healthcheck|groeipad ARGS..." >&2
 }
 
 serve() {  # serve MODULE:app PORT
@@ -50,6 +51,9 @@ case "$command" in
     notifier-worker)
         export GROEIPAD_CREATE_TABLES="${GROEIPAD_CREATE_TABLES:-0}"
         exec groeipad notify "$@" ;;
+    xapi-sync)
+        export GROEIPAD_CREATE_TABLES="${GROEIPAD_CREATE_TABLES:-0}"
+        exec groeipad xapi-sync "$@" ;;
     projector)
         export GROEIPAD_CREATE_TABLES="${GROEIPAD_CREATE_TABLES:-0}"
         exec groeipad project "$@" ;;

@@ -3,3 +3,4 @@
 CREATE DATABASE groeipad_recommender;
 CREATE DATABASE groeipad_portal;
 CREATE DATABASE groeipad_notifier;
+CREATE DATABASE groeipad_xapi;

@@ -97,6 +97,6 @@ class Runtime:
 
 
 def create_tables() -> None:
-    """`groeipad migrate`: the xAPI sync's tables, when an LRS is configured."""
-    if os.environ.get("XAPI_LRS_URL"):
+    """`groeipad migrate`: the xAPI sync's tables, when its store or an LRS is configured."""
+    if os.environ.get("XAPI_DATABASE_URL") or os.environ.get("XAPI_LRS_URL"):
         build_store(create_tables=True)[0].close()

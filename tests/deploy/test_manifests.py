@@ -55,8 +55,10 @@ REQUIRED = {
                "PLAN_SERVICE_URL", "RECOMMENDER_URL"},
     "notifier": {"GROEIPAD_JWT_SECRET", "NOTIFIER_DATABASE_URL"},
     "notifier-worker": {"GROEIPAD_JWT_SECRET", "NOTIFIER_DATABASE_URL", "PLAN_SERVICE_URL", "NOTIFIER_SMTP_URL"},
+    "xapi-sync": {"GROEIPAD_JWT_SECRET", "XAPI_DATABASE_URL", "PLAN_SERVICE_URL", "RECOMMENDER_URL",
+                  "XAPI_PSEUDONYM_KEY"},
     "migrate": {"GROEIPAD_MASTER_KEY", "PLAN_DATABASE_URL", "RECOMMENDER_DATABASE_URL", "PORTAL_DATABASE_URL",
-                "NOTIFIER_DATABASE_URL"},
+                "NOTIFIER_DATABASE_URL", "XAPI_DATABASE_URL"},
 }
 # Whose sources decide what a process requires: a store or secret read there must be in REQUIRED.
 COMPONENT_SOURCES = {
@@ -67,6 +69,7 @@ COMPONENT_SOURCES = {
     "portal": [ROOT / "services" / "portal"],
     "notifier": [ROOT / "services" / "notifier"],
     "notifier-worker": [ROOT / "services" / "notifier"],
+    "xapi-sync": [ROOT / "services" / "xapi"],
 }
 HTTP_COMPONENTS = {"plan", "recommender", "portal", "notifier"}
 
