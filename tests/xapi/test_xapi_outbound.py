@@ -8,6 +8,10 @@ from position 0 on a fresh store sends nothing twice; an LRS that is away is ret
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,12 +78,12 @@ def test_actions_become_statements_with_a_pseudonymous_actor(tmp_path, lrs, plan
     again.close()
 
 
-def test_an_lrs_that_is_away_is_retried_with_back_off(tmp_path, lrs, plan_server, recommender_server, tokens):
+def test_an_lrs_that_is_away_is_retried_with_back_off(store_url, lrs, plan_server, recommender_server, tokens):
+    """On SQLite and on PostgreSQL (the sync's store)."""
     plan_id = start_plan(plan_server, tokens)
     plan_action(plan_server, tokens, plan_id)
     clock = Clock()
-    app, store, sync = make_sync(f"sqlite:///{tmp_path / 'xapi.sqlite'}", plan_server.url, recommender_server.url,
-                                 lrs, HOME, clock=clock)
+    app, store, sync = make_sync(store_url, plan_server.url, recommender_server.url, lrs, HOME, clock=clock)
     lrs.stop()
     with pytest.raises(LrsUnavailableError):
         sync.step()
@@ -142,3 +146,23 @@ def test_a_completion_with_a_result_is_also_passed_or_failed(tmp_path, lrs, plan
     assert passed["result"] == {"success": True, "completion": True}
     assert passed["object"]["id"] == action_activity_id(HOME, retake)
     app.close()
+
+
+def test_the_command_sends_with_the_settings_of_its_environment(tmp_path, lrs, plan_server, recommender_server,
+                                                                tokens):
+    """`groeipad xapi-sync --once` as a process, configured only by its environment."""
+    plan_id = start_plan(plan_server, tokens)
+    plan_action(plan_server, tokens, plan_id)
+    env = {**os.environ, "XAPI_LRS_URL": lrs.url, "XAPI_LRS_USERNAME": lrs.username,
+           "XAPI_LRS_PASSWORD": lrs.password, "XAPI_DATABASE_URL": f"sqlite:///{tmp_path / 'xapi.sqlite'}",
+           "PLAN_SERVICE_URL": plan_server.url, "RECOMMENDER_URL": recommender_server.url, "XAPI_HOMEPAGE": HOME,
+           "XAPI_PSEUDONYM_KEY": KEY, "XAPI_READ_BACK_FILTERED": "0"}
+    groeipad = Path(sys.executable).with_name("groeipad")
+    for _ in range(2):  # a second run finds nothing new to send
+        done = subprocess.run([str(groeipad), "xapi-sync", "--once"], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "xapi-sync stopped at feed position" in done.stdout
+    [registered] = lrs.statements()
+    assert registered["actor"]["account"] == {"homePage": HOME, "name": Pseudonyms(KEY).of("karim")}
+    assert registered["verb"]["id"].endswith("/registered")

@@ -125,14 +125,15 @@ def test_completions_in_the_lrs_complete_or_propose(tmp_path, lrs, plan_server, 
     fresh.close()
 
 
-def test_a_rejected_proposal_completes_nothing(tmp_path, lrs, plan_server, recommender_server, tokens):
+def test_a_rejected_proposal_completes_nothing(store_url, lrs, plan_server, recommender_server, tokens):
+    """On SQLite and on PostgreSQL (the sync's store)."""
     loose = publish_offer(recommender_server, tokens, "lms-42", "Feedback geven", url="https://lms.example.org/c/42")
     plan_id = start_plan(plan_server, tokens)
     first = plan_action(plan_server, tokens, plan_id, offer_id=loose)
     second = plan_action(plan_server, tokens, plan_id, offer_id=loose, planned_start="2026-09-01",
                          planned_end="2026-10-01")
-    app, store, sync = make_sync(f"sqlite:///{tmp_path / 'xapi.sqlite'}", plan_server.url, recommender_server.url,
-                                 lrs, HOME, read_back=True, lms=[LMS])
+    app, store, sync = make_sync(store_url, plan_server.url, recommender_server.url, lrs, HOME, read_back=True,
+                                 lms=[LMS])
     sync.drain()
     assert lrs.post(lms_statement({"account": {"homePage": LMS, "name": "karim"}}, "completed",
                                   "https://lms.example.org/c/42")) == 200
