@@ -271,6 +271,11 @@ class PlanQueries:
             items.append(_skill(goal["skill"], 0, None, None, None, None, goal["target_level"], {}))
         return plan, items
 
+    def offers_in_plan(self, plan_id: str) -> list[dict]:
+        """The catalogue offers the plan's learning actions take up, with each action's status."""
+        return self.rows("SELECT offer_id, action_id, status FROM {actions} WHERE plan_id = ? AND offer_id IS NOT NULL "
+                         "ORDER BY action_id", (plan_id,))
+
     # -- access log -------------------------------------------------------------------------------
     def accesses(self, *, plan_id: str | None = None, employee_id: str | None = None, limit: int = 1000,
                  before: int | None = None) -> list[dict]:
