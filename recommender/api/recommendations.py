@@ -13,7 +13,7 @@ from recommender.domainmodel import MEANS
 from recommender.matcher import Context, Gap, Matcher
 from recommender.personal import with_dismissals
 from recommender.plan_gaps import PlanGapsClient, PlanServiceUnavailableError
-from recommender.reasons import LANGUAGES, localised
+from recommender.reasons import LANGUAGES, localised, reason
 from shared.auth import current_principal
 from shared.errors import ApiError
 from shared.httpapi import Blueprint
@@ -69,6 +69,8 @@ class EmployeeHeadersSchema(AccessHeadersSchema):
                                  metadata={"description": "a plan-service write's X-Position: the gaps include it"})
 
 
+ROLE_MINIMUM = 3  # colleagues in the same role behind popular_with_role: fewer would point at one of them
+
 LANGUAGE_HEADER = {"Content-Language": {"description": "the language of the reasons' text (nl or en)",
                                         "schema": {"type": "string"}}}
 
@@ -105,6 +107,10 @@ def for_person(employee_id: str, matcher: Matcher, gaps: list[Gap], ctx: Context
         feed_dismissed = (runtime().readmodel.current_plan(employee_id) or {}).get("dismissed", [])
         ctx = with_dismissals(ctx, log.dismissals(employee_id), feed_dismissed)
     items = matcher.recommend(gaps, ctx, limit)
+    role, popular = runtime().readmodel.popular_with_role(employee_id, ROLE_MINIMUM)
+    for item in items:
+        if item["offer_id"] in popular:
+            item["reasons"].append(reason("popular_with_role", role=role))
     log.record_shown(employee_id, current_principal().subject, items, model_info(matcher))
     return items, False
 

@@ -6,7 +6,7 @@ The plan service runs for real (tests/live_plan_service.py); the recommender ask
 from __future__ import annotations
 
 import pytest
-from rec_feed_fake import person
+from rec_feed_fake import PlanEvents, person, story
 
 from recommender.app import create_app
 from recommender.demo import seed
@@ -127,3 +127,23 @@ def test_who_may_ask_and_what_an_unknown_person_gets(client, plan_service, token
     nobody = client.get("/api/v1/employees/nobody/recommendations", headers=tokens("nobody"))
     assert nobody.status_code == 200
     assert nobody.get_json()["recommendations"] == [] and nobody.get_json()["plan_id"] is None
+
+
+def test_offers_colleagues_in_the_same_role_took_say_so_from_three_colleagues(client, plan_service, runtime, tokens):
+    start_plan(plan_service)
+    items = suggested(client, tokens)["recommendations"]
+    three, two = items[-1]["offer_id"], items[-2]["offer_id"]
+    colleagues = [person(c, "petra") for c in ("c1", "c2", "c3", "c4", "c5")]  # all "Advisor", as sophie
+    events = [*colleagues, person("x1", "petra", job_title="Monteur"), *story("c1", three), *story("c2", three),
+              *story("x1", three), *story("c4", two), *story("c5", two)]
+    runtime.readmodel.apply_page(events, events[-1]["position"])
+    assert not any(r["code"] == "popular_with_role" for i in suggested(client, tokens)["recommendations"]
+                   for r in i["reasons"]), "two colleagues and someone in another role are not enough"
+    runtime.readmodel.apply_page(story("c3", three), PlanEvents.position)
+    answer = client.get("/api/v1/employees/sophie/recommendations?limit=20",
+                        headers={**tokens("sophie", "employee"), "Accept-Language": "nl"}).get_json()
+    popular = {i["offer_id"]: r for i in answer["recommendations"] for r in i["reasons"]
+               if r["code"] == "popular_with_role"}
+    assert set(popular) == {three}
+    assert popular[three]["params"] == {"role": "Advisor"}
+    assert popular[three]["text"] == "Populair bij collega's in de rol Advisor"
