@@ -706,6 +706,8 @@ class PersonViewSchema(Schema):
     manager_id = fields.String(allow_none=True)
     department = fields.String()
     job_title = fields.String()
+    active = fields.Boolean(metadata={"description": "false once deactivated (SCIM active=false): plans read-only, "
+                                                     "no notifications, no portal sign-in"})
 
 
 class PeopleListSchema(Schema):
