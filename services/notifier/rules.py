@@ -110,6 +110,20 @@ class FeedRules:
         changes.actions[(event["plan_id"], p["action_id"])] = action
         self._invite(changes, event, action, "REQUEST")
 
+    def on_ActionCarriedForward(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        """The action moved on to the next period's plan: one calendar event still (same UID); only when its dates
+        moved does the invitation go again, with a higher SEQUENCE."""
+        p = event["payload"]
+        before = self._action(reader, changes, {"plan_id": p["from_plan_id"],
+                                                "payload": {"action_id": p["from_action_id"]}})
+        action = {"employee_id": event["employee_id"], "title": p.get("title") or "", "status": p["status"],
+                  "start_on": str(p.get("planned_start")), "end_on": str(p.get("planned_end")),
+                  "sequence": before["sequence"] if before else 0}
+        changes.actions[(event["plan_id"], p["action_id"])] = action
+        if before is None or (before["start_on"], before["end_on"]) != (action["start_on"], action["end_on"]):
+            action["sequence"] += 1 if before else 0
+            self._invite(changes, event, action, "REQUEST")
+
     def on_LearningActionRescheduled(self, reader, changes: Changes, event: dict, plan: dict) -> None:
         action = self._action(reader, changes, event)
         if action is None:

@@ -72,6 +72,9 @@ class PlanCreateSchema(Strict):
     target_role = text(SHORT, load_default=None, allow_none=True)
     available_hours = hours(load_default=0)
     available_budget = money(load_default=0)
+    carry_forward = fields.Boolean(load_default=False, metadata={
+        "description": "the person's current open plan hands over its open goals and planned or started actions "
+                       "to this one (GoalCarriedForward, ActionCarriedForward) and is closed, in the same save"})
 
 
 class AssessmentSchema(Strict):
@@ -392,6 +395,8 @@ class GoalViewSchema(Schema):
     actions_total = fields.Integer()
     actions_completed = fields.Integer()
     revisions = fields.Integer()
+    carried_from = fields.Dict(allow_none=True, metadata={
+        "description": "{plan_id, goal_id}: the previous plan's goal this one was carried forward from"})
 
 
 class FundingViewSchema(Schema):
@@ -427,6 +432,8 @@ class ActionViewSchema(Schema):
     source = fields.String(allow_none=True, metadata={"description": "xapi: completed by a learning record store"})
     semester = fields.String()
     overdue = fields.Boolean(metadata={"description": "planned or started, and its planned end has passed"})
+    carried_from = fields.Dict(allow_none=True, metadata={
+        "description": "{plan_id, action_id}: the previous plan's action this one was carried forward from"})
 
 
 class NoteViewSchema(Schema):

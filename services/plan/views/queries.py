@@ -201,6 +201,12 @@ class PlanQueries:
                                                                      start.isoformat()))
         return row["plan_id"] if row else None
 
+    def current_open_plan(self, employee_id: str, other_than: str) -> str | None:
+        """The employee's open plan with the latest period (the one a new plan carries forward), if any."""
+        row = self.one("SELECT plan_id FROM {plans} WHERE employee_id = ? AND status <> 'closed' AND plan_id <> ? "
+                       "ORDER BY period_start DESC LIMIT 1", (employee_id, other_than))
+        return row["plan_id"] if row else None
+
     def team_overview(self, manager_id: str, today: date, *, q: str | None = None, direct: bool | None = None,
                       attention: bool | None = None, limit: int = 100, offset: int = 0) -> dict:
         """The manager's direct and indirect reports, a page at a time, each with their current plan (the open one
