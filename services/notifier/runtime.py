@@ -13,6 +13,7 @@ from services.notifier.directory import PlanDirectory
 from services.notifier.feed import FeedClient
 from services.notifier.kinds import LANGUAGES
 from services.notifier.mailer import SmtpSender, SmtpSettings
+from services.notifier.planactions import PlanActions
 from services.notifier.rules import FeedRules
 from services.notifier.store import NotifierStore, PostgresNotifierStore, SQLiteNotifierStore
 from services.notifier.sweep import Clock, Sweep, SweepSettings, utc_now
@@ -90,7 +91,8 @@ class Runtime:
         smtp = SmtpSettings.from_url(smtp_url(), ca_file=os.environ.get("NOTIFIER_SMTP_CA_FILE", ""))
         delivery = Delivery(store, directory, SmtpSender(smtp), unsubscribe_tokens(), delivery_settings(), clock)
         return cls(app=app, store=store, directory=directory, feed=FeedClient(plan_service_url()),
-                   rules=FeedRules(directory), sweep=Sweep(store, directory, sweep_settings(), clock),
+                   rules=FeedRules(directory),
+                   sweep=Sweep(store, directory, PlanActions(plan_service_url()), sweep_settings(), clock),
                    delivery=delivery)
 
     def close(self) -> None:

@@ -251,6 +251,11 @@ class NotifierStore:
             f"SELECT * FROM {self.table('actions')} WHERE {column} >= ? AND {column} <= ? AND status IN ({marks}) "
             f"ORDER BY {column}, plan_id, action_id", (low, high, *statuses))]
 
+    def action(self, plan_id: str, action_id: str) -> dict | None:
+        rows = self._rows(f"SELECT * FROM {self.table('actions')} WHERE plan_id = ? AND action_id = ?",
+                          (plan_id, action_id))
+        return dict(rows[0]) if rows else None
+
     def pending_plans(self) -> list[dict]:
         return [dict(r) for r in self._rows(
             f"SELECT * FROM {self.table('plans')} WHERE status = 'submitted' OR pending_funding > 0")]

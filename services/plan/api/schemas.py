@@ -994,3 +994,33 @@ class CyclePersonSchema(Schema):
 
 class CyclePeopleSchema(Schema):
     items = fields.List(fields.Nested(CyclePersonSchema))
+
+
+class OverdueQuerySchema(Strict):
+    on = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "the day to judge on (default today): the notifier's sweep passes its clock's day"})
+    employee_id = fields.String(validate=ID)
+    manager_id = fields.String(validate=ID, metadata={"description": "only this manager's direct and indirect "
+                                                                     "reports"})
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
+
+
+class OverdueActionSchema(Schema):
+    plan_id = fields.String()
+    action_id = fields.String()
+    employee_id = fields.String()
+    manager_id = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(("planned", "started")))
+    means = fields.String()
+    planned_start = fields.String()
+    planned_end = fields.String()
+    days_overdue = fields.Integer(metadata={"description": "days since the planned end"})
+
+
+class OverduePageSchema(Schema):
+    on = fields.Date()
+    items = fields.List(fields.Nested(OverdueActionSchema), metadata={"description": "oldest planned end first"})
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()

@@ -66,7 +66,7 @@ INDEXES = {
     "people": ["department, person_id", "manager_id", "aggregate_id"],
     "managers": ["person_id, depth"],
     "plans": ["employee_id, period_start", "status, employee_id", "first_open_end", "changed_at"],
-    "actions": ["planned_start"],
+    "actions": ["planned_start", "planned_end, status"],
     "skills": ["employee_id"],
     "versions": ["plan_id, at"],
     "accesses": ["employee_id, position", "plan_id, position"],
