@@ -7,8 +7,8 @@ matches on them. The plan service dumps each payload through its schema, so a fi
 never leaves the service; a consumer validates every event against the same schemas (`parse_page`).
 
 Version 3 (this one) added the carry-forward of a previous plan's open goals and actions into the next
-period's plan (GoalCarriedForward, ActionCarriedForward, each naming its source plan and id); a version-2
-event is the same in version 3.
+period's plan (GoalCarriedForward, ActionCarriedForward, each naming its source plan and id) and a check-in's
+location (for the notifier's invitations); a version-2 event is the same in version 3.
 Version 2 added the directory (PersonRegistered, PersonUpdated) and the per-type payloads, and
 dropped the free-text envelope field `reason` and the free-text payload fields of version 1. A stored or
 late version-1 event is brought up to date by `upgrade`, which keeps only what version 2 publishes. A change
@@ -230,12 +230,15 @@ class EmptyPayload(_Payload):
 
 
 class CheckInSlotPayload(_Payload):
-    """When a check-in takes place; where (a room or a link) and the agenda stay in the plan service."""
+    """When and where a check-in takes place; the agenda stays in the plan service."""
 
     checkin_id = _id()
     on = fields.Date(required=True)
     at = fields.String(required=True, metadata={"description": "time of day, HH:MM"})
     duration_minutes = fields.Integer(required=True)
+    location = fields.String(allow_none=True, metadata={
+        "description": "a room or a meeting link, for the notifier's calendar invitations (version 3; "
+                       "\"[erased]\" once forgotten)"})
 
 
 class CheckInPayload(_Payload):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.application import Application
 from eventsourcing.sqlite import SQLiteFactory
@@ -60,7 +61,18 @@ def delivery_settings() -> DeliverySettings:
         raise ConfigError(f"NOTIFIER_FROM must be an e-mail address, got {sender!r}")
     return DeliverySettings(sender=sender, portal_url=portal_url(), default_language=language,
                             max_attempts=env_int("NOTIFIER_MAX_ATTEMPTS", 8, minimum=1),
-                            backoff_seconds=env_int("NOTIFIER_RETRY_SECONDS", 30, minimum=1))
+                            backoff_seconds=env_int("NOTIFIER_RETRY_SECONDS", 30, minimum=1),
+                            timezone=timezone())
+
+
+def timezone() -> str:
+    """NOTIFIER_TIMEZONE: the zone check-in times are given in (an IANA name)."""
+    zone = os.environ.get("NOTIFIER_TIMEZONE") or "Europe/Amsterdam"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"NOTIFIER_TIMEZONE must be an IANA zone such as Europe/Amsterdam, got {zone!r}") from None
+    return zone
 
 
 def sweep_settings() -> SweepSettings:
