@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.portal.conftest import Browser
+from tests.portal.test_portal_notifications import notifier_app, notifier_portal, preferences  # noqa: F401
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 TEMPLATE_FORM = {
@@ -305,3 +306,57 @@ def test_the_new_pages_in_dutch_with_a_label_for_every_control(signed_in, karim_
     karim.client.post("/language", data={"csrf_token": karim.token, "lang": "nl"})
     page = html(karim.get(f"/plans/{plan_id}"))
     assert "Een gesprek plannen" in page and not labelled(page)
+
+
+NEW_KINDS = ("self_evaluation_due", "cycle_milestone_due", "checkin_invite", "hr_cycle_digest", "certificate_expiring")
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_notifier_kinds_of_cycles_have_words_and_links_in_both_languages(portal, language):
+    from flask_babel import force_locale
+
+    from services.portal.views.notifications import describe, kind_name
+
+    cycle_id = "3f2b8c1e-0000-4000-8000-000000000001"
+    plan_id = "3f2b8c1e-0000-4000-8000-000000000002"
+    items = {
+        "self_evaluation_due": {"plan_id": plan_id, "due": "2027-01-20"},
+        "cycle_milestone_due": {"cycle_id": cycle_id, "cycle_name": "Gesprekken 2027", "milestone": "conversation",
+                                "due": "2027-02-15"},
+        "checkin_invite": {"plan_id": plan_id, "on": "2027-01-22", "at": "14:30"},
+        "hr_cycle_digest": {"cycle_id": cycle_id},
+        "certificate_expiring": {"title": "VCA", "expires": "2027-03-01"},
+    }
+    with portal.test_request_context("/"), force_locale(language):
+        names = {kind: kind_name(kind) for kind in NEW_KINDS}
+        lines = {kind: describe({"kind": kind, "data": data}, {}) for kind, data in items.items()}
+        bare = {kind: describe({"kind": kind, "data": {}}, {})[0] for kind in NEW_KINDS}  # nothing sent: no error
+        unknown = describe({"kind": "brand_new_kind", "data": {}}, {})
+    assert all(names[kind] != kind for kind in NEW_KINDS) and len(set(names.values())) == len(NEW_KINDS)
+    assert lines["cycle_milestone_due"][1] == f"/cycles/{cycle_id}"
+    assert lines["hr_cycle_digest"][1] == f"/cycles/{cycle_id}"
+    assert lines["checkin_invite"][1] == f"/plans/{plan_id}#checkins"
+    assert lines["self_evaluation_due"][1] == f"/plans/{plan_id}"
+    assert "14:30" in lines["checkin_invite"][0] and "VCA" in lines["certificate_expiring"][0]
+    assert "Gesprekken 2027" in lines["cycle_milestone_due"][0]
+    words = {"en": ("Self-evaluation due", "Conversation held is due on", "Check-in on"),
+             "nl": ("Zelfevaluatie te doen", "Gesprek gevoerd uiterlijk", "Gesprek op")}[language]
+    assert names["self_evaluation_due"] == words[0]
+    assert lines["cycle_milestone_due"][0].startswith(words[1]) and lines["checkin_invite"][0].startswith(words[2])
+    assert all(bare.values()) and unknown[0] == "brand_new_kind"
+
+
+def test_the_settings_offer_the_notifiers_kinds_in_words_and_ignore_others(notifier_portal, notifier_app):  # noqa: F811
+    karim = Browser(notifier_portal.test_client())
+    karim.login("karim")
+    karim.client.post("/language", data={"csrf_token": karim.token, "lang": "nl"})
+    page = html(karim.get("/notifications/settings"))
+    offered = re.findall(r'<input type="radio" name="([a-z_]+)" value="immediately"', page)
+    assert offered and "weekly_digest" in offered
+    legends = re.findall(r"<legend>([^<]+)</legend>", page)
+    assert len(legends) == len(offered) and not set(legends) & set(offered)  # words, never codes
+    karim.post("/notifications/settings", {"language": "nl", "feedback_received": "daily_digest",
+                                           "not_a_kind": "portal_only"})
+    assert preferences(notifier_app, "karim") == {"language": "nl", "feedback_received": "daily_digest"}
+    centre = html(karim.get("/notifications"))
+    assert 'lang="nl"' in centre and "Nieuwe feedback" in centre
