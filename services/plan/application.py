@@ -329,9 +329,17 @@ class PlanService(Application[UUID]):
                 return WriteOutcome(self.repository.get(UUID(started["plan_id"]), version=1), {}, replayed=True,
                                     created=True)
         ctx = Context(principal.subject, role, _request_mark(request, {}))
+        carry_forward = fields.pop("carry_forward", False)
         other = self.views.overlapping(employee_id, fields["period_start"], fields["period_end"], str(plan_id))
-        if other is not None:
-            raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it first")
+        if other is not None and not carry_forward:
+            raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it "
+                                                    "first, or carry it forward")
+        previous = None
+        if carry_forward:
+            other = other or self.views.current_open_plan(employee_id, str(plan_id))
+            previous = self._load(UUID(other), None) if other is not None else None
+            if previous is None or previous.status == "closed":
+                raise RuleViolationError("carry_forward", "the person has no open plan to carry forward")
         template_id = fields.pop("template_id", None)
         if template_id is not None:
             try:
@@ -344,8 +352,13 @@ class PlanService(Application[UUID]):
             if not fields.get("available_budget"):
                 fields["available_budget"] = norms["budget_norm"]
         plan = DevelopmentPlan.start(ctx, **fields)
+        handed_over = []
+        if previous is not None:
+            plan.carry_forward_from(ctx, previous)
+            previous.close_carried_forward(ctx, plan.id, plan.period_start, plan.period_end)
+            handed_over.append(previous)
         try:
-            recordings = self.save(plan)
+            recordings = self.save(plan, *handed_over)
         except IntegrityError:
             existing = self.repository.get(plan_id)
             replay = _replay(existing, request)

@@ -204,6 +204,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/reports/training"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
     ("GET", "/api/v1/feed"): Row(expect({"recommender", "root"}, 200,
                                         forbidden=set(CALLERS) - {"recommender", "root"})),
+    ("GET", "/api/v1/actions/overdue"): Row(expect(set(CALLERS) - {"daan"}, 200, forbidden={"daan"})),
     ("GET", "/api/v1/access-log"): Row(expect({"hanna", "root"}, 200, forbidden=set(CALLERS) - {"hanna", "root"})),
     # SCIM provisioning: the identity provider's token (role scim) only; everyone else gets a SCIM 403.
     ("GET", "/scim/v2/ServiceProviderConfig"): Row(scim_only(200)),

@@ -42,6 +42,7 @@ class PlanProjection:
             "PlanStarted": self._plan_started, "SkillAssessed": self._skill_assessed, "GoalSet": self._goal_set,
             "GoalRevised": self._goal_revised, "GoalAchieved": self._goal_achieved,
             "GoalAbandoned": self._goal_abandoned, "ProgressReviewed": self._progress_reviewed,
+            "GoalCarriedForward": self._goal_carried, "ActionCarriedForward": self._action_carried,
             "LearningActionPlanned": self._action_planned, "LearningActionRescheduled": self._action_rescheduled,
             "LearningActionStarted": self._action_started, "LearningActionCompleted": self._action_completed,
             "LearningActionCancelled": self._action_cancelled, "FundingRequested": self._funding_requested,
@@ -392,6 +393,14 @@ class PlanProjection:
                  float(event.budget_needed or 0)))
         self._goal_skills(cursor, plan_id, event.goal_id, event.skills, replace=False)  # a new goal has none
 
+    def _goal_carried(self, cursor, notification, event) -> None:
+        plan_id = self._id(notification)
+        self._x(cursor, "INSERT INTO {goals} (plan_id, goal_id, status, deadline, hours_needed, budget_needed, "
+                        "progress) VALUES (?, ?, 'open', ?, ?, ?, ?) ON CONFLICT (plan_id, goal_id) DO NOTHING",
+                (plan_id, event.goal_id, event.deadline.isoformat(), float(event.hours_needed or 0),
+                 float(event.budget_needed or 0), event.progress or 0))
+        self._goal_skills(cursor, plan_id, event.goal_id, event.skills, replace=False)
+
     def _goal_skills(self, cursor, plan_id: str, goal_id: str, items: list | None, replace: bool = True) -> None:
         if replace:
             self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ? AND goal_id = ?", (plan_id, goal_id))
@@ -433,6 +442,18 @@ class PlanProjection:
                 (self._id(notification), event.action_id, event.means, event.offer_id,
                  event.planned_start.isoformat(), event.planned_end.isoformat(), float(event.hours or 0),
                  float(event.cost or 0)))
+
+    def _action_carried(self, cursor, notification, event) -> None:
+        funding = event.funding or {}
+        status = funding.get("status")
+        amount = float(funding.get("amount") or 0)
+        self._x(cursor, "INSERT INTO {actions} (plan_id, action_id, status, means, offer_id, planned_start, "
+                        "planned_end, hours, cost, started_on, funding_status, funding_requested, funding_approved) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, action_id) DO NOTHING",
+                (self._id(notification), event.action_id, event.status, event.means, event.offer_id,
+                 event.planned_start.isoformat(), event.planned_end.isoformat(), float(event.hours or 0),
+                 float(event.cost or 0), event.started_on.isoformat() if event.started_on else None, status,
+                 amount if status else None, amount if status == "approved" else None))
 
     def _action(self, cursor, notification, event, assignments: str, params: Sequence[Any]) -> None:
         self._x(cursor, f"UPDATE {{actions}} SET {assignments} WHERE plan_id = ? AND action_id = ?",

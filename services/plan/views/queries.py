@@ -243,6 +243,37 @@ class PlanQueries:
             params += [flt.active_on.isoformat(), flt.active_on.isoformat()]
         return where, params
 
+    def overdue_actions(self, viewer: Viewer, today: date, *, employee_id: str | None = None,
+                        manager_id: str | None = None, limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
+        """Overdue actions of open plans on TODAY, oldest end first, a page at a time: who, which plan and action,
+        the dates and how many days over. Titles are not in the views (personal text): the plan has them."""
+        where = [OVERDUE_ACTION, "p.status <> 'closed'", "p.erased = 0"]
+        params: list[Any] = [today.isoformat()]
+        if not viewer.sees_all:
+            if viewer.manages:
+                where.append("(p.employee_id = ? OR p.employee_id IN "
+                             "(SELECT person_id FROM {managers} WHERE manager_id = ?))")
+                params += [viewer.subject, viewer.subject]
+            else:
+                where.append("p.employee_id = ?")
+                params.append(viewer.subject)
+        if employee_id:
+            where.append("p.employee_id = ?")
+            params.append(employee_id)
+        if manager_id:
+            where.append("p.employee_id IN (SELECT person_id FROM {managers} WHERE manager_id = ?)")
+            params.append(manager_id)
+        source = ("{actions} a JOIN {plans} p ON p.plan_id = a.plan_id "
+                  "LEFT JOIN {people} pe ON pe.person_id = p.employee_id")
+        clause = " AND ".join(where)
+        total = self.one(f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}", params)["n"]
+        rows = self.rows(f"SELECT a.plan_id, a.action_id, p.employee_id, pe.manager_id, a.status, a.means, "
+                         f"a.planned_start, a.planned_end FROM {source} WHERE {clause} "
+                         "ORDER BY a.planned_end, a.plan_id, a.action_id LIMIT ? OFFSET ?", [*params, limit, offset])
+        for row in rows:
+            row["days_overdue"] = (today - date.fromisoformat(row["planned_end"])).days
+        return rows, total
+
     def templates(self, include_retired: bool = False) -> list[dict]:
         """Plan templates by name, with their current version and whom they are for."""
         rows = self.rows("SELECT template_id, name, version, retired, role_profiles, departments, changed_at "
@@ -258,6 +289,12 @@ class PlanQueries:
         row = self.one("SELECT plan_id FROM {plans} WHERE employee_id = ? AND status <> 'closed' AND plan_id <> ? "
                        "AND period_start <= ? AND ? <= period_end", (employee_id, other_than, end.isoformat(),
                                                                      start.isoformat()))
+        return row["plan_id"] if row else None
+
+    def current_open_plan(self, employee_id: str, other_than: str) -> str | None:
+        """The employee's open plan with the latest period (the one a new plan carries forward), if any."""
+        row = self.one("SELECT plan_id FROM {plans} WHERE employee_id = ? AND status <> 'closed' AND plan_id <> ? "
+                       "ORDER BY period_start DESC LIMIT 1", (employee_id, other_than))
         return row["plan_id"] if row else None
 
     def team_overview(self, manager_id: str, today: date, *, q: str | None = None, direct: bool | None = None,
@@ -329,6 +366,11 @@ class PlanQueries:
         for goal in targets.values():  # a goal's skill nobody rated yet starts at level 0
             items.append(_skill(goal["skill"], 0, None, None, None, None, goal["target_level"], {}))
         return plan, items
+
+    def offers_in_plan(self, plan_id: str) -> list[dict]:
+        """The catalogue offers the plan's learning actions take up, with each action's status."""
+        return self.rows("SELECT offer_id, action_id, status FROM {actions} WHERE plan_id = ? AND offer_id IS NOT NULL "
+                         "ORDER BY action_id", (plan_id,))
 
     # -- access log -------------------------------------------------------------------------------
     def accesses(self, *, plan_id: str | None = None, employee_id: str | None = None, limit: int = 1000,
@@ -418,8 +460,10 @@ class PlanQueries:
 # A person's current plan: the open one with the latest period, else the latest closed one.
 CURRENT_PLAN = ("(SELECT c.plan_id FROM {{plans}} c WHERE c.employee_id = {person} "
                 "ORDER BY (c.status <> 'closed') DESC, c.period_start DESC LIMIT 1)")
-OVERDUE = ("(SELECT COUNT(*) FROM {actions} a WHERE a.plan_id = p.plan_id AND a.status IN ('planned', 'started') "
-           "AND a.planned_end < ?)")
+# The overdue rule in SQL, the one place the views decide it (the domain's is plan.action_overdue, the same rule):
+# planned or started, and its planned end has passed. `?` is the day it is asked for.
+OVERDUE_ACTION = "a.status IN ('planned', 'started') AND a.planned_end < ?"
+OVERDUE = f"(SELECT COUNT(*) FROM {{actions}} a WHERE a.plan_id = p.plan_id AND {OVERDUE_ACTION})"
 
 
 def _plan_row(row: dict) -> dict:

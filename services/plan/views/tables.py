@@ -76,7 +76,7 @@ INDEXES = {
     "directory_groups": ["display_name", "external_id", "aggregate_id"],
     "group_members": ["person_id"],
     "plans": ["employee_id, period_start", "status, employee_id", "first_open_end", "changed_at"],
-    "actions": ["planned_start"],
+    "actions": ["planned_start", "planned_end, status"],
     "skills": ["employee_id"],
     "versions": ["plan_id, at"],
     "accesses": ["employee_id, position", "plan_id, position"],
