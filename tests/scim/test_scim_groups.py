@@ -63,3 +63,16 @@ def test_a_group_is_stored_with_its_members_and_patched_like_entra_and_okta_do(s
     assert body(scim.get("/Groups"))["totalResults"] == 0
     history = list(scim_app.extensions["plan_service"].events.get(group_uuid(gid)))
     assert [type(e).__name__ for e in history] == ["Created", "Changed", "Changed", "Changed", "Deleted"]
+
+
+def test_a_search_at_the_root_lists_users_then_groups(scim):
+    assert scim.post("/Groups", json={"schemas": [GROUP], "displayName": "Monteurs"}).status_code == 201
+    search = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+    found = body(scim.post("/.search", json={"schemas": [search], "attributes": ["displayName"]}))
+    assert found["totalResults"] == 5  # four people of the org and one group
+    assert [r["schemas"][0].rsplit(":", 1)[1] for r in found["Resources"]] == ["User"] * 4 + ["Group"]
+    assert all(set(r) <= {"schemas", "id", "displayName"} for r in found["Resources"])
+    last = body(scim.post("/.search", json={"schemas": [search], "startIndex": 5, "count": 1}))
+    assert [r["id"] for r in last["Resources"]] == [found["Resources"][4]["id"]]
+    refused = scim.post("/.search", json={"schemas": [search], "filter": 'userName eq "karim"'})
+    assert refused.status_code == 400 and body(refused)["scimType"] == "invalidFilter"

@@ -3,6 +3,7 @@ forms Entra ID and Okta send), the enterprise extension mapped onto the director
 
 from __future__ import annotations
 
+from services.plan.domain.person import person_uuid
 from services.plan.provisioning import erase_deprovisioned
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -181,3 +182,15 @@ def test_delete_deprovisions_and_leaves_the_person_to_retention(scim, scim_app, 
     assert erase_deprovisioned(service, "retention", older_than_days=30) == []  # not yet
     assert erase_deprovisioned(service, "retention", older_than_days=0) == ["nadia"]
     assert client.get("/api/v1/people/nadia", headers=tokens("hanna", "hr")).get_json()["name"] == "[erased]"
+
+
+def test_a_password_okta_syncs_is_dropped_unread(scim, scim_app):
+    created = scim.post("/Users", json=new_user("nadia", password="Geheim-123"))
+    assert created.status_code == 201, body(created)
+    assert "password" not in body(created)
+    changed = patch(scim, "/Users/nadia", {"op": "replace", "path": "password", "value": "Ander-456"},
+                    {"op": "replace", "value": {"password": "Nog-789", "title": "Teamleider"}})
+    assert changed.status_code == 200 and body(changed)["title"] == "Teamleider"
+    service = scim_app.extensions["plan_service"]
+    stored = [e.__dict__ for e in service.events.get(person_uuid("nadia"))]
+    assert "Geheim" not in repr(stored) and "Ander" not in repr(stored) and "Nog-789" not in repr(stored)

@@ -328,7 +328,7 @@ class Users(MethodView):
     def post(self):
         """Create a person; their directory id is the userName when it is one (else a generated id)."""
         principal = _principal()
-        resource = _validated(res.user_model(), _body(), Context.RESOURCE_CREATION_REQUEST)
+        resource = _validated(res.user_model(), res.without_password(_body()), Context.RESOURCE_CREATION_REQUEST)
         document = _plain(resource)
         user_name = document["userName"]
         person_id = user_name if is_directory_id(user_name) else f"u-{uuid.uuid4().hex}"
@@ -367,7 +367,7 @@ class OneUser(MethodView):
         principal = _principal()
         provisioning = Provisioning(service())
         current = _user_of(provisioning.person(person_id))
-        resource = _validated(res.user_model(), _body(), Context.RESOURCE_REPLACEMENT_REQUEST)
+        resource = _validated(res.user_model(), res.without_password(_body()), Context.RESOURCE_REPLACEMENT_REQUEST)
         with res.provider():
             resource.replace(current)
         document = _plain(resource)
@@ -382,7 +382,7 @@ class OneUser(MethodView):
         principal = _principal()
         provisioning = Provisioning(service())
         current = _user_of(provisioning.person(person_id))
-        document = _plain(_patched(current, _body()))
+        document = _plain(_patched(current, res.without_password(_body())))
         person = provisioning.update_person(principal.subject, person_id, res.directory_fields(document),
                                             **_provisioned(document))
         return _dump(_user_of(person), 200, Context.RESOURCE_PATCH_RESPONSE)
@@ -502,11 +502,33 @@ class OneGroup(MethodView):
 
 
 @blp.route("/.search", methods=["POST"])
-@blp.response(501, ScimDocumentSchema)
+@blp.doc(requestBody=SCIM_BODY)
+@blp.response(200, ScimDocumentSchema)
 def search_everything():
-    """Searching users and groups at once is not offered (RFC 7644 §3.4.3 allows a 501): search each type."""
+    """Users, then groups, in one list (attributes, startIndex, count); a filter belongs to one resource type, so
+    it is refused here: send it to /Users/.search or /Groups/.search."""
     _principal()
-    return scim_error(501, f"search {PREFIX}/Users/.search or {PREFIX}/Groups/.search")
+    data = {k: v for k, v in _body().items() if k != "schemas"}
+    if data.get("filter"):
+        raise InvalidFilterException(detail=f"filter users on {PREFIX}/Users/.search and groups on "
+                                            f"{PREFIX}/Groups/.search")
+    try:
+        with res.provider():
+            search = SearchRequest.model_validate(data, scim_ctx=Context.SEARCH_REQUEST)
+    except ValidationError as error:
+        raise InvalidValueException(detail=str(error.errors()[0].get("msg"))) from None
+    start = max(search.start_index or 1, 1)
+    count = min(search.count if search.count is not None else res.MAX_RESULTS, res.MAX_RESULTS)
+    users, user_total = service().views.provisioned_people(limit=count, offset=start - 1)
+    items = [_user(row) for row in users]
+    group_offset = max(start - 1 - user_total, 0)
+    groups, group_total = service().views.directory_groups(limit=count - len(items), offset=group_offset)
+    items += [_group(row) for row in groups] if count > len(items) else []
+    with res.provider():
+        resources = [item.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search) for item in items]
+    return scim_response({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                          "totalResults": user_total + group_total, "startIndex": start,
+                          "itemsPerPage": len(resources), "Resources": resources})
 
 
 search_everything.accepts = ACCEPTS
