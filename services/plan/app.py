@@ -37,9 +37,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     service = config.get("PLAN_SERVICE") or build_plan_service(config.get("PLAN_DATABASE_URL"))
     app.extensions["plan_service"] = service
-    app.extensions["badges"] = BadgeIssuer(service, config.get("BADGE_KEYS") or BadgeKeys.from_env(),
-                                           config.get("BADGE_SETTINGS") or BadgeSettings.from_env(),
-                                           config.get("BADGE_ALIGNMENTS") or recommender_alignments)
+    badge_keys = config.get("BADGE_KEYS") or BadgeKeys.from_env()
+    if badge_keys is not None:  # Open Badges are on (always in development; in production with a signing key)
+        app.extensions["badges"] = BadgeIssuer(service, badge_keys,
+                                               config.get("BADGE_SETTINGS") or BadgeSettings.from_env(),
+                                               config.get("BADGE_ALIGNMENTS") or recommender_alignments)
 
     def ready() -> dict:
         service.recorder.max_notification_id()

@@ -11,6 +11,7 @@ from services.plan.api.common import access, plan_uuid
 from services.plan.badges.credential import OB_CONTEXT, VC_CONTEXT
 from services.plan.badges.issuer import BadgeIssuer
 from shared.auth import current_principal
+from shared.errors import ApiError
 from shared.httpapi import Blueprint
 
 VC_JWT = "application/vc+jwt"
@@ -23,7 +24,11 @@ public = Blueprint("badges_public", __name__, url_prefix="/api/v1/badges",
 
 
 def issuer() -> BadgeIssuer:
-    return current_app.extensions["badges"]
+    found = current_app.extensions.get("badges")
+    if found is None:
+        raise ApiError(503, "Open Badges are not configured here: set GROEIPAD_BADGE_SIGNING_KEY and "
+                            "GROEIPAD_BADGE_BASE_URL")
+    return found
 
 
 @blp.route("/<plan_id>/credentials")

@@ -47,13 +47,15 @@ def recommender_alignments(skills: list[str]) -> list[dict[str, Any]]:
 
 
 def esco_match(skill: str, candidates: list[dict[str, Any]]) -> str | None:
-    """The id of the ESCO skill among CANDIDATES named exactly SKILL (any language, any case), if there is one."""
+    """The id of the ESCO skill among CANDIDATES named exactly SKILL (a label or synonym in any language, any case),
+    if there is one."""
     wanted = " ".join(skill.split()).casefold()
     for candidate in candidates:
         skill_id = str(candidate.get("id") or "")
         if not skill_id.startswith("esco:"):
             continue
-        labels = [*(candidate.get("labels") or {}).values(), skill_id]
+        synonyms = [name for names in (candidate.get("synonyms") or {}).values() for name in names]
+        labels = [*(candidate.get("labels") or {}).values(), *synonyms, skill_id]
         if any(" ".join(str(label).split()).casefold() == wanted for label in labels):
             return skill_id
     return None

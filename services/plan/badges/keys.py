@@ -3,6 +3,7 @@
 GROEIPAD_BADGE_SIGNING_KEY signs every new credential; GROEIPAD_BADGE_PREVIOUS_KEYS (comma-separated) are the
 secrets of keys signed with before: never used to sign again, but their public halves stay in the published key
 set, so every credential issued with them still verifies. A key is named by its RFC 7638 thumbprint.
+Badges are optional: in production without a signing key they are off; in development a key is generated.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from joserfc import jwt
 from joserfc.jwk import OKPKey
 
-from shared.config import read_optional_secret, read_secret
+from shared.config import is_production, read_optional_secret, read_secret
 
+SIGNING_KEY = "GROEIPAD_BADGE_SIGNING_KEY"
 ALGORITHM = "EdDSA"  # what verifiers support today (RFC 9864's "Ed25519" name is not yet in PyJWT or most wallets)
 
 
@@ -35,8 +37,14 @@ class BadgeKeys:
     previous: tuple[OKPKey, ...] = ()
 
     @classmethod
-    def from_env(cls) -> BadgeKeys:
-        current = key_from_secret(read_secret("GROEIPAD_BADGE_SIGNING_KEY"))
+    def from_env(cls) -> BadgeKeys | None:
+        """The configured keys; None (badges off) in production when no signing key is set."""
+        secret = read_optional_secret("GROEIPAD_BADGE_SIGNING_KEY")
+        if secret is None:
+            if is_production():
+                return None
+            secret = read_secret(SIGNING_KEY)  # development: made once under the data dir
+        current = key_from_secret(secret)
         older = read_optional_secret("GROEIPAD_BADGE_PREVIOUS_KEYS") or ""
         previous = tuple(key_from_secret(s.strip()) for s in older.split(",") if s.strip())
         return cls(current, tuple(k for k in previous if k.thumbprint() != current.thumbprint()))
