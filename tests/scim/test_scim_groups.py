@@ -32,6 +32,9 @@ def test_a_group_is_stored_with_its_members_and_patched_like_entra_and_okta_do(s
     assert listed["totalResults"] == 1 and members(listed["Resources"][0]) == {"karim", "marieke"}
     assert body(scim.get('/Groups?filter=externalId eq "g-1"'))["Resources"][0]["id"] == gid
     assert body(scim.get('/Groups?filter=displayName eq "Nobody"'))["totalResults"] == 0
+    # Entra ID asks for groups without their members
+    lean = body(scim.get('/Groups?excludedAttributes=members&filter=displayName eq "Monteurs"'))["Resources"][0]
+    assert "members" not in lean and lean["displayName"] == "Monteurs"
 
     # Entra ID: capitalised ops, a remove that names the member in its value
     entra = scim.patch(f"/Groups/{gid}", json={"schemas": [PATCH], "Operations": [
@@ -42,7 +45,7 @@ def test_a_group_is_stored_with_its_members_and_patched_like_entra_and_okta_do(s
     # Okta: a remove with a filter in the path, a rename without a path
     okta = scim.patch(f"/Groups/{gid}", json={"schemas": [PATCH], "Operations": [
         {"op": "remove", "path": 'members[value eq "karim"]'},
-        {"op": "replace", "value": {"displayName": "Monteurs Noord"}}]})
+        {"op": "replace", "value": {"id": gid, "displayName": "Monteurs Noord"}}]})
     assert okta.status_code == 200, body(okta)
     assert members(body(okta)) == {"hanna"} and body(okta)["displayName"] == "Monteurs Noord"
     again = body(scim.get(f"/Groups/{gid}"))

@@ -29,9 +29,11 @@ def patch(scim, path, *operations):
 
 
 def test_a_created_user_is_a_person_of_the_directory(scim, scim_app, tokens):
-    created = scim.post("/Users", json=new_user("nadia"))
+    okta_manager = {"department": "TD", "manager": {"value": "marieke", "displayName": "Marieke de Vries"}}
+    created = scim.post("/Users", json=new_user("nadia", **{ENTERPRISE: okta_manager}))
     assert created.status_code == 201, created.get_json(force=True)
     user = body(created)
+    assert user[ENTERPRISE]["manager"] == {"value": "marieke"}
     assert user["id"] == "nadia" and created.headers["Location"].endswith("/scim/v2/Users/nadia")
     assert user["meta"]["resourceType"] == "User" and user["active"] is True
     person = scim_app.test_client().get("/api/v1/people/nadia", headers=tokens("hanna", "hr")).get_json()
@@ -51,6 +53,9 @@ def test_filters_page_and_errors(scim):
     assert [r["id"] for r in found["Resources"]] == ["c.three"]
     assert body(scim.get('/Users?filter=externalId eq "EXT-C.THREE"'))["totalResults"] == 0  # caseExact
     assert body(scim.get('/Users?filter=userName eq "karim"'))["Resources"][0]["id"] == "karim"  # from the CSV
+    # Entra ID's "Test Connection": a random userName, an empty list
+    empty = body(scim.get('/Users?filter=userName eq "3f2c0d6e-0000-4c1b-9a52-7c1e2f1d0b9a"'))
+    assert empty["totalResults"] == 0 and empty.get("Resources", []) == []
     # any other filter is matched by scim2-models
     found = body(scim.get('/Users?filter=title eq "Monteur" and active eq true'))
     assert {r["id"] for r in found["Resources"]} == {"a.one", "b.two", "c.three", "karim"}
