@@ -123,6 +123,16 @@ def plan_access_log(plan_id):
     return {"items": service().access_log(current_principal(), plan_id=plan_uuid(plan_id))}
 
 
+@blp.route("/<plan_id>/details", methods=["PATCH"])
+@blp.arguments(s.PlanDetailsSchema)
+@blp.response(200, s.WriteResultSchema)
+def change_details(body, plan_id):
+    """Change the plan's career project, target role, period, or hours and budget available (the employee)."""
+    changes = dict(body)
+    reason = changes.pop("reason")
+    return write(plan_id, body, lambda plan, ctx: service().change_plan_details(plan, ctx, reason=reason, **changes))
+
+
 # -- step 1: self-evaluation ----------------------------------------------------------------------
 @blp.route("/<plan_id>/assessments", methods=["POST"])
 @blp.arguments(s.AssessmentSchema)
@@ -130,6 +140,14 @@ def plan_access_log(plan_id):
 def assess(body, plan_id):
     """Record a skill assessment (level 0-5; strength, to improve, obsolete, transferable)."""
     return write(plan_id, body, lambda plan, ctx: plan.assess_skill(ctx, **body), status=201)
+
+
+@blp.route("/<plan_id>/assessments/withdraw", methods=["POST"])
+@blp.arguments(s.AssessmentWithdrawalSchema)
+@blp.response(200, s.WriteResultSchema)
+def withdraw_assessment(body, plan_id):
+    """Take a skill out of the self-evaluation (its ratings stop counting; the history keeps them)."""
+    return write(plan_id, body, lambda plan, ctx: plan.withdraw_assessment(ctx, **body))
 
 
 # -- step 2: SMART goals --------------------------------------------------------------------------

@@ -74,6 +74,23 @@ class PlanCreateSchema(Strict):
     available_budget = money(load_default=0)
 
 
+class PlanDetailsSchema(Strict):
+    """The fields of a plan its employee may change after starting it; only those given (and different) change."""
+
+    reason = text(load_default="", metadata={"description": "why, for the history (optional)"})
+    career_project = text()
+    target_role = text(SHORT, allow_none=True, metadata={"description": "empty or null: no target role"})
+    period_start = fields.Date()
+    period_end = fields.Date()
+    available_hours = hours()
+    available_budget = money()
+
+
+class AssessmentWithdrawalSchema(Strict):
+    skill = required_text(SHORT)
+    reason = text(load_default="")
+
+
 class AssessmentSchema(Strict):
     skill = required_text(SHORT)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))

@@ -102,6 +102,30 @@ class SkillAssessed(PlanEvent):
             entry["transferable_to"] = list(self.transferable_to)
 
 
+
+class SkillAssessmentWithdrawn(PlanEvent):
+    """The employee (or manager) takes a skill out of the self-evaluation: its ratings no longer count."""
+
+    TOPIC = topic("SkillAssessmentWithdrawn")
+    PERSONAL_TEXT = ("skill_key", "skill")
+    skill_key: str
+    skill: str
+
+    def apply(self, plan) -> None:
+        plan.skills.pop(self.skill_key, None)
+
+
+class PlanDetailsChanged(PlanEvent):
+    """The plan's own fields changed: career project, target role, period, hours or budget available."""
+
+    TOPIC = topic("PlanDetailsChanged")
+    PERSONAL_DATA = ("changes",)
+    changes: dict
+
+    def apply(self, plan) -> None:
+        for name, value in (self.changes or {}).items():  # None once the person's data was erased
+            setattr(plan, name, value)
+
 class GoalSet(PlanEvent):
     TOPIC = topic("GoalSet")
     PERSONAL_TEXT = ("title", "measure", "relevance")
