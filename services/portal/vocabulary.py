@@ -65,6 +65,17 @@ EVENTS = {
     "RecommendationAccepted": _l("accepted a suggestion"),
     "RecommendationDismissed": _l("dismissed a suggestion"),
     "PlanClosed": _l("closed the plan"),
+    "PlanDetailsChanged": _l("changed the plan's details"),
+    "SkillAssessmentWithdrawn": _l("removed a skill from the self-evaluation"),
+    "PlanErased": _l("erased the personal data of the plan"),
+    "CheckInScheduled": _l("scheduled a check-in"),
+    "CheckInAgendaPointAdded": _l("added a point to a check-in's agenda"),
+    "CheckInRescheduled": _l("moved a check-in"),
+    "CheckInCancelled": _l("cancelled a check-in"),
+    "CheckInRecorded": _l("recorded a check-in"),
+    "CheckInAgreementActedOn": _l("acted on an agreement of a check-in"),
+    "CompletionProposed": _l("reported a completion from the learning platform"),
+    "CompletionProposalSettled": _l("answered a reported completion"),
 }
 ACCESS_WHAT = {  # what someone looked at, as the plan service's access log names it
     "plan": _l("the plan"), "version": _l("an earlier version of the plan"),
