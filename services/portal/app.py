@@ -147,6 +147,8 @@ def register_blueprints(app: Flask) -> None:
     from services.portal.views import (
         account,
         actions,
+        checkins,
+        cycles,
         editing,
         employee,
         hr,
@@ -154,10 +156,12 @@ def register_blueprints(app: Flask) -> None:
         ld,
         manager,
         notifications,
+        plan_templates,
         privacy,
     )
 
-    for module in (account, employee, editing, actions, manager, hr, ld, privacy, json_api, notifications):
+    for module in (account, employee, editing, actions, checkins, manager, hr, ld, privacy, json_api,
+                   notifications, plan_templates, cycles):
         app.register_blueprint(module.bp)
 
 
