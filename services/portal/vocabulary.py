@@ -72,6 +72,8 @@ EVENTS = {
     "CheckInRecorded": _l("recorded the notes and agreements of a check-in"),
     "CheckInAgreementActedOn": _l("turned an agreement into a goal change or an action"),
     "PlanDetailsChanged": _l("changed the plan's details"),
+    "GoalCarriedForward": _l("carried a goal over from the previous plan"),
+    "ActionCarriedForward": _l("carried a learning action over from the previous plan"),
     "SkillAssessmentWithdrawn": _l("removed a skill from the self-evaluation"),
     "PlanErased": _l("erased the personal data of the plan"),
     "CompletionProposed": _l("reported a completion from the learning platform"),

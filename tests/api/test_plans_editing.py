@@ -54,3 +54,32 @@ def test_a_withdrawn_assessment_leaves_the_skills_view_and_the_plan(client, auth
     assert ok(client.get(f"{API}/people/karim/skills", headers=karim))["items"] == []
     response = client.post(f"{API}/plans/{pid}/assessments/withdraw", headers=karim, json={"skill": "excel"})
     assert response.status_code == 404 and error_fields(response) == ["skill"]
+
+
+def test_budget_use_is_part_of_the_plan_and_a_check_adds_an_action_about_to_be_planned(client, auth):
+    karim, marieke = auth("karim"), auth("marieke")
+    pid = start_plan(client, karim, available_hours=20, available_budget=1000)
+    ok(client.post(f"{API}/plans/{pid}/actions", headers=karim, json={
+        "means": "mooc", "title": "Excel", "planned_start": "2026-02-01", "planned_end": "2026-03-01",
+        "hours": 16, "cost": 800}), 201)
+    budget = ok(client.get(f"{API}/plans/{pid}", headers=marieke))["budget"]
+    assert (budget["planned_hours"], budget["available_hours"], budget["warnings"]) == (16, 20, [])
+    check = ok(client.get(f"{API}/plans/{pid}/budget-check", headers=karim, query_string={"hours": 10,
+                                                                                        "cost": 300}))
+    assert [(w["code"], w["over"]) for w in check["warnings"]] == [("hours_over", 6), ("budget_over", 100)]
+    assert client.get(f"{API}/plans/{pid}/budget-check", headers=karim,
+                      query_string={"hours": -1}).status_code == 422
+    assert ok(client.get(f"{API}/plans/{pid}", headers=karim))["version"] == 2  # a check saves nothing
+
+
+def test_the_plan_shows_each_skills_gap_and_the_submission_note(client, auth):
+    karim = auth("karim")
+    pid = start_plan(client, karim)
+    ok(client.post(f"{API}/plans/{pid}/assessments", headers=karim,
+                   json={"skill": "Excel", "category": "technical", "level": 2, "status": "to_improve"}), 201)
+    add_goal(client, karim, pid)
+    ok(client.post(f"{API}/plans/{pid}/submit", headers=karim, json={"note": "graag voor de zomer"}))
+    plan = ok(client.get(f"{API}/plans/{pid}", headers=karim))
+    excel = next(s for s in plan["skills"] if s["skill"] == "Excel")
+    assert (excel["level"], excel["target_level"], excel["gap"]) == (2, 3, 1)
+    assert plan["submission"]["note"] == "graag voor de zomer"

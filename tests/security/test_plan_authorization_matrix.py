@@ -106,6 +106,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/plans/{plan_id}/goals"): Row(expect(status=201, **OWNER_WRITE), body={
         "title": "Goal", "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "relevance": "r",
         "deadline": "2026-10-01", "hours_needed": 1}),
+    ("GET", "/api/v1/plans/{plan_id}/budget-check"): Row(expect(READERS, 200), query="?hours=10&cost=250"),
     ("POST", "/api/v1/plans/{plan_id}/goals/check"): Row(expect(READERS, 200), body={
         "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "deadline": "2026-10-01"}),
     ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): Row(expect(status=200, **OWNER_WRITE),

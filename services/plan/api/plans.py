@@ -24,6 +24,7 @@ from services.plan.api.common import (
 )
 from services.plan.api.views import plan_view
 from services.plan.application import history_entry, jsonable
+from services.plan.domain.budget import budget_use
 from services.plan.views.queries import PlanFilter
 from shared.auth import current_principal
 from shared.errors import field_error
@@ -171,6 +172,16 @@ def check_goal(body, plan_id):
     letters = [{"letter": letter, "ok": letter not in failures, "errors": failures.get(letter, [])}
                for letter in "SMART"]
     return {"smart": not failures, "letters": letters}
+
+
+@blp.route("/<plan_id>/budget-check")
+@blp.arguments(s.BudgetCheckQuerySchema, location="query")
+@blp.response(200, s.BudgetUseSchema)
+def budget_check(query, plan_id):
+    """The plan's budget use with an action of HOURS and COST added (nothing is saved): the warning to show before
+    planning it or accepting a suggestion."""
+    plan = service().get_plan(plan_uuid(plan_id), current_principal())
+    return budget_use(plan, query["hours"], query["cost"])
 
 
 @blp.route("/<plan_id>/goals/<goal_id>", methods=["PATCH"])

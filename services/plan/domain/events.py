@@ -74,6 +74,7 @@ class PlanStarted(PlanEvent, Aggregate.Created):
         plan.template = dict(self.template) if self.template else None
         plan.checkins = {}
         plan.completion_proposals = {}
+        plan.submission = None
 
 
 class SkillAssessed(PlanEvent):
@@ -309,6 +310,7 @@ class PlanSubmittedForReview(PlanEvent):
 
     def apply(self, plan) -> None:
         plan.status = "submitted"
+        plan.submission = {"note": self.note, "on": self.timestamp.isoformat(), "by": dict(self.actor)}
 
 
 class PlanReviewed(PlanEvent):
@@ -334,7 +336,8 @@ class FundingRequested(PlanEvent):
 
     def apply(self, plan) -> None:
         plan.actions[self.action_id]["funding"] = {
-            "status": "requested", "amount": self.amount, "justification": self.justification,
+            "status": "requested", "amount": self.amount, "requested_amount": self.amount,
+            "justification": self.justification,
             "requested_on": self.timestamp.isoformat(), "decided_by": None, "comment": None}
 
 

@@ -66,8 +66,9 @@ class DevelopmentPlan(Aggregate):
     TOPIC = "groeipad.plan:DevelopmentPlan"
     Event = ev.PlanEvent
     Created = ev.PlanStarted
-    class_version = 4  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
-    # 3: check-ins and the template a plan started from; 4: completion proposals from a learning record store
+    class_version = 5  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
+    # 3: check-ins and the template a plan started from; 4: completion proposals from a learning record store;
+    # 5: the latest submission's note, and a funding request's requested amount kept beside the approved one
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -95,6 +96,16 @@ class DevelopmentPlan(Aggregate):
     def upcast_v3_v4(state: dict[str, Any]) -> None:
         """A snapshot from before completions were read back from a learning record store: no proposals."""
         state.setdefault("completion_proposals", {})
+
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """A snapshot from before submissions and requested amounts were kept: the requested amount of a request
+        still waiting is its amount; an approved one's request is unknown (None); no submission note."""
+        state.setdefault("submission", None)
+        for action in state.get("actions", {}).values():
+            funding = action.get("funding")
+            if funding is not None and "requested_amount" not in funding:
+                funding["requested_amount"] = funding["amount"] if funding.get("status") == "requested" else None
 
     def __init__(self, employee_id: str, period_start: date, period_end: date, trigger: str, career_project: str,
                  target_role: str | None, available_hours: float, available_budget: Decimal, actor: dict,
