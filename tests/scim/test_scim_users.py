@@ -199,3 +199,21 @@ def test_a_password_okta_syncs_is_dropped_unread(scim, scim_app):
     service = scim_app.extensions["plan_service"]
     stored = [e.__dict__ for e in service.events.get(person_uuid("nadia"))]
     assert "Geheim" not in repr(stored) and "Ander" not in repr(stored) and "Nog-789" not in repr(stored)
+
+
+def test_a_development_cycle_leaves_deactivated_people_out(scim, scim_app, tokens):
+    client = scim_app.test_client()
+    hr = tokens("hanna", "hr")
+    template = client.post("/api/v1/templates", headers=hr, json={
+        "name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}]}).get_json()["template_id"]
+    cycle = client.post("/api/v1/cycles", headers=hr, json={
+        "name": "C", "period_start": "2030-01-01", "period_end": "2030-12-31",
+        "scope": {"kind": "departments", "departments": ["TD"], "include_sub_departments": True},
+        "templates": {"default": template}, "milestones": [{"kind": "conversation", "due": "2030-02-01"}]})
+    assert cycle.status_code == 201, cycle.get_json()
+    cid = cycle.get_json()["cycle_id"]
+    assert patch(scim, "/Users/karim", {"op": "replace", "path": "active", "value": False}).status_code == 200
+    assert client.post(f"/api/v1/cycles/{cid}/launch", headers=hr).status_code == 200
+    people = {p["person_id"] for p in client.get(f"/api/v1/cycles/{cid}/people?milestone=conversation&state=due",
+                                                  headers=hr).get_json()["items"]}
+    assert "marieke" in people and "karim" not in people

@@ -132,7 +132,7 @@ def _base() -> str:
 
 # -- discovery -------------------------------------------------------------------------------------
 @blp.route("/ServiceProviderConfig")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def service_provider_config():
     """What this service supports: PATCH and filters, no bulk, sort, ETags or password changes."""
     _principal()
@@ -165,7 +165,7 @@ def _resource_types() -> dict[str, dict[str, Any]]:
 
 
 @blp.route("/Schemas")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def schemas():
     """The schemas of Users (with the enterprise extension) and Groups, as this service keeps them."""
     _principal()
@@ -173,7 +173,7 @@ def schemas():
 
 
 @blp.route("/Schemas/<schema_id>")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def one_schema(schema_id):
     """One schema by its URN."""
     _principal()
@@ -184,7 +184,7 @@ def one_schema(schema_id):
 
 
 @blp.route("/ResourceTypes")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def resource_types():
     """The resource types: User (with the enterprise extension) and Group."""
     _principal()
@@ -192,7 +192,7 @@ def resource_types():
 
 
 @blp.route("/ResourceTypes/<type_id>")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def one_resource_type(type_id):
     """One resource type by its id."""
     _principal()
@@ -316,7 +316,7 @@ def _provisioned(document: dict[str, Any]) -> dict[str, Any]:
 class Users(MethodView):
     accepts = ACCEPTS
 
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def get(self):
         """People, paged (startIndex, count), filtered (`userName eq`, `externalId eq`, or any SCIM filter)."""
         _principal()
@@ -324,7 +324,7 @@ class Users(MethodView):
         return _page(search, res.user_model(), service().views.provisioned_people, USER_COLUMNS, _user)
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(201, ScimDocumentSchema)
+    @blp.response(201, ScimDocumentSchema, content_type=SCIM_JSON)
     def post(self):
         """Create a person; their directory id is the userName when it is one (else a generated id)."""
         principal = _principal()
@@ -339,7 +339,7 @@ class Users(MethodView):
 
 @blp.route("/Users/.search", methods=["POST"])
 @blp.doc(requestBody=SCIM_BODY)
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def search_users():
     """The query of GET /Users sent as a SearchRequest body (RFC 7644 §3.4.3)."""
     _principal()
@@ -354,14 +354,14 @@ search_users.accepts = ACCEPTS
 class OneUser(MethodView):
     accepts = ACCEPTS
 
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def get(self, person_id):
         """One person, from the event store (always current)."""
         _principal()
         return _dump(_user_of(Provisioning(service()).person(person_id)))
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def put(self, person_id):
         """Replace a person's attributes (userName may change; the directory id stays)."""
         principal = _principal()
@@ -376,7 +376,7 @@ class OneUser(MethodView):
         return _dump(_user_of(person), 200, Context.RESOURCE_REPLACEMENT_RESPONSE)
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def patch(self, person_id):
         """Add, replace and remove attributes (Entra ID's and Okta's forms too); active=false deactivates."""
         principal = _principal()
@@ -428,7 +428,7 @@ def _group_fields(document: dict[str, Any]) -> dict[str, Any]:
 class Groups(MethodView):
     accepts = ACCEPTS
 
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def get(self):
         """Groups with their members, paged and filtered (`displayName eq`, `externalId eq`, any SCIM filter)."""
         _principal()
@@ -436,7 +436,7 @@ class Groups(MethodView):
         return _page(search, res.group_model(), service().views.directory_groups, GROUP_COLUMNS, _group)
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(201, ScimDocumentSchema)
+    @blp.response(201, ScimDocumentSchema, content_type=SCIM_JSON)
     def post(self):
         """Create a group; members are users' ids."""
         principal = _principal()
@@ -448,7 +448,7 @@ class Groups(MethodView):
 
 @blp.route("/Groups/.search", methods=["POST"])
 @blp.doc(requestBody=SCIM_BODY)
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def search_groups():
     """The query of GET /Groups sent as a SearchRequest body (RFC 7644 §3.4.3)."""
     _principal()
@@ -463,14 +463,14 @@ search_groups.accepts = ACCEPTS
 class OneGroup(MethodView):
     accepts = ACCEPTS
 
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def get(self, group_id):
         """One group, from the event store."""
         _principal()
         return _dump(_group_of(Provisioning(service()).group(group_id)))
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def put(self, group_id):
         """Replace a group's name and members."""
         principal = _principal()
@@ -483,7 +483,7 @@ class OneGroup(MethodView):
         return _dump(_group_of(group), 200, Context.RESOURCE_REPLACEMENT_RESPONSE)
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def patch(self, group_id):
         """Add or remove members, rename (Entra ID's `remove` with a value too)."""
         principal = _principal()
@@ -503,7 +503,7 @@ class OneGroup(MethodView):
 
 @blp.route("/.search", methods=["POST"])
 @blp.doc(requestBody=SCIM_BODY)
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def search_everything():
     """Users, then groups, in one list (attributes, startIndex, count); a filter belongs to one resource type, so
     it is refused here: send it to /Users/.search or /Groups/.search."""
@@ -536,7 +536,7 @@ READ_ONLY = {"ServiceProviderConfig", "Schemas", "ResourceTypes"}
 
 
 @blp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-@blp.response(404, ScimDocumentSchema)
+@blp.response(404, ScimDocumentSchema, content_type=SCIM_JSON)
 def unknown_endpoint(unknown):
     """Anything else under /scim/v2: a SCIM 404 (405 for a write to a discovery endpoint)."""
     _principal()
