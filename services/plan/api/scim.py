@@ -11,7 +11,7 @@ import json
 import uuid
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from marshmallow import INCLUDE, Schema, fields
 from pydantic import ValidationError
@@ -234,9 +234,17 @@ def _pushdown(search: Any, columns: dict[str, str]) -> dict[str, str] | None:
     return {column: node.value} if column else None
 
 
+def _caught_up() -> None:
+    """Lists come from the views, which a projector keeps a moment behind the log: an identity provider lists
+    right after it wrote (Entra ID matches by userName before it creates), so wait, briefly, for the log's head."""
+    head = service().recorder.max_notification_id() or 0
+    service().views.wait(head, current_app.config.get("VIEWS_WAIT_SECONDS", 2.0))
+
+
 def _page(search: Any, model: Any, query, columns: dict[str, str], build) -> Response:
     """A ListResponse page: equality on a known column is asked of the views; any other filter is matched by
     scim2-models over the entries (at most MAX_FILTERED)."""
+    _caught_up()
     start = max(search.start_index or 1, 1)
     count = min(search.count if search.count is not None else res.MAX_RESULTS, res.MAX_RESULTS)
     where = _pushdown(search, columns)
@@ -519,6 +527,7 @@ def search_everything():
         raise InvalidValueException(detail=str(error.errors()[0].get("msg"))) from None
     start = max(search.start_index or 1, 1)
     count = min(search.count if search.count is not None else res.MAX_RESULTS, res.MAX_RESULTS)
+    _caught_up()
     users, user_total = service().views.provisioned_people(limit=count, offset=start - 1)
     items = [_user(row) for row in users]
     group_offset = max(start - 1 - user_total, 0)
