@@ -35,8 +35,8 @@ def issuer() -> BadgeIssuer:
 class PlanCredentials(MethodView):
     @blp.response(200, s.CredentialListSchema)
     def get(self, plan_id):
-        """The badges issued for this plan (whoever may read the plan)."""
-        return {"items": issuer().of_plan(current_principal(), plan_uuid(plan_id), access("credentials"))}
+        """The badges issued for this plan, and which goals and actions may become one (whoever may read the plan)."""
+        return issuer().of_plan(current_principal(), plan_uuid(plan_id), access("credentials"))
 
     @blp.arguments(s.IssueSchema)
     @blp.response(201, s.IssuedCredentialSchema)

@@ -14,7 +14,7 @@ from services.plan.badges import credential as vc
 from services.plan.badges.keys import BadgeKeys
 from services.plan.badges.settings import BadgeSettings
 from services.plan.badges.store import CredentialStore
-from services.plan.domain.badges import achievement_of
+from services.plan.domain.badges import achievement_of, achievements
 from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from shared.auth import Principal
 from shared.sealing import PersonErasedError
@@ -80,10 +80,15 @@ class BadgeIssuer:
                "issued_by": principal.subject}
         return self.store.insert(row, token)
 
-    def of_plan(self, principal: Principal, plan_id: UUID, audit: Access | None = None) -> list[dict[str, Any]]:
-        """The credentials issued for a plan, for whoever may read the plan."""
-        self.service.get_plan(plan_id, principal, audit=audit or Access("credentials"))
-        return [self._summary(row) for row in self.store.of_plan(str(plan_id))]
+    def of_plan(self, principal: Principal, plan_id: UUID, audit: Access | None = None) -> dict[str, Any]:
+        """The credentials issued for a plan, and what in it may become one (with its standing credential, if any),
+        for whoever may read the plan."""
+        plan = self.service.get_plan(plan_id, principal, audit=audit or Access("credentials"))
+        items = [self._summary(row) for row in self.store.of_plan(str(plan_id))]
+        standing = {(i["kind"], i["item_id"]): i["credential_id"] for i in items if not i["revoked"]}
+        eligible = [{**found, "credential_id": standing.get((found["kind"], found["item_id"]))}
+                    for found in achievements(plan)]
+        return {"items": items, "eligible": eligible}
 
     def revoke(self, principal: Principal, plan_id: UUID, credential_id: str, reason: str) -> dict[str, Any]:
         """The holder, HR or an admin withdraws a credential: the status list says so from now on."""
