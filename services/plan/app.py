@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from services.plan.api import (
+    actions,
     audit,
     badges,
     cycles,
@@ -15,6 +16,7 @@ from services.plan.api import (
     plans,
     register_domain_errors,
     reports,
+    scim,
     teams,
     templates,
 )
@@ -49,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     api = create_api(app, title="Groeipad plan service", ready=ready, tokens=config.get("TOKENS"), service="plan",
                      description="Event-sourced personal development plans (PDP).", public=(f"{PUBLIC_PATH}/",))
-    for module in (plans, people, teams, reports, feed, audit, templates, cycles, badges):
+    for module in (plans, people, teams, reports, feed, audit, templates, cycles, actions, scim, badges):
         api.register_blueprint(module.blp)
     api.register_blueprint(badges.public)
     register_domain_errors(app)
