@@ -144,6 +144,9 @@ def test_a_revoked_badge_shows_in_the_status_list_and_a_new_one_can_be_issued(cl
 def test_erasing_the_person_revokes_their_badges(client, auth, achieved):
     issued = ok(client.post(f"{API}/plans/{achieved['plan_id']}/credentials", headers=auth("karim"),
                             json={"kind": "goal", "item_id": achieved["goal_id"]}), 201)
+    exported = ok(client.get(f"{API}/people/karim/export", headers=auth("karim")))["credentials"]
+    assert [(c["credential_id"], c["kind"], c["revoked_at"]) for c in exported] == [
+        (issued["credential_id"], "goal", None)]
     ok(client.post(f"{API}/people/karim/erase", headers=auth("hanna"), json={}))
     assert revoked_in_list(client, issued["status_index"])
     assert client.get(f"{API}/badges/credentials/{issued['credential_id']}").status_code == 410

@@ -892,6 +892,8 @@ class PersonExportSchema(Schema):
     plans = fields.List(fields.Dict(), metadata={"description": "each plan as GET /plans/{id} shows it, "
                                                                 "with its full history"})
     access_log = fields.List(fields.Nested(AccessSchema))
+    credentials = fields.List(fields.Dict(), metadata={"description": "the Open Badges issued to the person: ids, "
+                                                                      "what for, when, revoked or not"})
     recommender = fields.Dict(metadata={"description": "what the recommender holds, or why it is missing"})
     complete = fields.Boolean(metadata={"description": "false when a service could not answer"})
     exported_at = fields.String(metadata={"format": "date-time"})
