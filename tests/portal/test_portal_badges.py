@@ -74,3 +74,20 @@ def test_the_badges_page_speaks_dutch(signed_in):
     page = karim.get(f"/plans/{plan_id}/badges", headers={"Accept-Language": "nl"}).get_data(as_text=True)
     assert "Klaar om een badge te worden" in page and "Nog geen badges uitgegeven." in page
     assert "Open Badges" in page and "je" in page
+
+
+def test_a_goal_achieved_in_the_portal_gets_its_badge_button_on_the_plan_page(signed_in, plan_app, tokens):
+    karim = signed_in("karim")
+    plan_id = plan_id_of(karim)
+    plan = plan_app.test_client().get(f"/api/v1/plans/{plan_id}", headers=tokens("karim")).get_json()
+    goal = next(g["goal_id"] for g in plan["goals"] if g["status"] == "open")
+    assert karim.post(f"/plans/{plan_id}/goals/{goal}/achieve", {"note": "gelukt"}).status_code == 302
+    page = karim.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert ("goal", goal) in ISSUE_FORM.findall(page)
+    assert karim.post(f"/plans/{plan_id}/badges", {"kind": "goal", "item_id": goal}).status_code == 302
+    page = karim.get(f"/plans/{plan_id}", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert ("goal", goal) not in ISSUE_FORM.findall(page) and "Je Open Badge" in page
+    marieke = signed_in("marieke")  # the manager sees the badge, and no button to issue or withdraw it
+    page = marieke.get(f"/plans/{plan_id}/badges").get_data(as_text=True)
+    assert re.findall(r'id="badge-([0-9a-f-]{36})"', page) and "Withdraw the badge" not in page
+    assert not ISSUE_FORM.findall(marieke.get(f"/plans/{plan_id}").get_data(as_text=True))
