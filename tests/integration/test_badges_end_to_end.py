@@ -95,6 +95,7 @@ def check_open_badge(credential: dict, plan_url: str) -> None:
     assert {"VerifiableCredential", "OpenBadgeCredential"} <= set(credential["type"])
     assert credential["id"].startswith(f"{plan_url}/api/v1/badges/credentials/")
     assert credential["validFrom"].endswith("Z")
+    assert (credential["iss"], credential["jti"]) == (credential["issuer"]["id"], credential["id"])  # OB 3.0 8.2
     issuer = credential["issuer"]
     assert issuer["id"] == f"{plan_url}/api/v1/badges/issuer" and "Profile" in issuer["type"]
     subject = credential["credentialSubject"]

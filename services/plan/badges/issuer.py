@@ -73,7 +73,7 @@ class BadgeIssuer:
                              achievement=achievement, person=person,
                              alignments=self.alignments(achievement["skills"]), status_index=index,
                              issued_at=issued_at, salt=secrets.token_hex(8))
-        token = self.keys.sign(body, "vc+jwt")
+        token = self.keys.sign(vc.with_jwt_claims(body, issued_at), "vc+jwt")
         row = {"credential_id": credential_id, "plan_id": str(plan.id), "employee_id": plan.employee_id,
                "kind": achievement["kind"], "item_id": achievement["item_id"], "generation": generation,
                "status_index": index, "kid": self.keys.kid, "issued_at": issued_at.isoformat(),
@@ -121,8 +121,9 @@ class BadgeIssuer:
 
     def status_list(self) -> str:
         """The signed revocation list of every credential issued, as of now."""
-        return self.keys.sign(vc.status_list(self.settings, self.store.revoked_indexes(), datetime.now(UTC)),
-                              "vc+jwt")
+        now = datetime.now(UTC).replace(microsecond=0)
+        return self.keys.sign(vc.with_jwt_claims(vc.status_list(self.settings, self.store.revoked_indexes(), now),
+                                                 now), "vc+jwt")
 
     # -- answers --------------------------------------------------------------------------------------------
     def _summary(self, row: dict[str, Any]) -> dict[str, Any]:
