@@ -29,6 +29,7 @@ from recommender.follower import FeedClient, Follower  # noqa: E402
 from recommender.runtime import Runtime  # noqa: E402
 from services.plan.application import PlanService  # noqa: E402
 from services.plan.domain.plan import Context  # noqa: E402
+from services.plan.views.projector import Projector  # noqa: E402
 from shared.auth import Principal, TokenSettings, issue_token  # noqa: E402
 from shared.config import StoreSettings  # noqa: E402
 from tests.integration.servers import BIN, Service, groeipad  # noqa: E402
@@ -42,6 +43,7 @@ def fill_plan_store(url: str) -> int:
     service = PlanService(env=StoreSettings(url).eventsourcing_env())
     people = [{"id": f"p{i}", "name": f"Person {i}"} for i in range(EVENTS // 200 + 1)]
     service.upsert_people({"subject": "bench", "role": "hr"}, people)
+    Projector(service).catch_up()  # starting a plan asks the directory's view; no projector process runs yet
     written = 0
     for person in people:
         outcome = service.start_plan(Principal(person["id"], frozenset({"employee"})), None,
@@ -95,6 +97,18 @@ def wait_for(seen, what: str, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def views_caught_up(plan: Service) -> None:
+    """Wait until the plan service's projector has applied the whole log: its catch-up would otherwise compete
+    with the follower for the same store while the follower is timed."""
+    settings = TokenSettings(SECRET, "groeipad")
+    service = {"Authorization": f"Bearer {issue_token(settings, 'bench', ['service'])}"}
+    hr = {"Authorization": f"Bearer {issue_token(settings, 'bench', ['hr'])}"}
+    head = requests.get(f"{plan.url}/api/v1/feed?limit=1", headers=service, timeout=10).json()["head"]
+    wait_for(lambda: "X-Views-Stale" not in requests.get(
+        f"{plan.url}/api/v1/people?limit=1", headers={**hr, "X-Min-Position": str(head)}, timeout=10).headers,
+        "the plan service's views at the head of the log", timeout=600)
+
+
 def lag(plan: Service, recommender: Service, env: dict[str, str]) -> tuple[list[float], list[float]]:
     """Per goal set through the plan API: the time until the employee's suggestions name the new gap (the
     recommender asks the plan service, so this is the plan service's views catching up), and the time until the
@@ -117,6 +131,11 @@ def lag(plan: Service, recommender: Service, env: dict[str, str]) -> tuple[list[
     try:
         listed = requests.get(f"{plan.url}/api/v1/plans?employee_id=p0", headers=owner, timeout=10).json()
         plan_id = listed["items"][0]["id"]
+        warm_up = requests.post(f"{plan.url}/api/v1/plans/{plan_id}/goals", headers=owner, timeout=10, json={
+            "title": "Warm-up", "skills": [{"skill": "bench warm-up", "target_level": 3}], "measure": "m",
+            "relevance": "r", "deadline": "2026-12-01", "hours_needed": 1})
+        warm_up.raise_for_status()  # the follower first catches up the whole log: not part of the lag
+        wait_for(lambda: followed("bench warm-up"), "the follower's catch-up", timeout=600)
         to_suggestion, to_read_model = [], []
         for i in range(LAG_SAMPLES):
             skill = f"bench skill {i}"
@@ -153,6 +172,7 @@ def main() -> str:
         recommender = Service("recommender", "recommender.wsgi:app", {**env, "PLAN_SERVICE_URL": plan.url},
                               workers=1).start(work)
         try:
+            views_caught_up(plan)
             applied, measured = follower_rate(plan.url, f"sqlite:///{work / 'followed.sqlite'}")
             to_suggestion, to_read_model = lag(plan, recommender, env)
         finally:
