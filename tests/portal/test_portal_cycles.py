@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 
-from tests.portal.conftest import Browser
+from tests.portal.conftest import PLAN_URL, RECOMMENDER_URL, Browser, FlaskTransport
 from tests.portal.test_portal_notifications import notifier_app, notifier_portal, preferences  # noqa: F401
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -227,6 +228,7 @@ def test_a_checkin_from_scheduling_to_an_agreement_that_becomes_an_action(karim_
     assert made.status_code == 302, re.findall(r"<ul class=\"errors\".*?</ul>", html(made), re.S)
     page = html(karim.get(f"/plans/{plan_id}"))
     assert "became a learning action" in page
+    assert re.search(rf'href="/plans/{plan_id}/actions/{UUID}">Cursus planning</a>', page)
     timeline = html(karim.get(f"/plans/{plan_id}/timeline"))
     assert "Cursus planning" in timeline
     history = html(marieke.get(f"/hr/plans/{plan_id}/history"))
@@ -250,7 +252,8 @@ def test_an_agreement_changes_a_goal_and_a_checkin_is_cancelled(karim_plan):
     changed = karim.post(f"/plans/{plan_id}/checkins/{first}/agreements/{first}-1/goal",
                          {"goal_id": goal_id, "deadline": "2027-06-30"})
     assert changed.status_code == 302, html(changed)[:3000]
-    assert "changed a goal" in html(karim.get(f"/plans/{plan_id}"))
+    page = html(karim.get(f"/plans/{plan_id}"))
+    assert "changed a goal" in page and "Deadline een maand later" in page
     assert karim.post(f"/plans/{plan_id}/checkins/{second}/cancel", {"reason": "Ziek"}).status_code == 302
     page = html(karim.get(f"/plans/{plan_id}"))
     assert "Why cancelled: Ziek" in page
@@ -360,3 +363,30 @@ def test_the_settings_offer_the_notifiers_kinds_in_words_and_ignore_others(notif
     assert preferences(notifier_app, "karim") == {"language": "nl", "feedback_received": "daily_digest"}
     centre = html(karim.get("/notifications"))
     assert 'lang="nl"' in centre and "Nieuwe feedback" in centre
+
+
+class LaunchTimesOut(FlaskTransport):
+    """The plan service does the launch, but its answer arrives after the portal stopped waiting (once)."""
+
+    cut = 1
+
+    def request(self, method, url, **kwargs):
+        reply = super().request(method, url, **kwargs)
+        if url.endswith("/launch") and self.cut:
+            self.cut -= 1
+            raise requests.Timeout("the launch took longer than the portal waits")
+        return reply
+
+
+def test_a_launch_longer_than_the_portal_waits_is_posted_again_and_goes_on(make_portal, plan_app, recommender_app):
+    portal = make_portal(LaunchTimesOut({PLAN_URL: plan_app, RECOMMENDER_URL: recommender_app}))
+    hanna = Browser(portal.test_client())
+    hanna.login("hanna")
+    cycle_id = make_cycle(hanna, make_template(hanna))
+    first = hanna.post(f"/cycles/{cycle_id}/launch", headers={"Accept": "application/json"})
+    assert first.status_code == 200 and first.get_json()["complete"] is False  # the page posts again
+    assert hanna.get(f"/cycles/{cycle_id}/progress").get_json()["done"] == 8  # the service's record kept it
+    again = hanna.post(f"/cycles/{cycle_id}/launch", headers={"Accept": "application/json"})
+    assert again.get_json()["complete"] is True
+    assert hanna.get(f"/cycles/{cycle_id}/progress").get_json()["done"] == 8  # nobody twice
+    assert "Launched: 8 of 8 people" in html(hanna.get(f"/cycles/{cycle_id}"))
