@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from services.plan.api import (
+    actions,
     audit,
     cycles,
     feed,
@@ -14,6 +15,7 @@ from services.plan.api import (
     plans,
     register_domain_errors,
     reports,
+    scim,
     teams,
     templates,
 )
@@ -39,7 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     api = create_api(app, title="Groeipad plan service", ready=ready, tokens=config.get("TOKENS"), service="plan",
                      description="Event-sourced personal development plans (PDP).")
-    for module in (plans, people, teams, reports, feed, audit, templates, cycles):
+    for module in (plans, people, teams, reports, feed, audit, templates, cycles, actions, scim):
         api.register_blueprint(module.blp)
     register_domain_errors(app)
     return app

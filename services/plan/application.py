@@ -66,6 +66,14 @@ class WriteConflictError(Exception):
     """Other writers kept winning the race for this plan; the client may retry."""
 
 
+class PersonDeactivatedError(Exception):
+    """The person was deactivated (SCIM active=false): their plans are read-only until they are reactivated."""
+
+    def __init__(self, person_id: str) -> None:
+        super().__init__(person_id)
+        self.person_id = person_id
+
+
 class TemplateNotFoundError(Exception):
     """No such plan template."""
 
@@ -282,6 +290,19 @@ class PlanService(Application[UUID]):
                                                                                     limit=1_000_000),
                 "erased": erased}
 
+    def person_is_active(self, person_id: str) -> bool:
+        """Read from the person's entry in the event store (strongly consistent, like erasure): a deactivation
+        holds from the moment it is saved, whatever the views have seen."""
+        try:
+            person = self.repository.get(person_uuid(person_id))
+        except (AggregateNotFoundError, PersonErasedError):
+            return True  # no entry (plans of people the directory never knew) or erased (refused as such)
+        return getattr(person, "active", True)
+
+    def check_active(self, person_id: str) -> None:
+        if not self.person_is_active(person_id):
+            raise PersonDeactivatedError(person_id)
+
     def person_is_erased(self, person_id: str) -> bool:
         """Forgotten people are known by their directory entry's destroyed key (strongly consistent)."""
         return self.keys.is_erased(str(person_uuid(person_id)))
@@ -295,6 +316,7 @@ class PlanService(Application[UUID]):
             raise RuleViolationError("employee_id", f"no person {employee_id!r} in the directory")
         if self.person_is_erased(employee_id):
             raise PersonErasedError(employee_id)  # a forgotten person gets no new data
+        self.check_active(employee_id)
         role = self.relation(principal, employee_id)
         if role is None:
             raise ForbiddenError("you may start a plan only for yourself (or as HR, or as their manager)")
@@ -307,9 +329,17 @@ class PlanService(Application[UUID]):
                 return WriteOutcome(self.repository.get(UUID(started["plan_id"]), version=1), {}, replayed=True,
                                     created=True)
         ctx = Context(principal.subject, role, _request_mark(request, {}))
+        carry_forward = fields.pop("carry_forward", False)
         other = self.views.overlapping(employee_id, fields["period_start"], fields["period_end"], str(plan_id))
-        if other is not None:
-            raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it first")
+        if other is not None and not carry_forward:
+            raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it "
+                                                    "first, or carry it forward")
+        previous = None
+        if carry_forward:
+            other = other or self.views.current_open_plan(employee_id, str(plan_id))
+            previous = self._load(UUID(other), None) if other is not None else None
+            if previous is None or previous.status == "closed":
+                raise RuleViolationError("carry_forward", "the person has no open plan to carry forward")
         template_id = fields.pop("template_id", None)
         if template_id is not None:
             try:
@@ -322,8 +352,13 @@ class PlanService(Application[UUID]):
             if not fields.get("available_budget"):
                 fields["available_budget"] = norms["budget_norm"]
         plan = DevelopmentPlan.start(ctx, **fields)
+        handed_over = []
+        if previous is not None:
+            plan.carry_forward_from(ctx, previous)
+            previous.close_carried_forward(ctx, plan.id, plan.period_start, plan.period_end)
+            handed_over.append(previous)
         try:
-            recordings = self.save(plan)
+            recordings = self.save(plan, *handed_over)
         except IntegrityError:
             existing = self.repository.get(plan_id)
             replay = _replay(existing, request)
@@ -355,6 +390,7 @@ class PlanService(Application[UUID]):
                 raise PreconditionFailedError(plan.version)
             if getattr(plan, "erased", False) or self.person_is_erased(plan.employee_id):
                 raise PersonErasedError(plan_id)
+            self.check_active(plan.employee_id)
             command(plan, Context(principal.subject, role, _request_mark(request, result)))
             try:
                 recordings = self.save(plan)
