@@ -25,6 +25,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, LRUCa
 from eventsourcing.persistence import IntegrityError, Transcoding
 from eventsourcing.utils import strtobool
 
+from services.plan.badges.store import CredentialStore
 from services.plan.domain.access import PlanAccess
 from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
@@ -134,8 +135,10 @@ class PlanService(Application[UUID]):
         super().__init__(env)
         self.view_store = ViewStore.of(self)
         self.views = PlanQueries(self.view_store)
+        self.credentials = CredentialStore(self.view_store, self.keys)  # Open Badges issued (services/plan/badges)
         if strtobool(self.env.get("CREATE_TABLE") or "y"):
             view_tables.create(self.view_store, view_tables.physical())
+            self.credentials.create_table()
         self._erasures_seen = self.recorder.max_notification_id() or 0
         self._erasure_lock = threading.Lock()
         # Tests and single-process embedding only (PLAN_VIEWS_INLINE=1): every save brings the views up to date
@@ -423,6 +426,7 @@ class PlanService(Application[UUID]):
         person.erase(actor)
         recordings = self.save(person)
         destroyed = self.keys.erase_subject(person_id)
+        self.credentials.erase_person(person_id, actor["subject"])  # their badges are revoked, the copies dropped
         plan_ids = [UUID(p["id"]) for p in self.views.plans_of(person_id)]
         for aggregate_id in [*plan_ids, person_uuid(person_id)]:
             self.delete_snapshots(aggregate_id)

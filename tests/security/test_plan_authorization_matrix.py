@@ -160,6 +160,17 @@ MATRIX: dict[tuple[str, str], Row] = {
         body={"goal_id": "{goal_id}", "deadline": "2026-11-01"}),
     ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/action"): Row(
         expect(status=201, **OWNER_WRITE), state="checkin_held", body=ACTION),
+    # Open Badges: the employee issues their own; the holder, HR or an admin revokes; verifiers need no sign-in.
+    ("GET", "/api/v1/plans/{plan_id}/credentials"): Row(expect(READERS, 200), state="issued"),
+    ("POST", "/api/v1/plans/{plan_id}/credentials"): Row(expect(status=201, **OWNER_WRITE), state="achieved",
+                                                         body={"kind": "goal", "item_id": "{goal_id}"}),
+    ("POST", "/api/v1/plans/{plan_id}/credentials/{credential_id}/revoke"): Row(
+        expect({"owner", "hanna", "root"}, 200, forbidden={*MANAGERS, "daan"}), state="issued",
+        body={"reason": "issued in error"}),
+    ("GET", "/api/v1/badges/credentials/{credential_id}"): Row({c: 200 for c in CALLERS}, state="issued"),
+    ("GET", "/api/v1/badges/status/revocation"): Row({c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/badges/jwks.json"): Row({c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/badges/issuer"): Row({c: 200 for c in CALLERS}),
     ("GET", "/api/v1/templates"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/templates"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
                                        body=TEMPLATE),
@@ -305,6 +316,15 @@ def prepare(client, state: str) -> dict[str, str]:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
+    credential = "none"
+    if state in {"achieved", "issued"}:
+        call("POST", f"/api/v1/plans/{pid}/goals/{goal}/achieve")
+        certified = call("POST", f"/api/v1/plans/{pid}/actions", {**ACTION, "certificate": True})["action_id"]
+        call("POST", f"/api/v1/plans/{pid}/actions/{certified}/start", {"date": "2026-03-02"})
+        call("POST", f"/api/v1/plans/{pid}/actions/{certified}/complete", {"date": "2026-03-20", "evaluation": 4})
+    if state == "issued":
+        credential = call("POST", f"/api/v1/plans/{pid}/credentials", {"kind": "goal", "item_id": goal})[
+            "credential_id"]
     template = cycle = "none"
     if state in {"template", "cycle"}:
         response = client.post("/api/v1/templates", json=TEMPLATE, headers=hr)
@@ -335,7 +355,7 @@ def prepare(client, state: str) -> dict[str, str]:
         proposal = response.get_json()["proposal_id"]
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
             "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
-            "template_id": template, "cycle_id": cycle, "proposal_id": proposal,
+            "template_id": template, "cycle_id": cycle, "proposal_id": proposal, "credential_id": credential,
             "group_id": group, "schema_id": SCIM_USER, "type_id": "User", "unknown": "Nothing"}
 
 
