@@ -206,6 +206,11 @@ def test_a_checkin_from_scheduling_to_an_agreement_that_becomes_an_action(karim_
     assert answer.status_code == 302 and answer.headers["Location"].endswith("#checkins")
     page = html(karim.get(f"/plans/{plan_id}"))
     (checkin_id,) = checkin_ids(page)
+    for link in (f"/plans/{plan_id}/checkins/{checkin_id}", f"/team/plans/{plan_id}/checkins/{checkin_id}"):
+        followed = karim.get(link)  # where the notifier's invitations point
+        assert followed.status_code == 302 and followed.headers["Location"].endswith(
+            f"/plans/{plan_id}#checkin-{checkin_id}")
+    assert karim.get(f"/plans/{plan_id}/checkins/nonsense").status_code == 404
     assert "Kamer 2.14" in page and "Voortgang" in page and "45 minutes" in page
     marieke = signed_in("marieke")
     marieke.get(f"/plans/{plan_id}")
@@ -322,11 +327,12 @@ def test_the_notifier_kinds_of_cycles_have_words_and_links_in_both_languages(por
 
     cycle_id = "3f2b8c1e-0000-4000-8000-000000000001"
     plan_id = "3f2b8c1e-0000-4000-8000-000000000002"
+    checkin_id = "3f2b8c1e-0000-4000-8000-000000000003"
     items = {
         "self_evaluation_due": {"plan_id": plan_id, "due": "2027-01-20"},
-        "cycle_milestone_due": {"cycle_id": cycle_id, "cycle_name": "Gesprekken 2027", "milestone": "conversation",
-                                "due": "2027-02-15"},
-        "checkin_invite": {"plan_id": plan_id, "on": "2027-01-22", "at": "14:30"},
+        "cycle_milestone_due": {"cycle_id": cycle_id, "plan_id": plan_id, "cycle": "Gesprekken 2027",
+                                "milestone": "conversation", "due": "2027-02-15"},
+        "checkin_invite": {"plan_id": plan_id, "checkin_id": checkin_id, "on": "2027-01-22", "at": "14:30"},
         "hr_cycle_digest": {"cycle_id": cycle_id},
         "certificate_expiring": {"title": "VCA", "expires": "2027-03-01"},
     }
@@ -336,9 +342,9 @@ def test_the_notifier_kinds_of_cycles_have_words_and_links_in_both_languages(por
         bare = {kind: describe({"kind": kind, "data": {}}, {})[0] for kind in NEW_KINDS}  # nothing sent: no error
         unknown = describe({"kind": "brand_new_kind", "data": {}}, {})
     assert all(names[kind] != kind for kind in NEW_KINDS) and len(set(names.values())) == len(NEW_KINDS)
-    assert lines["cycle_milestone_due"][1] == f"/cycles/{cycle_id}"
+    assert lines["cycle_milestone_due"][1] == f"/plans/{plan_id}"  # an employee's own plan, not HR's cycle page
     assert lines["hr_cycle_digest"][1] == f"/cycles/{cycle_id}"
-    assert lines["checkin_invite"][1] == f"/plans/{plan_id}#checkins"
+    assert lines["checkin_invite"][1] == f"/plans/{plan_id}#checkin-{checkin_id}"
     assert lines["self_evaluation_due"][1] == f"/plans/{plan_id}"
     assert "14:30" in lines["checkin_invite"][0] and "VCA" in lines["certificate_expiring"][0]
     assert "Gesprekken 2027" in lines["cycle_milestone_due"][0]
