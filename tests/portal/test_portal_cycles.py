@@ -396,3 +396,30 @@ def test_a_launch_longer_than_the_portal_waits_is_posted_again_and_goes_on(make_
     assert again.get_json()["complete"] is True
     assert hanna.get(f"/cycles/{cycle_id}/progress").get_json()["done"] == 8  # nobody twice
     assert "Launched: 8 of 8 people" in html(hanna.get(f"/cycles/{cycle_id}"))
+
+
+def test_small_groups_are_hidden_on_the_dashboard_as_the_service_decides(signed_in):
+    hanna = signed_in("hanna")
+    cycle_id = make_cycle(hanna, make_template(hanna), scope_kind="organisation", departments="")
+    hanna.post(f"/cycles/{cycle_id}/launch")
+    page = html(hanna.get(f"/cycles/{cycle_id}"))
+    table = page.split('data-milestone="self_evaluation"')[1].split("</table>")[0]
+    administratie = table.split("Administratie")[1].split("</tr>")[0]  # three people: withheld
+    assert "Fewer than 5 people" in administratie and "href" not in administratie
+    technische_dienst = table.split("Technische Dienst")[1].split("</tr>")[0]
+    assert "Fewer than 5" not in technische_dienst and "/people?" in technische_dienst
+
+
+ZERO_ID = "00000000-0000-0000-0000-000000000000"
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/templates"), ("get", "/templates/new"), ("get", "/cycles"), ("get", "/cycles/new"),
+    ("get", f"/cycles/{ZERO_ID}"), ("get", f"/cycles/{ZERO_ID}/progress"), ("post", f"/cycles/{ZERO_ID}/launch"),
+    ("get", f"/plans/{ZERO_ID}/checkins/{ZERO_ID}"),
+])
+def test_signed_out_visitors_are_sent_to_sign_in(client, method, path):
+    answer = getattr(client, method)(path)
+    assert answer.status_code in (302, 400)  # a POST without a CSRF token stops before anything else
+    if answer.status_code == 302:
+        assert "/login" in answer.headers["Location"]
