@@ -14,7 +14,7 @@ from flask import Flask, g, request
 from shared.config import env_str, read_secret
 from shared.errors import ApiError
 
-ROLES = frozenset({"employee", "manager", "hr", "ld", "admin", "service"})
+ROLES = frozenset({"employee", "manager", "hr", "ld", "admin", "service", "scim"})  # scim: an identity provider
 ISSUER = "groeipad"
 ALGORITHM = "HS256"
 

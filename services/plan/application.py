@@ -66,6 +66,14 @@ class WriteConflictError(Exception):
     """Other writers kept winning the race for this plan; the client may retry."""
 
 
+class PersonDeactivatedError(Exception):
+    """The person was deactivated (SCIM active=false): their plans are read-only until they are reactivated."""
+
+    def __init__(self, person_id: str) -> None:
+        super().__init__(person_id)
+        self.person_id = person_id
+
+
 class TemplateNotFoundError(Exception):
     """No such plan template."""
 
@@ -282,6 +290,19 @@ class PlanService(Application[UUID]):
                                                                                     limit=1_000_000),
                 "erased": erased}
 
+    def person_is_active(self, person_id: str) -> bool:
+        """Read from the person's entry in the event store (strongly consistent, like erasure): a deactivation
+        holds from the moment it is saved, whatever the views have seen."""
+        try:
+            person = self.repository.get(person_uuid(person_id))
+        except (AggregateNotFoundError, PersonErasedError):
+            return True  # no entry (plans of people the directory never knew) or erased (refused as such)
+        return getattr(person, "active", True)
+
+    def check_active(self, person_id: str) -> None:
+        if not self.person_is_active(person_id):
+            raise PersonDeactivatedError(person_id)
+
     def person_is_erased(self, person_id: str) -> bool:
         """Forgotten people are known by their directory entry's destroyed key (strongly consistent)."""
         return self.keys.is_erased(str(person_uuid(person_id)))
@@ -295,6 +316,7 @@ class PlanService(Application[UUID]):
             raise RuleViolationError("employee_id", f"no person {employee_id!r} in the directory")
         if self.person_is_erased(employee_id):
             raise PersonErasedError(employee_id)  # a forgotten person gets no new data
+        self.check_active(employee_id)
         role = self.relation(principal, employee_id)
         if role is None:
             raise ForbiddenError("you may start a plan only for yourself (or as HR, or as their manager)")
@@ -368,6 +390,7 @@ class PlanService(Application[UUID]):
                 raise PreconditionFailedError(plan.version)
             if getattr(plan, "erased", False) or self.person_is_erased(plan.employee_id):
                 raise PersonErasedError(plan_id)
+            self.check_active(plan.employee_id)
             command(plan, Context(principal.subject, role, _request_mark(request, result)))
             try:
                 recordings = self.save(plan)

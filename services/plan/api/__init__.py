@@ -6,6 +6,7 @@ from flask import Flask
 
 from services.plan.application import (
     ForbiddenError,
+    PersonDeactivatedError,
     PlanNotFoundError,
     PreconditionFailedError,
     TemplateNotFoundError,
@@ -29,4 +30,7 @@ def register_domain_errors(app: Flask) -> None:
             headers={"ETag": f'"{error.current}"'}),
         PersonErasedError: lambda error: ApiError(410, "this person's data was erased; nothing more is recorded"),
         WriteConflictError: lambda error: ApiError(409, "the plan is being changed by others; retry"),
+        PersonDeactivatedError: lambda error: ApiError(
+            409, "this person is deactivated: their plans are read-only until they are reactivated",
+            [{"field": "employee_id", "reason": f"{error.person_id} is deactivated (read-only)"}]),
     })

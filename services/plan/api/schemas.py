@@ -713,6 +713,8 @@ class PersonViewSchema(Schema):
     manager_id = fields.String(allow_none=True)
     department = fields.String()
     job_title = fields.String()
+    active = fields.Boolean(metadata={"description": "false once deactivated (SCIM active=false): plans read-only, "
+                                                     "no notifications, no portal sign-in"})
 
 
 class PeopleListSchema(Schema):
@@ -814,6 +816,10 @@ class PersonSkillsSchema(Schema):
     plan_id = fields.String(allow_none=True)
     rule = fields.String(metadata={"description": "how the current level and the gap are decided"})
     items = fields.List(fields.Nested(PersonSkillSchema))
+    offers = fields.List(fields.Nested(Schema.from_dict({
+        "offer_id": fields.String(), "action_id": fields.String(),
+        "status": fields.String(metadata={"description": "planned, started, completed or cancelled"})},
+        name="OfferInPlan")), metadata={"description": "catalogue offers the current plan's learning actions take up"})
 
 
 class SmartLetterSchema(Schema):

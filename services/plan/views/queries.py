@@ -73,8 +73,63 @@ class PlanQueries:
 
     # -- the directory ----------------------------------------------------------------------------
     def person(self, person_id: str) -> dict | None:
-        return self.one("SELECT person_id AS id, name, email, manager_id, department, job_title, erased "
-                        "FROM {people} WHERE person_id = ?", (person_id,))
+        row = self.one("SELECT p.person_id AS id, p.name, p.email, p.manager_id, p.department, p.job_title, p.erased, "
+                       "COALESCE(v.active, 1) AS active FROM {people} p LEFT JOIN {provisioned} v "
+                       "ON v.person_id = p.person_id WHERE p.person_id = ?", (person_id,))
+        if row is not None:
+            row["active"] = bool(row["active"])
+        return row
+
+    # -- provisioning (SCIM) ------------------------------------------------------------------------
+    def provisioned_people(self, *, user_name: str | None = None, external_id: str | None = None,
+                           person_id: str | None = None, limit: int = 100, offset: int = 0
+                           ) -> tuple[list[dict], int]:
+        """Directory entries as an identity provider sees them (deprovisioned and erased ones left out), by
+        person id; userName compares case-insensitively (RFC 7643: caseExact false), externalId exactly."""
+        where = ["p.erased = 0", "COALESCE(v.deprovisioned, 0) = 0"]
+        params: list[Any] = []
+        if user_name is not None:
+            where.append("LOWER(COALESCE(v.user_name, p.person_id)) = ?")
+            params.append(user_name.lower())
+        if external_id is not None:
+            where.append("v.external_id = ?")
+            params.append(external_id)
+        if person_id is not None:
+            where.append("p.person_id = ?")
+            params.append(person_id)
+        clause = " AND ".join(where)
+        base = "FROM {people} p LEFT JOIN {provisioned} v ON v.person_id = p.person_id WHERE " + clause
+        total = self.one(f"SELECT COUNT(*) AS n {base}", params)["n"]
+        rows = self.rows("SELECT p.person_id AS id, p.name, p.email, p.manager_id, p.department, p.job_title, "
+                         "COALESCE(v.active, 1) AS active, v.user_name, v.external_id, v.document, p.changed_at "
+                         f"{base} ORDER BY p.person_id LIMIT ? OFFSET ?", [*params, limit, offset])
+        for row in rows:
+            row["active"] = bool(row["active"])
+            row["document"] = json.loads(row["document"]) if row["document"] else None
+        return rows, total
+
+    def directory_groups(self, *, display_name: str | None = None, external_id: str | None = None,
+                         group_id: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+        """Groups with their members' ids (deleted ones left out)."""
+        where, params = ["deleted = 0"], []
+        for column, value in (("display_name", display_name), ("external_id", external_id), ("group_id", group_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        clause = " AND ".join(where)
+        total = self.one(f"SELECT COUNT(*) AS n FROM {{directory_groups}} WHERE {clause}", params)["n"]
+        rows = self.rows(f"SELECT group_id AS id, display_name, external_id, changed_at FROM {{directory_groups}} "
+                         f"WHERE {clause} ORDER BY group_id LIMIT ? OFFSET ?", [*params, limit, offset])
+        if rows:
+            ids = [row["id"] for row in rows]
+            members: dict[str, list[str]] = {i: [] for i in ids}
+            marks = ", ".join("?" for _ in ids)
+            for m in self.rows(f"SELECT group_id, person_id FROM {{group_members}} WHERE group_id IN ({marks}) "
+                               "ORDER BY person_id", ids):
+                members[m["group_id"]].append(m["person_id"])
+            for row in rows:
+                row["members"] = members[row["id"]]
+        return rows, total
 
     def is_above(self, manager_id: str, person_id: str) -> bool:
         """Whether MANAGER_ID is PERSON_ID's manager, directly or higher up, now."""
@@ -99,8 +154,12 @@ class PlanQueries:
         clause = " AND ".join(where) or "1 = 1"
         column = PEOPLE_SORTS[sort.lstrip("-")] + (" DESC" if sort.startswith("-") else "")
         total = self.one(f"SELECT COUNT(*) AS n FROM {{people}} WHERE {clause}", params)["n"]
-        items = self.rows(f"SELECT person_id AS id, name, email, manager_id, department, job_title FROM {{people}} "
+        items = self.rows(f"SELECT person_id AS id, name, email, manager_id, department, job_title, "
+                          f"(SELECT COALESCE(MIN(v.active), 1) FROM {{provisioned}} v WHERE v.person_id = "
+                          f"{{people}}.person_id) AS active FROM {{people}} "
                           f"WHERE {clause} ORDER BY {column}, person_id LIMIT ? OFFSET ?", [*params, limit, offset])
+        for item in items:
+            item["active"] = bool(item["active"])
         return items, total
 
     def _visible_people(self, viewer: Viewer) -> tuple[list[str], list[Any]]:
@@ -307,6 +366,11 @@ class PlanQueries:
         for goal in targets.values():  # a goal's skill nobody rated yet starts at level 0
             items.append(_skill(goal["skill"], 0, None, None, None, None, goal["target_level"], {}))
         return plan, items
+
+    def offers_in_plan(self, plan_id: str) -> list[dict]:
+        """The catalogue offers the plan's learning actions take up, with each action's status."""
+        return self.rows("SELECT offer_id, action_id, status FROM {actions} WHERE plan_id = ? AND offer_id IS NOT NULL "
+                         "ORDER BY action_id", (plan_id,))
 
     # -- access log -------------------------------------------------------------------------------
     def accesses(self, *, plan_id: str | None = None, employee_id: str | None = None, limit: int = 1000,
