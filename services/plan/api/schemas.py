@@ -893,6 +893,8 @@ class PersonExportSchema(Schema):
                                                                 "with its full history"})
     access_log = fields.List(fields.Nested(AccessSchema))
     recommender = fields.Dict(metadata={"description": "what the recommender holds, or why it is missing"})
+    notifier = fields.Dict(metadata={"description": "what the notifier holds (notifications, delivery choices, "
+                                                    "followed actions and check-ins), or why it is missing"})
     complete = fields.Boolean(metadata={"description": "false when a service could not answer"})
     exported_at = fields.String(metadata={"format": "date-time"})
 
