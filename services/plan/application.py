@@ -25,6 +25,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, LRUCa
 from eventsourcing.persistence import IntegrityError, Transcoding
 from eventsourcing.utils import strtobool
 
+from services.plan.badges.store import CredentialStore
 from services.plan.domain.access import PlanAccess
 from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
@@ -134,8 +135,10 @@ class PlanService(Application[UUID]):
         super().__init__(env)
         self.view_store = ViewStore.of(self)
         self.views = PlanQueries(self.view_store)
+        self.credentials = CredentialStore(self.view_store, self.keys)  # Open Badges issued (services/plan/badges)
         if strtobool(self.env.get("CREATE_TABLE") or "y"):
             view_tables.create(self.view_store, view_tables.physical())
+            self.credentials.create_table()
         self._erasures_seen = self.recorder.max_notification_id() or 0
         self._erasure_lock = threading.Lock()
         # Tests and single-process embedding only (PLAN_VIEWS_INLINE=1): every save brings the views up to date
@@ -402,6 +405,18 @@ class PlanService(Application[UUID]):
             return WriteOutcome(plan, result, position=_count(recordings))
         raise WriteConflictError(plan_id)
 
+    def change_plan_details(self, plan: DevelopmentPlan, ctx: Context, **changes: Any) -> None:
+        """The plan's change_details, after the rule only the views can check: a new period overlaps no other
+        plan of the same employee."""
+        start, end = changes.get("period_start"), changes.get("period_end")
+        if start is not None or end is not None:
+            other = self.views.overlapping(plan.employee_id, start or plan.period_start, end or plan.period_end,
+                                           str(plan.id))
+            if other is not None:
+                raise InvalidStateError("period_start" if start is not None else "period_end",
+                                        f"plan {other} already covers part of this period")
+        plan.change_details(ctx, **changes)
+
     def _load(self, plan_id: UUID, version: int | None) -> DevelopmentPlan:
         """The plan at VERSION or as committed now: the library's cache and newest snapshot, then the tail."""
         try:
@@ -423,6 +438,7 @@ class PlanService(Application[UUID]):
         person.erase(actor)
         recordings = self.save(person)
         destroyed = self.keys.erase_subject(person_id)
+        self.credentials.erase_person(person_id, actor["subject"])  # their badges are revoked, the copies dropped
         plan_ids = [UUID(p["id"]) for p in self.views.plans_of(person_id)]
         for aggregate_id in [*plan_ids, person_uuid(person_id)]:
             self.delete_snapshots(aggregate_id)

@@ -95,6 +95,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans/{plan_id}/diff"): Row(expect(READERS, 200), query="?from=1&to=2"),
     ("GET", "/api/v1/plans/{plan_id}/access-log"): Row(expect({"owner", "hanna", "root"}, 200,
                                                               hidden={*OUTSIDERS, *MANAGERS, "daan"})),
+    ("PATCH", "/api/v1/plans/{plan_id}/details"): Row(expect(status=200, **OWNER_WRITE),
+                                                     body={"available_budget": 1200, "reason": "more room"}),
+    ("POST", "/api/v1/plans/{plan_id}/assessments/withdraw"): Row(
+        expect({"owner", *MANAGERS}, 200, forbidden={"hanna", "root", "daan"}), state="assessed",
+        body={"skill": "excel"}),
     ("POST", "/api/v1/plans/{plan_id}/assessments"): Row(
         expect({"owner", *MANAGERS}, 201, forbidden={"hanna", "root", "daan"}),
         body=lambda c: {"skill": "excel", "category": "technical", "level": 2,
@@ -102,6 +107,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/plans/{plan_id}/goals"): Row(expect(status=201, **OWNER_WRITE), body={
         "title": "Goal", "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "relevance": "r",
         "deadline": "2026-10-01", "hours_needed": 1}),
+    ("GET", "/api/v1/plans/{plan_id}/budget-check"): Row(expect(READERS, 200), query="?hours=10&cost=250"),
     ("POST", "/api/v1/plans/{plan_id}/goals/check"): Row(expect(READERS, 200), body={
         "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "deadline": "2026-10-01"}),
     ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): Row(expect(status=200, **OWNER_WRITE),
@@ -161,6 +167,17 @@ MATRIX: dict[tuple[str, str], Row] = {
         body={"goal_id": "{goal_id}", "deadline": "2026-11-01"}),
     ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/action"): Row(
         expect(status=201, **OWNER_WRITE), state="checkin_held", body=ACTION),
+    # Open Badges: the employee issues their own; the holder, HR or an admin revokes; verifiers need no sign-in.
+    ("GET", "/api/v1/plans/{plan_id}/credentials"): Row(expect(READERS, 200), state="issued"),
+    ("POST", "/api/v1/plans/{plan_id}/credentials"): Row(expect(status=201, **OWNER_WRITE), state="achieved",
+                                                         body={"kind": "goal", "item_id": "{goal_id}"}),
+    ("POST", "/api/v1/plans/{plan_id}/credentials/{credential_id}/revoke"): Row(
+        expect({"owner", "hanna", "root"}, 200, forbidden={*MANAGERS, "daan"}), state="issued",
+        body={"reason": "issued in error"}),
+    ("GET", "/api/v1/badges/credentials/{credential_id}"): Row({c: 200 for c in CALLERS}, state="issued"),
+    ("GET", "/api/v1/badges/status/revocation"): Row({c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/badges/jwks.json"): Row({c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/badges/issuer"): Row({c: 200 for c in CALLERS}),
     ("GET", "/api/v1/templates"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/templates"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
                                        body=TEMPLATE),
@@ -300,12 +317,23 @@ def prepare(client, state: str) -> dict[str, str]:
         "title": "G", "skills": [{"skill": "excel", "target_level": 3}], "measure": "m", "relevance": "r",
         "deadline": "2026-09-01", "hours_needed": 1})["goal_id"]
     action = call("POST", f"/api/v1/plans/{pid}/actions", ACTION)["action_id"]
+    if state == "assessed":
+        call("POST", f"/api/v1/plans/{pid}/assessments", {"skill": "Excel", "category": "technical", "level": 2})
     if state == "started":
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/start", {"date": "2026-03-02"})
     if state == "funding_requested":
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
+    credential = "none"
+    if state in {"achieved", "issued"}:
+        call("POST", f"/api/v1/plans/{pid}/goals/{goal}/achieve")
+        certified = call("POST", f"/api/v1/plans/{pid}/actions", {**ACTION, "certificate": True})["action_id"]
+        call("POST", f"/api/v1/plans/{pid}/actions/{certified}/start", {"date": "2026-03-02"})
+        call("POST", f"/api/v1/plans/{pid}/actions/{certified}/complete", {"date": "2026-03-20", "evaluation": 4})
+    if state == "issued":
+        credential = call("POST", f"/api/v1/plans/{pid}/credentials", {"kind": "goal", "item_id": goal})[
+            "credential_id"]
     template = cycle = "none"
     if state in {"template", "cycle"}:
         response = client.post("/api/v1/templates", json=TEMPLATE, headers=hr)
@@ -336,7 +364,7 @@ def prepare(client, state: str) -> dict[str, str]:
         proposal = response.get_json()["proposal_id"]
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
             "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
-            "template_id": template, "cycle_id": cycle, "proposal_id": proposal,
+            "template_id": template, "cycle_id": cycle, "proposal_id": proposal, "credential_id": credential,
             "group_id": group, "schema_id": SCIM_USER, "type_id": "User", "unknown": "Nothing"}
 
 

@@ -12,6 +12,8 @@ from services.plan.application import (
     TemplateNotFoundError,
     WriteConflictError,
 )
+from services.plan.badges.issuer import CredentialErasedError, CredentialNotFoundError
+from services.plan.badges.store import StatusListFullError
 from services.plan.cycles import CycleNotFoundError
 from services.plan.domain.errors import DomainError
 from shared.errors import ApiError, register_error_mapping
@@ -24,6 +26,9 @@ def register_domain_errors(app: Flask) -> None:
         PlanNotFoundError: lambda error: ApiError(404, "plan not found"),
         TemplateNotFoundError: lambda error: ApiError(404, "template not found"),
         CycleNotFoundError: lambda error: ApiError(404, "cycle not found"),
+        CredentialNotFoundError: lambda error: ApiError(404, "credential not found"),
+        CredentialErasedError: lambda error: ApiError(410, "this credential's holder was erased; it is revoked"),
+        StatusListFullError: lambda error: ApiError(503, "the badge status list is full; ask the operator"),
         ForbiddenError: lambda error: ApiError(403, str(error)),
         PreconditionFailedError: lambda error: ApiError(
             412, f"the plan changed: it is at version {error.current}; reload and retry",
