@@ -23,7 +23,7 @@ from tests.integration.servers import BIN, ROOT, Service, groeipad
 from tests.integration.test_services_together import bearer, feed_head, wait_until
 from tests.notifier.notifier_helpers import SmtpRecorder, start_smtp
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]  # several processes on a shared 2-core machine
 
 START = "2026-01-15T08:00:00+00:00"  # a Thursday, before any demo action starts
 
