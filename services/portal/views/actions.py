@@ -53,6 +53,15 @@ def action_body(form: Form) -> dict[str, Any]:
     }
 
 
+def budget_if(plan_id: str, form: Form) -> dict[str, Any] | None:
+    """The plan service's budget use with this action added (its warning, with numbers), before deciding."""
+    hours, cost = form.decimal("hours"), form.decimal("cost")
+    if hours is None or cost is None:
+        return None
+    return plan_api().get(api_path("/plans/{plan_id}/budget-check", plan_id=plan_id), hours=as_number(hours),
+                          cost=as_number(cost))
+
+
 def default_dates(plan: dict[str, Any]) -> tuple[date, date]:
     """Next month's first day (inside the period) to three months later: a sensible first guess."""
     start, end = as_date(plan.get("period_start")), as_date(plan.get("period_end"))
@@ -116,7 +125,10 @@ def accept(plan_id: str):
                      "cost": args.get("cost", "0") or "0", "planned_start": first.isoformat(),
                      "planned_end": last.isoformat()})
         form.lists["goal_ids"] = goals
-        return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True)
+        budget = budget_if(plan_id, form)
+        form.errors.clear()  # a suggestion's odd number is for the form to show, not an error yet
+        return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True,
+                               budget=budget)
     form = Form(request.form)
     body = action_body(form)
     body["offer_id"] = form.get("offer_id")[:100] or None
@@ -128,7 +140,8 @@ def accept(plan_id: str):
                  ACTION_FIELDS):
         flash(_("Planned: %(title)s. You find it on your timeline.", title=body["title"]), "info")
         return redirect(url_for("actions.timeline", plan_id=plan_id))
-    return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True), 422
+    return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True,
+                           budget=budget_if(plan_id, Form(request.form))), 422
 
 
 @bp.post("/plans/<plan_id>/suggestions/dismiss")
