@@ -86,6 +86,13 @@ GROUPS = {"trigger": TRIGGERS, "means": MEANS, "category": CATEGORIES, "skill_st
           "funding": FUNDING_STATUSES, "source": FEEDBACK_SOURCES, "outcome": REVIEW_OUTCOMES, "role": ROLES,
           "language": LANGUAGES, "event": EVENTS, "access_what": ACCESS_WHAT,
           "access_purpose": ACCESS_PURPOSES}
+ACCOUNT_CHANGES = {  # an account's audited events (services/portal/account_admin.py)
+    "Created": _l("created the account"), "ProfileChanged": _l("changed the name or roles"),
+    "PasswordChanged": _l("changed the password"), "SignedOutEverywhere": _l("signed out everywhere"),
+    "Disabled": _l("disabled the account"), "Enabled": _l("enabled the account"),
+    "PasswordResetIssued": _l("made a one-time password link"), "Erased": _l("erased the account"),
+}
+GROUPS["account_change"] = ACCOUNT_CHANGES
 
 
 def label(group: str, value: object) -> str:
