@@ -25,6 +25,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, LRUCa
 from eventsourcing.persistence import IntegrityError, Transcoding
 from eventsourcing.utils import strtobool
 
+from services.plan.badges.store import CredentialStore
 from services.plan.domain.access import PlanAccess
 from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
@@ -64,6 +65,14 @@ class PreconditionFailedError(Exception):
 
 class WriteConflictError(Exception):
     """Other writers kept winning the race for this plan; the client may retry."""
+
+
+class PersonDeactivatedError(Exception):
+    """The person was deactivated (SCIM active=false): their plans are read-only until they are reactivated."""
+
+    def __init__(self, person_id: str) -> None:
+        super().__init__(person_id)
+        self.person_id = person_id
 
 
 class TemplateNotFoundError(Exception):
@@ -126,8 +135,10 @@ class PlanService(Application[UUID]):
         super().__init__(env)
         self.view_store = ViewStore.of(self)
         self.views = PlanQueries(self.view_store)
+        self.credentials = CredentialStore(self.view_store, self.keys)  # Open Badges issued (services/plan/badges)
         if strtobool(self.env.get("CREATE_TABLE") or "y"):
             view_tables.create(self.view_store, view_tables.physical())
+            self.credentials.create_table()
         self._erasures_seen = self.recorder.max_notification_id() or 0
         self._erasure_lock = threading.Lock()
         # Tests and single-process embedding only (PLAN_VIEWS_INLINE=1): every save brings the views up to date
@@ -282,6 +293,19 @@ class PlanService(Application[UUID]):
                                                                                     limit=1_000_000),
                 "erased": erased}
 
+    def person_is_active(self, person_id: str) -> bool:
+        """Read from the person's entry in the event store (strongly consistent, like erasure): a deactivation
+        holds from the moment it is saved, whatever the views have seen."""
+        try:
+            person = self.repository.get(person_uuid(person_id))
+        except (AggregateNotFoundError, PersonErasedError):
+            return True  # no entry (plans of people the directory never knew) or erased (refused as such)
+        return getattr(person, "active", True)
+
+    def check_active(self, person_id: str) -> None:
+        if not self.person_is_active(person_id):
+            raise PersonDeactivatedError(person_id)
+
     def person_is_erased(self, person_id: str) -> bool:
         """Forgotten people are known by their directory entry's destroyed key (strongly consistent)."""
         return self.keys.is_erased(str(person_uuid(person_id)))
@@ -295,6 +319,7 @@ class PlanService(Application[UUID]):
             raise RuleViolationError("employee_id", f"no person {employee_id!r} in the directory")
         if self.person_is_erased(employee_id):
             raise PersonErasedError(employee_id)  # a forgotten person gets no new data
+        self.check_active(employee_id)
         role = self.relation(principal, employee_id)
         if role is None:
             raise ForbiddenError("you may start a plan only for yourself (or as HR, or as their manager)")
@@ -307,9 +332,17 @@ class PlanService(Application[UUID]):
                 return WriteOutcome(self.repository.get(UUID(started["plan_id"]), version=1), {}, replayed=True,
                                     created=True)
         ctx = Context(principal.subject, role, _request_mark(request, {}))
+        carry_forward = fields.pop("carry_forward", False)
         other = self.views.overlapping(employee_id, fields["period_start"], fields["period_end"], str(plan_id))
-        if other is not None:
-            raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it first")
+        if other is not None and not carry_forward:
+            raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it "
+                                                    "first, or carry it forward")
+        previous = None
+        if carry_forward:
+            other = other or self.views.current_open_plan(employee_id, str(plan_id))
+            previous = self._load(UUID(other), None) if other is not None else None
+            if previous is None or previous.status == "closed":
+                raise RuleViolationError("carry_forward", "the person has no open plan to carry forward")
         template_id = fields.pop("template_id", None)
         if template_id is not None:
             try:
@@ -322,8 +355,13 @@ class PlanService(Application[UUID]):
             if not fields.get("available_budget"):
                 fields["available_budget"] = norms["budget_norm"]
         plan = DevelopmentPlan.start(ctx, **fields)
+        handed_over = []
+        if previous is not None:
+            plan.carry_forward_from(ctx, previous)
+            previous.close_carried_forward(ctx, plan.id, plan.period_start, plan.period_end)
+            handed_over.append(previous)
         try:
-            recordings = self.save(plan)
+            recordings = self.save(plan, *handed_over)
         except IntegrityError:
             existing = self.repository.get(plan_id)
             replay = _replay(existing, request)
@@ -355,6 +393,7 @@ class PlanService(Application[UUID]):
                 raise PreconditionFailedError(plan.version)
             if getattr(plan, "erased", False) or self.person_is_erased(plan.employee_id):
                 raise PersonErasedError(plan_id)
+            self.check_active(plan.employee_id)
             command(plan, Context(principal.subject, role, _request_mark(request, result)))
             try:
                 recordings = self.save(plan)
@@ -365,6 +404,18 @@ class PlanService(Application[UUID]):
                 continue
             return WriteOutcome(plan, result, position=_count(recordings))
         raise WriteConflictError(plan_id)
+
+    def change_plan_details(self, plan: DevelopmentPlan, ctx: Context, **changes: Any) -> None:
+        """The plan's change_details, after the rule only the views can check: a new period overlaps no other
+        plan of the same employee."""
+        start, end = changes.get("period_start"), changes.get("period_end")
+        if start is not None or end is not None:
+            other = self.views.overlapping(plan.employee_id, start or plan.period_start, end or plan.period_end,
+                                           str(plan.id))
+            if other is not None:
+                raise InvalidStateError("period_start" if start is not None else "period_end",
+                                        f"plan {other} already covers part of this period")
+        plan.change_details(ctx, **changes)
 
     def _load(self, plan_id: UUID, version: int | None) -> DevelopmentPlan:
         """The plan at VERSION or as committed now: the library's cache and newest snapshot, then the tail."""
@@ -387,6 +438,7 @@ class PlanService(Application[UUID]):
         person.erase(actor)
         recordings = self.save(person)
         destroyed = self.keys.erase_subject(person_id)
+        self.credentials.erase_person(person_id, actor["subject"])  # their badges are revoked, the copies dropped
         plan_ids = [UUID(p["id"]) for p in self.views.plans_of(person_id)]
         for aggregate_id in [*plan_ids, person_uuid(person_id)]:
             self.delete_snapshots(aggregate_id)
@@ -508,17 +560,18 @@ class PlanService(Application[UUID]):
         """Whether each person is known, or forgotten, is read for the whole batch from the key store (every
         saved person has a key): only known people are loaded, unless LOAD_ALL."""
         counts = {"created": 0, "updated": 0, "unchanged": 0}
-        known = self.keys.states([str(person_uuid(row["id"])) for row in rows])
+        ids = {row["id"]: person_uuid(row["id"]) for row in rows}
+        known = self.keys.states([str(uuid) for uuid in ids.values()])
         changed: dict[str, Person] = {}
         for row in rows:
             person_id = row["id"]
-            key_id = str(person_uuid(person_id))
+            key_id = str(ids[person_id])
             if known.get(key_id):
                 raise PersonErasedError(person_id)  # re-importing a forgotten person would bring them back
             person = changed.get(person_id)
             if person is None and (load_all or key_id in known):
                 try:
-                    person = self.repository.get(person_uuid(person_id))
+                    person = self.repository.get(ids[person_id])
                 except AggregateNotFoundError:
                     person = None
             if person is None:

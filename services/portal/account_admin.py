@@ -141,7 +141,7 @@ def pending_reset(store: PortalStore, token: str) -> PasswordReset:
     if not isinstance(reset, PasswordReset) or reset.used or reset.expires_at < time.time():
         raise PasswordResetError()
     account = store.account(reset.username)
-    if account is None or account.erased or account.disabled:
+    if account is None or account.erased or account.blocked:
         raise PasswordResetError()
     return reset
 

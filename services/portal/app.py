@@ -30,7 +30,7 @@ from services.portal.auth import (
     api_token,
     current_user,
 )
-from services.portal.i18n import init_i18n, user_language_header
+from services.portal.i18n import init_i18n, refusal, user_language_header
 from services.portal.oidc import OidcSignIn
 from services.portal.security import init_security
 from services.portal.settings import PortalSettings
@@ -148,16 +148,21 @@ def register_blueprints(app: Flask) -> None:
         account,
         actions,
         admin,
+        checkins,
+        cycles,
+        editing,
         employee,
         hr,
         json_api,
         ld,
         manager,
         notifications,
+        plan_templates,
         privacy,
     )
 
-    for module in (account, employee, actions, manager, hr, ld, privacy, json_api, notifications, admin):
+    for module in (account, employee, editing, actions, checkins, manager, hr, ld, privacy, json_api,
+                   notifications, plan_templates, cycles, admin):
         app.register_blueprint(module.bp)
 
 
@@ -195,7 +200,7 @@ def register_error_pages(app: Flask) -> None:
             return page(403, _("Not allowed"), _("You may not see or change this."))
         if error.status == 401:
             return page(401, _("Signed out"), _("Your session ended; sign in again."))
-        return page(error.status if 400 <= error.status < 500 else 400, _("Could not do that"), error.message)
+        return page(error.status if 400 <= error.status < 500 else 400, _("Could not do that"), refusal(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

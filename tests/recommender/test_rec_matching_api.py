@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rec_feed_fake import SECRET, FakeFeed, PlanEvents, person, story
+from rec_feed_fake import SECRET, FakeFeed, PlanEvents, story
 
 from recommender.demo import seed
 from recommender.follower import FeedClient, Follower
@@ -109,31 +109,6 @@ def test_recommendation_requests_are_validated(client, employee, body, field):
     assert field in [e["field"] for e in answer.json["errors"]]
 
 
-def test_employee_recommendations_from_the_feed(client, demo, tokens):
-    offer_id = client.get("/api/v1/offers?q=Excel basis", headers=tokens("x")).json["offers"][0]["offer_id"]
-    follow(demo, [person("petra"), person("sophie", "petra"), *story("sophie", offer_id, manager="other")])
-    own = client.get("/api/v1/employees/sophie/recommendations", headers=tokens("sophie", "employee"))
-    assert own.status_code == 200, own.json
-    gaps = {g["skill"]: g for g in own.json["gaps"]}
-    assert gaps["Excel"]["current_level"] == 2 and gaps["Excel"]["target_level"] == 3
-    items = own.json["recommendations"]
-    assert {i["gap"] for i in items} == {"Excel", "samenwerkingstools"}
-    assert offer_id not in [i["offer_id"] for i in items]  # already in the plan
-    assert any("Teams" in i["title"] for i in items)
-    manager = client.get("/api/v1/employees/sophie/recommendations", headers=tokens("petra", "manager"))
-    assert manager.status_code == 200
-    assert client.get("/api/v1/employees/sophie/recommendations",
-                      headers=tokens("other", "manager")).status_code == 403
-    assert client.get("/api/v1/employees/sophie/recommendations",
-                      headers=tokens("lotte", "employee")).status_code == 403
-    hanna = tokens("hanna", "hr")
-    assert client.get("/api/v1/employees/sophie/recommendations", headers=hanna).status_code == 422  # why?
-    assert client.get("/api/v1/employees/sophie/recommendations",
-                      headers={**hanna, "X-Access-Purpose": "employee_request"}).status_code == 200
-    nobody = client.get("/api/v1/employees/nobody/recommendations", headers=tokens("nobody"))
-    assert nobody.json["recommendations"] == [] and nobody.json["plan_id"] is None
-
-
 def test_role_profiles_and_gap(client, demo, tokens):
     hr = tokens("hanna", "hr")
     body = {"name": "Teamleider techniek", "skills": [
@@ -225,3 +200,26 @@ def test_ready_waits_for_the_index_and_rebuilds_are_counted(tmp_path, monkeypatc
         assert REGISTRY.get_sample_value("groeipad_recommender_index_offers") >= 150
     finally:
         runtime.close()
+
+
+def test_autocomplete_ranks_an_exact_name_then_labels_in_the_users_language_that_start_with_the_text():
+    from recommender.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy([
+        {"id": "leadership", "type": "soft_skill", "labels": {"en": "leadership", "nl": "leiderschap"}},
+        {"id": "situational", "type": "soft_skill",
+         "labels": {"en": "situational leadership", "nl": "situationeel leiderschap"}},
+        {"id": "leid-x", "type": "soft_skill", "labels": {"en": "people management", "nl": "leidinggeven"}},
+    ])
+    dutch = [s["id"] for s in taxonomy.search("leiderschap", 5, "nl")]
+    assert dutch[0] == "leadership"  # exact, before the longer label that contains the word
+    assert [s["id"] for s in taxonomy.search("leid", 5, "nl")] == ["leadership", "leid-x", "situational"]
+    english = [s["id"] for s in taxonomy.search("lead", 5, "en")]
+    assert english[0] == "leadership" and english.index("situational") > 0
+
+
+def test_the_skills_endpoint_ranks_by_the_callers_language(client, employee):
+    dutch = client.get("/api/v1/skills?q=project", headers={**employee, "Accept-Language": "nl"}).json["skills"]
+    english = client.get("/api/v1/skills?q=project", headers={**employee, "Accept-Language": "en"}).json["skills"]
+    assert dutch[0]["labels"]["nl"].lower().startswith("project")
+    assert english[0]["labels"]["en"].lower().startswith("project")

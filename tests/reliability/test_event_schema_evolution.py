@@ -163,3 +163,14 @@ def test_a_newer_schema_version_is_refused_not_misread():
     event = json.loads((FIXTURES / "feed_page_v1.json").read_text())["events"][0]
     with pytest.raises(ValueError, match="newer"):
         upgrade({**event, "schema_version": SCHEMA_VERSION + 1})
+
+
+def test_the_stored_carry_forward_story_replays_into_the_following_plan():
+    service = SERVICES["plan"][1]()
+    plan, plan_id = None, uuid4()
+    for row in fixture_rows("plan", "plan_events_v4_carry.jsonl"):
+        stored = StoredEvent(originator_id=plan_id, originator_version=row["originator_version"], topic=row["topic"],
+                             state=json.dumps(row["state"]).encode())
+        plan = service.mapper.to_domain_event(stored).mutate(plan)
+    assert set(plan.goals) == {"g1", "g2"} and all(g["carried_from"]["goal_id"] for g in plan.goals.values())
+    assert plan.actions["a3"]["status"] == "planned" and plan.actions["a3"]["carried_from"]["action_id"] == "a3"

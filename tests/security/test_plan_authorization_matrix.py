@@ -24,11 +24,11 @@ ORG = ("id,name,email,manager_id,department,job_title\nboss,Boss,,,D,Director\nm
 CALLERS = {
     "owner": ("employee",), "marieke": ("employee", "manager"), "boss": ("employee", "manager"),
     "petra": ("employee", "manager"), "sophie": ("employee",), "hanna": ("employee", "hr"),
-    "daan": ("ld",), "root": ("admin",), "recommender": ("service",),
+    "daan": ("ld",), "root": ("admin",), "recommender": ("service",), "idp": ("scim",),
 }
 MANAGERS = {"marieke", "boss"}
 READERS = {"owner", *MANAGERS, "hanna", "root"}
-OUTSIDERS = {"petra", "sophie", "recommender"}
+OUTSIDERS = {"petra", "sophie", "recommender", "idp"}
 NOT_HR = set(CALLERS) - {"hanna", "root"}
 
 
@@ -70,6 +70,20 @@ CYCLE_READERS = {"hanna", "root", "marieke", "boss", "petra"}  # HR, and manager
 CYCLE = {"name": "C", "period_start": "2030-01-01", "period_end": "2030-12-31",
          "scope": {"kind": "people", "people": ["{owner}"]}, "templates": {"default": "{template_id}"},
          "milestones": [{"kind": "conversation", "due": "2030-02-01"}]}
+SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+SCIM_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+SCIM_SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+SCIM_PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+SCIM_DEACTIVATE = {"schemas": [SCIM_PATCH], "Operations": [{"op": "replace", "path": "active", "value": False}]}
+
+
+def scim_only(status: int) -> dict[str, int]:
+    table = {caller: 403 for caller in CALLERS}
+    table["idp"] = status
+    return table
+
+
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/plans"): Row(expect({"owner", *MANAGERS, "hanna", "root"}, 201, forbidden={"daan", *OUTSIDERS}),
@@ -80,6 +94,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans/{plan_id}/diff"): Row(expect(READERS, 200), query="?from=1&to=2"),
     ("GET", "/api/v1/plans/{plan_id}/access-log"): Row(expect({"owner", "hanna", "root"}, 200,
                                                               hidden={*OUTSIDERS, *MANAGERS, "daan"})),
+    ("PATCH", "/api/v1/plans/{plan_id}/details"): Row(expect(status=200, **OWNER_WRITE),
+                                                     body={"available_budget": 1200, "reason": "more room"}),
+    ("POST", "/api/v1/plans/{plan_id}/assessments/withdraw"): Row(
+        expect({"owner", *MANAGERS}, 200, forbidden={"hanna", "root", "daan"}), state="assessed",
+        body={"skill": "excel"}),
     ("POST", "/api/v1/plans/{plan_id}/assessments"): Row(
         expect({"owner", *MANAGERS}, 201, forbidden={"hanna", "root", "daan"}),
         body=lambda c: {"skill": "excel", "category": "technical", "level": 2,
@@ -87,6 +106,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/plans/{plan_id}/goals"): Row(expect(status=201, **OWNER_WRITE), body={
         "title": "Goal", "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "relevance": "r",
         "deadline": "2026-10-01", "hours_needed": 1}),
+    ("GET", "/api/v1/plans/{plan_id}/budget-check"): Row(expect(READERS, 200), query="?hours=10&cost=250"),
     ("POST", "/api/v1/plans/{plan_id}/goals/check"): Row(expect(READERS, 200), body={
         "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "deadline": "2026-10-01"}),
     ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): Row(expect(status=200, **OWNER_WRITE),
@@ -146,6 +166,17 @@ MATRIX: dict[tuple[str, str], Row] = {
         body={"goal_id": "{goal_id}", "deadline": "2026-11-01"}),
     ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/action"): Row(
         expect(status=201, **OWNER_WRITE), state="checkin_held", body=ACTION),
+    # Open Badges: the employee issues their own; the holder, HR or an admin revokes; verifiers need no sign-in.
+    ("GET", "/api/v1/plans/{plan_id}/credentials"): Row(expect(READERS, 200), state="issued"),
+    ("POST", "/api/v1/plans/{plan_id}/credentials"): Row(expect(status=201, **OWNER_WRITE), state="achieved",
+                                                         body={"kind": "goal", "item_id": "{goal_id}"}),
+    ("POST", "/api/v1/plans/{plan_id}/credentials/{credential_id}/revoke"): Row(
+        expect({"owner", "hanna", "root"}, 200, forbidden={*MANAGERS, "daan"}), state="issued",
+        body={"reason": "issued in error"}),
+    ("GET", "/api/v1/badges/credentials/{credential_id}"): Row({c: 200 for c in CALLERS}, state="issued"),
+    ("GET", "/api/v1/badges/status/revocation"): Row({c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/badges/jwks.json"): Row({c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/badges/issuer"): Row({c: 200 for c in CALLERS}),
     ("GET", "/api/v1/templates"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/templates"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
                                        body=TEMPLATE),
@@ -178,9 +209,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/people/{person_id}/export"): Row(
         expect({"owner", "hanna", "root"}, 200, forbidden=set(CALLERS) - {"owner", "hanna", "root"})),
     ("GET", "/api/v1/people/{person_id}"): Row(expect(READERS | {"recommender"}, 200,
-                                                     hidden={"petra", "sophie", "daan"})),  # services: the notifier
+                                                     hidden={"petra", "sophie", "daan", "idp"})),  # services: notifier
     ("GET", "/api/v1/people/{person_id}/skills"): Row(expect(READERS | {"recommender"}, 200,
-                                                            hidden={"petra", "sophie", "daan"})),
+                                                            hidden={"petra", "sophie", "daan", "idp"})),
     ("GET", "/api/v1/teams/{manager_id}/overview"): Row(expect({"marieke", "boss", "hanna", "root"}, 200,
                                                               hidden=set(CALLERS) - {"marieke", "boss", "hanna",
                                                                                      "root"})),
@@ -190,7 +221,37 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/reports/training"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
     ("GET", "/api/v1/feed"): Row(expect({"recommender", "root"}, 200,
                                         forbidden=set(CALLERS) - {"recommender", "root"})),
+    ("GET", "/api/v1/actions/overdue"): Row(expect(set(CALLERS) - {"daan"}, 200, forbidden={"daan"})),
     ("GET", "/api/v1/access-log"): Row(expect({"hanna", "root"}, 200, forbidden=set(CALLERS) - {"hanna", "root"})),
+    # SCIM provisioning: the identity provider's token (role scim) only; everyone else gets a SCIM 403.
+    ("GET", "/scim/v2/ServiceProviderConfig"): Row(scim_only(200)),
+    ("GET", "/scim/v2/Schemas"): Row(scim_only(200)),
+    ("GET", "/scim/v2/Schemas/{schema_id}"): Row(scim_only(200)),
+    ("GET", "/scim/v2/ResourceTypes"): Row(scim_only(200)),
+    ("GET", "/scim/v2/ResourceTypes/{type_id}"): Row(scim_only(200)),
+    ("GET", "/scim/v2/Users"): Row(scim_only(200), query='?filter=userName eq "marieke"'),
+    ("POST", "/scim/v2/Users"): Row(scim_only(201), body={"schemas": [SCIM_USER], "userName": "new.hire"}),
+    ("POST", "/scim/v2/Users/.search"): Row(scim_only(200), body={"schemas": [SCIM_SEARCH], "count": 5}),
+    ("GET", "/scim/v2/Users/{person_id}"): Row(scim_only(200)),
+    ("PUT", "/scim/v2/Users/{person_id}"): Row(scim_only(200), body={"schemas": [SCIM_USER], "userName": "{owner}",
+                                                                      "displayName": "Renamed"}),
+    ("PATCH", "/scim/v2/Users/{person_id}"): Row(scim_only(200), body=SCIM_DEACTIVATE),
+    ("DELETE", "/scim/v2/Users/{person_id}"): Row(scim_only(204)),
+    ("GET", "/scim/v2/Groups"): Row(scim_only(200), state="group"),
+    ("POST", "/scim/v2/Groups"): Row(scim_only(201), body={"schemas": [SCIM_GROUP], "displayName": "G {owner}"}),
+    ("POST", "/scim/v2/Groups/.search"): Row(scim_only(200), body={"schemas": [SCIM_SEARCH]}),
+    ("GET", "/scim/v2/Groups/{group_id}"): Row(scim_only(200), state="group"),
+    ("PUT", "/scim/v2/Groups/{group_id}"): Row(scim_only(200), state="group",
+                                               body={"schemas": [SCIM_GROUP], "displayName": "Renamed {owner}"}),
+    ("PATCH", "/scim/v2/Groups/{group_id}"): Row(scim_only(200), state="group", body={
+        "schemas": [SCIM_PATCH], "Operations": [{"op": "add", "path": "members", "value": [{"value": "{owner}"}]}]}),
+    ("DELETE", "/scim/v2/Groups/{group_id}"): Row(scim_only(204), state="group"),
+    ("POST", "/scim/v2/.search"): Row(scim_only(501), body={"schemas": [SCIM_SEARCH]}),
+    ("GET", "/scim/v2/{unknown}"): Row(scim_only(404)),
+    ("POST", "/scim/v2/{unknown}"): Row(scim_only(404)),
+    ("PUT", "/scim/v2/{unknown}"): Row(scim_only(404)),
+    ("PATCH", "/scim/v2/{unknown}"): Row(scim_only(404)),
+    ("DELETE", "/scim/v2/{unknown}"): Row(scim_only(404)),
 }
 
 
@@ -255,12 +316,23 @@ def prepare(client, state: str) -> dict[str, str]:
         "title": "G", "skills": [{"skill": "excel", "target_level": 3}], "measure": "m", "relevance": "r",
         "deadline": "2026-09-01", "hours_needed": 1})["goal_id"]
     action = call("POST", f"/api/v1/plans/{pid}/actions", ACTION)["action_id"]
+    if state == "assessed":
+        call("POST", f"/api/v1/plans/{pid}/assessments", {"skill": "Excel", "category": "technical", "level": 2})
     if state == "started":
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/start", {"date": "2026-03-02"})
     if state == "funding_requested":
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
+    credential = "none"
+    if state in {"achieved", "issued"}:
+        call("POST", f"/api/v1/plans/{pid}/goals/{goal}/achieve")
+        certified = call("POST", f"/api/v1/plans/{pid}/actions", {**ACTION, "certificate": True})["action_id"]
+        call("POST", f"/api/v1/plans/{pid}/actions/{certified}/start", {"date": "2026-03-02"})
+        call("POST", f"/api/v1/plans/{pid}/actions/{certified}/complete", {"date": "2026-03-20", "evaluation": 4})
+    if state == "issued":
+        credential = call("POST", f"/api/v1/plans/{pid}/credentials", {"kind": "goal", "item_id": goal})[
+            "credential_id"]
     template = cycle = "none"
     if state in {"template", "cycle"}:
         response = client.post("/api/v1/templates", json=TEMPLATE, headers=hr)
@@ -277,6 +349,12 @@ def prepare(client, state: str) -> dict[str, str]:
         if state == "checkin_held":
             call("POST", f"/api/v1/plans/{pid}/checkins/{checkin}/record", {"agreements": ["later"]})
             agreement = f"{checkin}-1"
+    group = "none"
+    if state == "group":
+        response = client.post("/scim/v2/Groups", headers=headers("idp"),
+                               json={"schemas": [SCIM_GROUP], "displayName": f"Group of {owner}"})
+        assert response.status_code == 201, response.get_json()
+        group = response.get_json()["id"]
     proposal = "none"
     if state == "proposal":
         response = client.post(f"/api/v1/plans/{pid}/completion-proposals", headers=headers("recommender"),
@@ -285,7 +363,8 @@ def prepare(client, state: str) -> dict[str, str]:
         proposal = response.get_json()["proposal_id"]
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
             "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
-            "template_id": template, "cycle_id": cycle, "proposal_id": proposal}
+            "template_id": template, "cycle_id": cycle, "proposal_id": proposal, "credential_id": credential,
+            "group_id": group, "schema_id": SCIM_USER, "type_id": "User", "unknown": "Nothing"}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):
@@ -314,7 +393,11 @@ def test_cell(app, operation, caller):
         response = client.open(path, method=method, json=body if method != "GET" else None, headers=request_headers)
     expected = row.expected[caller]
     assert response.status_code == expected, (caller, response.get_json())
-    if expected >= 400:
+    if expected >= 400 and template.startswith("/scim/"):
+        payload = response.get_json(force=True)
+        assert response.mimetype == "application/scim+json" and payload["schemas"] == [SCIM_ERROR], payload
+        assert payload["status"] == str(expected) and set(payload) <= {"schemas", "status", "detail", "scimType"}
+    elif expected >= 400:
         payload = response.get_json()
         assert set(payload) == {"status", "message", "errors"}, "an error must carry no data"
     if operation == ("GET", "/api/v1/plans"):

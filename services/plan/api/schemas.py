@@ -72,6 +72,26 @@ class PlanCreateSchema(Strict):
     target_role = text(SHORT, load_default=None, allow_none=True)
     available_hours = hours(load_default=0)
     available_budget = money(load_default=0)
+    carry_forward = fields.Boolean(load_default=False, metadata={
+        "description": "the person's current open plan hands over its open goals and planned or started actions "
+                       "to this one (GoalCarriedForward, ActionCarriedForward) and is closed, in the same save"})
+
+
+class PlanDetailsSchema(Strict):
+    """The fields of a plan its employee may change after starting it; only those given (and different) change."""
+
+    reason = text(load_default="", metadata={"description": "why, for the history (optional)"})
+    career_project = text()
+    target_role = text(SHORT, allow_none=True, metadata={"description": "empty or null: no target role"})
+    period_start = fields.Date()
+    period_end = fields.Date()
+    available_hours = hours()
+    available_budget = money()
+
+
+class AssessmentWithdrawalSchema(Strict):
+    skill = required_text(SHORT)
+    reason = text(load_default="")
 
 
 class AssessmentSchema(Strict):
@@ -374,7 +394,9 @@ class SkillViewSchema(Schema):
     note = fields.String()
     status = fields.String(allow_none=True)
     transferable_to = fields.List(fields.String())
-    target_level = fields.Integer(allow_none=True)
+    target_level = fields.Integer(allow_none=True, metadata={
+        "description": "the highest target of the open goals; a skill to improve without one aims a level up"})
+    gap = fields.Integer(metadata={"description": "target minus current level, when above zero (domain/skills.py)"})
     assessed_on = fields.String()
 
 
@@ -392,11 +414,47 @@ class GoalViewSchema(Schema):
     actions_total = fields.Integer()
     actions_completed = fields.Integer()
     revisions = fields.Integer()
+    carried_from = fields.Dict(allow_none=True, metadata={
+        "description": "{plan_id, goal_id}: the previous plan's goal this one was carried forward from"})
+
+
+class BudgetWarningSchema(Schema):
+    code = fields.String(validate=validate.OneOf(("hours_over", "budget_over")))
+    planned = fields.Float()
+    available = fields.Float()
+    over = fields.Float()
+
+
+class BudgetUseSchema(Schema):
+    """Planned hours and cost of the live actions against the plan's hours and budget (domain/budget.py)."""
+
+    planned_hours = fields.Float()
+    available_hours = fields.Float()
+    hours_left = fields.Float()
+    planned_cost = fields.Float()
+    available_budget = fields.Float()
+    budget_left = fields.Float()
+    funding_requested = fields.Float()
+    funding_approved = fields.Float()
+    warnings = fields.List(fields.Nested(BudgetWarningSchema))
+
+
+class BudgetCheckQuerySchema(Strict):
+    hours = hours(load_default=0, metadata={"description": "hours of an action about to be planned"})
+    cost = money(load_default=0, metadata={"description": "cost of an action about to be planned"})
+
+
+class SubmissionSchema(Schema):
+    note = fields.String()
+    on = fields.String()
+    by = fields.Nested(ActorSchema)
 
 
 class FundingViewSchema(Schema):
     status = fields.String()
-    amount = fields.Float()
+    amount = fields.Float(metadata={"description": "the amount requested, or granted once approved"})
+    requested_amount = fields.Float(allow_none=True, metadata={"description": "the amount requested (kept after "
+                                                                             "approval; unknown for old plans)"})
     justification = fields.String()
     requested_on = fields.String()
     decided_by = fields.Nested(ActorSchema, allow_none=True)
@@ -427,6 +485,8 @@ class ActionViewSchema(Schema):
     source = fields.String(allow_none=True, metadata={"description": "xapi: completed by a learning record store"})
     semester = fields.String()
     overdue = fields.Boolean(metadata={"description": "planned or started, and its planned end has passed"})
+    carried_from = fields.Dict(allow_none=True, metadata={
+        "description": "{plan_id, action_id}: the previous plan's action this one was carried forward from"})
 
 
 class NoteViewSchema(Schema):
@@ -613,6 +673,9 @@ class PlanSchema(Schema):
     template = fields.Nested(TemplateRefSchema, allow_none=True,
                              metadata={"description": "the template version the plan started from"})
     erased = fields.Boolean(metadata={"description": "personal data of this plan was erased (crypto-shredded)"})
+    budget = fields.Nested(BudgetUseSchema)
+    submission = fields.Nested(SubmissionSchema, allow_none=True,
+                               metadata={"description": "the latest submission for review: the employee's note"})
     created_on = fields.DateTime()
     modified_on = fields.DateTime()
 
@@ -706,6 +769,8 @@ class PersonViewSchema(Schema):
     manager_id = fields.String(allow_none=True)
     department = fields.String()
     job_title = fields.String()
+    active = fields.Boolean(metadata={"description": "false once deactivated (SCIM active=false): plans read-only, "
+                                                     "no notifications, no portal sign-in"})
 
 
 class PeopleListSchema(Schema):
@@ -807,6 +872,10 @@ class PersonSkillsSchema(Schema):
     plan_id = fields.String(allow_none=True)
     rule = fields.String(metadata={"description": "how the current level and the gap are decided"})
     items = fields.List(fields.Nested(PersonSkillSchema))
+    offers = fields.List(fields.Nested(Schema.from_dict({
+        "offer_id": fields.String(), "action_id": fields.String(),
+        "status": fields.String(metadata={"description": "planned, started, completed or cancelled"})},
+        name="OfferInPlan")), metadata={"description": "catalogue offers the current plan's learning actions take up"})
 
 
 class SmartLetterSchema(Schema):
@@ -987,3 +1056,33 @@ class CyclePersonSchema(Schema):
 
 class CyclePeopleSchema(Schema):
     items = fields.List(fields.Nested(CyclePersonSchema))
+
+
+class OverdueQuerySchema(Strict):
+    on = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "the day to judge on (default today): the notifier's sweep passes its clock's day"})
+    employee_id = fields.String(validate=ID)
+    manager_id = fields.String(validate=ID, metadata={"description": "only this manager's direct and indirect "
+                                                                     "reports"})
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
+
+
+class OverdueActionSchema(Schema):
+    plan_id = fields.String()
+    action_id = fields.String()
+    employee_id = fields.String()
+    manager_id = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(("planned", "started")))
+    means = fields.String()
+    planned_start = fields.String()
+    planned_end = fields.String()
+    days_overdue = fields.Integer(metadata={"description": "days since the planned end"})
+
+
+class OverduePageSchema(Schema):
+    on = fields.Date()
+    items = fields.List(fields.Nested(OverdueActionSchema), metadata={"description": "oldest planned end first"})
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -45,6 +46,7 @@ MAX_PERIOD_DAYS = 5 * 366
 CHECKIN_ROLES = ("owner", "manager", "hr")  # admin acts as HR (_check_open)
 MAX_AGENDA = 30
 MIN_CHECKIN_MINUTES, MAX_CHECKIN_MINUTES = 5, 8 * 60
+CARRIED_FORWARD = "carried forward into the next period's plan"
 TIME_OF_DAY = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
@@ -64,8 +66,9 @@ class DevelopmentPlan(Aggregate):
     TOPIC = "groeipad.plan:DevelopmentPlan"
     Event = ev.PlanEvent
     Created = ev.PlanStarted
-    class_version = 4  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
-    # 3: check-ins and the template a plan started from; 4: completion proposals from a learning record store
+    class_version = 5  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
+    # 3: check-ins and the template a plan started from; 4: completion proposals from a learning record store;
+    # 5: the latest submission's note, and a funding request's requested amount kept beside the approved one
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -93,6 +96,16 @@ class DevelopmentPlan(Aggregate):
     def upcast_v3_v4(state: dict[str, Any]) -> None:
         """A snapshot from before completions were read back from a learning record store: no proposals."""
         state.setdefault("completion_proposals", {})
+
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """A snapshot from before submissions and requested amounts were kept: the requested amount of a request
+        still waiting is its amount; an approved one's request is unknown (None); no submission note."""
+        state.setdefault("submission", None)
+        for action in state.get("actions", {}).values():
+            funding = action.get("funding")
+            if funding is not None and "requested_amount" not in funding:
+                funding["requested_amount"] = funding["amount"] if funding.get("status") == "requested" else None
 
     def __init__(self, employee_id: str, period_start: date, period_end: date, trigger: str, career_project: str,
                  target_role: str | None, available_hours: float, available_budget: Decimal, actor: dict,
@@ -134,6 +147,55 @@ class DevelopmentPlan(Aggregate):
             template=dict(template) if template else None,
         )
 
+    # -- the plan's own fields -------------------------------------------------------------------
+    DETAILS = ("career_project", "target_role", "period_start", "period_end", "available_hours", "available_budget")
+
+    def change_details(self, ctx: Context, *, reason: str = "", **changes: Any) -> None:
+        """Change the career project, target role, period, or the hours and budget available. Only fields whose
+        value differs are recorded; a period must still hold every open goal's deadline and live action."""
+        self._check_editable(ctx, "owner")
+        unknown = set(changes) - set(self.DETAILS)
+        if unknown:
+            raise RuleViolationError(sorted(unknown)[0], "not a field of the plan that can be changed")
+        _text(reason, "reason", limits.LONG_TEXT)
+        if "career_project" in changes:
+            _require(changes["career_project"] is not None, "career_project", "must not be empty")
+            _text(changes["career_project"], "career_project", limits.LONG_TEXT)
+            changes["career_project"] = changes["career_project"].strip()
+        if "target_role" in changes:
+            _text(changes["target_role"] or "", "target_role", limits.SHORT_TEXT)
+            changes["target_role"] = (changes["target_role"] or "").strip() or None
+        for name in ("period_start", "period_end"):
+            if name in changes:
+                _require(changes[name] is not None, name, "must not be empty")
+                _plausible(changes[name], name)
+        if "available_hours" in changes:
+            _require(changes["available_hours"] is not None, "available_hours", "must not be empty")
+            _hours(changes["available_hours"], "available_hours", limits.MAX_HOURS)
+            _not_negative(changes["available_hours"], "available_hours")
+            changes["available_hours"] = float(changes["available_hours"])
+        if "available_budget" in changes:
+            _require(changes["available_budget"] is not None, "available_budget", "must not be empty")
+            _not_negative(changes["available_budget"], "available_budget")
+            changes["available_budget"] = Decimal(changes["available_budget"])
+        changes = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if not changes:
+            raise RuleViolationError("body", "name at least one field to change")
+        start, end = changes.get("period_start", self.period_start), changes.get("period_end", self.period_end)
+        if end <= start:
+            raise RuleViolationError("period_end", "must be after period_start")
+        if (end - start).days > MAX_PERIOD_DAYS:
+            raise RuleViolationError("period_end", "a plan period is at most five years")
+        name = "period_start" if "period_start" in changes else "period_end"
+        for goal in self.goals.values():
+            if goal["status"] == "open" and not start <= goal["deadline"] <= end:
+                raise RuleViolationError(name, f"the goal {goal['title']!r} has its deadline outside this period")
+        for action in self.actions.values():
+            if action["status"] in {"planned", "started"} and not (
+                    start <= action["planned_start"] and action["planned_end"] <= end):
+                raise RuleViolationError(name, f"the action {action['title']!r} lies outside this period")
+        self._trigger(ev.PlanDetailsChanged, ctx, reason=reason.strip() or None, changes=changes)
+
     # -- self-evaluation ----------------------------------------------------------------------
     def assess_skill(self, ctx: Context, *, skill: str, category: str, level: int,
                      assessor: str = "self", note: str = "", status: str | None = None,
@@ -161,6 +223,17 @@ class DevelopmentPlan(Aggregate):
         self._trigger(ev.SkillAssessed, ctx, skill_key=skill_key(skill), skill=skill.strip(),
                       category=category, level=level, assessor=assessor, note=note.strip(),
                       status=status, transferable_to=targets)
+
+    def withdraw_assessment(self, ctx: Context, *, skill: str, reason: str = "") -> None:
+        """Take SKILL out of the self-evaluation (its ratings no longer count); the history keeps them."""
+        self._check_editable(ctx, "owner", "manager")
+        key = skill_key(skill)
+        entry = self.skills.get(key)
+        if entry is None:
+            raise NotFoundInPlanError("skill", "no assessment of this skill in the plan")
+        _text(reason, "reason", limits.LONG_TEXT)
+        self._trigger(ev.SkillAssessmentWithdrawn, ctx, reason=reason.strip() or None, skill_key=key,
+                      skill=entry["skill"])
 
     def current_level(self, skill: str) -> int:
         entry = self.skills.get(skill_key(skill))
@@ -661,6 +734,48 @@ class DevelopmentPlan(Aggregate):
             raise InvalidStateError("status", "only a closed plan is erased by retention")
         if not getattr(self, "erased", False):
             self._trigger(ev.PlanErased, ctx)
+
+    # -- carry-forward into the next period's plan ----------------------------------------------------
+    def carry_forward_from(self, ctx: Context, source: DevelopmentPlan) -> dict[str, list[str]]:
+        """Copy SOURCE's open goals and its planned or started actions into this new plan, one event each naming
+        where it came from. Dates outside this plan's period move inside it (a goal's deadline to the period's
+        end; an action into the period). SOURCE is then closed with `close_carried_forward`."""
+        self._check_open(ctx, "owner", *DECIDERS)
+        if source.id == self.id or source.employee_id != self.employee_id:
+            raise RuleViolationError("from_plan_id", "only the same person's other plan carries forward")
+        if source.status == "closed":
+            raise InvalidStateError("from_plan_id", "the previous plan is closed; nothing carries forward")
+        if self.goals or self.actions:
+            raise InvalidStateError("plan", "only a new plan, without goals or actions, takes over another's")
+        goals = [g for g in source.goals.values() if g["status"] == "open"]
+        actions = [a for a in source.actions.values() if a["status"] in {"planned", "started"}]
+        for goal in goals:
+            deadline = goal["deadline"]
+            moved = deadline if self.period_start <= deadline <= self.period_end else self.period_end
+            self._trigger(ev.GoalCarriedForward, ctx, goal_id=goal["goal_id"], from_plan_id=str(source.id),
+                          from_goal_id=goal["goal_id"], title=goal["title"], skills=deepcopy(goal["skills"]),
+                          measure=goal["measure"], hours_needed=goal["hours_needed"],
+                          budget_needed=goal["budget_needed"], relevance=goal["relevance"], deadline=moved,
+                          original_deadline=deadline, progress=goal.get("progress") or 0)
+        carried_goals = {g["goal_id"] for g in goals}
+        for action in actions:
+            start = min(max(action["planned_start"], self.period_start), self.period_end)
+            end = min(max(action["planned_end"], start), self.period_end)
+            self._trigger(ev.ActionCarriedForward, ctx, action_id=action["action_id"], from_plan_id=str(source.id),
+                          from_action_id=action["action_id"],
+                          goal_ids=[g for g in action["goal_ids"] if g in carried_goals], means=action["means"],
+                          title=action["title"], offer_id=action["offer_id"], provider=action["provider"],
+                          planned_start=start, planned_end=end, hours=action["hours"], cost=action["cost"],
+                          certificate=action["certificate"], recommendation_id=action["recommendation_id"],
+                          status=action["status"], started_on=action["started_on"],
+                          funding=deepcopy(action.get("funding")))
+        return {"goals": [g["goal_id"] for g in goals], "actions": [a["action_id"] for a in actions]}
+
+    def close_carried_forward(self, ctx: Context, to_plan_id: UUID, period_start: date, period_end: date) -> None:
+        """Close this plan because the plan TO_PLAN_ID for the next period took over what was open in it."""
+        self._check_open(ctx, "owner", *DECIDERS)
+        self._trigger(ev.PlanClosed, ctx, reason=f"{CARRIED_FORWARD}: plan {to_plan_id} "
+                                                 f"({period_start.isoformat()} to {period_end.isoformat()})")
 
     def close(self, ctx: Context, reason: str = "") -> None:
         self._check_open(ctx, "owner", *DECIDERS)

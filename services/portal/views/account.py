@@ -26,10 +26,10 @@ def safe_next(target: str | None) -> str | None:
 
 
 def home_for(user) -> str:
+    if user.has("manager"):  # a manager's work starts with the team, not with their own (often empty) plan
+        return url_for("manager.team")
     if user.has("employee"):
         return url_for("employee.dashboard")
-    if user.has("manager"):
-        return url_for("manager.team")
     if user.has("hr", "admin"):
         return url_for("hr.plans")
     if user.has("ld"):
@@ -107,7 +107,7 @@ def external_callback(name: str):
         abort(404)
     result = provider.complete(request.args, request.remote_addr or "unknown")
     account = signed_in_account(provider, result.identity)
-    if account is None or account.disabled:
+    if account is None or account.blocked:
         flash(_("Signing in did not work. Ask the administrator for access."), "error")
         return redirect(url_for("account.login"))
     next_url = session.pop("login_next", "")
