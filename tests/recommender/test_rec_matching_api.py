@@ -223,3 +223,19 @@ def test_the_skills_endpoint_ranks_by_the_callers_language(client, employee):
     english = client.get("/api/v1/skills?q=project", headers={**employee, "Accept-Language": "en"}).json["skills"]
     assert dutch[0]["labels"]["nl"].lower().startswith("project")
     assert english[0]["labels"]["en"].lower().startswith("project")
+
+
+def test_evaluation_says_when_too_few_queries_and_saving_only_if_better(client, demo, tokens):
+    ld = tokens("daan", "ld")
+    offers = client.get("/api/v1/offers?q=Excel&limit=100", headers=ld).json["offers"]
+    judged = [{"query": "Excel", "relevant": [o["external_id"] for o in offers]}]
+    few = client.post("/api/v1/evaluation", json={"queries": judged}, headers=ld).json
+    assert few["queries"] == 1 and few["enough"] is False and few["minimum_queries"] == 20
+    many = client.post("/api/v1/evaluation", json={"queries": judged * 20}, headers=ld).json
+    assert many["enough"] is True
+    worse = {"weights": {"text": 0.0, "taxonomy": 0.0}, "reason": "try", "only_if_better": True}
+    refused = client.put("/api/v1/settings", json=worse, headers=ld)
+    assert refused.status_code in (409, 422), refused.json  # no judged queries in the feed yet: nothing to compare
+    assert client.get("/api/v1/settings/history", headers=ld).json["history"] == []
+    saved = client.put("/api/v1/settings", json={**worse, "only_if_better": False}, headers=ld)
+    assert saved.status_code == 200 and saved.json["version"] == 1
