@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
         account,
         actions,
         admin,
+        badges,
         checkins,
         cycles,
         editing,
@@ -161,7 +162,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
     )
 
-    for module in (account, employee, editing, actions, checkins, manager, hr, ld, privacy, json_api,
+    for module in (account, employee, editing, actions, badges, checkins, manager, hr, ld, privacy, json_api,
                    notifications, plan_templates, cycles, admin):
         app.register_blueprint(module.bp)
 
