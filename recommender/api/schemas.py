@@ -238,6 +238,8 @@ class EvaluationByGroupSchema(Schema):
 class EvaluationSchema(Schema):
     source = fields.String(required=True, validate=validate.OneOf(("request", "feed")))
     queries = fields.Integer(required=True)
+    minimum_queries = fields.Integer(required=True, metadata={"description": "judged queries needed to compare"})
+    enough = fields.Boolean(required=True, metadata={"description": "whether the judged queries reach the minimum"})
     current = fields.Nested(EvaluatedSettingsSchema, required=True)
     proposed = fields.Nested(EvaluatedSettingsSchema, required=True)
     by_group = fields.Nested(EvaluationByGroupSchema, metadata={"description": "when by_group was asked"})

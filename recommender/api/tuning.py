@@ -23,6 +23,9 @@ blp = Blueprint("tuning", __name__, url_prefix="/api/v1",
 
 MIN_GROUP = 5
 WEIGHT_RANGE = (0.0, 50.0)
+# Below this many judged queries an offline evaluation is noise: it is still run, and says so.
+MIN_JUDGED_QUERIES = 20
+DECIDING_METRIC = "ndcg@10"
 CATALOGUE_GAP_SCORE = 0.3
 
 
@@ -49,6 +52,9 @@ class SettingsSchema(Schema):
 
 class SettingsChange(SettingsSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    only_if_better = fields.Boolean(load_default=False, metadata={
+        "description": "save only when the offline evaluation on the feed's judged queries (enough of them) "
+                       f"gives a higher {DECIDING_METRIC} than the settings in use; 409 otherwise"})
 
 
 class JudgedQuery(Schema):
@@ -90,10 +96,19 @@ class Settings(MethodView):
     @blp.arguments(SettingsChange)
     @blp.response(200, s.SettingsWriteSchema)
     @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(409, "CONFLICT")
     def put(self, body):
         """Replace the settings; the reason is kept in the history (ld, admin)."""
         principal = require_role("ld", "admin")
         reason = body.pop("reason")
+        if body.pop("only_if_better"):
+            verdict = compare(body, None)
+            better = verdict["proposed"]["metrics"].get(DECIDING_METRIC, 0) > verdict["current"]["metrics"].get(
+                DECIDING_METRIC, 0)
+            if not verdict["enough"] or not better:
+                why = (f"only {verdict['queries']} judged queries, {MIN_JUDGED_QUERIES} needed to compare"
+                       if not verdict["enough"] else f"the proposal's {DECIDING_METRIC} is not higher")
+                raise ApiError(409, "not better", [{"field": "only_if_better", "reason": why}])
         if body.get("curation") is None:  # pins and exclusions have their own endpoint; keep them
             body["curation"] = current_settings()["curation"]
         body["curation"] = {k: {"pinned": v.get("pinned", []), "excluded": v.get("excluded", [])}
@@ -120,35 +135,46 @@ class Evaluation(MethodView):
     def post(self, body):
         """nDCG@10, recall@10, MRR, coverage of current and proposed settings, side by side (ld)."""
         require_role("ld", "admin")
+        answer = compare(body["proposed"], body["queries"])
         rt = runtime()
-        matcher = rt.matcher.current()
-        if body["queries"] is not None:
-            queries, source = body["queries"], "request"
-        else:
-            queries = [{"query": skill, "relevant": sorted(offers)}
-                       for skill, offers in sorted(rt.readmodel.judgments().items())]
-            source = "feed"
-        if not queries:
-            raise ApiError(422, "nothing to evaluate on", [{
-                "field": "queries", "reason": "the feed has no accepted or completed "
-                                              "recommendations yet; send judged queries"}])
-        current = current_settings()
-        proposed = {"weights": {**current["weights"], **body["proposed"].get("weights", {})},
-                    "synonyms": body["proposed"].get("synonyms") or current["synonyms"],
-                    "curation": body["proposed"].get("curation") or current["curation"]}
-        taxonomy = Taxonomy.build(rt.app.imported_skills(), proposed["synonyms"])
-        alternative = Matcher(matcher.index, taxonomy, proposed["weights"], matcher.stats,
-                              curation=proposed["curation"])
-        answer = {"source": source, "queries": len(queries),
-                  "current": {"settings": current, "metrics": evaluate(matcher, queries)},
-                  "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)}}
         if body["by_group"]:
-            if source != "feed":
+            if answer["source"] != "feed":
                 raise field_error(422, "by_group", "groups are evaluated on the feed's judgments; send no queries")
             answer["by_group"] = evaluation_by_group(body["by_group"], rt.log.groups(),
                                                      rt.readmodel.judgments_by_person(),
-                                                     {"current": matcher, "proposed": alternative})
+                                                     {"current": rt.matcher.current(),
+                                                      "proposed": answer.pop("alternative")})
+        answer.pop("alternative", None)
         return answer
+
+
+def compare(proposal: dict, queries: list[dict] | None) -> dict:
+    """The metrics of the settings in use and of PROPOSAL on QUERIES (default: the feed's judgments), with
+    whether there were enough judged queries for the difference to mean something."""
+    rt = runtime()
+    matcher = rt.matcher.current()
+    if queries is not None:
+        source = "request"
+    else:
+        queries = [{"query": skill, "relevant": sorted(offers)}
+                   for skill, offers in sorted(rt.readmodel.judgments().items())]
+        source = "feed"
+    if not queries:
+        raise ApiError(422, "nothing to evaluate on", [{
+            "field": "queries", "reason": "the feed has no accepted or completed "
+                                          "recommendations yet; send judged queries"}])
+    current = current_settings()
+    proposed = {"weights": {**current["weights"], **(proposal.get("weights") or {})},
+                "synonyms": proposal.get("synonyms") or current["synonyms"],
+                "curation": proposal.get("curation") or current["curation"]}
+    taxonomy = Taxonomy.build(rt.app.imported_skills(), proposed["synonyms"])
+    alternative = Matcher(matcher.index, taxonomy, proposed["weights"], matcher.stats,
+                          curation=proposed["curation"])
+    return {"source": source, "queries": len(queries), "minimum_queries": MIN_JUDGED_QUERIES,
+            "enough": len(queries) >= MIN_JUDGED_QUERIES,
+            "current": {"settings": current, "metrics": evaluate(matcher, queries)},
+            "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)},
+            "alternative": alternative}
 
 
 def _gap_groups() -> dict[str, dict]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -63,6 +64,7 @@ class Account(Aggregate):
 
     disabled = False
     erased = False  # snapshots older than erasure lack the attribute
+    last_sign_in = None  # nor do snapshots older than sign-in records
     deactivated = False  # the directory deactivated the person (SCIM active=false); undone by reactivation
 
     class Created(Aggregate.Created):
@@ -114,6 +116,17 @@ class Account(Aggregate):
         self.disabled = True
         self.session_epoch += 1
 
+    @event("Enabled")
+    def enable(self, actor: str) -> None:
+        self.disabled = False
+
+    @event("SignedIn")
+    def record_sign_in(self, provider: str, at: float) -> None:
+        self.last_sign_in = at
+
+    @event("PasswordResetIssued")
+    def issue_password_reset(self, expires_at: float, actor: str) -> None:
+        """An administrator made a one-time link; the link itself is never stored, only its hash elsewhere."""
     @event("Deactivated")
     def deactivate(self, actor: str) -> None:
         self.deactivated = True
@@ -175,6 +188,7 @@ class PortalStore(Application[UUID]):
     """Commands and queries on accounts and throttles; the application is the repository."""
 
     name = "portal"
+    log_section_size = 500  # the account list reads the log's account-created records a page at a time
     env = {"IS_SNAPSHOTTING_ENABLED": "y"}
     snapshotting_intervals = {LoginThrottle: 20, Account: 50}
     keys: KeyStore
@@ -302,6 +316,18 @@ class PortalStore(Application[UUID]):
         account.disable(actor=actor)
         self.save(account)
 
+    def enable(self, username: str, actor: str) -> None:
+        account = self._existing(username)
+        if account.disabled:
+            account.enable(actor=actor)
+            self.save(account)
+
+    def record_sign_in(self, username: str, provider: str) -> None:
+        """Sign-in activity for the administrator: one event on the account per sign-in."""
+        account = self.account(username)
+        if account is not None:
+            account.record_sign_in(provider, time.time())
+            self._save_quietly(account)
     def set_deactivated(self, username: str, deactivated: bool, actor: str) -> bool:
         """Follow the directory: a deactivated person cannot sign in and their sessions end; reactivation undoes
         only that. A person without an account gets a blocked one (no password, no roles), so that a first
@@ -392,7 +418,7 @@ def check_password(password: str) -> None:
 
 def account_view(account: Account) -> dict[str, Any]:
     return {"username": account.username, "display_name": account.display_name, "roles": list(account.roles),
-            "disabled": account.disabled}
+            "disabled": account.disabled, "erased": account.erased}
 
 
 def build_portal_store(url: str | None = None, create_tables: bool | None = None) -> PortalStore:

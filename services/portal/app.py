@@ -147,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from services.portal.views import (
         account,
         actions,
+        admin,
         badges,
         checkins,
         cycles,
@@ -162,7 +163,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (account, employee, editing, actions, badges, checkins, manager, hr, ld, privacy, json_api,
-                   notifications, plan_templates, cycles):
+                   notifications, plan_templates, cycles, admin):
         app.register_blueprint(module.bp)
 
 

@@ -104,6 +104,7 @@ def establish_session(identity: Identity, provider: str = "password",
     session.clear()
     session.permanent = True
     session["sid"] = store.start_session(identity.username)
+    store.record_sign_in(identity.username, provider)
     session["user"] = identity.username
     session["epoch"] = account.session_epoch if account else 0
     session["since"] = int(time.time())

@@ -1,6 +1,10 @@
-"""The plan as a short PDF for the appraisal interview: goals, target skills, planned actions, timeline.
+"""The plan as a short PDF for the appraisal interview: goals, target skills, planned actions, funding,
+timeline.
 
-DejaVu Sans ships with the portal (fonts/), so Dutch text, accents and the euro sign print everywhere.
+DejaVu Sans ships with the portal (fonts/), so Dutch text, accents and the euro sign print everywhere. Text
+is left-aligned and wraps between words only (justified text stretches gaps, and breaking inside words hurts
+readers, dyslexic ones most); dates follow the reader's language; the document language is set for screen
+readers. fpdf2 writes a structure tree only for images with alternative text, not a fully tagged PDF.
 """
 
 from __future__ import annotations
@@ -8,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from services.portal.i18n import fdate, money, number
@@ -52,12 +57,13 @@ class PlanDocument(FPDF):
 
     def para(self, text: str, bold: bool = False) -> None:
         self.set_font("DejaVu", "B" if bold else "", 10)
-        self.multi_cell(0, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=Align.L, wrapmode=WrapMode.WORD)
         self.set_font("DejaVu", "", 10)
 
     def grid(self, headings: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
         self.set_font("DejaVu", "", 9)
-        with self.table(col_widths=widths, first_row_as_headings=True, line_height=5,
+        with self.table(col_widths=widths, first_row_as_headings=True, line_height=5, text_align=Align.L,
+                        wrapmode=WrapMode.WORD,
                         headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 242))) as table:
             head = table.row()
             for text in headings:
@@ -75,6 +81,7 @@ def plan_pdf(plan: dict[str, Any]) -> bytes:
     doc = PlanDocument(_("Personal development plan of %(name)s", name=name))
     doc.set_title(_("Personal development plan"))
     doc.set_author(name)
+    doc.set_lang(str(get_locale() or "en"))
     doc.add_page()
     doc.set_font("DejaVu", "B", 18)
     doc.cell(0, 10, _("Personal development plan"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -132,6 +139,17 @@ def plan_pdf(plan: dict[str, Any]) -> bytes:
                  (58, 26, 36, 14, 22, 18))
     else:
         doc.para(_("No learning actions yet."))
+
+    funded = [a for a in actions if a.get("funding")]
+    doc.heading(_("Funding"))
+    if funded:
+        doc.grid([_("Learning action"), _("Requested"), _("On"), _("Decision"), _("Comment")],
+                 [[clip(a["title"], CLIP_NAME), money(a["funding"].get("amount")),
+                   fdate(a["funding"].get("requested_on"), "short"), label("funding", a["funding"].get("status")),
+                   clip(a["funding"].get("comment") or "", CLIP_TEXT)] for a in funded],
+                 (52, 24, 24, 34, 40))
+    else:
+        doc.para(_("No funding requested."))
 
     doc.heading(_("Timeline"))
     by_id = {a["action_id"]: a for a in plan.get("actions") or []}

@@ -109,6 +109,13 @@ GROUPS = {"trigger": TRIGGERS, "means": MEANS, "category": CATEGORIES, "skill_st
           "language": LANGUAGES, "event": EVENTS, "access_what": ACCESS_WHAT,
           "access_purpose": ACCESS_PURPOSES, "milestone": MILESTONES, "cycle_status": CYCLE_STATUSES,
           "scope": SCOPE_KINDS, "checkin_status": CHECKIN_STATUSES, "milestone_state": MILESTONE_STATES}
+ACCOUNT_CHANGES = {  # an account's audited events (services/portal/account_admin.py)
+    "Created": _l("created the account"), "ProfileChanged": _l("changed the name or roles"),
+    "PasswordChanged": _l("changed the password"), "SignedOutEverywhere": _l("signed out everywhere"),
+    "Disabled": _l("disabled the account"), "Enabled": _l("enabled the account"),
+    "PasswordResetIssued": _l("made a one-time password link"), "Erased": _l("erased the account"),
+}
+GROUPS["account_change"] = ACCOUNT_CHANGES
 
 
 def label(group: str, value: object) -> str:

@@ -148,11 +148,23 @@ def create_app() -> Flask:
         if not (request.get_json() or {}).get("reason"):
             return {"status": 422, "message": "invalid input",
                     "errors": [{"field": "reason", "reason": "Missing data for required field."}]}, 422
+        if (request.get_json() or {}).get("only_if_better"):  # the stand-in's feed has too few judged queries
+            return {"status": 409, "message": "not better", "errors": [
+                {"field": "only_if_better", "reason": "only 3 judged queries, 20 needed to compare"}]}, 409
         return {"version": 3}
+
+    @app.get("/api/v1/settings/history")
+    def settings_history():
+        return {"history": [
+            {"version": 1, "occurred_at": "2026-03-02T09:00:00+00:00", "actor": {"subject": "daan", "role": "ld"},
+             "reason": "Meer gewicht voor getagde vaardigheden", "settings": {"weights": {"taxonomy": 0.25}}},
+            {"version": 2, "occurred_at": "2026-05-11T14:30:00+00:00", "actor": {"subject": "daan", "role": "ld"},
+             "reason": "Minder nadruk op tekst", "settings": {"weights": {"text": 1.0}}}]}
 
     @app.post("/api/v1/evaluation")
     def evaluation():
-        return {"current": {"ndcg@10": 0.41, "recall@10": 0.5}, "proposed": {"ndcg@10": 0.45, "recall@10": 0.52}}
+        return {"source": "feed", "queries": 3, "minimum_queries": 20, "enough": False,
+                "current": {"ndcg@10": 0.41, "recall@10": 0.5}, "proposed": {"ndcg@10": 0.45, "recall@10": 0.52}}
 
     @app.errorhandler(404)
     def not_found(error):

@@ -184,7 +184,7 @@ def test_hr_reports_are_the_services_aggregates_in_a_few_calls_opening_no_plan(s
                                                                                tokens):
     hanna = signed_in("hanna")
     small = hanna.get("/hr/reports").get_data(as_text=True)
-    assert "Administratie" not in small  # a department under five people is never shown
+    assert "Directie" not in small  # a department under five people is never shown (the demo's Administratie has five)
     workshop(plan_app, tokens)
     before, calls = access_entries(plan_app, tokens), len(transport.calls)
     html = hanna.get("/hr/reports").get_data(as_text=True)
@@ -263,7 +263,8 @@ def test_ld_taxonomy_ranking_reports(signed_in):
     assert daan.post("/ld/ranking", {"text": "x", "taxonomy": "0.4", "action": "evaluate"}).status_code == 422
     unsaid = daan.post("/ld/ranking", {"text": "1", "taxonomy": "0.4", "action": "save"})
     assert unsaid.status_code == 422 and 'id="reason-errors"' in unsaid.get_data(as_text=True)
-    saved = daan.post("/ld/ranking", {"text": "1", "taxonomy": "0.4", "action": "save", "reason": "Beter"})
+    saved = daan.post("/ld/ranking", {"text": "1", "taxonomy": "0.4", "action": "save", "reason": "Beter",
+                                      "confirm": "on"})
     assert saved.status_code == 302
     reports = daan.get("/ld/reports").get_data(as_text=True)
     assert "projectmanagement" in reports and "<svg" in reports

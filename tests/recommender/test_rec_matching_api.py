@@ -26,7 +26,15 @@ def follow(runtime, events):
 def test_demo_seed_is_idempotent(runtime, sqlite_url):
     first = seed(sqlite_url)
     assert "164 imported" in first
-    assert seed(sqlite_url).endswith("0 imported, 0 updated, 164 unchanged")
+    assert seed(sqlite_url).endswith("0 imported, 0 updated, 164 unchanged; 2 role profiles")
+    from recommender.runtime import build_recommender
+
+    app = build_recommender(sqlite_url)
+    try:  # the demo's target roles, defined once however often it runs
+        assert {r["role_id"]: r["version"] for r in app.role_profiles()} == {
+            "teamleider-technische-dienst": 1, "teamleider-crediteuren": 1}
+    finally:
+        app.close()
 
 
 def test_skills_autocomplete_in_both_languages(client, employee):
@@ -118,7 +126,7 @@ def test_role_profiles_and_gap(client, demo, tokens):
     assert client.put("/api/v1/roles/teamleider", json={"name": "x", "skills": []},
                       headers=hr).status_code == 422
     assert client.put("/api/v1/roles/teamleider", json=body, headers=tokens("k")).status_code == 403
-    assert client.get("/api/v1/roles", headers=tokens("k")).json["roles"][0]["role_id"] == "teamleider"
+    assert "teamleider" in [r["role_id"] for r in client.get("/api/v1/roles", headers=tokens("k")).json["roles"]]
     follow(demo, story("karim", "offer-x"))
     gap = client.get("/api/v1/roles/teamleider/gap?employee=karim", headers=tokens("karim"))
     assert gap.status_code == 200, gap.json
@@ -223,3 +231,19 @@ def test_the_skills_endpoint_ranks_by_the_callers_language(client, employee):
     english = client.get("/api/v1/skills?q=project", headers={**employee, "Accept-Language": "en"}).json["skills"]
     assert dutch[0]["labels"]["nl"].lower().startswith("project")
     assert english[0]["labels"]["en"].lower().startswith("project")
+
+
+def test_evaluation_says_when_too_few_queries_and_saving_only_if_better(client, demo, tokens):
+    ld = tokens("daan", "ld")
+    offers = client.get("/api/v1/offers?q=Excel&limit=100", headers=ld).json["offers"]
+    judged = [{"query": "Excel", "relevant": [o["external_id"] for o in offers]}]
+    few = client.post("/api/v1/evaluation", json={"queries": judged}, headers=ld).json
+    assert few["queries"] == 1 and few["enough"] is False and few["minimum_queries"] == 20
+    many = client.post("/api/v1/evaluation", json={"queries": judged * 20}, headers=ld).json
+    assert many["enough"] is True
+    worse = {"weights": {"text": 0.0, "taxonomy": 0.0}, "reason": "try", "only_if_better": True}
+    refused = client.put("/api/v1/settings", json=worse, headers=ld)
+    assert refused.status_code in (409, 422), refused.json  # no judged queries in the feed yet: nothing to compare
+    assert client.get("/api/v1/settings/history", headers=ld).json["history"] == []
+    saved = client.put("/api/v1/settings", json={**worse, "only_if_better": False}, headers=ld)
+    assert saved.status_code == 200 and saved.json["version"] == 1

@@ -8,8 +8,11 @@ fingerprint, so a retried request finds its first answer in the plan itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from copy import deepcopy
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +27,20 @@ def topic(name: str) -> str:
     return f"groeipad.plan:{name}"
 
 
+EVENT_CLOCK: ContextVar[Callable[[], datetime] | None] = ContextVar("plan_event_clock", default=None)
+
+
+@contextmanager
+def events_recorded_by(clock: Callable[[], datetime]) -> Iterator[None]:
+    """Plan events made inside get their time from CLOCK: the demo seed writes a history that happened
+    over past months. Nothing an API caller sends reaches it."""
+    token = EVENT_CLOCK.set(clock)
+    try:
+        yield
+    finally:
+        EVENT_CLOCK.reset(token)
+
+
 class PlanEvent(Aggregate.Event):
     TOPIC = topic("PlanEvent")
     PERSONAL_TEXT = ("reason",)
@@ -31,6 +48,12 @@ class PlanEvent(Aggregate.Event):
     actor: dict
     reason: str | None
     request: dict | None
+
+    @staticmethod
+    def create_timestamp() -> datetime:
+        """Now, or the time of the clock a past history is recorded by (events_recorded_by)."""
+        clock = EVENT_CLOCK.get()
+        return clock() if clock else Aggregate.Event.create_timestamp()
 
     def mutate(self, aggregate):  # type: ignore[override]
         aggregate = super().mutate(aggregate)

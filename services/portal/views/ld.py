@@ -22,6 +22,27 @@ OFFER_FIELDS = {"external_id", "title", "means", "provider", "language", "format
                 "level", "description", "skills", "url", "certificate"}
 UPLOAD_TYPES = {".csv": "text/csv", ".jsonl": "application/x-ndjson", ".ndjson": "application/x-ndjson",
                 ".json": "application/json"}
+# The matcher's weights (recommender/matcher.py DEFAULT_WEIGHTS) in words, with what raising one does.
+WEIGHTS = {
+    "text": (_l("Text similarity"), _l("How much the words of an offer matching the gap count.")),
+    "char_share": (_l("Share of word parts"), _l("Part of the text score from word fragments, so that "
+                                                 "'projectmanagement' meets 'project management'.")),
+    "taxonomy": (_l("Tagged skill"), _l("Bonus for an offer tagged with the gap's skill in the taxonomy.")),
+    "level": (_l("Level fit"), _l("Bonus when the offer's level fits the step the employee wants to make.")),
+    "quality": (_l("Learned quality"), _l("Weight of ratings, completions and dismissals of the offer.")),
+    "synonym": (_l("Synonyms"), _l("Weight of a skill's synonyms against its name in the search.")),
+    "translation": (_l("Translations"), _l("Weight of the English words of a Dutch gap (and back).")),
+    "expansion": (_l("Taxonomy words"), _l("How much the taxonomy's words together may weigh against the gap's "
+                                           "own words.")),
+    "match_synonym": (_l("Match on a synonym"), _l("Weight of the taxonomy's words when the gap is a synonym.")),
+    "match_partial": (_l("Partial match"), _l("Weight when a skill's name is inside the gap's longer text.")),
+    "match_fuzzy": (_l("Spelling match"), _l("Weight when the gap only spells close to a skill's name.")),
+    "feedback": (_l("Feedback from top offers"), _l("Weight of what the best first results have in common.")),
+    "feedback_docs": (_l("Top offers fed back"), _l("How many of the first results feed back.")),
+    "means_cap": (_l("Most of one means"), _l("At most this share of a list comes from one means type "
+                                              "(variety).")),
+    "min_score": (_l("Minimum score"), _l("Below this score an offer is not suggested at all.")),
+}
 REPORTS = {"demand": _l("Demand: most common open gaps"), "catalogue-gaps": _l("Catalogue gaps: what to buy or build"),
            "effectiveness": _l("Offer effectiveness")}
 
@@ -179,9 +200,11 @@ def weights_of(answer: Any) -> dict[str, float]:
 @login_required("ld")
 def ranking():
     current, problem = optional_recommender(lambda api: api.get(api_path("/settings")), {})
+    history, _history_problem = optional_recommender(lambda api: api.get(api_path("/settings/history")), {})
     weights = weights_of(current)
     synonyms = (current or {}).get("synonyms") if isinstance(current, dict) else None
-    form = Form(request.form if request.method == "POST" else {k: str(v) for k, v in weights.items()})
+    form = Form(request.form if request.method == "POST"
+                else {**{k: str(v) for k, v in weights.items()}, "only_if_better": "on"})
     evaluation = None
     if request.method == "POST":
         proposed = {}
@@ -191,18 +214,30 @@ def ranking():
                 proposed[key] = float(value)
         saving = request.form.get("action") == "save"
         reason = form.text("reason", required=saving, max_length=500)
+        only_if_better = form.get("only_if_better") == "on"
+        if saving and not only_if_better and form.get("confirm") != "on":
+            form.error("confirm", _("Confirm that you save without the evaluation deciding, or tick "
+                                    "\"only if better\"."))
         if form.ok:
             try:
                 if saving:
-                    recommender_api().put(api_path("/settings"),
-                                          {"weights": proposed, "synonyms": synonyms or {}, "reason": reason})
+                    recommender_api().put(api_path("/settings"), {
+                        "weights": proposed, "synonyms": synonyms or {}, "reason": reason,
+                        "only_if_better": only_if_better})
                     flash(_("The ranking settings were saved."), "info")
                     return redirect(url_for("ld.ranking"))
                 evaluation = recommender_api().post(api_path("/evaluation"), {"proposed": {"weights": proposed}})
             except ApiError as error:
-                form.api_errors(error, set(weights) | {"reason"})
+                if error.status == 409:
+                    form.error("only_if_better", _("Not saved: the proposal does not do better on enough judged "
+                                                   "queries. Evaluate it, or save with confirmation."))
+                else:
+                    form.api_errors(error, set(weights) | {"reason"})
+    changes = (history or {}).get("history") if isinstance(history, dict) else None
     return render_template("ld/ranking.html", form=form, weights=weights, problem=problem, evaluation=evaluation,
-                           metrics=metric_rows(evaluation)), (200 if form.ok else 422)
+                           metrics=metric_rows(evaluation), labels=WEIGHTS,
+                           history=sorted(changes or [], key=lambda c: c.get("version", 0), reverse=True)), (
+        200 if form.ok else 422)
 
 
 def metric_rows(evaluation: Any) -> list[tuple[str, Any, Any]]:
