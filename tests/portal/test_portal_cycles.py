@@ -232,7 +232,7 @@ def test_a_checkin_from_scheduling_to_an_agreement_that_becomes_an_action(karim_
     history = html(marieke.get(f"/hr/plans/{plan_id}/history"))
     for words in ("scheduled a check-in", "added a point to the check-in&#39;s agenda", "rescheduled a check-in",
                   "recorded the notes and agreements of a check-in", "Ik ben de 20e op cursus", "Kamer 2.14",
-                  "Cursus planning volgen; Maandelijks bijpraten", "planned a learning action"):
+                  "Cursus planning volgen; Maandelijks bijpraten", "planned the action “"):
         assert words in history, words
     assert "turned an agreement into a goal change or an action" in history
 
