@@ -16,6 +16,7 @@ from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import as_date, refusal
 from services.portal.reasons import person_ids, worded
+from services.portal.views.badges import badge_state, eligible_map
 from services.portal.views.common import (
     load_plan,
     optional_recommender,
@@ -219,7 +220,10 @@ def find_action(plan: dict[str, Any], action_id: str) -> dict[str, Any]:
 def action(plan_id: str, action_id: str):
     plan = load_plan(plan_id)
     item = find_action(plan, action_id)
-    return render_template("employee/action.html", plan=plan, action=item, forms={}, today=date.today().isoformat())
+    mine = plan.get("employee_id") == getattr(current_user(), "username", None)
+    badges = eligible_map(badge_state(plan_id)) if mine and item.get("status") == "completed" else {}
+    return render_template("employee/action.html", plan=plan, action=item, forms={}, today=date.today().isoformat(),
+                           badges=badges)
 
 
 OPERATIONS = {"start", "complete", "reschedule", "cancel", "funding"}
@@ -258,7 +262,7 @@ def act(plan_id: str, action_id: str, operation: str):
     plan = load_plan(plan_id)
     item = find_action(plan, action_id)
     return render_template("employee/action.html", plan=plan, action=item, forms={operation: form},
-                           today=date.today().isoformat()), 422
+                           today=date.today().isoformat(), badges={}), 422
 
 
 @bp.post("/plans/<plan_id>/completion-proposals")
