@@ -151,6 +151,23 @@ def editing_skill(plan: dict[str, Any], name: str) -> dict[str, str] | None:
     return None
 
 
+def check_goal_skills(plan: dict[str, Any], form: Form, rows: list[dict[str, Any]],
+                      already: set[str] = frozenset()) -> None:
+    """Each goal skill row must name a skill the plan or the taxonomy knows (saved under that name), or be marked
+    as new: a half-typed word is refused, not saved. ALREADY: names the goal has (a revision keeps them)."""
+    for index, row in enumerate(rows, start=1):
+        field = row.pop("field", f"skill_{index}")
+        if row["skill"].casefold() in already or form.get(f"new_{field}") == "on":
+            continue
+        known, closest = known_skill(plan, row["skill"])
+        if known:
+            row["skill"] = known
+        else:
+            form.error(field, _("“%(name)s” is not in the skills list. Choose one of the suggestions%(some)s, "
+                                "or tick “Add as a new skill”.", name=row["skill"],
+                                some=(": " + ", ".join(closest)) if closest else ""))
+
+
 @bp.route("/plans/<plan_id>/skills", methods=["GET", "POST"])
 @login_required("employee")
 def skills(plan_id: str):
@@ -192,7 +209,7 @@ def goal_body(form: Form) -> dict[str, Any]:
         if not name:
             continue
         level = form.integer(f"target_{index}", 0, 5)
-        rows.append({"skill": name[:200], "target_level": level})
+        rows.append({"skill": name[:200], "target_level": level, "field": f"skill_{index}"})
     return {
         "title": form.text("title", required=True, max_length=200),
         "skills": rows,
@@ -215,6 +232,7 @@ def new_goal(plan_id: str):
         body = goal_body(form)
         if not body["skills"]:
             form.error("skill_1", _("S (specific): name at least one skill"))
+        check_goal_skills(plan, form, body["skills"])
         if form.send(lambda: plan_api().post(api_path("/plans/{plan_id}/goals", plan_id=plan_id), body), set(body)):
             flash(_("Goal saved: %(title)s", title=body["title"]), "info")
             return redirect(url_for("employee.plan_page", plan_id=plan_id))
