@@ -423,3 +423,17 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, method, path):
     assert answer.status_code in (302, 400)  # a POST without a CSRF token stops before anything else
     if answer.status_code == 302:
         assert "/login" in answer.headers["Location"]
+
+
+def test_a_retired_template_stays_readable_and_starts_no_new_plans(signed_in):
+    daan = signed_in("daan")
+    template_id = make_template(daan, name="Oud sjabloon")
+    assert daan.post(f"/templates/{template_id}/retire", {"change_note": "Vervangen"}).status_code == 302
+    page = html(daan.get(f"/templates/{template_id}"))
+    assert "This template is retired" in page and "Make a new version" not in page and 'id="retire-form"' not in page
+    assert "Oud sjabloon" not in html(daan.get("/templates"))
+    assert "Oud sjabloon" in html(daan.get("/templates?retired=1"))
+    again = daan.post(f"/templates/{template_id}/retire", {})
+    assert again.status_code == 302 and "could not be retired" in html(daan.get(f"/templates/{template_id}"))
+    assert signed_in("karim").post(f"/templates/{template_id}/retire", {}).status_code == 403
+    assert daan.post("/templates/not-an-id/retire", {}).status_code == 404
