@@ -81,7 +81,10 @@ class UnsubscribedSchema(Schema):
 class PersonExportSchema(Schema):
     notifications = fields.List(fields.Nested(NotificationSchema))
     actions = fields.List(fields.Dict())
+    checkins = fields.List(fields.Dict(), metadata={"description": "check-ins followed for invitations"})
     choices = fields.Dict()
+    forgotten = fields.Boolean(metadata={"description": "the person was erased: the notifier keeps nothing of "
+                                                        "them but this mark"})
 
 
 def me() -> str:

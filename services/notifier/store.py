@@ -256,7 +256,11 @@ class NotifierStore:
         actions = [dict(r) for r in self._rows(
             f"SELECT plan_id, action_id, title, start_on, end_on, status FROM {self.table('actions')} "
             "WHERE employee_id = ?", (person_id,))]
-        return {"notifications": notes, "actions": actions, "choices": self.choices(person_id)}
+        checkins = [dict(r) for r in self._rows(
+            f"SELECT plan_id, checkin_id, employee_id, manager_id, on_date, at, duration_minutes, location, status "
+            f"FROM {self.table('checkins')} WHERE employee_id = ? OR manager_id = ?", (person_id, person_id))]
+        return {"notifications": notes, "actions": actions, "checkins": checkins, "choices": self.choices(person_id),
+                "forgotten": self.is_forgotten(person_id)}
 
     # -- sweep queries ----------------------------------------------------------------------------
     def actions_between(self, column: str, low: str, high: str, statuses: Iterable[str]) -> list[dict]:
