@@ -66,6 +66,34 @@ def test_a_deactivated_manager_gets_no_review_request(store, smtp, tmp_path, tok
     app.extensions["plan_service"].close()
 
 
+def test_the_deactivation_on_the_feed_drops_what_waits_for_the_person(store, smtp, tmp_path, tokens):
+    app = create_app({"PLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'plan.sqlite'}"})
+    client = app.test_client()
+    assert client.post("/api/v1/people/import", data=ORG,
+                       headers={**tokens("hanna", "hr"), "Content-Type": "text/csv"}).status_code == 200
+    session = requests.Session()
+    session.mount(BASE, FlaskAdapter(app))
+    directory = PlanDirectory(BASE, ServiceToken(TokenSettings(TEST_SECRET, "groeipad")), ttl=60, session=session)
+    rules = FeedRules(directory)
+
+    def follow() -> None:
+        page = parse_page(client.get(f"/api/v1/feed?after={store.position()}&limit=1000",
+                                     headers=tokens("notifier", "service")).get_json())
+        store.apply_page(page["events"], page["next_after"], rules.decide)
+
+    submit_plan(client, tokens, "karim")
+    follow()  # the review request to marieke waits for delivery
+    assert [n["state"] for n in store.person_data("marieke")["notifications"]] == ["pending"]
+    scim = {**tokens("entra", "scim"), "Content-Type": "application/scim+json"}
+    assert client.patch("/scim/v2/Users/marieke", headers=scim, json={
+        "schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": False}]}).status_code == 200
+    follow()
+    assert [n["state"] for n in store.person_data("marieke")["notifications"]] == ["dropped"]
+    make_delivery(store, directory, smtp.url, Clock(_now())).run_once()
+    assert smtp.to("marieke@example.org") == []
+    app.extensions["plan_service"].close()
+
+
 def _now():
     from datetime import UTC, datetime
 

@@ -217,3 +217,13 @@ def test_a_development_cycle_leaves_deactivated_people_out(scim, scim_app, token
     people = {p["person_id"] for p in client.get(f"/api/v1/cycles/{cid}/people?milestone=conversation&state=due",
                                                   headers=hr).get_json()["items"]}
     assert "marieke" in people and "karim" not in people
+
+
+def test_without_a_scim_token_the_answer_is_a_scim_error(scim_app, tokens):
+    client = scim_app.test_client()
+    missing = client.get("/scim/v2/Users")
+    assert missing.status_code == 401 and body(missing)["schemas"] == [ERROR] and body(missing)["status"] == "401"
+    hr = client.get("/scim/v2/Users", headers=tokens("hanna", "hr"))
+    assert hr.status_code == 403 and body(hr)["schemas"] == [ERROR]
+    as_people_api = client.post("/api/v1/people", headers=tokens("entra", "scim"), json={"id": "x", "name": "X"})
+    assert as_people_api.status_code == 403, "a scim token provisions through SCIM only"
