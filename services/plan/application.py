@@ -508,17 +508,18 @@ class PlanService(Application[UUID]):
         """Whether each person is known, or forgotten, is read for the whole batch from the key store (every
         saved person has a key): only known people are loaded, unless LOAD_ALL."""
         counts = {"created": 0, "updated": 0, "unchanged": 0}
-        known = self.keys.states([str(person_uuid(row["id"])) for row in rows])
+        ids = {row["id"]: person_uuid(row["id"]) for row in rows}
+        known = self.keys.states([str(uuid) for uuid in ids.values()])
         changed: dict[str, Person] = {}
         for row in rows:
             person_id = row["id"]
-            key_id = str(person_uuid(person_id))
+            key_id = str(ids[person_id])
             if known.get(key_id):
                 raise PersonErasedError(person_id)  # re-importing a forgotten person would bring them back
             person = changed.get(person_id)
             if person is None and (load_all or key_id in known):
                 try:
-                    person = self.repository.get(person_uuid(person_id))
+                    person = self.repository.get(ids[person_id])
                 except AggregateNotFoundError:
                     person = None
             if person is None:
