@@ -3,7 +3,8 @@
 Regenerate the fixture file only when adding an event type or a new class_version:
 `python -m tests.reliability.event_story > tests/fixtures/plan_events_vN.jsonl` writes the *current* shapes,
 so never overwrite an old version's file: add a new one beside it (v2: check-ins, PlanStarted's template;
-v3: completions reported by a learning record store, LearningActionCompleted v2).
+v3: completions reported by a learning record store, LearningActionCompleted v2; v4: certificates and
+recertification).
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def record_story(service: PlanService) -> list:
     plan.start_action(owner, "a1", date(2026, 3, 2))
     plan.complete_action(owner, "a1", on=date(2026, 7, 1), evaluation=4, reflection="learnt",
                          skill_levels=[{"skill": "teammanagement", "level": 2}])
+    plan.add_certificate(owner, "a1", certificate_id="cert1", number="VCA-123", issuer="SSVV",
+                         issued_on=date(2026, 7, 1), expires_on=date(2026, 9, 1),
+                         file={"file_id": "f1", "content_type": "application/pdf", "size": 9, "sha256": "ab",
+                               "filename": "vca.pdf"})
+    plan.open_recertification(owner, action_id="a4", template=plan.actions["a1"], planned_start=date(2026, 8, 1),
+                              planned_end=date(2026, 8, 31), renews={"plan_id": str(plan.id), "action_id": "a1",
+                                                                     "certificate_id": "cert1", "state": "expiring"})
     plan.plan_action(owner, action_id="a2", goal_ids=[], means="mooc", title="x", planned_start=date(2026, 8, 1),
                      planned_end=date(2026, 9, 1), cost=Decimal(100))
     plan.request_funding(owner, "a2", amount=Decimal(100), justification="helps")
@@ -76,6 +84,8 @@ def record_story(service: PlanService) -> list:
     plan.achieve_goal(owner, "g2", "done")
     plan.abandon_goal(owner, "g1", "changed role")
     plan.close(owner, "done")
+    plan.add_certificate(owner, "a3", certificate_id="cert2", number="PM-9", issuer="PMI",  # after the plan closed
+                         issued_on=date(2026, 10, 1), expires_on=None)
     plan.mark_erased(Context("retention", "admin"))
     person.erase({"subject": "hr", "role": "hr"})
     template = PlanTemplate.create(__import__("uuid").UUID("00000000-0000-4000-8000-0000000000aa"),
