@@ -8,6 +8,7 @@ from flask import Flask
 
 from services.plan.api import (
     audit,
+    certificates,
     cycles,
     feed,
     people,
@@ -39,7 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     api = create_api(app, title="Groeipad plan service", ready=ready, tokens=config.get("TOKENS"), service="plan",
                      description="Event-sourced personal development plans (PDP).")
-    for module in (plans, people, teams, reports, feed, audit, templates, cycles):
+    for module in (plans, certificates, people, teams, reports, feed, audit, templates, cycles):
         api.register_blueprint(module.blp)
     register_domain_errors(app)
     return app

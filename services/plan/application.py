@@ -9,6 +9,7 @@ reports come from the views (services/plan/views), which a projector process kee
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import json
@@ -25,8 +26,10 @@ from eventsourcing.application import AggregateNotFoundError, Application, LRUCa
 from eventsourcing.persistence import IntegrityError, Transcoding
 from eventsourcing.utils import strtobool
 
+from services.plan.certificate_files import DEFAULT_MAX_BYTES, CertificateFiles
+from services.plan.domain import certificates as certificate_rules
 from services.plan.domain.access import PlanAccess
-from services.plan.domain.errors import InvalidStateError, RuleViolationError
+from services.plan.domain.errors import InvalidStateError, NotFoundInPlanError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
 from services.plan.domain.plan import Context, DevelopmentPlan, plan_id_for
@@ -126,8 +129,11 @@ class PlanService(Application[UUID]):
         super().__init__(env)
         self.view_store = ViewStore.of(self)
         self.views = PlanQueries(self.view_store)
+        self.certificate_files = CertificateFiles(self.view_store, self.keys,
+                                                  int(self.env.get("CERTIFICATE_MAX_BYTES") or DEFAULT_MAX_BYTES))
         if strtobool(self.env.get("CREATE_TABLE") or "y"):
             view_tables.create(self.view_store, view_tables.physical())
+            self.certificate_files.create_table()
         self._erasures_seen = self.recorder.max_notification_id() or 0
         self._erasure_lock = threading.Lock()
         # Tests and single-process embedding only (PLAN_VIEWS_INLINE=1): every save brings the views up to date
@@ -280,7 +286,16 @@ class PlanService(Application[UUID]):
         erased = bool(person.pop("erased"))
         return {"person": person, "plans": plans, "access_log": self.views.accesses(employee_id=person_id,
                                                                                     limit=1_000_000),
-                "erased": erased}
+                "certificate_files": self._certificate_files_of(person_id), "erased": erased}
+
+    def _certificate_files_of(self, person_id: str) -> list[dict[str, Any]]:
+        """The person's certificate files themselves (base64), for their export."""
+        out = []
+        for row in self.certificate_files.of_person(person_id):
+            opened = self.certificate_files.get(row["file_id"])
+            if opened is not None:
+                out.append({**row, "content_base64": base64.b64encode(opened[1]).decode()})
+        return out
 
     def person_is_erased(self, person_id: str) -> bool:
         """Forgotten people are known by their directory entry's destroyed key (strongly consistent)."""
@@ -366,6 +381,66 @@ class PlanService(Application[UUID]):
             return WriteOutcome(plan, result, position=_count(recordings))
         raise WriteConflictError(plan_id)
 
+    # -- certificates ---------------------------------------------------------------------------------
+    def add_certificate(self, plan_id: UUID, principal: Principal, action_id: str, *, fields: dict[str, Any],
+                        content: bytes | None = None, filename: str = "", if_match: int | None = None,
+                        request: IdempotentRequest | None = None) -> WriteOutcome:
+        """A certificate for a completed action, with its file (sniffed, sealed) stored first and dropped again
+        when the plan refuses the certificate or the request was a retry."""
+        self.forget_erased()
+        employee_id = self._owner(plan_id)
+        self._authorize(plan_id, principal, employee_id=employee_id)
+        certificate_id = fields.pop("certificate_id", None) or uuid4().hex
+        stored = None
+        if content is not None:
+            stored = self.certificate_files.put(str(plan_id), employee_id, uuid4().hex, content, filename)
+        try:
+            outcome = self.change_plan(
+                plan_id, principal, lambda plan, ctx: plan.add_certificate(
+                    ctx, action_id, certificate_id=certificate_id, file=stored.details() if stored else None,
+                    **fields),
+                result={"certificate_id": certificate_id}, if_match=if_match, request=request)
+        except BaseException:
+            if stored is not None:
+                self.certificate_files.delete(stored.file_id)
+            raise
+        if outcome.replayed and stored is not None:
+            self.certificate_files.delete(stored.file_id)
+        return outcome
+
+    def certificate_file(self, plan_id: UUID, principal: Principal, certificate_id: str,
+                         audit: Access | None = None) -> tuple[str, bytes, str]:
+        """(content type, content, file name) of a certificate's file, for whoever may read the plan (in the access
+        log when it is not the owner)."""
+        plan = self.get_plan(plan_id, principal, audit=audit or Access("certificate"))
+        _, certificate = plan.certificate(certificate_id)
+        details = certificate.get("file")
+        opened = self.certificate_files.get(details["file_id"]) if details else None
+        if opened is None:
+            raise NotFoundInPlanError("certificate_id", "this certificate has no file (or it was erased)")
+        return opened[0], opened[1], details.get("filename") or "certificate"
+
+    def open_recertification(self, plan_id: UUID, principal: Principal, certificate_id: str, *,
+                             planned_start: date, planned_end: date, action_id: str | None = None,
+                             today: date | None = None, request: IdempotentRequest | None = None) -> WriteOutcome:
+        """One step from an expiring or expired certificate to a planned action renewing it, in the same plan when
+        it is still open, else in the person's plan that is open now."""
+        old = self.get_plan(plan_id, principal)
+        action, certificate = old.certificate(certificate_id)
+        state = certificate_rules.state(certificate, today or date.today())
+        target = plan_id
+        if old.status == "closed":
+            open_plans = [p for p in self.views.plans_of(old.employee_id) if p["status"] != "closed"]
+            if not open_plans:
+                raise InvalidStateError("plan", "the plan is closed and the person has no open plan to renew it in")
+            target = UUID(open_plans[-1]["id"])
+        new_id = action_id or uuid4().hex
+        renews = {"plan_id": str(plan_id), "action_id": action["action_id"], "certificate_id": certificate_id,
+                  "state": state}
+        return self.change_plan(target, principal, lambda plan, ctx: plan.open_recertification(
+            ctx, action_id=new_id, renews=renews, template=action, planned_start=planned_start,
+            planned_end=planned_end), result={"action_id": new_id}, request=request)
+
     def _load(self, plan_id: UUID, version: int | None) -> DevelopmentPlan:
         """The plan at VERSION or as committed now: the library's cache and newest snapshot, then the tail."""
         try:
@@ -387,6 +462,7 @@ class PlanService(Application[UUID]):
         person.erase(actor)
         recordings = self.save(person)
         destroyed = self.keys.erase_subject(person_id)
+        self.certificate_files.delete_of_person(person_id)
         plan_ids = [UUID(p["id"]) for p in self.views.plans_of(person_id)]
         for aggregate_id in [*plan_ids, person_uuid(person_id)]:
             self.delete_snapshots(aggregate_id)
@@ -404,6 +480,7 @@ class PlanService(Application[UUID]):
             plan.mark_erased(Context(actor["subject"], "admin"))
             self.save(plan)
             self.keys.erase_key(plan_id)
+            self.certificate_files.delete_of_plan(plan_id)
             self.delete_snapshots(UUID(plan_id))
             erased.append(plan_id)
         self.forget_erased()

@@ -7,6 +7,7 @@ the test, so a new endpoint cannot ship without its row.
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,15 @@ CYCLE_READERS = {"hanna", "root", "marieke", "boss", "petra"}  # HR, and manager
 CYCLE = {"name": "C", "period_start": "2030-01-01", "period_end": "2030-12-31",
          "scope": {"kind": "people", "people": ["{owner}"]}, "templates": {"default": "{template_id}"},
          "milestones": [{"kind": "conversation", "due": "2030-02-01"}]}
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+class Form(dict):
+    """A multipart/form-data body; its `file` part is a small PDF."""
+
+
+CERTIFICATE = Form(number="N-1", issuer="SSVV", issued_on="2026-03-20", expires_on="2026-04-01")
+CERTIFIERS = {"owner", "hanna", "root"}
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/plans"): Row(expect({"owner", *MANAGERS, "hanna", "root"}, 201, forbidden={"daan", *OUTSIDERS}),
@@ -146,6 +156,14 @@ MATRIX: dict[tuple[str, str], Row] = {
         body={"goal_id": "{goal_id}", "deadline": "2026-11-01"}),
     ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/action"): Row(
         expect(status=201, **OWNER_WRITE), state="checkin_held", body=ACTION),
+    # Certificates: the employee and HR add them (also to a closed plan) and open a recertification; readers read.
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/certificates"): Row(
+        expect(CERTIFIERS, 201, forbidden={*MANAGERS, "daan"}), state="completed", body=CERTIFICATE),
+    ("GET", "/api/v1/plans/{plan_id}/certificates/{certificate_id}/file"): Row(expect(READERS, 200),
+                                                                              state="certified"),
+    ("POST", "/api/v1/plans/{plan_id}/certificates/{certificate_id}/recertify"): Row(
+        expect(CERTIFIERS, 201, forbidden={*MANAGERS, "daan"}), state="certified",
+        body={"planned_start": "2026-12-01", "planned_end": "2026-12-20"}),
     ("GET", "/api/v1/templates"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/templates"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
                                        body=TEMPLATE),
@@ -255,8 +273,17 @@ def prepare(client, state: str) -> dict[str, str]:
         "title": "G", "skills": [{"skill": "excel", "target_level": 3}], "measure": "m", "relevance": "r",
         "deadline": "2026-09-01", "hours_needed": 1})["goal_id"]
     action = call("POST", f"/api/v1/plans/{pid}/actions", ACTION)["action_id"]
-    if state == "started":
+    if state in {"started", "completed", "certified"}:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/start", {"date": "2026-03-02"})
+    certificate = "none"
+    if state in {"completed", "certified"}:
+        call("POST", f"/api/v1/plans/{pid}/actions/{action}/complete", {"date": "2026-03-20", "evaluation": 4})
+    if state == "certified":
+        response = client.post(f"/api/v1/plans/{pid}/actions/{action}/certificates", headers=me,
+                               data={**CERTIFICATE, "file": (io.BytesIO(PDF), "c.pdf")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 201, response.get_json()
+        certificate = response.get_json()["certificate_id"]
     if state == "funding_requested":
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
@@ -285,7 +312,7 @@ def prepare(client, state: str) -> dict[str, str]:
         proposal = response.get_json()["proposal_id"]
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
             "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
-            "template_id": template, "cycle_id": cycle, "proposal_id": proposal}
+            "template_id": template, "cycle_id": cycle, "proposal_id": proposal, "certificate_id": certificate}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):
@@ -308,7 +335,10 @@ def test_cell(app, operation, caller):
         body = {**body, "employee_id": ids["owner"]}
     body = fill(body, ids)
     request_headers = headers(caller, ids["owner"])
-    if isinstance(body, str):
+    if isinstance(row.body, Form):
+        response = client.open(path, method=method, data={**body, "file": (io.BytesIO(PDF), "c.pdf")},
+                               headers=request_headers, content_type="multipart/form-data")
+    elif isinstance(body, str):
         response = client.open(path, method=method, data=body, headers={**request_headers, "Content-Type": "text/csv"})
     else:
         response = client.open(path, method=method, json=body if method != "GET" else None, headers=request_headers)

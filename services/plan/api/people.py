@@ -94,7 +94,8 @@ def export_person(_purpose, person_id):
               "history": [history_entry(event) for event in item["history"]]} for item in held["plans"]]
     recommender = recommender_export(person_id, principal, audit)
     return {"person": held["person"], "erased": held["erased"], "plans": jsonable(plans),
-            "access_log": held["access_log"], "recommender": recommender,
+            "access_log": held["access_log"], "certificate_files": held["certificate_files"],
+            "recommender": recommender,
             "complete": recommender.get("status") == "complete",
             "exported_at": datetime.now(UTC).isoformat()}
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.plan.domain.certificates import STATES as CERTIFICATE_STATES
 from services.plan.domain.template import MILESTONE_KINDS
 from services.plan.domain.vocabulary import (
     ACTION_STATUSES,
@@ -425,6 +427,13 @@ class ActionViewSchema(Schema):
     funding = fields.Nested(FundingViewSchema, allow_none=True)
     result = fields.Dict(allow_none=True, metadata={"description": "{success, score}: passed or failed"})
     source = fields.String(allow_none=True, metadata={"description": "xapi: completed by a learning record store"})
+    certificates = fields.List(fields.Nested(lambda: CertificateViewSchema()))
+    certified = fields.Boolean(metadata={"description": "carries a certificate valid today (domain/certificates.py)"})
+    certificate_state = fields.String(allow_none=True, validate=validate.OneOf(CERTIFICATE_STATES), metadata={
+        "description": "valid, expiring (within 90 days) or expired: the state of the certificate that counts; "
+                       "None without one"})
+    renews = fields.Dict(allow_none=True, metadata={"description": "{plan_id, action_id, certificate_id} this "
+                                                                   "recertification action renews"})
     semester = fields.String()
     overdue = fields.Boolean(metadata={"description": "planned or started, and its planned end has passed"})
 
@@ -613,6 +622,8 @@ class PlanSchema(Schema):
     template = fields.Nested(TemplateRefSchema, allow_none=True,
                              metadata={"description": "the template version the plan started from"})
     erased = fields.Boolean(metadata={"description": "personal data of this plan was erased (crypto-shredded)"})
+    expiring = fields.List(fields.Nested(lambda: ExpiryViewSchema()), metadata={
+        "description": "what expires: each completed action whose certificate is expiring or expired, soonest first"})
     created_on = fields.DateTime()
     modified_on = fields.DateTime()
 
@@ -623,6 +634,7 @@ class WriteResultSchema(PlanSchema):
     feedback_id = fields.String()
     checkin_id = fields.String()
     proposal_id = fields.String()
+    certificate_id = fields.String()
 
 
 class PlanSummarySchema(Schema):
@@ -879,6 +891,8 @@ class PersonExportSchema(Schema):
     plans = fields.List(fields.Dict(), metadata={"description": "each plan as GET /plans/{id} shows it, "
                                                                 "with its full history"})
     access_log = fields.List(fields.Nested(AccessSchema))
+    certificate_files = fields.List(fields.Nested(lambda: CertificateFileExportSchema()), metadata={
+        "description": "the person's certificate files, content in base64"})
     recommender = fields.Dict(metadata={"description": "what the recommender holds, or why it is missing"})
     complete = fields.Boolean(metadata={"description": "false when a service could not answer"})
     exported_at = fields.String(metadata={"format": "date-time"})
@@ -987,3 +1001,66 @@ class CyclePersonSchema(Schema):
 
 class CyclePeopleSchema(Schema):
     items = fields.List(fields.Nested(CyclePersonSchema))
+
+
+# -- certificates ---------------------------------------------------------------------------------
+class CertificateFormSchema(Strict):
+    """The certificate's fields as multipart/form-data (the file goes in the part `file`)."""
+
+    certificate_id = fields.String(load_default=None, validate=ID,
+                                   metadata={"description": "optional; made up when missing"})
+    number = required_text(SHORT)
+    issuer = required_text(SHORT)
+    issued_on = fields.Date(required=True)
+    expires_on = fields.Date(load_default=None, allow_none=True,
+                             metadata={"description": "leave out for a certificate that does not expire"})
+
+
+class CertificateFileSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    file = Upload(metadata={"description": "PDF, PNG or JPEG, recognised by its content; at most "
+                                           "PLAN_CERTIFICATE_MAX_BYTES (5 MiB)"})
+
+
+class CertificateFileDetailsSchema(Schema):
+    file_id = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    filename = fields.String()
+
+
+class CertificateViewSchema(Schema):
+    certificate_id = fields.String()
+    number = fields.String()
+    issuer = fields.String()
+    issued_on = fields.Date()
+    expires_on = fields.Date(allow_none=True)
+    file = fields.Nested(CertificateFileDetailsSchema, allow_none=True)
+    added_by = fields.Nested(ActorSchema)
+    added_at = fields.String()
+    state = fields.String(validate=validate.OneOf(CERTIFICATE_STATES))
+
+
+class ExpiryViewSchema(Schema):
+    action_id = fields.String()
+    certificate_id = fields.String()
+    expires_on = fields.Date()
+    state = fields.String(validate=validate.OneOf(CERTIFICATE_STATES))
+
+
+class RecertifySchema(Strict):
+    action_id = fields.String(load_default=None, validate=ID, metadata={"description": "the new action's id"})
+    planned_start = fields.Date(required=True)
+    planned_end = fields.Date(required=True)
+
+
+class CertificateFileExportSchema(Schema):
+    file_id = fields.String()
+    plan_id = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    stored_at = fields.String()
+    content_base64 = fields.String()
