@@ -81,6 +81,8 @@ class UnsubscribedSchema(Schema):
 class PersonExportSchema(Schema):
     notifications = fields.List(fields.Nested(NotificationSchema))
     actions = fields.List(fields.Dict())
+    certificates = fields.List(fields.Dict(), metadata={"description": "certificates with an expiry date, for the "
+                                                                       "reminders"})
     choices = fields.Dict()
 
 

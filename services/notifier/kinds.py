@@ -10,18 +10,19 @@ ACTION_INVITE = "action_invite"
 ACTION_STARTING_SOON = "action_starting_soon"
 ACTION_OVERDUE = "action_overdue"
 ACTION_OVERDUE_ESCALATED = "action_overdue_escalated"
+CERTIFICATE_EXPIRING = "certificate_expiring"
 WEEKLY_DIGEST = "weekly_digest"
 DAILY_DIGEST = "daily_digest"
 
 # The kinds a person chooses a delivery mode for (the digests themselves are how a choice is delivered).
 CHOOSABLE = (REVIEW_REQUESTED, PLAN_REVIEWED, FEEDBACK_RECEIVED, FUNDING_DECIDED, ACTION_INVITE,
-             ACTION_STARTING_SOON, ACTION_OVERDUE, ACTION_OVERDUE_ESCALATED, WEEKLY_DIGEST)
+             ACTION_STARTING_SOON, ACTION_OVERDUE, ACTION_OVERDUE_ESCALATED, CERTIFICATE_EXPIRING, WEEKLY_DIGEST)
 KINDS = (*CHOOSABLE, DAILY_DIGEST)
 
 # Reminders and digests may be switched off from the mail itself; decisions about one's own plan,
 # review requests and calendar invitations may not (they can still be moved to a digest or the portal).
 UNSUBSCRIBABLE = frozenset({FEEDBACK_RECEIVED, ACTION_STARTING_SOON, ACTION_OVERDUE, ACTION_OVERDUE_ESCALATED,
-                            WEEKLY_DIGEST, DAILY_DIGEST})
+                            CERTIFICATE_EXPIRING, WEEKLY_DIGEST, DAILY_DIGEST})
 
 IMMEDIATELY, DIGEST, PORTAL = "immediately", "daily_digest", "portal_only"
 MODES = (IMMEDIATELY, DIGEST, PORTAL)

@@ -1,4 +1,4 @@
-"""The one rule for certificates (services/plan/domain/certificates.py): state, is_certified, reminders."""
+"""The one rule for certificates (services/plan/domain/certificates.py): state, is_certified, what expires."""
 
 from __future__ import annotations
 
@@ -52,11 +52,6 @@ def test_expiries_list_what_expires_soonest_first():
     assert [(e["action_id"], e["state"]) for e in listed] == [("gone", "expired"), ("soon", "expiring")]
 
 
-@pytest.mark.parametrize(("left", "due"), [(120, None), (91, None), (90, 90), (31, 90), (30, 30), (8, 30), (7, 7),
-                                           (1, 7), (0, None), (-3, None)])
-def test_the_reminder_due_is_the_nearest_of_90_30_and_7_days(left, due):
-    expires = date.fromordinal(TODAY.toordinal() + left)
-    assert certs.reminder_due(expires, TODAY) == due
 
 
 def test_a_new_certificate_needs_a_completed_action_and_sensible_dates():

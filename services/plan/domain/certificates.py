@@ -1,9 +1,9 @@
 """Certificates on completed learning actions: THE rule for "does this action carry a valid certificate".
 
-Everything that asks it (the plan's expiry list, the compliance report, the notifier's reminders through the
-dates the feed publishes, Open Badges) calls `is_certified` or `state` here, so the answer is decided once.
-A certificate without an expiry date never expires. Works on the plan's own action dicts (dates) and on the
-API's JSON of them (ISO dates), so a consumer of the plan API applies the same rule to what it read.
+Everything that asks it (the plan's expiry list, the compliance report, Open Badges) calls `is_certified` or
+`state` here, so the answer is decided once. A certificate without an expiry date never expires. Works on the
+plan's own action dicts (dates) and on the API's JSON of them (ISO dates), so a consumer of the plan API applies
+the same rule to what it read.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from services.plan.domain.errors import InvalidStateError, RuleViolationError
 VALID, EXPIRING, EXPIRED = "valid", "expiring", "expired"
 STATES = (VALID, EXPIRING, EXPIRED)
 EXPIRING_WITHIN_DAYS = 90  # a certificate that expires within this many days is "expiring"
-REMINDER_DAYS = (90, 30, 7)  # the notifier reminds this many days before the expiry date, once each
 MAX_CERTIFICATES = 10  # per action: the first and its corrections or renewals
 
 
@@ -73,16 +72,6 @@ def expiries(actions: Iterable[Mapping[str, Any]], today: date) -> list[dict[str
             out.append({"action_id": action.get("action_id"), "certificate_id": certificate.get("certificate_id"),
                         "expires_on": _day(certificate.get("expires_on")), "state": verdict})
     return sorted(out, key=lambda e: e["expires_on"])
-
-
-def reminder_due(expires_on: date | None, today: date) -> int | None:
-    """The reminder (90, 30 or 7 days before) whose day has come and whose next one has not: the sweep sends it
-    once. None before the first reminder day and from the expiry date on."""
-    if expires_on is None or today >= expires_on:
-        return None
-    left = (expires_on - today).days
-    due = [days for days in REMINDER_DAYS if left <= days]
-    return min(due) if due else None
 
 
 def check_new(action: Mapping[str, Any], *, number: str, issuer: str, issued_on: date,

@@ -26,6 +26,7 @@ KINDS = {
     "action_starting_soon": _l("Starting soon: %(title)s"),
     "action_overdue": _l("Overdue: %(title)s"),
     "action_overdue_escalated": _l("Overdue for %(employee)s: %(title)s"),
+    "certificate_expiring": _l("Your certificate expires in %(days)s days: %(title)s"),
     "weekly_digest": _l("Your team this week"),
     "daily_digest": _l("Daily summary"),
 }
@@ -35,6 +36,7 @@ KIND_NAMES = {
     "action_invite": _l("Calendar invitations for learning actions"),
     "action_starting_soon": _l("Action starting soon"),
     "action_overdue": _l("Action overdue"), "action_overdue_escalated": _l("Overdue actions in my team"),
+    "certificate_expiring": _l("Certificate expiring"),
     "weekly_digest": _l("Weekly team digest"),
 }
 MODES = {"immediately": _l("Immediately by e-mail"), "daily_digest": _l("In a daily digest"),
@@ -53,7 +55,8 @@ def describe(item: dict, names: dict[str, str]) -> tuple[str, str]:
     """The line and the link of one notification, in the reader's language."""
     data = item.get("data") or {}
     values = {"employee": names.get(item.get("about"), item.get("about")), "title": data.get("title") or "",
-              "outcome": WORDS.get(data.get("outcome"), ""), "decision": WORDS.get(data.get("decision"), "")}
+              "outcome": WORDS.get(data.get("outcome"), ""), "decision": WORDS.get(data.get("decision"), ""),
+              "days": data.get("days") or ""}
     text = str(KINDS.get(item.get("kind"), item.get("kind")) % values)
     plan_id, action_id = data.get("plan_id"), data.get("action_id")
     if item.get("kind") in {"review_requested", "action_overdue_escalated"} and plan_id:
