@@ -15,6 +15,7 @@ from services.plan.api import (
     plans,
     register_domain_errors,
     reports,
+    requirements,
     teams,
     templates,
 )
@@ -40,7 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     api = create_api(app, title="Groeipad plan service", ready=ready, tokens=config.get("TOKENS"), service="plan",
                      description="Event-sourced personal development plans (PDP).")
-    for module in (plans, certificates, people, teams, reports, feed, audit, templates, cycles):
+    for module in (plans, certificates, people, teams, reports, feed, audit, templates, cycles, requirements):
         api.register_blueprint(module.blp)
     register_domain_errors(app)
     return app

@@ -33,6 +33,7 @@ from services.plan.domain.errors import InvalidStateError, NotFoundInPlanError, 
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
 from services.plan.domain.plan import Context, DevelopmentPlan, plan_id_for
+from services.plan.domain.requirement import LearningRequirement
 from services.plan.domain.template import PlanTemplate
 from services.plan.metrics import EVENTS_APPENDED, PLAN_LOAD_SECONDS, WRITE_RETRIES
 from services.plan.views import tables as view_tables
@@ -71,6 +72,10 @@ class WriteConflictError(Exception):
 
 class TemplateNotFoundError(Exception):
     """No such plan template."""
+
+
+class RequirementNotFoundError(Exception):
+    """No such learning requirement."""
 
 
 class ForbiddenError(Exception):
@@ -655,6 +660,50 @@ class PlanService(Application[UUID]):
                 "milestones": [{"kind": m["kind"], "due": (period_start + timedelta(days=m["offset_days"])).isoformat()}
                                for m in content["milestones"]]}
 
+    # -- mandatory learning (HR and L&D) and compliance ----------------------------------------------------
+    def define_requirement(self, principal: Principal, reason: str = "", **content: Any) -> LearningRequirement:
+        _requirement_author(principal)
+        requirement = LearningRequirement.define(uuid4(), actor_of(principal), reason, **content)
+        self.save(requirement)
+        return requirement
+
+    def revise_requirement(self, principal: Principal, requirement_id: UUID, reason: str,
+                           **content: Any) -> LearningRequirement:
+        _requirement_author(principal)
+        requirement = self.requirement(requirement_id)
+        requirement.revise(actor_of(principal), reason, **content)
+        self.save(requirement)
+        return requirement
+
+    def retire_requirement(self, principal: Principal, requirement_id: UUID, reason: str) -> LearningRequirement:
+        _requirement_author(principal)
+        requirement = self.requirement(requirement_id)
+        requirement.retire(actor_of(principal), reason)
+        self.save(requirement)
+        return requirement
+
+    def requirement(self, requirement_id: UUID) -> LearningRequirement:
+        try:
+            requirement = self.repository.get(requirement_id)
+        except AggregateNotFoundError:
+            raise RequirementNotFoundError(requirement_id) from None
+        if not isinstance(requirement, LearningRequirement):
+            raise RequirementNotFoundError(requirement_id)
+        return requirement
+
+    def requirement_history(self, requirement_id: UUID) -> list[Any]:
+        self.requirement(requirement_id)
+        return list(self.events.get(requirement_id))
+
+    def compliance_report(self, principal: Principal, as_of: date | datetime,
+                          department: str | None = None) -> dict[str, Any]:
+        """HR and admins see the people behind the numbers; L&D sees the numbers, small groups hidden."""
+        if not principal.has("hr", "ld", "admin"):
+            raise ForbiddenError("the compliance report is for HR and L&D")
+        from services.plan.compliance import ComplianceReport
+
+        return ComplianceReport(self.views).build(as_of, department, detail=principal.has("hr", "admin"))
+
     # -- the feed ---------------------------------------------------------------------------------
     def feed(self, after: int, limit: int) -> tuple[list[tuple[Any, PlanEvent]], int, int]:
         """Plan events after AFTER, with their positions; also where to continue and the log head."""
@@ -667,6 +716,11 @@ class PlanService(Application[UUID]):
 def actor_of(principal: Principal) -> dict[str, str]:
     role = next((r for r in ("admin", "hr", "ld") if principal.has(r)), "employee")
     return {"subject": principal.subject, "role": role}
+
+
+def _requirement_author(principal: Principal) -> None:
+    if not principal.has("hr", "ld", "admin"):
+        raise ForbiddenError("mandatory learning is defined by HR and L&D")
 
 
 def _template_author(principal: Principal) -> None:

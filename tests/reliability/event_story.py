@@ -3,8 +3,8 @@
 Regenerate the fixture file only when adding an event type or a new class_version:
 `python -m tests.reliability.event_story > tests/fixtures/plan_events_vN.jsonl` writes the *current* shapes,
 so never overwrite an old version's file: add a new one beside it (v2: check-ins, PlanStarted's template;
-v3: completions reported by a learning record store, LearningActionCompleted v2; v4: certificates and
-recertification).
+v3: completions reported by a learning record store, LearningActionCompleted v2; v4: certificates,
+recertification and mandatory learning requirements).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from services.plan.application import PlanService
 from services.plan.domain.cycle import DevelopmentCycle
 from services.plan.domain.person import Person
 from services.plan.domain.plan import Context, DevelopmentPlan
+from services.plan.domain.requirement import LearningRequirement
 from services.plan.domain.template import PlanTemplate
 
 
@@ -104,8 +105,15 @@ def record_story(service: PlanService) -> list:
          "reason": "current plan"}], total=1)
     cycle.remove({"subject": "hanna", "role": "hr"}, "karim", "left the directory")
     cycle.close({"subject": "hanna", "role": "hr"})
+    hanna = {"subject": "hanna", "role": "hr"}
+    requirement = LearningRequirement.define(
+        __import__("uuid").UUID("00000000-0000-4000-8000-0000000000dd"), hanna, "wettelijk verplicht", name="VCA",
+        departments=["TD"], roles=["Monteur"], recurrence_months=24, offer_ids=["o1"], certificate_required=True)
+    requirement.revise(hanna, "jaarlijks", name="VCA", departments=["TD"], roles=["Monteur"], recurrence_months=12,
+                       offer_ids=["o1"], certificate_required=True)
+    requirement.retire(hanna, "vervangen")
     events = (list(person.collect_events()) + list(plan.collect_events()) + list(template.collect_events())
-              + list(cycle.collect_events()))
+              + list(cycle.collect_events()) + list(requirement.collect_events()))
     plain = Mapper(transcoder=service.construct_transcoder())  # fixtures keep the plaintext (pre-sealing) form
     return [plain.to_stored_event(event) for event in events]
 

@@ -22,6 +22,7 @@ from services.plan.domain.access import PlanAccess
 from services.plan.domain.cycle import CYCLE_EVENTS
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.person import Person
+from services.plan.domain.requirement import REQUIREMENT_EVENTS
 from services.plan.domain.template import TEMPLATE_EVENTS
 from shared.contracts import PAYLOAD_SCHEMAS, SCHEMA_VERSION, IntegrationEventSchema, parse_page, upgrade
 
@@ -31,7 +32,7 @@ SERVICES = {
     "plan": ("plan_events_v*.jsonl", lambda: PlanService(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
              {**{cls.TOPIC: cls for cls in EVENT_CLASSES.values()},
               **{cls.TOPIC: cls for cls in (Person.Registered, Person.Updated, Person.Erased, PlanAccess.Recorded,
-                                                *TEMPLATE_EVENTS, *CYCLE_EVENTS)}}),
+                                                *TEMPLATE_EVENTS, *CYCLE_EVENTS, *REQUIREMENT_EVENTS)}}),
     "recommender": ("recommender_events_v*.jsonl",
                     lambda: Recommender(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
                     {cls.TOPIC: cls for cls in RecommenderEvent.__subclasses__()}),
@@ -89,7 +90,7 @@ def test_each_stored_plan_story_replays_into_a_plan(story):
     for row in fixture_rows("plan", story):
         if not row["topic"].startswith(("groeipad.plan:Person", "groeipad.plan:PlanAccess",
                                         "groeipad.plan:PlanTemplate", "groeipad.plan:Cycle",
-                                        "groeipad.plan:DevelopmentCycle")):
+                                        "groeipad.plan:DevelopmentCycle", "groeipad.plan:LearningRequirement")):
             stored = StoredEvent(originator_id=plan_id, originator_version=row["originator_version"],
                                  topic=row["topic"], state=json.dumps(row["state"]).encode())
             plan = service.mapper.to_domain_event(stored).mutate(plan)

@@ -67,6 +67,7 @@ REPORTED = {"on": "2026-03-20", "source": "xapi", "statement_id": "6f0d2c1e-3b1a
 CHECKIN = {"on": "2026-06-01", "at": "10:00", "duration_minutes": 30, "location": "Room 1"}
 TEMPLATE = {"name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}], "hours_norm": 40}
 TEMPLATE_AUTHORS = {"hanna", "daan", "root"}
+REQUIREMENT = {"name": "VCA", "departments": ["TD"], "recurrence_months": 24, "offer_ids": ["vca"]}
 CYCLE_READERS = {"hanna", "root", "marieke", "boss", "petra"}  # HR, and managers for their reports
 CYCLE = {"name": "C", "period_start": "2030-01-01", "period_end": "2030-12-31",
          "scope": {"kind": "people", "people": ["{owner}"]}, "templates": {"default": "{template_id}"},
@@ -164,6 +165,19 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/plans/{plan_id}/certificates/{certificate_id}/recertify"): Row(
         expect(CERTIFIERS, 201, forbidden={*MANAGERS, "daan"}), state="certified",
         body={"planned_start": "2026-12-01", "planned_end": "2026-12-20"}),
+    # Mandatory learning: HR, L&D and admins define it; everyone reads it; the report for HR, L&D and admins.
+    ("GET", "/api/v1/requirements"): Row({c: 200 for c in CALLERS}),
+    ("POST", "/api/v1/requirements"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
+                                          body=REQUIREMENT),
+    ("GET", "/api/v1/requirements/{requirement_id}"): Row({c: 200 for c in CALLERS}, state="requirement"),
+    ("PUT", "/api/v1/requirements/{requirement_id}"): Row(
+        expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS), state="requirement",
+        body={**REQUIREMENT, "recurrence_months": 12, "reason": "yearly"}),
+    ("POST", "/api/v1/requirements/{requirement_id}/retire"): Row(
+        expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS), state="requirement",
+        body={"reason": "replaced"}),
+    ("GET", "/api/v1/reports/compliance"): Row(expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
+                                               query="?as_of=2026-06-30"),
     ("GET", "/api/v1/templates"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/templates"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
                                        body=TEMPLATE),
@@ -288,7 +302,11 @@ def prepare(client, state: str) -> dict[str, str]:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
-    template = cycle = "none"
+    template = cycle = requirement = "none"
+    if state == "requirement":
+        response = client.post("/api/v1/requirements", json=REQUIREMENT, headers=hr)
+        assert response.status_code == 201, response.get_json()
+        requirement = response.get_json()["requirement_id"]
     if state in {"template", "cycle"}:
         response = client.post("/api/v1/templates", json=TEMPLATE, headers=hr)
         assert response.status_code == 201, response.get_json()
@@ -312,7 +330,8 @@ def prepare(client, state: str) -> dict[str, str]:
         proposal = response.get_json()["proposal_id"]
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
             "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
-            "template_id": template, "cycle_id": cycle, "proposal_id": proposal, "certificate_id": certificate}
+            "template_id": template, "cycle_id": cycle, "proposal_id": proposal, "certificate_id": certificate,
+            "requirement_id": requirement}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):

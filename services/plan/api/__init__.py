@@ -8,6 +8,7 @@ from services.plan.application import (
     ForbiddenError,
     PlanNotFoundError,
     PreconditionFailedError,
+    RequirementNotFoundError,
     TemplateNotFoundError,
     WriteConflictError,
 )
@@ -22,6 +23,7 @@ def register_domain_errors(app: Flask) -> None:
         DomainError: lambda error: ApiError(error.status, str(error), error.errors),
         PlanNotFoundError: lambda error: ApiError(404, "plan not found"),
         TemplateNotFoundError: lambda error: ApiError(404, "template not found"),
+        RequirementNotFoundError: lambda error: ApiError(404, "requirement not found"),
         CycleNotFoundError: lambda error: ApiError(404, "cycle not found"),
         ForbiddenError: lambda error: ApiError(403, str(error)),
         PreconditionFailedError: lambda error: ApiError(

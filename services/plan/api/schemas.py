@@ -1064,3 +1064,136 @@ class CertificateFileExportSchema(Schema):
     size = fields.Integer()
     stored_at = fields.String()
     content_base64 = fields.String()
+
+
+# -- mandatory learning and compliance ----------------------------------------------------------------
+class RequirementContentSchema(Strict):
+    name = required_text(SHORT, metadata={"description": "e.g. VCA, privacy, safety"})
+    departments = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50))
+    roles = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50),
+                        metadata={"description": "job titles it applies to"})
+    recurrence_months = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                       validate=validate.Range(1, 120),
+                                       metadata={"description": "repeat every N months; none: once"})
+    offer_ids = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50),
+                            metadata={"description": "catalogue offers whose completion satisfies it"})
+    skills = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50),
+                         metadata={"description": "skills re-rated at an action's completion that satisfy it"})
+    certificate_required = fields.Boolean(load_default=False, metadata={
+        "description": "only a completion carrying a valid certificate counts"})
+    grace_days = fields.Integer(load_default=90, strict=True, validate=validate.Range(0, 366), metadata={
+        "description": "days someone new to it has before they are overdue"})
+
+
+class RequirementCreateSchema(RequirementContentSchema):
+    reason = text(load_default="")
+
+
+class RequirementRevisionSchema(RequirementContentSchema):
+    reason = required_text(LONG, metadata={"description": "why it changes (kept with the version)"})
+
+
+class RequirementRetireSchema(Strict):
+    reason = required_text(LONG)
+
+
+class RequirementVersionSchema(Schema):
+    version = fields.Integer()
+    type = fields.String(validate=validate.OneOf(("created", "revised", "retired")))
+    at = fields.String()
+    actor = fields.Nested(ActorSchema)
+    reason = fields.String()
+    content = fields.Dict(allow_none=True)
+
+
+class RequirementSummarySchema(Schema):
+    requirement_id = fields.String()
+    version = fields.Integer()
+    retired = fields.Boolean()
+    name = fields.String()
+    departments = fields.List(fields.String())
+    roles = fields.List(fields.String())
+    recurrence_months = fields.Integer(allow_none=True)
+    offer_ids = fields.List(fields.String())
+    skills = fields.List(fields.String())
+    certificate_required = fields.Boolean()
+    grace_days = fields.Integer()
+
+
+class RequirementSchema(RequirementSummarySchema):
+    history = fields.List(fields.Nested(RequirementVersionSchema), metadata={
+        "description": "every version: who, when, why"})
+
+
+class RequirementListSchema(Schema):
+    items = fields.List(fields.Nested(RequirementSummarySchema))
+
+
+class ComplianceQuerySchema(Strict):
+    as_of = fields.String(required=True, validate=validate.Length(min=10, max=40), metadata={
+        "description": "YYYY-MM-DD (the whole day, UTC) or an ISO-8601 instant: only what was known then counts"})
+    department = fields.String(load_default=None, validate=validate.Length(min=1, max=SHORT))
+
+
+class ComplianceEvidenceSchema(Schema):
+    plan_id = fields.String()
+    action_id = fields.String()
+    completed_on = fields.Date()
+    certificate_id = fields.String(allow_none=True)
+    certified = fields.Boolean(metadata={"description": "carried a valid certificate on that day"})
+    valid_until = fields.Date(allow_none=True)
+    counts = fields.Boolean(metadata={"description": "false when a certificate is required and missing"})
+    decisive = fields.Boolean(metadata={"description": "the completion the answer rests on"})
+
+
+class PersonRequirementSchema(Schema):
+    requirement_id = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    status = fields.String(validate=validate.OneOf(("compliant", "due", "overdue")))
+    due_by = fields.Date(allow_none=True, metadata={"description": "when it (next) has to be done"})
+    evidence = fields.List(fields.Nested(ComplianceEvidenceSchema))
+
+
+class CompliancePersonSchema(Schema):
+    person_id = fields.String()
+    name = fields.String()
+    job_title = fields.String()
+    requirements = fields.List(fields.Nested(PersonRequirementSchema))
+
+
+class ComplianceCountSchema(Schema):
+    requirement_id = fields.String()
+    name = fields.String()
+    applicable = fields.Integer()
+    compliant = fields.Integer(allow_none=True)
+    due = fields.Integer(allow_none=True)
+    overdue = fields.Integer(allow_none=True)
+    hidden = fields.Boolean(metadata={"description": "fewer than 5 people: counts left out for L&D"})
+
+
+class ComplianceDepartmentSchema(Schema):
+    department = fields.String()
+    people = fields.Integer()
+    requirements = fields.List(fields.Nested(ComplianceCountSchema))
+    people_detail = fields.List(fields.Nested(CompliancePersonSchema), allow_none=True,
+                                metadata={"description": "the people behind the numbers (HR and admins only)"})
+
+
+class ComplianceRequirementSchema(Schema):
+    requirement_id = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    changed_at = fields.String()
+    changed_by = fields.String()
+    reason = fields.String()
+    recurrence_months = fields.Integer(allow_none=True)
+    certificate_required = fields.Boolean()
+
+
+class ComplianceReportSchema(Schema):
+    as_of = fields.Date()
+    known_by = fields.String(metadata={"description": "the instant up to which recorded facts count"})
+    department = fields.String(allow_none=True)
+    requirements = fields.List(fields.Nested(ComplianceRequirementSchema))
+    departments = fields.List(fields.Nested(ComplianceDepartmentSchema))

@@ -21,7 +21,8 @@ EXPIRING_WITHIN_DAYS = 90  # a certificate that expires within this many days is
 MAX_CERTIFICATES = 10  # per action: the first and its corrections or renewals
 
 
-def _day(value: Any) -> date | None:
+def as_date(value: Any) -> date | None:
+    """A date, from a date or ISO text (the API's JSON of an action)."""
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
@@ -29,7 +30,7 @@ def _day(value: Any) -> date | None:
 
 def state(certificate: Mapping[str, Any], today: date) -> str:
     """valid, expiring (expires within EXPIRING_WITHIN_DAYS days) or expired (its expiry date has passed)."""
-    expires_on = _day(certificate.get("expires_on"))
+    expires_on = as_date(certificate.get("expires_on"))
     if expires_on is None:
         return VALID
     if expires_on < today:
@@ -46,10 +47,10 @@ def current(action: Mapping[str, Any], today: date | None = None) -> dict[str, A
     today = today or date.today()
     if action.get("status") != "completed":
         return None
-    issued = [c for c in action.get("certificates") or [] if (_day(c.get("issued_on")) or today) <= today]
+    issued = [c for c in action.get("certificates") or [] if (as_date(c.get("issued_on")) or today) <= today]
     if not issued:
         return None
-    return dict(max(issued, key=lambda c: (_day(c.get("expires_on")) or date.max, _day(c.get("issued_on")))))
+    return dict(max(issued, key=lambda c: (as_date(c.get("expires_on")) or date.max, as_date(c.get("issued_on")))))
 
 
 def is_certified(action: Mapping[str, Any], today: date | None = None) -> bool:
@@ -70,7 +71,7 @@ def expiries(actions: Iterable[Mapping[str, Any]], today: date) -> list[dict[str
         verdict = state(certificate, today)
         if verdict != VALID:
             out.append({"action_id": action.get("action_id"), "certificate_id": certificate.get("certificate_id"),
-                        "expires_on": _day(certificate.get("expires_on")), "state": verdict})
+                        "expires_on": as_date(certificate.get("expires_on")), "state": verdict})
     return sorted(out, key=lambda e: e["expires_on"])
 
 
