@@ -395,7 +395,7 @@ class PlanService(Application[UUID]):
         self.forget_erased()
         employee_id = self._owner(plan_id)
         self._authorize(plan_id, principal, employee_id=employee_id)
-        certificate_id = fields.pop("certificate_id", None) or uuid4().hex
+        certificate_id = fields.pop("certificate_id", None) or str(uuid4())
         stored = None
         if content is not None:
             stored = self.certificate_files.put(str(plan_id), employee_id, uuid4().hex, content, filename)
@@ -439,7 +439,7 @@ class PlanService(Application[UUID]):
             if not open_plans:
                 raise InvalidStateError("plan", "the plan is closed and the person has no open plan to renew it in")
             target = UUID(open_plans[-1]["id"])
-        new_id = action_id or uuid4().hex
+        new_id = action_id or str(uuid4())
         renews = {"plan_id": str(plan_id), "action_id": action["action_id"], "certificate_id": certificate_id,
                   "state": state}
         return self.change_plan(target, principal, lambda plan, ctx: plan.open_recertification(

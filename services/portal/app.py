@@ -144,9 +144,20 @@ def follow_erasures(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from services.portal.views import account, actions, employee, hr, json_api, ld, manager, notifications, privacy
+    from services.portal.views import (
+        account,
+        actions,
+        certificates,
+        employee,
+        hr,
+        json_api,
+        ld,
+        manager,
+        notifications,
+        privacy,
+    )
 
-    for module in (account, employee, actions, manager, hr, ld, privacy, json_api, notifications):
+    for module in (account, employee, actions, certificates, manager, hr, ld, privacy, json_api, notifications):
         app.register_blueprint(module.bp)
 
 

@@ -22,6 +22,7 @@ from services.plan.domain.vocabulary import (
     TRIGGERS,
 )
 from shared.contracts import ActorSchema
+from shared.ids import DIRECTORY_ID_PATTERN
 from shared.purposes import ACCESS_PURPOSES, MAX_NOTE, NOTE_HEADER, PURPOSE_HEADER
 
 SHORT, LONG = 200, 5000
@@ -1007,8 +1008,8 @@ class CyclePeopleSchema(Schema):
 class CertificateFormSchema(Strict):
     """The certificate's fields as multipart/form-data (the file goes in the part `file`)."""
 
-    certificate_id = fields.String(load_default=None, validate=ID,
-                                   metadata={"description": "optional; made up when missing"})
+    certificate_id = fields.String(load_default=None, validate=validate.Regexp(DIRECTORY_ID_PATTERN), metadata={
+        "description": "optional (letters, digits, . _ @ -); made up when missing"})
     number = required_text(SHORT)
     issuer = required_text(SHORT)
     issued_on = fields.Date(required=True)
