@@ -16,16 +16,19 @@ from recommender.api import (
     transparency,
     tuning,
 )
+from recommender.plan_gaps import PlanGapsClient
 from recommender.runtime import Runtime
 from shared.httpapi import create_api
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """The recommender API; CONFIG may carry RECOMMENDER_DATABASE_URL, RUNTIME or TOKENS."""
+    """The recommender API; CONFIG may carry RECOMMENDER_DATABASE_URL, RUNTIME, TOKENS or PLAN_GAPS
+    (the plan service's client; else PLAN_SERVICE_URL)."""
     config = config or {}
     app = Flask(__name__)
     rt = config.get("RUNTIME") or Runtime.build(config.get("RECOMMENDER_DATABASE_URL"))
     app.extensions["recommender"] = rt
+    app.extensions["plan_gaps"] = config.get("PLAN_GAPS") or PlanGapsClient.from_env()
     import_limit = offers.import_body_limit()
 
     def ready() -> dict:

@@ -46,7 +46,7 @@ def apply_event(plan: dict, event: dict[str, Any]) -> list[tuple]:
     elif kind == "SkillAssessed":
         plan["skills"][normalise(payload["skill"])] = {
             "skill": payload["skill"], "level": payload.get("level"), "category": payload.get("category")}
-    elif kind == "GoalSet":
+    elif kind in {"GoalSet", "GoalCarriedForward"}:
         plan["goals"][payload["goal_id"]] = {
             "skills": payload.get("skills") or [], "deadline": payload.get("deadline"), "status": "open"}
     elif kind == "GoalRevised":
@@ -61,6 +61,11 @@ def apply_event(plan: dict, event: dict[str, Any]) -> list[tuple]:
             "offer_id": payload.get("offer_id"), "recommendation_id": payload.get("recommendation_id"),
             "goal_ids": payload.get("goal_ids") or [], "means": payload.get("means"),
             "status": "planned"}
+    elif kind == "ActionCarriedForward":  # from the previous plan, as it stood there (no judgment again)
+        plan["actions"][payload["action_id"]] = {
+            "offer_id": payload.get("offer_id"), "recommendation_id": payload.get("recommendation_id"),
+            "goal_ids": payload.get("goal_ids") or [], "means": payload.get("means"),
+            "status": payload.get("status") or "planned"}
     elif kind == "LearningActionStarted":
         plan["actions"].setdefault(payload["action_id"], {"goal_ids": []})["status"] = "started"
     elif kind == "LearningActionCancelled":

@@ -261,6 +261,21 @@ class ReadModel:
                 s.dismissed += row["n"]
         return stats
 
+    def popular_with_role(self, employee_id: str, minimum: int) -> tuple[str | None, set[str]]:
+        """The person's job title and the offers at least MINIMUM colleagues with that title (not they) accepted or
+        completed: fewer would point at the colleague."""
+        me = self._rows(f"SELECT job_title FROM {self.table('people')} WHERE person_id = ? AND active = 1",
+                        (employee_id,))
+        role = me[0]["job_title"] if me else None
+        if not role:
+            return None, set()
+        rows = self._rows(
+            f"SELECT f.offer_id FROM {self.table('offer_feedback')} f JOIN {self.table('people')} p "
+            "ON p.person_id = f.employee_id WHERE p.job_title = ? AND p.active = 1 AND f.employee_id <> ? "
+            "AND f.skill IS NULL AND f.kind IN ('accepted', 'completed') GROUP BY f.offer_id "
+            "HAVING COUNT(DISTINCT f.employee_id) >= ?", (role, employee_id, minimum))
+        return role, {r["offer_id"] for r in rows}
+
     def effectiveness(self) -> list[dict]:
         """Per offer: people who completed it, mean rating, mean level gained."""
         rows = self._rows(f"SELECT offer_id, COUNT(DISTINCT employee_id) AS people, "

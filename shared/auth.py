@@ -14,7 +14,7 @@ from flask import Flask, g, request
 from shared.config import env_str, read_secret
 from shared.errors import ApiError
 
-ROLES = frozenset({"employee", "manager", "hr", "ld", "admin", "service"})
+ROLES = frozenset({"employee", "manager", "hr", "ld", "admin", "service", "scim"})  # scim: an identity provider
 ISSUER = "groeipad"
 ALGORITHM = "HS256"
 
@@ -122,14 +122,16 @@ PUBLIC_PREFIXES = ("/health", "/ready", "/metrics", "/api/v1/openapi.json", "/ap
                    "/static/")
 
 
-def init_auth(app: Flask, settings: TokenSettings) -> None:
-    """Every API request needs a valid bearer token, except the public probes and docs."""
+def init_auth(app: Flask, settings: TokenSettings, public: tuple[str, ...] = ()) -> None:
+    """Every API request needs a valid bearer token, except the public probes and docs (and PUBLIC prefixes: what
+    a service publishes for anyone, such as the plan service's badge documents)."""
     tokens = VerifiedTokens(settings)
+    open_paths = PUBLIC_PREFIXES + tuple(public)
 
     @app.before_request
     def authenticate() -> None:
         g.principal = None
-        if request.path.startswith(PUBLIC_PREFIXES) or request.method == "OPTIONS":
+        if request.path.startswith(open_paths) or request.method == "OPTIONS":
             return
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")

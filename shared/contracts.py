@@ -6,7 +6,10 @@ notes, feedback, reflections, reasons) and no names or e-mail addresses. Skill n
 matches on them. The plan service dumps each payload through its schema, so a field it does not declare
 never leaves the service; a consumer validates every event against the same schemas (`parse_page`).
 
-Version 2 (this one) added the directory (PersonRegistered, PersonUpdated) and the per-type payloads, and
+Version 3 (this one) added the carry-forward of a previous plan's open goals and actions into the next
+period's plan (GoalCarriedForward, ActionCarriedForward, each naming its source plan and id) and a check-in's
+location (for the notifier's invitations); a version-2 event is the same in version 3.
+Version 2 added the directory (PersonRegistered, PersonUpdated) and the per-type payloads, and
 dropped the free-text envelope field `reason` and the free-text payload fields of version 1. A stored or
 late version-1 event is brought up to date by `upgrade`, which keeps only what version 2 publishes. A change
 to a payload bumps SCHEMA_VERSION and adds a step to `upgrade`; an optional envelope field that consumers
@@ -24,8 +27,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-SCHEMA_VERSION = 2
-SUPPORTED_VERSIONS = (1, 2)
+SCHEMA_VERSION = 3
+SUPPORTED_VERSIONS = (1, 2, 3)
 
 PLAN_EVENT_TYPES = (
     "PlanStarted", "SkillAssessed", "GoalSet", "GoalRevised", "GoalAchieved", "GoalAbandoned",
@@ -36,6 +39,7 @@ PLAN_EVENT_TYPES = (
     "CheckInScheduled", "CheckInAgendaPointAdded", "CheckInRescheduled", "CheckInCancelled", "CheckInRecorded",
     "CheckInAgreementActedOn",
     "CompletionProposed", "CompletionProposalSettled",  # completions a learning record store reported (xAPI)
+    "GoalCarriedForward", "ActionCarriedForward",  # version 3: a new period's plan took over the previous one's
     "PlanErased",  # retention destroyed the plan's key: drop what was derived from it
     "CertificateAdded", "RecertificationOpened",  # certificates on completed actions (dates only, no number)
 )
@@ -127,6 +131,18 @@ class LearningActionPlannedPayload(_Payload):
     cost = fields.Float(allow_none=True)
 
 
+class GoalCarriedForwardPayload(GoalSetPayload):
+    from_plan_id = _id(metadata={"description": "the previous plan, closed as carried forward"})
+    from_goal_id = _id()
+
+
+class ActionCarriedForwardPayload(LearningActionPlannedPayload):
+    from_plan_id = _id(metadata={"description": "the previous plan, closed as carried forward"})
+    from_action_id = _id()
+    status = fields.String(required=True, validate=validate.OneOf(("planned", "started")))
+    started_on = fields.Date(allow_none=True)
+
+
 class ActionRescheduledPayload(_Payload):
     action_id = _id()
     planned_start = fields.Date(allow_none=True)
@@ -215,12 +231,15 @@ class EmptyPayload(_Payload):
 
 
 class CheckInSlotPayload(_Payload):
-    """When a check-in takes place; where (a room or a link) and the agenda stay in the plan service."""
+    """When and where a check-in takes place; the agenda stays in the plan service."""
 
     checkin_id = _id()
     on = fields.Date(required=True)
     at = fields.String(required=True, metadata={"description": "time of day, HH:MM"})
     duration_minutes = fields.Integer(required=True)
+    location = fields.String(allow_none=True, metadata={
+        "description": "a room or a meeting link, for the notifier's calendar invitations (version 3; "
+                       "\"[erased]\" once forgotten)"})
 
 
 class CheckInPayload(_Payload):
@@ -293,6 +312,7 @@ PAYLOAD_SCHEMAS: dict[str, Schema] = {
     "CheckInRecorded": CheckInRecordedPayload(), "CheckInAgreementActedOn": AgreementActedOnPayload(),
     "CompletionProposed": CompletionProposedPayload(),
     "CompletionProposalSettled": CompletionProposalSettledPayload(),
+    "GoalCarriedForward": GoalCarriedForwardPayload(), "ActionCarriedForward": ActionCarriedForwardPayload(),
     "PlanErased": EmptyPayload(), "CertificateAdded": CertificateAddedPayload(),
     "RecertificationOpened": RecertificationOpenedPayload(), "PersonRegistered": PersonRegisteredPayload(),
     "PersonUpdated": PersonUpdatedPayload(), "PersonErased": EmptyPayload(),
@@ -306,7 +326,7 @@ class ActorSchema(Schema):
 
 
 class IntegrationEventSchema(Schema):
-    """One event as the feed publishes it (version 2); `payload` follows the schema of its `type`."""
+    """One event as the feed publishes it (version 3); `payload` follows the schema of its `type`."""
 
     class Meta:
         unknown = EXCLUDE
@@ -403,6 +423,8 @@ def upgrade(event: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"integration event schema {version} is newer than this consumer ({SCHEMA_VERSION})")
     if version == 1:
         event = _v1_to_v2(event)
+    if event["schema_version"] == 2:
+        event = {**event, "schema_version": 3}  # version 3 only added event types
     return event
 
 

@@ -31,8 +31,9 @@ class GroeipadApi(Api):
 
 
 def create_api(app: Flask, *, title: str, description: str, ready: Callable[[], dict],
-               tokens: TokenSettings | None = None, service: str = "groeipad") -> Api:
-    """Configure APP as a Groeipad API; READY returns the readiness checks (raise when not ready)."""
+               tokens: TokenSettings | None = None, service: str = "groeipad", public: tuple[str, ...] = ()) -> Api:
+    """Configure APP as a Groeipad API; READY returns the readiness checks (raise when not ready); paths under
+    the PUBLIC prefixes need no token."""
     app.config.update(
         API_TITLE=title,
         API_VERSION="v1",
@@ -51,7 +52,7 @@ def create_api(app: Flask, *, title: str, description: str, ready: Callable[[], 
     )
     app.json.sort_keys = False
     init_observability(app, service)
-    init_auth(app, tokens or TokenSettings.from_env())
+    init_auth(app, tokens or TokenSettings.from_env(), public)
     api = GroeipadApi(app)
     register_error_handlers(app)
 

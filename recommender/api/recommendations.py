@@ -1,21 +1,21 @@
-"""Recommendations: for gaps given in the request, and for an employee's open gaps from the feed."""
+"""Recommendations: for gaps given in the request, and for an employee's open gaps as the plan service decides them."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from recommender.api import schemas as s
 from recommender.api.common import reader, runtime
 from recommender.api.people import AccessHeadersSchema, read_person
-from recommender.api.skills import authorize_employee
 from recommender.domainmodel import MEANS
-from recommender.feedback import open_gaps
 from recommender.matcher import Context, Gap, Matcher
 from recommender.personal import with_dismissals
-from recommender.reasons import LANGUAGES, localised
+from recommender.plan_gaps import PlanGapsClient, PlanServiceUnavailableError
+from recommender.reasons import LANGUAGES, localised, reason
 from shared.auth import current_principal
+from shared.errors import ApiError
 from shared.httpapi import Blueprint
 
 blp = Blueprint("recommendations", __name__, url_prefix="/api/v1",
@@ -51,9 +51,25 @@ class RecommendationRequest(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
 
 
-class LimitQuery(Schema):
+class EmployeeQuery(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+    means = fields.List(fields.String(validate=validate.OneOf(MEANS)), load_default=None,
+                        validate=validate.Length(max=len(MEANS)))
+    language = fields.String(load_default=None, validate=validate.OneOf(["nl", "en"]))
+    max_cost = fields.Float(load_default=None, validate=validate.Range(0, 1_000_000))
+    hours_per_week = fields.Float(load_default=None, validate=validate.Range(0.5, 80))
+    deadline = fields.Date(load_default=None)
+    include_dismissed = fields.Boolean(load_default=False, metadata={
+        "description": "also offers the person dismissed (their reasons then narrow nothing)"})
 
+
+class EmployeeHeadersSchema(AccessHeadersSchema):
+    min_position = fields.String(data_key="X-Min-Position", load_default=None,
+                                 validate=validate.Regexp(r"^\d{1,18}$"),
+                                 metadata={"description": "a plan-service write's X-Position: the gaps include it"})
+
+
+ROLE_MINIMUM = 3  # colleagues in the same role behind popular_with_role: fewer would point at one of them
 
 LANGUAGE_HEADER = {"Content-Language": {"description": "the language of the reasons' text (nl or en)",
                                         "schema": {"type": "string"}}}
@@ -68,6 +84,11 @@ def explained(answer: dict, matcher: Matcher) -> tuple[dict, int, dict[str, str]
     return answer, 200, {"Content-Language": language, "Vary": "Accept-Language"}
 
 
+def plan_gaps() -> PlanGapsClient:
+    """The client of the plan service's gaps this app was built with (PLAN_SERVICE_URL)."""
+    return current_app.extensions["plan_gaps"]
+
+
 def model_info(matcher: Matcher) -> dict:
     """The model version a log entry names: the settings' version and the index's (catalogue) version."""
     return {"model_version": matcher.model_version, "settings_version": matcher.settings_version,
@@ -75,15 +96,21 @@ def model_info(matcher: Matcher) -> dict:
 
 
 def for_person(employee_id: str, matcher: Matcher, gaps: list[Gap], ctx: Context, limit: int,
-               feed_dismissed: list[str] | None = None) -> tuple[list[dict], bool]:
-    """What EMPLOYEE_ID is shown, logged: nothing when they switched suggestions off, and never what
-    they dismissed (their reasons narrow the rest, see recommender/personal.py). Returns the items and
-    whether suggestions are off."""
+               include_dismissed: bool = False) -> tuple[list[dict], bool]:
+    """What EMPLOYEE_ID is shown, logged: nothing when they switched suggestions off, and unless
+    INCLUDE_DISMISSED never what they dismissed (their reasons narrow the rest, see recommender/personal.py).
+    Returns the items and whether suggestions are off."""
     log = runtime().log
     if not log.suggestions_on(employee_id):
         return [], True
-    ctx = with_dismissals(ctx, log.dismissals(employee_id), feed_dismissed)
+    if not include_dismissed:  # dismissed here (at once), or through the plan service (once the feed told us)
+        feed_dismissed = (runtime().readmodel.current_plan(employee_id) or {}).get("dismissed", [])
+        ctx = with_dismissals(ctx, log.dismissals(employee_id), feed_dismissed)
     items = matcher.recommend(gaps, ctx, limit)
+    role, popular = runtime().readmodel.popular_with_role(employee_id, ROLE_MINIMUM)
+    for item in items:
+        if item["offer_id"] in popular:
+            item["reasons"].append(reason("popular_with_role", role=role))
     log.record_shown(employee_id, current_principal().subject, items, model_info(matcher))
     return items, False
 
@@ -115,22 +142,32 @@ class Recommendations(MethodView):
 
 @blp.route("/employees/<employee_id>/recommendations")
 class EmployeeRecommendations(MethodView):
-    @blp.arguments(LimitQuery, location="query")
-    @blp.arguments(AccessHeadersSchema, location="headers")
+    @blp.arguments(EmployeeQuery, location="query")
+    @blp.arguments(EmployeeHeadersSchema, location="headers")
     @blp.response(200, s.EmployeeRecommendationsSchema, headers=LANGUAGE_HEADER)
     @blp.alt_response(403, "FORBIDDEN")
-    def get(self, query, _purpose, employee_id):
-        """Offers for the open gaps of the employee's current plan (employee, manager, HR)."""
-        plan = authorize_employee(employee_id, "recommendations")
+    @blp.alt_response(503, "SERVICE_UNAVAILABLE", description="the plan service did not give the person's gaps")
+    def get(self, query, headers, employee_id):
+        """Offers for the open gaps of the employee's current plan as the plan service decides them now, without
+        the offers that plan already holds (planned, started or completed) and, unless include_dismissed, without
+        what they dismissed (employee, their managers, HR and admins stating a purpose). X-Min-Position (a plan
+        write's X-Position) is passed on, so the answer includes that write."""
+        read_person(employee_id, "recommendations")
         matcher = runtime().matcher.current()
-        gaps = open_gaps(plan) if plan else []
-        answer = {"employee_id": employee_id, "plan_id": plan and plan.get("plan_id"), "gaps": gaps,
-                  "recommendations": [], "model_version": matcher.model_version, "suggestions_off": False}
+        try:
+            current = plan_gaps().gaps_of(employee_id, headers.get("min_position"))
+        except PlanServiceUnavailableError as error:
+            raise ApiError(503, "the plan service does not answer; no suggestions without the current gaps",
+                           [{"field": "plan_service", "reason": str(error)}], headers={"Retry-After": "5"}) from None
+        gaps = [{k: g[k] for k in ("skill", "current_level", "target_level")} for g in current.gaps]
+        answer = {"employee_id": employee_id, "plan_id": current.plan_id, "gaps": gaps, "recommendations": [],
+                  "model_version": matcher.model_version, "suggestions_off": False}
         if not gaps:
             answer["suggestions_off"] = not runtime().log.suggestions_on(employee_id)
             return answer
-        planned = {a.get("offer_id") for a in plan.get("actions", {}).values() if a.get("offer_id")}
-        ctx = Context(employee_id=employee_id, exclude_offers=planned)
-        items, off = for_person(employee_id, matcher, [Gap(g["skill"], g["current_level"], g["target_level"])
-                                                       for g in gaps], ctx, query["limit"], plan.get("dismissed", []))
+        filters = {k: query[k] for k in ("means", "language", "max_cost", "hours_per_week", "deadline")
+                   if query.get(k) is not None}
+        ctx = Context(employee_id=employee_id, exclude_offers=set(current.offers_in_plan), **filters)
+        items, off = for_person(employee_id, matcher, [Gap(**g) for g in gaps], ctx, query["limit"],
+                                include_dismissed=query["include_dismissed"])
         return explained({**answer, "recommendations": items, "suggestions_off": off}, matcher)

@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from services.notifier import kinds as k
 from services.notifier.directory import DirectoryUnavailableError
-from services.notifier.invites import invitation
+from services.notifier.invites import checkin_invitation, invitation
 from services.notifier.mailer import DeliveryError, SmtpSender, compose
 from services.notifier.messages import render
 from services.notifier.rules import Directory
@@ -39,6 +39,7 @@ class DeliverySettings:
     max_attempts: int = 8
     backoff_seconds: float = 30.0
     max_backoff_seconds: float = 6 * 3600.0
+    timezone: str = "Europe/Amsterdam"  # check-in times are local times of the organisation
 
 
 class Unsubscribe:
@@ -148,10 +149,29 @@ class Delivery:
                                   start=n.data["start"], end=n.data["end"], sequence=n.data.get("sequence", 0),
                                   method=n.data.get("method", "REQUEST"), organizer=self.settings.sender,
                                   attendee=address, stamp=_parse(n.created_at) or now, url=rendered.link)
+        if n.kind == k.CHECKIN_INVITE:
+            calendar = checkin_invitation(
+                plan_id=n.data["plan_id"], checkin_id=n.data["checkin_id"], summary=rendered.subject,
+                on=n.data["on"], at=n.data["at"], duration_minutes=n.data["duration_minutes"],
+                location=n.data.get("location") or "", sequence=n.data.get("sequence", 0),
+                method=n.data.get("method", "REQUEST"), organizer=self.settings.sender,
+                attendees=self._attendees(n.data.get("attendees") or [n.recipient], n.recipient, person, address),
+                stamp=_parse(n.created_at) or now, zone=self.settings.timezone, url=rendered.link)
         return compose(notification_id=n.id, sender=self.settings.sender, recipient=address,
                        recipient_name=person.get("name") or "", lang=lang, subject=rendered.subject,
                        text=rendered.text, html=rendered.html, sent_on=now, unsubscribe=unsubscribe,
                        calendar=calendar, method=n.data.get("method", "REQUEST"))
+
+    def _attendees(self, ids: list[str], recipient: str, person: dict, address: str) -> list[tuple[str, str]]:
+        """Both people of a check-in as (name, address); one without an address (or gone) is left out."""
+        found = []
+        for person_id in ids:
+            entry = person if person_id == recipient else (
+                None if self.store.is_forgotten(person_id) else self.directory.person(person_id))
+            mail = address if person_id == recipient else (entry or {}).get("email")
+            if entry and mail:
+                found.append((entry.get("name") or "", mail))
+        return found
 
     def _name_of(self, person_id: str) -> str:
         return (self.directory.person(person_id) or {}).get("name") or person_id

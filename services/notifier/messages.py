@@ -29,6 +29,13 @@ SUBJECTS = {
     k.CERTIFICATE_EXPIRING: {"nl": "Je certificaat verloopt over {days} dagen: {title}",
                              "en": "Your certificate expires in {days} days: {title}"},
     k.WEEKLY_DIGEST: {"nl": "Je team deze week ({week})", "en": "Your team this week ({week})"},
+    k.CHECKIN_INVITE: {"nl": "{changed}Ontwikkelgesprek van {employee}: {on} om {at}",
+                       "en": "{changed}Development conversation of {employee}: {on} at {at}"},
+    k.SELF_EVALUATION_DUE: {"nl": "Je zelfevaluatie voor {cycle}: uiterlijk {due}",
+                            "en": "Your self-evaluation for {cycle}: due by {due}"},
+    k.CYCLE_MILESTONE_DUE: {"nl": "{milestone} voor {cycle}: uiterlijk {due}",
+                            "en": "{milestone} for {cycle}: due by {due}"},
+    k.HR_CYCLE_DIGEST: {"nl": "Stand van {cycle} ({week})", "en": "Status of {cycle} ({week})"},
     k.DAILY_DIGEST: {"nl": "Je Groeipad-overzicht van {day}", "en": "Your Groeipad summary of {day}"},
 }
 BODIES = {
@@ -54,11 +61,24 @@ BODIES = {
         "en": "The certificate of \u201c{title}\u201d is valid until {expires}. Plan a recertification in time: "
               "one click in your development plan."},
     k.WEEKLY_DIGEST: {"nl": "Wat er in je team op je wacht.", "en": "What is waiting for you in your team."},
+    k.CHECKIN_INVITE: {
+        "nl": "Het gesprek over het ontwikkelplan van {employee} is op {on} om {at} ({duration_minutes} minuten), "
+              "{location}. Het staat als uitnodiging in je agenda.",
+        "en": "The conversation about {employee}'s development plan is on {on} at {at} ({duration_minutes} "
+              "minutes), {location}. It is in your calendar as an invitation."},
+    k.SELF_EVALUATION_DUE: {"nl": "Vul uiterlijk {due} je zelfevaluatie in voor {cycle}.",
+                            "en": "Please complete your self-evaluation for {cycle} by {due}."},
+    k.CYCLE_MILESTONE_DUE: {"nl": "In {cycle} staat uiterlijk {due}: {milestone}. Die is voor jou nog niet afgerond.",
+                            "en": "{cycle} expects by {due}: {milestone}. Yours is not done yet."},
+    k.HR_CYCLE_DIGEST: {"nl": "Per mijlpaal: hoeveel medewerkers klaar zijn, nog bezig zijn en te laat zijn.",
+                        "en": "Per milestone: how many people are done, due and overdue."},
     k.DAILY_DIGEST: {"nl": "Dit gebeurde er sinds je vorige overzicht.",
                      "en": "This happened since your previous summary."},
 }
 CANCELLED = {"nl": "Geannuleerd: \u201c{title}\u201d gaat niet door.",
              "en": "Cancelled: \u201c{title}\u201d will not take place."}
+CANCELLED_CHECKIN = {"nl": "Geannuleerd: het ontwikkelgesprek van {employee} op {on} om {at} gaat niet door.",
+                     "en": "Cancelled: the development conversation of {employee} on {on} at {at} will not take place."}
 WORDS = {
     "approved": {"nl": "goedgekeurd", "en": "approved"},
     "changes_requested": {"nl": "teruggestuurd met verzoek om aanpassingen", "en": "returned with requested changes"},
@@ -72,6 +92,14 @@ WORDS = {
     "funding": {"nl": "Financieringsaanvragen", "en": "Funding requests"},
     "overdue": {"nl": "Acties over tijd", "en": "Overdue actions"},
     "why": {"nl": "Je krijgt dit bericht van Groeipad.", "en": "You receive this message from Groeipad."},
+    "changed": {"nl": "Gewijzigd: ", "en": "Changed: "},
+    "self_evaluation": {"nl": "Zelfevaluatie", "en": "Self-evaluation"},
+    "goals_set": {"nl": "Doelen vastleggen", "en": "Setting goals"},
+    "conversation": {"nl": "Ontwikkelgesprek", "en": "Development conversation"},
+    "mid_year_review": {"nl": "Halfjaarlijkse review", "en": "Mid-year review"},
+    "year_end_review": {"nl": "Eindejaarsreview", "en": "Year-end review"},
+    "milestone_line": {"nl": "{milestone} (uiterlijk {due}): {done} klaar, {open} nog te doen, {overdue} te laat",
+                       "en": "{milestone} (due {due}): {done} done, {open} due, {overdue} overdue"},
 }
 MONTHS = {"nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
                  "oktober", "november", "december"],
@@ -122,6 +150,11 @@ def link_for(n: Notification, portal_url: str) -> str:
         return f"{portal_url}/team/plans/{plan_id}"
     if n.kind in (k.WEEKLY_DIGEST,):
         return f"{portal_url}/team"
+    if n.kind == k.HR_CYCLE_DIGEST:
+        return f"{portal_url}/cycles/{n.data.get('cycle_id')}"
+    if n.kind == k.CHECKIN_INVITE and plan_id:
+        where = "team/plans" if n.recipient != n.about else "plans"
+        return f"{portal_url}/{where}/{plan_id}/checkins/{n.data.get('checkin_id')}"
     if n.kind == k.DAILY_DIGEST:
         return f"{portal_url}/notifications"
     if n.data.get("action_id") and plan_id:
@@ -137,9 +170,13 @@ def render(n: Notification, lang: str, name_of: Callable[[str], str], portal_url
     values.update(employee=name_of(n.about), outcome=word(n.data.get("outcome", ""), lang),
                   decision=word(n.data.get("decision", ""), lang), source=word(n.data.get("source", ""), lang),
                   start=long_date(n.data.get("start", ""), lang), end=long_date(n.data.get("end", ""), lang),
-                  title=n.data.get("title") or "", expires=long_date(n.data.get("expires_on", ""), lang))
+                  title=n.data.get("title") or "", on=long_date(n.data.get("on", ""), lang),
+                  due=long_date(n.data.get("due", ""), lang), milestone=word(n.data.get("milestone", ""), lang),
+                  changed=word("changed", lang) if n.data.get("sequence") else "",
+                  expires=long_date(n.data.get("expires_on", ""), lang))
     subject = SUBJECTS[n.kind][lang].format_map(_Missing(values))
-    body = (CANCELLED if n.data.get("method") == "CANCEL" else BODIES[n.kind])[lang].format_map(_Missing(values))
+    cancelled = CANCELLED_CHECKIN if n.kind == k.CHECKIN_INVITE else CANCELLED
+    body = (cancelled if n.data.get("method") == "CANCEL" else BODIES[n.kind])[lang].format_map(_Missing(values))
     if n.data.get("method") == "CANCEL":
         subject = body
     paragraphs = [body]
@@ -150,6 +187,10 @@ def render(n: Notification, lang: str, name_of: Callable[[str], str], portal_url
             lines = [_team_line(key, entry, lang, name_of) for entry in n.data.get(key) or []]
             if lines:
                 sections.append((word(key, lang), lines))
+    if n.kind == k.HR_CYCLE_DIGEST:
+        sections.append(("", [word("milestone_line", lang).format(
+            milestone=word(m["kind"], lang), due=long_date(m["due"], lang), done=_count(m["done"]),
+            open=_count(m["due_count"]), overdue=_count(m["overdue"])) for m in n.data.get("milestones") or []]))
     if n.kind == k.DAILY_DIGEST:
         sections.append(("", [render(item, lang, name_of, portal_url).subject for item in items or []]))
     link = link_for(n, portal_url)
@@ -174,6 +215,10 @@ def _team_line(key: str, entry: dict, lang: str, name_of: Callable[[str], str]) 
     if key == "funding":
         return f"{name} ({entry['count']})"
     return name
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)  # withheld: fewer than five people
 
 
 class _Missing(dict):

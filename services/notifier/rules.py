@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from uuid import NAMESPACE_URL, uuid5
 
 from services.notifier import kinds as k
-from services.notifier.store import Changes, Notification, StoreReader
+from services.notifier.store import CHECKIN_COLUMNS, Changes, Notification, StoreReader
 
 OPEN_ACTION = ("planned", "started")
 
@@ -56,6 +56,10 @@ class FeedRules:
         changes.forget.append(person)
         changes.notifications = [n for n in changes.notifications if person not in (n.recipient, n.about)]
         changes.actions = {key: a for key, a in changes.actions.items() if not a or a["employee_id"] != person}
+        changes.checkins = {key: c for key, c in changes.checkins.items() if c["employee_id"] != person}
+        for checkin in changes.checkins.values():
+            if checkin["manager_id"] == person:
+                checkin["manager_id"] = None
         for plan_id in [p for p, plan in plans.items() if plan["employee_id"] == person]:
             del plans[plan_id]
 
@@ -111,6 +115,20 @@ class FeedRules:
         changes.actions[(event["plan_id"], p["action_id"])] = action
         self._invite(changes, event, action, "REQUEST")
 
+    def on_ActionCarriedForward(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        """The action moved on to the next period's plan: one calendar event still (same UID); only when its dates
+        moved does the invitation go again, with a higher SEQUENCE."""
+        p = event["payload"]
+        before = self._action(reader, changes, {"plan_id": p["from_plan_id"],
+                                                "payload": {"action_id": p["from_action_id"]}})
+        action = {"employee_id": event["employee_id"], "title": p.get("title") or "", "status": p["status"],
+                  "start_on": str(p.get("planned_start")), "end_on": str(p.get("planned_end")),
+                  "sequence": before["sequence"] if before else 0}
+        changes.actions[(event["plan_id"], p["action_id"])] = action
+        if before is None or (before["start_on"], before["end_on"]) != (action["start_on"], action["end_on"]):
+            action["sequence"] += 1 if before else 0
+            self._invite(changes, event, action, "REQUEST")
+
     def on_LearningActionRescheduled(self, reader, changes: Changes, event: dict, plan: dict) -> None:
         action = self._action(reader, changes, event)
         if action is None:
@@ -136,6 +154,55 @@ class FeedRules:
         action = self._action(reader, changes, event)
         if action is not None:
             action["status"] = "completed"
+
+    # -- check-ins: a calendar invitation to the employee and their manager, updated with a rising SEQUENCE --------
+    def on_CheckInScheduled(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        p = event["payload"]
+        employee = self.directory.person(event["employee_id"], at_least=event["position"]) or {}
+        checkin = {"employee_id": event["employee_id"], "manager_id": employee.get("manager_id"),
+                   "on_date": str(p["on"]), "at": p["at"], "duration_minutes": p["duration_minutes"],
+                   "location": p.get("location") or "", "status": "scheduled", "sequence": 0}
+        changes.checkins[(event["plan_id"], p["checkin_id"])] = checkin
+        self._checkin_invite(changes, event, checkin, "REQUEST")
+
+    def on_CheckInRescheduled(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        checkin = self._checkin(reader, changes, event)
+        if checkin is None:
+            return
+        p = event["payload"]
+        checkin.update(on_date=str(p["on"]), at=p["at"], duration_minutes=p["duration_minutes"],
+                       location=p.get("location") or checkin["location"], sequence=checkin["sequence"] + 1)
+        self._checkin_invite(changes, event, checkin, "REQUEST")
+
+    def on_CheckInCancelled(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        checkin = self._checkin(reader, changes, event)
+        if checkin is None:
+            return
+        checkin.update(status="cancelled", sequence=checkin["sequence"] + 1)
+        self._checkin_invite(changes, event, checkin, "CANCEL")
+
+    def on_CheckInRecorded(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        checkin = self._checkin(reader, changes, event)
+        if checkin is not None:
+            checkin["status"] = "held"
+
+    def _checkin(self, reader, changes: Changes, event: dict) -> dict | None:
+        key = (event["plan_id"], event["payload"]["checkin_id"])
+        if key not in changes.checkins:
+            found = reader.checkin(*key)
+            if found is None:
+                return None
+            changes.checkins[key] = {name: found[name] for name in CHECKIN_COLUMNS}
+        return changes.checkins[key]
+
+    def _checkin_invite(self, changes: Changes, event: dict, checkin: dict, method: str) -> None:
+        attendees = [p for p in (checkin["employee_id"], checkin["manager_id"]) if p]
+        data = {"plan_id": event["plan_id"], "checkin_id": event["payload"]["checkin_id"], "on": checkin["on_date"],
+                "at": checkin["at"], "duration_minutes": checkin["duration_minutes"],
+                "location": checkin["location"], "method": method, "sequence": checkin["sequence"],
+                "attendees": attendees}
+        for recipient in attendees:
+            self._notify(changes, event, k.CHECKIN_INVITE, recipient, dict(data), mine_too=True)
 
     # -- certificates: what the sweep reminds of before they expire --------------------------------
     def on_CertificateAdded(self, reader, changes: Changes, event: dict, plan: dict) -> None:

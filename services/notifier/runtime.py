@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.application import Application
 from eventsourcing.sqlite import SQLiteFactory
@@ -13,6 +14,7 @@ from services.notifier.directory import PlanDirectory
 from services.notifier.feed import FeedClient
 from services.notifier.kinds import LANGUAGES
 from services.notifier.mailer import SmtpSender, SmtpSettings
+from services.notifier.planactions import PlanActions
 from services.notifier.rules import FeedRules
 from services.notifier.store import NotifierStore, PostgresNotifierStore, SQLiteNotifierStore
 from services.notifier.sweep import Clock, Sweep, SweepSettings, utc_now
@@ -59,7 +61,18 @@ def delivery_settings() -> DeliverySettings:
         raise ConfigError(f"NOTIFIER_FROM must be an e-mail address, got {sender!r}")
     return DeliverySettings(sender=sender, portal_url=portal_url(), default_language=language,
                             max_attempts=env_int("NOTIFIER_MAX_ATTEMPTS", 8, minimum=1),
-                            backoff_seconds=env_int("NOTIFIER_RETRY_SECONDS", 30, minimum=1))
+                            backoff_seconds=env_int("NOTIFIER_RETRY_SECONDS", 30, minimum=1),
+                            timezone=timezone())
+
+
+def timezone() -> str:
+    """NOTIFIER_TIMEZONE: the zone check-in times are given in (an IANA name)."""
+    zone = os.environ.get("NOTIFIER_TIMEZONE") or "Europe/Amsterdam"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"NOTIFIER_TIMEZONE must be an IANA zone such as Europe/Amsterdam, got {zone!r}") from None
+    return zone
 
 
 def sweep_settings() -> SweepSettings:
@@ -90,7 +103,8 @@ class Runtime:
         smtp = SmtpSettings.from_url(smtp_url(), ca_file=os.environ.get("NOTIFIER_SMTP_CA_FILE", ""))
         delivery = Delivery(store, directory, SmtpSender(smtp), unsubscribe_tokens(), delivery_settings(), clock)
         return cls(app=app, store=store, directory=directory, feed=FeedClient(plan_service_url()),
-                   rules=FeedRules(directory), sweep=Sweep(store, directory, sweep_settings(), clock),
+                   rules=FeedRules(directory),
+                   sweep=Sweep(store, directory, PlanActions(plan_service_url()), sweep_settings(), clock),
                    delivery=delivery)
 
     def close(self) -> None:

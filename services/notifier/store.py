@@ -35,6 +35,10 @@ TABLES = {
     "plans": (
         "CREATE TABLE IF NOT EXISTS {t} (plan_id TEXT PRIMARY KEY, employee_id TEXT NOT NULL, status TEXT NOT NULL, "
         "pending_funding INTEGER NOT NULL)"),
+    "checkins": (
+        "CREATE TABLE IF NOT EXISTS {t} (plan_id TEXT NOT NULL, checkin_id TEXT NOT NULL, employee_id TEXT NOT NULL, "
+        "manager_id TEXT, on_date TEXT NOT NULL, at TEXT NOT NULL, duration_minutes INTEGER NOT NULL, "
+        "location TEXT NOT NULL, status TEXT NOT NULL, sequence INTEGER NOT NULL, PRIMARY KEY (plan_id, checkin_id))"),
     "choices": (
         "CREATE TABLE IF NOT EXISTS {t} (person_id TEXT NOT NULL, kind TEXT NOT NULL, mode TEXT NOT NULL, "
         "PRIMARY KEY (person_id, kind))"),
@@ -52,7 +56,8 @@ INDEXES = {
 }
 LANGUAGE = "language"  # stored as a choice row: the person's language for mails
 PERSON_TABLES = {"notifications": ("recipient", "about"), "actions": ("employee_id",), "plans": ("employee_id",),
-                 "choices": ("person_id",), "certificates": ("employee_id",)}
+                 "checkins": ("employee_id",), "choices": ("person_id",), "certificates": ("employee_id",)}
+CHECKIN_COLUMNS = ("employee_id", "manager_id", "on_date", "at", "duration_minutes", "location", "status", "sequence")
 
 
 @dataclass
@@ -91,6 +96,7 @@ class Changes:
         self.notifications: list[Notification] = []
         self.actions: dict[tuple[str, str], dict[str, Any] | None] = {}
         self.plans: dict[str, dict[str, Any]] = {}
+        self.checkins: dict[tuple[str, str], dict[str, Any]] = {}
         self.forget: list[str] = []
         self.digested: list[tuple[str, str]] = []  # (notification id, digest id)
         self.certificates: list[tuple[str, tuple]] = []  # (SQL with {t} for the certificates table, parameters)
@@ -142,6 +148,8 @@ class NotifierStore:
             for name, columns in PERSON_TABLES.items():
                 for column in columns:
                     c.execute(self._sql(f"DELETE FROM {self.table(name)} WHERE {column} = ?"), (person,))
+            c.execute(self._sql(f"UPDATE {self.table('checkins')} SET manager_id = NULL WHERE manager_id = ?"),
+                      (person,))
             c.execute(self._sql(f"INSERT INTO {self.table('forgotten')} (person_id) VALUES (?) "
                                 "ON CONFLICT (person_id) DO NOTHING"), (person,))
         for (plan_id, action_id), action in changes.actions.items():
@@ -156,6 +164,13 @@ class NotifierStore:
                 "status = excluded.status, sequence = excluded.sequence"),
                 (plan_id, action_id, action["employee_id"], action["title"], action["start_on"], action["end_on"],
                  action["status"], action["sequence"]))
+        for (plan_id, checkin_id), checkin in changes.checkins.items():
+            names = ", ".join(CHECKIN_COLUMNS)
+            c.execute(self._sql(
+                f"INSERT INTO {self.table('checkins')} (plan_id, checkin_id, {names}) VALUES (?, ?, "
+                + ", ".join("?" for _ in CHECKIN_COLUMNS) + ") ON CONFLICT (plan_id, checkin_id) DO UPDATE SET "
+                + ", ".join(f"{n} = excluded.{n}" for n in CHECKIN_COLUMNS[1:])),
+                (plan_id, checkin_id, *(checkin[n] for n in CHECKIN_COLUMNS)))
         for plan_id, plan in changes.plans.items():
             c.execute(self._sql(
                 f"INSERT INTO {self.table('plans')} (plan_id, employee_id, status, pending_funding) "
@@ -264,6 +279,11 @@ class NotifierStore:
             f"SELECT * FROM {self.table('actions')} WHERE {column} >= ? AND {column} <= ? AND status IN ({marks}) "
             f"ORDER BY {column}, plan_id, action_id", (low, high, *statuses))]
 
+    def action(self, plan_id: str, action_id: str) -> dict | None:
+        rows = self._rows(f"SELECT * FROM {self.table('actions')} WHERE plan_id = ? AND action_id = ?",
+                          (plan_id, action_id))
+        return dict(rows[0]) if rows else None
+
     def certificates_expiring(self, low: str, high: str) -> list[dict]:
         """Current certificates (not renewed, of open or closed plans alike) expiring from LOW to HIGH."""
         return [dict(r) for r in self._rows(
@@ -297,6 +317,11 @@ class StoreReader:
     def action(self, plan_id: str, action_id: str) -> dict | None:
         row = self._one(f"SELECT * FROM {self.store.table('actions')} WHERE plan_id = ? AND action_id = ?",
                         (plan_id, action_id))
+        return dict(row) if row else None
+
+    def checkin(self, plan_id: str, checkin_id: str) -> dict | None:
+        row = self._one(f"SELECT * FROM {self.store.table('checkins')} WHERE plan_id = ? AND checkin_id = ?",
+                        (plan_id, checkin_id))
         return dict(row) if row else None
 
     def plan(self, plan_id: str) -> dict | None:

@@ -4,10 +4,10 @@ The clock is a parameter, so tests (and `groeipad notify --now`) can move time. 
 the sweep makes has an id derived from what it is about and when (the action and its dates, the person
 and the day or week), so running the sweep again at any time makes nothing twice.
 
-It reads the notifier's own feed-derived state (actions with their dates and status, plans with a pending
-review or funding request), written with the feed position. The plan service's team overview and plan
-filters (overdue, review_pending, funding_pending) can feed `_weekly_digests` instead once a service may
-read them and they take the sweep's date; the per-action reminders need the dates themselves.
+What is overdue the plan service decides (GET /actions/overdue for the clock's day: its one overdue rule, from
+its views); the sweep only adds the titles from its own feed-derived actions. "Starting soon" and the digests
+read the notifier's own state (actions with their dates, plans with a pending review or funding request),
+written with the feed position.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.notifier import kinds as k
+from services.notifier.planactions import OverdueSource
 from services.notifier.rules import Directory, stable_id
 from services.notifier.store import Changes, Notification, NotifierStore
 
@@ -49,9 +50,9 @@ class SweepSettings:
 
 
 class Sweep:
-    def __init__(self, store: NotifierStore, directory: Directory, settings: SweepSettings | None = None,
-                 clock: Clock = utc_now) -> None:
-        self.store, self.directory = store, directory
+    def __init__(self, store: NotifierStore, directory: Directory, actions: OverdueSource,
+                 settings: SweepSettings | None = None, clock: Clock = utc_now) -> None:
+        self.store, self.directory, self.actions = store, directory, actions
         self.settings = settings or SweepSettings()
         self.clock = clock
 
@@ -59,13 +60,14 @@ class Sweep:
         """One sweep at the clock's time; returns how many notifications it created (or re-derived)."""
         now = self.clock()
         changes = Changes()
+        overdue = [self._with_title(a) for a in self.actions.overdue(now.date())]
         self._soon(changes, now)
-        self._overdue(changes, now)
+        self._overdue(changes, now, overdue)
         self._certificates(changes, now)
         if now.hour >= self.settings.digest_hour:
             self._daily_digests(changes, now)
             if now.weekday() == self.settings.weekly_day:
-                self._weekly_digests(changes, now)
+                self._weekly_digests(changes, now, overdue)
         self.store.apply(changes)
         return len(changes.notifications)
 
@@ -76,20 +78,21 @@ class Sweep:
             changes.notify(_about_action(a, k.ACTION_STARTING_SOON, a["employee_id"], now,
                                          stable_id("soon", a["plan_id"], a["action_id"], a["start_on"])))
 
-    def _overdue(self, changes: Changes, now: datetime) -> None:
-        today = now.date()
-        yesterday = (today - timedelta(days=1)).isoformat()
-        for a in self.store.actions_between("end_on", "0000", yesterday, ("planned", "started")):
+    def _with_title(self, row: dict[str, Any]) -> dict[str, Any]:
+        """An overdue action as the plan service answered it, with the title the feed told this store."""
+        known = self.store.action(row["plan_id"], row["action_id"]) or {}
+        return {**row, "title": known.get("title") or "", "start_on": row["planned_start"],
+                "end_on": row["planned_end"]}
+
+    def _overdue(self, changes: Changes, now: datetime, overdue: list[dict[str, Any]]) -> None:
+        for a in overdue:
             changes.notify(_about_action(a, k.ACTION_OVERDUE, a["employee_id"], now,
                                          stable_id("overdue", a["plan_id"], a["action_id"], a["end_on"])))
-            days = (today - date.fromisoformat(a["end_on"])).days
-            if days >= self.settings.escalate_after_days:
-                manager = (self.directory.person(a["employee_id"]) or {}).get("manager_id")
-                if manager:
-                    n = _about_action(a, k.ACTION_OVERDUE_ESCALATED, manager, now,
-                                      stable_id("escalated", a["plan_id"], a["action_id"], a["end_on"]))
-                    n.data["days_overdue"] = days
-                    changes.notify(n)
+            if a["days_overdue"] >= self.settings.escalate_after_days and a.get("manager_id"):
+                n = _about_action(a, k.ACTION_OVERDUE_ESCALATED, a["manager_id"], now,
+                                  stable_id("escalated", a["plan_id"], a["action_id"], a["end_on"]))
+                n.data["days_overdue"] = a["days_overdue"]
+                changes.notify(n)
 
     def _certificates(self, changes: Changes, now: datetime) -> None:
         """Each current certificate's reminder whose day has come (90, 30, 7 days before it expires), once each."""
@@ -119,7 +122,7 @@ class Sweep:
                                         created_at=now.isoformat(), data={"day": day, "count": len(items)}))
             changes.digested.extend((n.id, digest_id) for n in items)
 
-    def _weekly_digests(self, changes: Changes, now: datetime) -> None:
+    def _weekly_digests(self, changes: Changes, now: datetime, overdue: list[dict[str, Any]]) -> None:
         year, week, _ = now.isocalendar()
         teams: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
@@ -138,9 +141,9 @@ class Sweep:
             if plan["pending_funding"]:
                 entry["funding"].append({"employee_id": plan["employee_id"], "plan_id": plan["plan_id"],
                                          "count": plan["pending_funding"]})
-        yesterday = (now.date() - timedelta(days=1)).isoformat()
-        for a in self.store.actions_between("end_on", "0000", yesterday, ("planned", "started")):
-            entry = team(a["employee_id"])
+        for a in overdue:
+            entry = teams.setdefault(a["manager_id"], {"reviews": [], "funding": [], "overdue": []}) if a.get(
+                "manager_id") else None
             if entry is not None:
                 entry["overdue"].append({"employee_id": a["employee_id"], "plan_id": a["plan_id"],
                                          "title": a["title"], "end": a["end_on"]})

@@ -26,6 +26,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, LRUCa
 from eventsourcing.persistence import IntegrityError, Transcoding
 from eventsourcing.utils import strtobool
 
+from services.plan.badges.store import CredentialStore
 from services.plan.certificate_files import DEFAULT_MAX_BYTES, CertificateFiles
 from services.plan.domain import certificates as certificate_rules
 from services.plan.domain.access import PlanAccess
@@ -68,6 +69,14 @@ class PreconditionFailedError(Exception):
 
 class WriteConflictError(Exception):
     """Other writers kept winning the race for this plan; the client may retry."""
+
+
+class PersonDeactivatedError(Exception):
+    """The person was deactivated (SCIM active=false): their plans are read-only until they are reactivated."""
+
+    def __init__(self, person_id: str) -> None:
+        super().__init__(person_id)
+        self.person_id = person_id
 
 
 class TemplateNotFoundError(Exception):
@@ -136,9 +145,11 @@ class PlanService(Application[UUID]):
         self.views = PlanQueries(self.view_store)
         self.certificate_files = CertificateFiles(self.view_store, self.keys,
                                                   int(self.env.get("CERTIFICATE_MAX_BYTES") or DEFAULT_MAX_BYTES))
+        self.credentials = CredentialStore(self.view_store, self.keys)  # Open Badges issued (services/plan/badges)
         if strtobool(self.env.get("CREATE_TABLE") or "y"):
             view_tables.create(self.view_store, view_tables.physical())
             self.certificate_files.create_table()
+            self.credentials.create_table()
         self._erasures_seen = self.recorder.max_notification_id() or 0
         self._erasure_lock = threading.Lock()
         # Tests and single-process embedding only (PLAN_VIEWS_INLINE=1): every save brings the views up to date
@@ -302,6 +313,19 @@ class PlanService(Application[UUID]):
                 out.append({**row, "content_base64": base64.b64encode(opened[1]).decode()})
         return out
 
+    def person_is_active(self, person_id: str) -> bool:
+        """Read from the person's entry in the event store (strongly consistent, like erasure): a deactivation
+        holds from the moment it is saved, whatever the views have seen."""
+        try:
+            person = self.repository.get(person_uuid(person_id))
+        except (AggregateNotFoundError, PersonErasedError):
+            return True  # no entry (plans of people the directory never knew) or erased (refused as such)
+        return getattr(person, "active", True)
+
+    def check_active(self, person_id: str) -> None:
+        if not self.person_is_active(person_id):
+            raise PersonDeactivatedError(person_id)
+
     def person_is_erased(self, person_id: str) -> bool:
         """Forgotten people are known by their directory entry's destroyed key (strongly consistent)."""
         return self.keys.is_erased(str(person_uuid(person_id)))
@@ -315,6 +339,7 @@ class PlanService(Application[UUID]):
             raise RuleViolationError("employee_id", f"no person {employee_id!r} in the directory")
         if self.person_is_erased(employee_id):
             raise PersonErasedError(employee_id)  # a forgotten person gets no new data
+        self.check_active(employee_id)
         role = self.relation(principal, employee_id)
         if role is None:
             raise ForbiddenError("you may start a plan only for yourself (or as HR, or as their manager)")
@@ -327,9 +352,17 @@ class PlanService(Application[UUID]):
                 return WriteOutcome(self.repository.get(UUID(started["plan_id"]), version=1), {}, replayed=True,
                                     created=True)
         ctx = Context(principal.subject, role, _request_mark(request, {}))
+        carry_forward = fields.pop("carry_forward", False)
         other = self.views.overlapping(employee_id, fields["period_start"], fields["period_end"], str(plan_id))
-        if other is not None:
-            raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it first")
+        if other is not None and not carry_forward:
+            raise InvalidStateError("period_start", f"plan {other} already covers part of this period; close it "
+                                                    "first, or carry it forward")
+        previous = None
+        if carry_forward:
+            other = other or self.views.current_open_plan(employee_id, str(plan_id))
+            previous = self._load(UUID(other), None) if other is not None else None
+            if previous is None or previous.status == "closed":
+                raise RuleViolationError("carry_forward", "the person has no open plan to carry forward")
         template_id = fields.pop("template_id", None)
         if template_id is not None:
             try:
@@ -342,8 +375,13 @@ class PlanService(Application[UUID]):
             if not fields.get("available_budget"):
                 fields["available_budget"] = norms["budget_norm"]
         plan = DevelopmentPlan.start(ctx, **fields)
+        handed_over = []
+        if previous is not None:
+            plan.carry_forward_from(ctx, previous)
+            previous.close_carried_forward(ctx, plan.id, plan.period_start, plan.period_end)
+            handed_over.append(previous)
         try:
-            recordings = self.save(plan)
+            recordings = self.save(plan, *handed_over)
         except IntegrityError:
             existing = self.repository.get(plan_id)
             replay = _replay(existing, request)
@@ -375,6 +413,7 @@ class PlanService(Application[UUID]):
                 raise PreconditionFailedError(plan.version)
             if getattr(plan, "erased", False) or self.person_is_erased(plan.employee_id):
                 raise PersonErasedError(plan_id)
+            self.check_active(plan.employee_id)
             command(plan, Context(principal.subject, role, _request_mark(request, result)))
             try:
                 recordings = self.save(plan)
@@ -468,6 +507,7 @@ class PlanService(Application[UUID]):
         recordings = self.save(person)
         destroyed = self.keys.erase_subject(person_id)
         self.certificate_files.delete_of_person(person_id)
+        self.credentials.erase_person(person_id, actor["subject"])  # their badges are revoked, the copies dropped
         plan_ids = [UUID(p["id"]) for p in self.views.plans_of(person_id)]
         for aggregate_id in [*plan_ids, person_uuid(person_id)]:
             self.delete_snapshots(aggregate_id)

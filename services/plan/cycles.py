@@ -2,14 +2,18 @@
 
 A run reads the directory from the views, works out who is in scope, and deals with the people the cycle has not
 dealt with yet, a batch at a time: each batch's new plans and the cycle's record of the batch are saved in one
-transaction (a crash loses only the batch in flight; the next run redoes it). People who left the scope since
-are taken out with the reason.
+transaction (a crash loses only the batch in flight; the next run redoes it). Someone whose current plan overlaps
+the cycle's period gets the cycle's plan too: it takes over the open goals and planned or started actions of the
+current plan (GoalCarriedForward, ActionCarriedForward) and the current plan is closed with that reason, in the
+same transaction, so a person never has two open plans for a period. People who left the scope since are taken
+out with the reason.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -80,7 +84,7 @@ def get_cycle(app: PlanService, cycle_id: UUID) -> DevelopmentCycle:
 
 def run_cycle(app: PlanService, principal: Principal, cycle_id: UUID, batch: int = BATCH,
               max_batches: int | None = None) -> dict[str, int]:
-    """Launch or sync: everyone in scope gets a plan from their template (or their current plan carries on), and
+    """Launch or sync: everyone in scope gets a plan from their template (carrying their current plan forward), and
     people out of scope are taken out. Running it again changes nothing unless the directory changed. MAX_BATCHES
     stops early (a launch spread over runs); the next run goes on where the cycle's record ends."""
     _hr(principal)
@@ -115,7 +119,7 @@ def _run_batch(app: PlanService, actor: dict[str, str], cycle_id: UUID, people: 
     for attempt in range(3):
         cycle = get_cycle(app, cycle_id)
         ctx = Context(actor["subject"], "hr")
-        plans, records, references = [], [], {}
+        plans, closed, records, references = [], [], [], {}
         todo = [p for p in people if cycle.pending(p["person_id"])]
         current = _current_plans(app, [p["person_id"] for p in todo], cycle.period_start, cycle.period_end)
         for person in todo:
@@ -127,35 +131,52 @@ def _run_batch(app: PlanService, actor: dict[str, str], cycle_id: UUID, people: 
             # After a clash the views may lag behind the store: ask the store itself about each plan.
             exists = (other == str(plan_id) if attempt == 0 else
                       next(iter(app.events.get(plan_id, lte=1)), None) is not None)
+            previous = _open_plan(app, other) if other is not None and other != str(plan_id) else None
             if exists:
                 record["reason"] = "the plan for this period already existed"
-            elif other is not None and other != str(plan_id):
-                record.update(plan_id=other, outcome="carried_forward",
-                              reason="the current plan covers part of the cycle's period and carries on")
-            else:
-                template_id = cycle.template_for(person["department"] or "", person["job_title"] or "")
-                if template_id is None:
-                    record.update(plan_id=None, outcome="skipped", reason="no template for this department or role")
-                else:
-                    if template_id not in references:
-                        template = app.template(UUID(template_id))
-                        references[template_id] = (app.template_reference(UUID(template_id), cycle.period_start),
-                                                   template.content())
-                    reference, content = references[template_id]
-                    plans.append(DevelopmentPlan.start(
-                        ctx, employee_id=person_id, period_start=cycle.period_start,
-                        period_end=cycle.period_end, trigger=CYCLE_TRIGGER, available_hours=content["hours_norm"],
-                        available_budget=content["budget_norm"],
-                        template={**reference, "cycle_id": str(cycle_id)}))
+                records.append(record)
+                continue
+            template_id = cycle.template_for(person["department"] or "", person["job_title"] or "")
+            if template_id is None and previous is None:
+                record.update(plan_id=None, outcome="skipped", reason="no template for this department or role")
+                records.append(record)
+                continue
+            start = {"template": None, "available_hours": 0.0, "available_budget": Decimal(0)}
+            if previous is not None:
+                start.update(available_hours=previous.available_hours, available_budget=previous.available_budget)
+            if template_id is not None:
+                if template_id not in references:
+                    template = app.template(UUID(template_id))
+                    references[template_id] = (app.template_reference(UUID(template_id), cycle.period_start),
+                                               template.content())
+                reference, content = references[template_id]
+                start = {"template": {**reference, "cycle_id": str(cycle_id)},
+                         "available_hours": content["hours_norm"], "available_budget": content["budget_norm"]}
+            plan = DevelopmentPlan.start(ctx, employee_id=person_id, period_start=cycle.period_start,
+                                         period_end=cycle.period_end, trigger=CYCLE_TRIGGER, **start)
+            plans.append(plan)
+            if previous is not None:
+                carried = plan.carry_forward_from(ctx, previous)
+                previous.close_carried_forward(ctx, plan.id, cycle.period_start, cycle.period_end)
+                closed.append(previous)
+                record.update(outcome="carried_forward", from_plan_id=str(previous.id),
+                              reason=f"{len(carried['goals'])} open goal(s) and {len(carried['actions'])} "
+                                     f"action(s) carried forward from plan {previous.id}, which was closed")
             records.append(record)
         cycle.record_batch(actor, records, total)
         app.keys.create_many([(str(plan.id), plan.employee_id) for plan in plans])
         try:
-            app.save(cycle, *plans)
+            app.save(cycle, *plans, *closed)
         except IntegrityError:
             continue
         return cycle
     raise WriteConflictError(cycle_id)
+
+
+def _open_plan(app: PlanService, plan_id: str) -> DevelopmentPlan | None:
+    """The previous plan from the store (the views may lag): None when it is closed by now."""
+    plan = app.repository.get(UUID(plan_id))
+    return plan if isinstance(plan, DevelopmentPlan) and plan.status != "closed" else None
 
 
 def _current_plans(app: PlanService, person_ids: list[str], start: date, end: date) -> dict[str, str]:

@@ -63,6 +63,7 @@ class Account(Aggregate):
 
     disabled = False
     erased = False  # snapshots older than erasure lack the attribute
+    deactivated = False  # the directory deactivated the person (SCIM active=false); undone by reactivation
 
     class Created(Aggregate.Created):
         class_version = 2  # the display name travels as `name`: a personal field the mapper seals
@@ -112,6 +113,20 @@ class Account(Aggregate):
     def disable(self, actor: str) -> None:
         self.disabled = True
         self.session_epoch += 1
+
+    @event("Deactivated")
+    def deactivate(self, actor: str) -> None:
+        self.deactivated = True
+        self.session_epoch += 1  # every session ends now
+
+    @event("Reactivated")
+    def reactivate(self, actor: str) -> None:
+        self.deactivated = False
+
+    @property
+    def blocked(self) -> bool:
+        """Whether the account may not sign in: disabled here, or deactivated in the directory."""
+        return self.disabled or self.deactivated
 
     @event("Erased")
     def erase(self, actor: str) -> None:
@@ -217,7 +232,7 @@ class PortalStore(Application[UUID]):
                     raise AccountError("username", "not a directory id")
                 account = Account(username=username, name=name, roles=roles, password_hash=NO_PASSWORD, actor=actor)
                 self.keys.create(str(account.id), username)
-            elif account.disabled or (account.display_name == name and sorted(account.roles) == roles):
+            elif account.blocked or (account.display_name == name and sorted(account.roles) == roles):
                 return account
             else:
                 account.change_profile(name, roles, actor=actor)
@@ -257,12 +272,12 @@ class PortalStore(Application[UUID]):
     def verify_password(self, username: str, password: str) -> Account | None:
         """The account when the password is right; None otherwise, after the same amount of work."""
         account = self.account((username or "").strip().lower())
-        candidate = account.password_hash if account and not account.disabled else DUMMY_HASH
+        candidate = account.password_hash if account and not account.blocked else DUMMY_HASH
         try:
             HASHER.verify(candidate, password or "")
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
-        if account is None or account.disabled:
+        if account is None or account.blocked:
             return None
         return account
 
@@ -286,6 +301,30 @@ class PortalStore(Application[UUID]):
         account = self._existing(username)
         account.disable(actor=actor)
         self.save(account)
+
+    def set_deactivated(self, username: str, deactivated: bool, actor: str) -> bool:
+        """Follow the directory: a deactivated person cannot sign in and their sessions end; reactivation undoes
+        only that. A person without an account gets a blocked one (no password, no roles), so that a first
+        single sign-on cannot get round it. False when nothing changed."""
+        for _ in range(3):
+            account = self.account(username)
+            if account is None:
+                if not deactivated or not USERNAME.match(username or ""):
+                    return False
+                account = Account(username=username, name=username, roles=[], password_hash=NO_PASSWORD, actor=actor)
+                self.keys.create(str(account.id), username)
+            if account.erased or account.deactivated == deactivated:
+                return False
+            if deactivated:
+                account.deactivate(actor=actor)
+            else:
+                account.reactivate(actor=actor)
+            try:
+                self.save(account)
+                return True
+            except IntegrityError:
+                continue
+        raise AccountError("username", f"the account {username!r} keeps changing; try again")
 
     def erase_account(self, username: str, actor: str) -> bool:
         """Forget the account's personal fields (GDPR) and end its sign-in for good; False when none exists."""

@@ -148,16 +148,20 @@ def register_blueprints(app: Flask) -> None:
         account,
         actions,
         certificates,
+        checkins,
+        cycles,
         employee,
         hr,
         json_api,
         ld,
         manager,
         notifications,
+        plan_templates,
         privacy,
     )
 
-    for module in (account, employee, actions, certificates, manager, hr, ld, privacy, json_api, notifications):
+    for module in (account, employee, actions, certificates, checkins, manager, hr, ld, privacy, json_api,
+                   notifications, plan_templates, cycles):
         app.register_blueprint(module.bp)
 
 

@@ -133,7 +133,7 @@ def current_user() -> Identity | None:
         account = portal().store.account(username)
         max_age = current_app.permanent_session_lifetime.total_seconds()
         fresh = time.time() - session.get("since", 0) < max_age
-        if (account and not account.disabled and account.session_epoch == session.get("epoch") and fresh
+        if (account and not account.blocked and account.session_epoch == session.get("epoch") and fresh
                 and portal().store.session_alive(session.get("sid"), username)):
             g.identity = Identity(account.username, account.display_name, frozenset(account.roles))
         else:

@@ -1,10 +1,12 @@
-"""The portal follows the plan feed for `PersonErased`: one erasure, whichever door started it.
+"""The portal follows the plan feed for `PersonErased` and for (de)activations: one rule, whichever door.
 
 A person is erased by the plan service (the API, the portal's HR page, `groeipad erase-person`,
 retention); the feed carries the fact to every service that holds something about them. Here it
 closes the portal account for good and ends its sessions, as the recommender's follower drops the
-person from its read model. The position is tracked in the portal store and saved after the page's
-erasures, so a crash repeats a page at worst, and erasing an account twice changes nothing.
+person from its read model. A `PersonUpdated` with `active` false (SCIM deprovisioning or
+deactivation) blocks the account's sign-in and ends its sessions; `active` true lets it sign in
+again. The position is tracked in the portal store and saved after the page's erasures, so a crash
+repeats a page at worst, and erasing or deactivating an account twice changes nothing.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class ErasureFollower:
         for item in events:
             if item["type"] == "PersonErased" and self.store.erase_account(item["employee_id"], actor="plan-feed"):
                 erased += 1
+            elif item["type"] == "PersonUpdated" and isinstance(item["payload"].get("active"), bool):
+                self.store.set_deactivated(item["employee_id"], not item["payload"]["active"], actor="plan-feed")
         position = max([page["next_after"], *(e["position"] for e in events)])
         if position > record.position:
             record.advance(position)

@@ -65,7 +65,22 @@ EVENTS = {
     "RecommendationAccepted": _l("accepted a suggestion"),
     "RecommendationDismissed": _l("dismissed a suggestion"),
     "PlanClosed": _l("closed the plan"),
+    "CheckInScheduled": _l("scheduled a check-in"),
+    "CheckInAgendaPointAdded": _l("added a point to the check-in's agenda"),
+    "CheckInRescheduled": _l("rescheduled a check-in"),
+    "CheckInCancelled": _l("cancelled a check-in"),
+    "CheckInRecorded": _l("recorded the notes and agreements of a check-in"),
+    "CheckInAgreementActedOn": _l("turned an agreement into a goal change or an action"),
 }
+MILESTONES = {  # the plan service's milestone kinds (templates and cycles)
+    "self_evaluation": _l("Self-evaluation"), "goals_set": _l("Goals set"), "conversation": _l("Conversation held"),
+    "mid_year_review": _l("Mid-year review"), "year_end_review": _l("Year-end review"),
+}
+CYCLE_STATUSES = {"draft": _l("Not launched yet"), "launched": _l("Launched"), "closed": _l("Closed")}
+SCOPE_KINDS = {"organisation": _l("The whole organisation"), "departments": _l("Departments"),
+               "people": _l("A list of people")}
+CHECKIN_STATUSES = {"scheduled": _l("Scheduled"), "held": _l("Held"), "cancelled": _l("Cancelled")}
+MILESTONE_STATES = {"done": _l("Done"), "due": _l("Due"), "overdue": _l("Overdue")}
 ACCESS_WHAT = {  # what someone looked at, as the plan service's access log names it
     "plan": _l("the plan"), "version": _l("an earlier version of the plan"),
     "as_of": _l("the plan as of a date"), "history": _l("the history of the plan"),
@@ -85,7 +100,8 @@ GROUPS = {"trigger": TRIGGERS, "means": MEANS, "category": CATEGORIES, "skill_st
           "plan_status": PLAN_STATUSES, "action_status": ACTION_STATUSES, "goal_status": GOAL_STATUSES,
           "funding": FUNDING_STATUSES, "source": FEEDBACK_SOURCES, "outcome": REVIEW_OUTCOMES, "role": ROLES,
           "language": LANGUAGES, "event": EVENTS, "access_what": ACCESS_WHAT,
-          "access_purpose": ACCESS_PURPOSES}
+          "access_purpose": ACCESS_PURPOSES, "milestone": MILESTONES, "cycle_status": CYCLE_STATUSES,
+          "scope": SCOPE_KINDS, "checkin_status": CHECKIN_STATUSES, "milestone_state": MILESTONE_STATES}
 
 
 def label(group: str, value: object) -> str:

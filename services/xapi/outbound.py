@@ -39,7 +39,7 @@ class Outbound:
             elif kind == "PlanErased":
                 changes.drop_plans.append(event["plan_id"])
                 changes.actions = {k: v for k, v in changes.actions.items() if k[0] != event["plan_id"]}
-            elif kind.startswith("LearningAction"):
+            elif kind.startswith("LearningAction") or kind == "ActionCarriedForward":
                 self._action_event(changes, event)
         return changes
 
@@ -52,6 +52,12 @@ class Outbound:
                       "started_on": None}
             changes.actions[key] = action
             self._emit(changes, event, action, "registered", date.fromisoformat(event["occurred_at"][:10]))
+            return
+        if kind == "ActionCarriedForward":  # registered (and launched) in the LRS under the previous plan already
+            changes.actions[key] = {"employee_id": event["employee_id"], "offer_id": payload.get("offer_id"),
+                                    "means": payload["means"], "status": payload["status"],
+                                    "planned_start": payload.get("planned_start"),
+                                    "started_on": payload.get("started_on")}
             return
         action = changes.actions.get(key) or self.store.action(*key)
         if action is None:  # an action this store never saw planned (e.g. its plan was erased): nothing to say

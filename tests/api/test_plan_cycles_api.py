@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from plan_api_helpers import API, PLAN, error_fields, ok
+from plan_api_helpers import API, PLAN, add_action, add_goal, error_fields, ok
 
 TODAY = date.today()
 START, END = TODAY - timedelta(days=30), TODAY + timedelta(days=330)
@@ -45,8 +45,9 @@ def test_launch_relaunch_sync_dashboard_and_close(store_client, auth):
     assert len(jeroen) == 1 and jeroen[0]["period_start"] == START.isoformat()
     plan = ok(c.get(f"{API}/plans/{jeroen[0]['id']}", headers=hanna))
     assert plan["template"]["version"] == 1 and plan["available_hours"] == 40
-    karim = ok(c.get(f"{API}/plans?employee_id=karim", headers=hanna))["items"]
-    assert [p["id"] for p in karim] == [current]  # carried forward: no second plan
+    karim = {p["id"]: p for p in ok(c.get(f"{API}/plans?employee_id=karim", headers=hanna))["items"]}
+    assert karim[current]["status"] == "closed"  # carried forward into the cycle's plan: one open plan a period
+    assert [p["period_start"] for i, p in karim.items() if i != current] == [START.isoformat()]
 
     import_people(c, auth, "jeroen,Jeroen Smit,,marieke,Administratie,Monteur\ntd9,Nieuw,,marieke,TD,Monteur\n")
     synced = ok(c.post(f"{API}/cycles/{cid}/launch", headers=hanna))
@@ -129,3 +130,80 @@ def test_groeipad_cycles_sync_runs_every_open_cycle(tmp_path, monkeypatch, token
     assert result.exit_code == 0 and f"cycle {cid}: 1 of 1 done (1 started" in result.output
     again = CliRunner().invoke(main, ["cycles", "sync", cid], catch_exceptions=False)
     assert f"cycle {cid}: 1 of 1 done (1 started" in again.output
+
+
+def test_a_launch_carries_the_current_plan_forward_once_and_closes_it(store_app, auth):
+    """Karim's current plan overlaps the cycle: a new plan for the cycle's period takes over its open goal and its
+    planned and started actions (events naming the source), the old plan closes with the reason; a relaunch and a
+    launch resumed after a stop change nothing more."""
+    from uuid import UUID
+
+    from services.plan.cycles import run_cycle
+    from shared.auth import Principal
+
+    c, hanna, karim = store_app.test_client(), auth("hanna"), auth("karim")
+    import_people(c, auth, NEW_PEOPLE)
+    old_start = START - timedelta(days=200)
+    old = ok(c.post(f"{API}/plans", headers=karim, json={
+        **PLAN, "period_start": old_start.isoformat(), "period_end": (START + timedelta(days=100)).isoformat()}), 201)
+    goal = add_goal(c, karim, old["id"], deadline=(START - timedelta(days=10)).isoformat())
+    done = add_goal(c, karim, old["id"], title="Klaar", hours_needed=10,
+                    deadline=(START + timedelta(days=5)).isoformat())
+    ok(c.post(f"{API}/plans/{old['id']}/goals/{done}/achieve", headers=karim, json={}))
+    started = add_action(c, karim, old["id"], goal_ids=[goal], planned_start=old_start.isoformat(),
+                         planned_end=(START + timedelta(days=60)).isoformat())
+    ok(c.post(f"{API}/plans/{old['id']}/actions/{started}/start", headers=karim,
+              json={"date": (old_start + timedelta(days=1)).isoformat()}))
+    planned = add_action(c, karim, old["id"], title="Later", planned_start=(START + timedelta(days=10)).isoformat(),
+                         planned_end=(START + timedelta(days=20)).isoformat())
+    cancelled = add_action(c, karim, old["id"], title="Weg", planned_start=old_start.isoformat(),
+                           planned_end=(old_start + timedelta(days=5)).isoformat())
+    ok(c.post(f"{API}/plans/{old['id']}/actions/{cancelled}/cancel", headers=karim, json={"reason": "past niet"}))
+
+    cid = make_cycle(c, auth)["cycle_id"]
+    service = store_app.extensions["plan_service"]
+    hr = Principal(subject="hanna", roles=frozenset({"hr"}))
+    run_cycle(service, hr, UUID(cid), batch=2, max_batches=1)  # karim is in the first batch (ids in order)
+    first = ok(c.post(f"{API}/cycles/{cid}/launch", headers=hanna))
+    assert first["progress"]["carried_forward"] == 1 and first["progress"]["done"] == 8
+    again = ok(c.post(f"{API}/cycles/{cid}/launch", headers=hanna))
+    assert again["version"] == first["version"]
+
+    plans = ok(c.get(f"{API}/plans?employee_id=karim", headers=hanna))["items"]
+    assert len(plans) == 2 and sorted(p["status"] for p in plans) == ["closed", "draft"]
+    new_id = next(p["id"] for p in plans if p["id"] != old["id"])
+    new = ok(c.get(f"{API}/plans/{new_id}", headers=hanna))
+    assert new["period_start"] == START.isoformat() and new["template"]["version"] == 1
+    assert [(g["goal_id"], g["status"], g["deadline"], g["carried_from"]) for g in new["goals"]] == [
+        (goal, "open", END.isoformat(), {"plan_id": old["id"], "goal_id": goal})]
+    actions = {a["action_id"]: a for a in new["actions"]}
+    assert set(actions) == {started, planned}
+    assert actions[started]["status"] == "started" and actions[started]["goal_ids"] == [goal]
+    assert actions[planned]["carried_from"] == {"plan_id": old["id"], "action_id": planned}
+    history = ok(c.get(f"{API}/plans/{new_id}/history", headers=hanna))
+    kinds = [e["type"] for e in history["events"]]
+    assert kinds == ["PlanStarted", "GoalCarriedForward", "ActionCarriedForward", "ActionCarriedForward"]
+    closed = ok(c.get(f"{API}/plans/{old['id']}", headers=hanna))
+    assert closed["status"] == "closed" and new_id in closed["closed_reason"]
+    assert ok(c.get(f"{API}/plans/{old['id']}/history", headers=hanna))["events"][-1]["type"] == "PlanClosed"
+    record = service.repository.get(UUID(cid)).participants["karim"]
+    assert (record["outcome"], record["plan_id"], record["from_plan_id"]) == ("carried_forward", new_id, old["id"])
+    board = ok(c.get(f"{API}/plans?employee_id=karim&overdue=true", headers=hanna))["items"]
+    assert [p["id"] for p in board] == [new_id]  # the views know the carried (now overdue) action of the new plan
+
+
+def test_a_new_plan_may_carry_the_current_one_forward(client, auth):
+    karim = auth("karim")
+    old = ok(client.post(f"{API}/plans", headers=karim, json=PLAN), 201)["id"]
+    goal = add_goal(client, karim, old)
+    overlap = client.post(f"{API}/plans", headers=karim, json={**PLAN, "period_start": "2027-06-01",
+                                                              "period_end": "2028-05-31"})
+    assert overlap.status_code == 409 and error_fields(overlap) == ["period_start"]
+    nothing = client.post(f"{API}/plans", headers=auth("sophie"), json={
+        **PLAN, "employee_id": "sophie", "period_start": "2028-01-01", "period_end": "2028-12-31",
+        "carry_forward": True})
+    assert nothing.status_code == 422 and error_fields(nothing) == ["carry_forward"]
+    new = ok(client.post(f"{API}/plans", headers=karim, json={**PLAN, "period_start": "2028-01-01",
+                                                              "period_end": "2028-12-31", "carry_forward": True}), 201)
+    assert [g["carried_from"] for g in new["goals"]] == [{"plan_id": old, "goal_id": goal}]
+    assert ok(client.get(f"{API}/plans/{old}", headers=karim))["status"] == "closed"

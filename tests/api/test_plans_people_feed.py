@@ -25,7 +25,7 @@ def test_people_are_listed_as_far_as_the_caller_may_see(client, auth):
     assert ids("boss") == ["boss", "daan", "hanna", "jeroen", "karim", "marieke", "petra", "sophie"]
     person = ok(client.get(f"{API}/people/karim", headers=auth("marieke")))
     assert person == {"id": "karim", "name": "Karim El Amrani", "email": "karim@example.org",
-                      "manager_id": "marieke", "department": "TD", "job_title": "Monteur"}
+                      "manager_id": "marieke", "department": "TD", "job_title": "Monteur", "active": True}
     assert client.get(f"{API}/people/sophie", headers=auth("marieke")).status_code == 404
     assert client.get(f"{API}/people/nobody", headers=auth("hanna")).status_code == 404
 

@@ -205,6 +205,17 @@ def test_skills_carry_the_current_level_its_source_and_the_gap(client, auth):
     assert client.get(f"{API}/people/karim/skills", headers=auth("sophie")).status_code == 404
 
 
+def test_skills_name_the_offers_the_current_plan_takes_up(client, auth):
+    plan = start_plan(client, auth("karim"))
+    planned = add_action(client, auth("karim"), plan, offer_id="c0ffee00-0000-4000-8000-000000000001")
+    cancelled = add_action(client, auth("karim"), plan, offer_id="c0ffee00-0000-4000-8000-000000000002")
+    add_action(client, auth("karim"), plan)  # free text: no offer
+    ok(client.post(f"{API}/plans/{plan}/actions/{cancelled}/cancel", headers=auth("karim"), json={"reason": "later"}))
+    offers = ok(client.get(f"{API}/people/karim/skills", headers=auth("recommender")))["offers"]
+    assert sorted((o["offer_id"][-1], o["action_id"], o["status"]) for o in offers) == [
+        ("1", planned, "planned"), ("2", cancelled, "cancelled")]
+
+
 def test_the_smart_check_names_every_failing_letter_and_saves_nothing(client, auth):
     plan = start_plan(client, auth("karim"))
     version = ok(client.get(f"{API}/plans/{plan}", headers=auth("karim")))["version"]

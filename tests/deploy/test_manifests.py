@@ -48,7 +48,7 @@ POSTGRES_RESERVED = 3  # superuser_reserved_connections
 # What each process needs in production beyond defaults (secrets may come as NAME_FILE).
 REQUIRED = {
     "plan": {"GROEIPAD_JWT_SECRET", "GROEIPAD_MASTER_KEY", "PLAN_DATABASE_URL"},
-    "recommender": {"GROEIPAD_JWT_SECRET", "RECOMMENDER_DATABASE_URL"},
+    "recommender": {"GROEIPAD_JWT_SECRET", "RECOMMENDER_DATABASE_URL", "PLAN_SERVICE_URL"},
     "follower": {"GROEIPAD_JWT_SECRET", "RECOMMENDER_DATABASE_URL", "PLAN_SERVICE_URL"},
     "projector": {"GROEIPAD_JWT_SECRET", "GROEIPAD_MASTER_KEY", "PLAN_DATABASE_URL"},
     "portal": {"GROEIPAD_JWT_SECRET", "GROEIPAD_MASTER_KEY", "PORTAL_SECRET_KEY", "PORTAL_DATABASE_URL",

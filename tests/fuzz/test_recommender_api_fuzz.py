@@ -10,6 +10,7 @@ from recommender.app import create_app
 from recommender.demo import seed
 from tests.conftest import TEST_SECRET
 from tests.fuzz.fuzzing import fuzz_every_operation
+from tests.live_plan_service import LivePlanService
 
 CALLERS = [("daan", ("ld",)), ("karim", ("employee",)), ("hanna", ("employee", "hr")), ("root", ("admin",)),
            ("follower", ("service",))]
@@ -22,9 +23,11 @@ def fuzz_app(tmp_path_factory):
     patch.setenv("GROEIPAD_DATA_DIR", str(tmp_path_factory.mktemp("var")))
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'recommender.sqlite'}"
     seed(url)
-    app = create_app({"RECOMMENDER_DATABASE_URL": url})
+    plan_service = LivePlanService(tmp_path_factory.mktemp("plan"))  # where an employee's gaps come from
+    app = create_app({"RECOMMENDER_DATABASE_URL": url, "PLAN_GAPS": plan_service.gaps_client()})
     yield app
     app.extensions["recommender"].close()
+    plan_service.close()
     patch.undo()
 
 

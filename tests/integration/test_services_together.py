@@ -1,7 +1,8 @@
 """Plan service, recommender and follower as real processes over HTTP: the learning loop end to end.
 
-The follower is killed with SIGKILL mid-stream again and again, the plan service is stopped while
-the recommender keeps answering; afterwards the read model equals one rebuilt from scratch.
+The follower is killed with SIGKILL mid-stream again and again; while the plan service is stopped the
+recommender says 503 for an employee's suggestions (their gaps are the plan service's) and keeps serving the
+catalogue; afterwards the read model equals one rebuilt from scratch.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def stack(request, tmp_path):
     groeipad("seed-recommender-demo", env=env)
     recommender = Service("recommender", "recommender.wsgi:app", env, workers=1)
     plan = Service("plan", "services.plan.wsgi:app", {**env, "RECOMMENDER_URL": recommender.url}, workers=2)
+    recommender.env = {**env, "PLAN_SERVICE_URL": plan.url}  # where an employee's gaps come from, at each request
     plan.start(tmp_path)
     recommender.start(tmp_path)
     follower = Follower({**env, "PLAN_SERVICE_URL": plan.url}, tmp_path)
@@ -117,7 +119,7 @@ def test_the_learning_loop_survives_crashes_and_outages(stack):
     def suggestions(headers, who):
         return requests.get(f"{recommender.url}/api/v1/employees/{who}/recommendations", headers=headers, timeout=10)
 
-    wait_until(lambda: suggestions(karim, "karim").json().get("gaps"), what="the follower to learn Karim's gaps")
+    wait_until(lambda: suggestions(karim, "karim").json().get("gaps"), what="Karim's gaps from the plan service")
     answer = suggestions(karim, "karim").json()
     assert answer["recommendations"] and all(r["reasons"] for r in answer["recommendations"])
     gaps = {g["skill"].lower() for g in answer["gaps"]}
@@ -151,8 +153,10 @@ def test_the_learning_loop_survives_crashes_and_outages(stack):
             time.sleep(0.7)
             follower.kill()
             follower.start()
-        plan.stop()  # the plan service goes away: the recommender keeps answering from what it has
-        assert suggestions(karim, "karim").status_code == 200
+        plan.stop()  # the plan service goes away: no suggestions from stale gaps, a clear 503 instead
+        gone = suggestions(karim, "karim")
+        assert gone.status_code == 503 and gone.json()["errors"][0]["field"] == "plan_service"
+        assert requests.get(f"{recommender.url}/api/v1/offers?limit=1", headers=karim, timeout=10).status_code == 200
         time.sleep(1.0)
         plan.start(plan.log_path.parent)
     finally:
@@ -186,7 +190,9 @@ def test_the_learning_loop_survives_crashes_and_outages(stack):
 
     hr = {**bearer(env, "hanna", "employee", "hr"), "X-Access-Purpose": "gdpr_request"}
     assert requests.post(f"{plan.url}/api/v1/people/karim/erase", headers=hr, timeout=10).status_code == 200
-    wait_until(lambda: not suggestions(hr, "karim").json().get("gaps"), what="the recommender to forget Karim")
+    wait_until(lambda: not any('"employee_id": "karim"' in doc for doc in read_model_state(urls[1])[0]),
+               what="the follower to forget Karim")
+    assert not suggestions(hr, "karim").json()["gaps"], "the plan service has no gaps of an erased person"
     assert suggestions(sophie, "sophie").json()["gaps"], "forgetting Karim must not touch Sophie"
     dump = store_dump(urls[1])
     # The feed publishes skill names but no free text (contract v2): Sophie's skill is there, her goal's title not.

@@ -10,7 +10,7 @@ from services.notifier.rules import FeedRules
 from services.notifier.runtime import build_store
 from services.notifier.sweep import Sweep, SweepSettings
 from tests.conftest import TEST_SECRET
-from tests.notifier.notifier_helpers import Directory, SmtpRecorder, start_smtp
+from tests.notifier.notifier_helpers import Directory, OverdueAnswers, SmtpRecorder, start_smtp
 
 
 class Clock:
@@ -56,5 +56,5 @@ def make_delivery(store, directory, smtp_url: str, clock, **settings) -> Deliver
                                      **settings), clock)
 
 
-def make_sweep(store, directory, clock, **settings) -> Sweep:
-    return Sweep(store, directory, SweepSettings(**settings), clock)
+def make_sweep(store, directory, clock, actions=None, **settings) -> Sweep:
+    return Sweep(store, directory, actions or OverdueAnswers(), SweepSettings(**settings), clock)

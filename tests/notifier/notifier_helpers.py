@@ -34,6 +34,24 @@ class Directory:
         return self.people.get(person_id)
 
 
+class OverdueAnswers:
+    """What the plan service's GET /actions/overdue answers per day, as a test states it. The rule itself is the
+    plan service's (tests/api/test_overdue_actions_api.py); the notifier's client against the real service is in
+    tests/notifier/test_notifier_overdue_source.py."""
+
+    def __init__(self) -> None:
+        self.by_day: dict = {}
+
+    def overdue(self, day):
+        return iter(self.by_day.get(day, []))
+
+    def late(self, day, *, end: str, days: int, employee: str = "karim", manager: str | None = "marieke",
+             plan_id: str = "plan-1", action_id: str = "a1", start: str = "2027-02-01") -> None:
+        self.by_day.setdefault(day, []).append(
+            {"plan_id": plan_id, "action_id": action_id, "employee_id": employee, "manager_id": manager,
+             "status": "planned", "means": "mooc", "planned_start": start, "planned_end": end, "days_overdue": days})
+
+
 class Events:
     """Builds consecutive feed events for one plan."""
 

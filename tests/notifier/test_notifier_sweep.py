@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from services.notifier import kinds as k
 from tests.notifier.conftest import Clock, make_sweep
-from tests.notifier.notifier_helpers import Events
+from tests.notifier.notifier_helpers import Events, OverdueAnswers
 
 
 def kinds(store, person):
@@ -36,14 +36,22 @@ def test_starting_soon_once_within_the_window(store, rules, directory):
 
 
 def test_overdue_then_escalated_to_the_manager_after_the_configured_days(store, rules, directory):
+    """The plan service says what is overdue on the clock's day (its one rule); the sweep reminds once, escalates
+    to the manager it names after the configured days, with the title the feed gave."""
     plan_with_action(store, rules)
     clock = Clock(datetime(2027, 2, 5, 23, tzinfo=UTC))
-    sweep = make_sweep(store, directory, clock, escalate_after_days=5)
+    answers = OverdueAnswers()
+    for day, days in ((date(2027, 2, 6), 1), (date(2027, 2, 9), 4), (date(2027, 2, 10), 5)):
+        answers.late(day, end="2027-02-05", days=days)
+    sweep = make_sweep(store, directory, clock, answers, escalate_after_days=5)
     sweep.run()
-    assert k.ACTION_OVERDUE not in kinds(store, "karim")  # the end day itself is not overdue
+    assert k.ACTION_OVERDUE not in kinds(store, "karim")  # nothing overdue on the end day itself
     clock.now = datetime(2027, 2, 6, 6, tzinfo=UTC)
     sweep.run()
     assert kinds(store, "karim").count(k.ACTION_OVERDUE) == 1
+    [reminder] = [n for n in store.inbox("karim", unread_only=False, limit=10, offset=0)[0]
+                  if n.kind == k.ACTION_OVERDUE]
+    assert reminder.data["title"] == "Excel" and reminder.data["end"] == "2027-02-05"
     clock.now = datetime(2027, 2, 9, 6, tzinfo=UTC)
     sweep.run()
     assert kinds(store, "marieke") == []
@@ -55,7 +63,7 @@ def test_overdue_then_escalated_to_the_manager_after_the_configured_days(store, 
     assert kinds(store, "karim").count(k.ACTION_OVERDUE) == 1
 
 
-def test_completed_or_cancelled_actions_are_not_overdue(store, rules, directory):
+def test_what_the_plan_service_does_not_call_overdue_is_not_reminded(store, rules, directory):
     e = plan_with_action(store, rules)
     events = [e("LearningActionStarted", action_id="a1", on="2027-02-01"),
               e("LearningActionCompleted", action_id="a1", on="2027-02-04", evaluation=4, reflection="",
@@ -105,7 +113,9 @@ def test_weekly_digest_per_manager_on_the_configured_day(store, rules, directory
     other = Events("sophie", "plan-2", start=e.position)
     store.apply_page([other("PlanStarted")], other.position, rules.decide)
     clock = Clock(datetime(2027, 1, 5, 8, tzinfo=UTC))  # a Tuesday
-    sweep = make_sweep(store, directory, clock, weekly_day=0)
+    answers = OverdueAnswers()
+    answers.late(date(2027, 1, 11), end="2027-01-02", start="2027-01-01", days=9)
+    sweep = make_sweep(store, directory, clock, answers, weekly_day=0)
     sweep.run()
     assert k.WEEKLY_DIGEST not in kinds(store, "marieke")
     clock.now = datetime(2027, 1, 11, 8, tzinfo=UTC)  # Monday

@@ -12,10 +12,12 @@ import pytest
 import requests
 from flask import Flask
 
+from recommender.plan_gaps import PlanGaps
 from services.portal.accounts import build_portal_store, seed_demo_accounts
 from services.portal.api_client import Reply
 from services.portal.app import create_app
 from services.portal.settings import PortalSettings
+from shared.auth import TokenSettings, issue_token
 from tests.portal.fake_recommender import create_app as fake_recommender
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"  # as tests/conftest.py sets it
@@ -55,10 +57,12 @@ class FlaskTransport:
     def __init__(self, apps: dict[str, Flask | None]):
         self.clients = {base: (app.test_client() if app else None) for base, app in apps.items()}
         self.calls: list[tuple[str, str]] = []
+        self.params: list[dict | None] = []  # the query of each call, in the same order
 
     def request(self, method, url, *, headers, params, body, timeout) -> Reply:
         base = next(b for b in self.clients if url.startswith(b))
         self.calls.append((method, url))
+        self.params.append(params)
         for value in headers.values():
             value.encode("latin-1")  # as requests does: a header that HTTP cannot carry fails here too
         client = self.clients[base]
@@ -90,8 +94,22 @@ def plan_app(seeded_dir, tmp_path):
 
 
 @pytest.fixture
-def recommender_app():
-    return fake_recommender()
+def recommender_app(plan_app):
+    """The stand-in asks the in-process plan service for a person's gaps, with a service token, as the real one."""
+    app = fake_recommender()
+    plan = plan_app.test_client()
+
+    def gaps_of(person_id: str) -> PlanGaps:
+        token = issue_token(TokenSettings(TEST_SECRET, "groeipad"), "recommender", ["service"])
+        answer = plan.get(f"/api/v1/people/{person_id}/skills", headers={"Authorization": f"Bearer {token}"})
+        if answer.status_code == 404:
+            return PlanGaps(None, [])
+        body = answer.get_json()
+        return PlanGaps(body["plan_id"], [i for i in body["items"] if i["gap"]],
+                        frozenset(o["offer_id"] for o in body["offers"] if o["status"] != "cancelled"))
+
+    app.config["gaps_of"] = gaps_of
+    return app
 
 
 @pytest.fixture

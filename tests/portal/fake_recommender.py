@@ -10,6 +10,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from flask import Flask, jsonify, request
 
+from recommender.plan_gaps import PlanGapsClient, PlanServiceUnavailableError
 from recommender.reasons import LANGUAGES, reason, sentence
 
 MENTOR = "marieke"  # a directory id: the portal must show her name or "a colleague", never this id
@@ -36,14 +37,11 @@ def create_app() -> Flask:
         q = (request.args.get("q") or "").lower()
         return {"skills": [s for s in skills if any(q in label for label in s["labels"].values())]}
 
-    @app.post("/api/v1/recommendations")
-    def recommend():
-        body = request.get_json()
-        context = body.get("context") or {}
+    def offers_for(gaps: list[dict], context: dict) -> tuple[list[dict], str]:
         language = request.accept_languages.best_match(LANGUAGES) or "en"
         app.config["languages"].append(request.headers.get("Accept-Language"))
         out = []
-        for index, gap in enumerate(body["gaps"]):
+        for index, gap in enumerate(gaps):
             for n, means in enumerate(("mooc", "internal_training")):
                 if context.get("means") and means not in context["means"]:
                     continue
@@ -58,8 +56,32 @@ def create_app() -> Flask:
                             "means": means, "score": 0.8 - n / 10, "gap": gap["skill"], "hours": 12, "cost": 250,
                             "provider": "Academie", "language": "nl",
                             "reasons": [{**r, "text": sentence(r["code"], r["params"], language)} for r in reasons]})
+        return out, language
+
+    @app.post("/api/v1/recommendations")
+    def recommend():
+        body = request.get_json()
+        out, language = offers_for(body["gaps"], body.get("context") or {})
         return ({"recommendations": out, "model_version": "fake-1", "suggestions_off": False}, 200,
                 {"Content-Language": language})
+
+    app.config["gaps_of"] = None  # person id -> PlanGaps; by default the plan service at PLAN_SERVICE_URL
+
+    @app.get("/api/v1/employees/<employee_id>/recommendations")
+    def employee_recommendations(employee_id):
+        """As the real one: the plan service's gaps, without the plan's offers and the person's dismissals."""
+        gaps_of = app.config["gaps_of"] or PlanGapsClient.from_env().gaps_of
+        try:
+            current = gaps_of(employee_id)
+        except PlanServiceUnavailableError as error:
+            return {"status": 503, "message": str(error), "errors": []}, 503
+        gaps = [{k: g[k] for k in ("skill", "current_level", "target_level")} for g in current.gaps]
+        context = {"means": request.args.getlist("means"), "max_cost": request.args.get("max_cost", type=float)}
+        out, language = offers_for(gaps, context)
+        dismissed = {d["offer_id"] for d in app.config["dismissals"] if d["person_id"] == employee_id}
+        out = [o for o in out if o["offer_id"] not in current.offers_in_plan | dismissed]
+        return ({"employee_id": employee_id, "plan_id": current.plan_id, "gaps": gaps, "recommendations": out,
+                 "model_version": "fake-1", "suggestions_off": False}, 200, {"Content-Language": language})
 
     app.config["dismissals"] = []
 

@@ -70,9 +70,9 @@ def test_the_plan_shows_what_expires_and_one_click_plans_the_recertification(sig
 
 def test_hr_defines_and_revises_a_requirement_and_reads_the_compliance_report(signed_in):
     hanna = signed_in("hanna")
-    response = hanna.post("/requirements", {"name": "VCA", "departments": "Productie",
-                                            "roles": "Onderhoudsmonteur", "recurrence_months": "24", "offer_ids": "vca-basis",
-                                            "grace_days": "30", "reason": "Wettelijk verplicht"})
+    response = hanna.post("/requirements", {"name": "VCA", "departments": "Productie", "roles": "Onderhoudsmonteur",
+                                            "recurrence_months": "24", "offer_ids": "vca-basis", "grace_days": "30",
+                                            "reason": "Wettelijk verplicht"})
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
     path = response.headers["Location"]
     response = hanna.post(path, {"name": "VCA", "departments": "Productie", "roles": "Onderhoudsmonteur",

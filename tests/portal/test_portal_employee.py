@@ -156,15 +156,29 @@ def test_suggestions_accept_and_see_on_timeline(karim):
     start = re.search(r'name="planned_start" type="date" value="([^"]+)"', form).group(1)
     end = re.search(r'name="planned_end" type="date" value="([^"]+)"', form).group(1)
     rid = re.search(r'name="recommendation_id" value="([^"]+)"', form).group(1)
+    offer_id = re.search(r'name="offer_id" value="([^"]+)"', form).group(1)
     goal = re.search(r'name="goal_ids" value="([^"]+)" checked', form).group(1)
     saved = karim.post(f"/plans/{karim.plan_id}/suggestions/accept", {
-        "recommendation_id": rid, "offer_id": fake_id("offer", 0, 0), "title": "Cursus Projectmanagement (mooc)",
+        "recommendation_id": rid, "offer_id": offer_id, "title": "Cursus Projectmanagement (mooc)",
         "means": "mooc", "provider": "Academie", "planned_start": start, "planned_end": end, "hours": "12",
         "cost": "250", "goal_ids": goal})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/timeline")
     assert "Cursus Projectmanagement (mooc)" in karim.get(f"/plans/{karim.plan_id}/timeline").get_data(as_text=True)
     again = karim.get(f"/plans/{karim.plan_id}/suggestions?means=mooc").get_data(as_text=True)
-    assert "Cursus Projectmanagement (mooc)" not in again  # decided suggestions are not offered again
+    assert "Cursus Projectmanagement (mooc)" not in again  # the recommender leaves planned offers out
+
+
+def test_suggestions_come_only_from_the_recommenders_employee_endpoint(karim, transport):
+    transport.calls.clear()
+    transport.params.clear()
+    html = karim.get(f"/plans/{karim.plan_id}/suggestions?means=mooc&max_cost=300").get_data(as_text=True)
+    assert "Cursus Projectmanagement (mooc)" in html
+    to_recommender = [(m, url.split("?")[0]) for m, url in transport.calls if url.startswith(RECOMMENDER_URL)]
+    assert to_recommender == [("GET", f"{RECOMMENDER_URL}/api/v1/employees/karim/recommendations")]
+    asked = next(p for (m, url), p in zip(transport.calls, transport.params, strict=True)
+                 if "/employees/karim/recommendations" in url)
+    assert asked["means"] == ["mooc"] and asked["max_cost"] == 300
+    assert not any("/people/karim/skills" in url for m, url in transport.calls), "the gaps are the recommender's"
 
 
 def test_accept_with_a_date_outside_the_period_keeps_the_form(karim):

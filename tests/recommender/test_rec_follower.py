@@ -9,6 +9,7 @@ from recommender import readmodel as readmodel_module
 from recommender.follower import FeedClient, FeedUnavailableError, Follower, InvalidFeedEventError
 from recommender.runtime import Runtime
 from shared.auth import TokenSettings
+from shared.contracts import SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -179,7 +180,7 @@ def test_an_invalid_event_stops_the_follower_at_it_and_nothing_after_it_is_appli
 
 def test_an_event_of_a_newer_contract_is_refused_not_misread(rt):
     events = story("hugo", "offer-10")
-    feed = FakeFeed([events[0], {**events[1], "schema_version": 3}])
+    feed = FakeFeed([events[0], {**events[1], "schema_version": SCHEMA_VERSION + 1}])
     with pytest.raises(InvalidFeedEventError, match="newer"):
         make_follower(rt.readmodel, feed, limit=100).run_once()
     assert rt.readmodel.position() == events[0]["position"]

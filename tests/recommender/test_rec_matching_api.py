@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rec_feed_fake import SECRET, FakeFeed, PlanEvents, person, story
+from rec_feed_fake import SECRET, FakeFeed, PlanEvents, story
 
 from recommender.demo import seed
 from recommender.follower import FeedClient, Follower
@@ -107,31 +107,6 @@ def test_recommendation_requests_are_validated(client, employee, body, field):
     answer = client.post("/api/v1/recommendations", json=body, headers=employee)
     assert answer.status_code == 422
     assert field in [e["field"] for e in answer.json["errors"]]
-
-
-def test_employee_recommendations_from_the_feed(client, demo, tokens):
-    offer_id = client.get("/api/v1/offers?q=Excel basis", headers=tokens("x")).json["offers"][0]["offer_id"]
-    follow(demo, [person("petra"), person("sophie", "petra"), *story("sophie", offer_id, manager="other")])
-    own = client.get("/api/v1/employees/sophie/recommendations", headers=tokens("sophie", "employee"))
-    assert own.status_code == 200, own.json
-    gaps = {g["skill"]: g for g in own.json["gaps"]}
-    assert gaps["Excel"]["current_level"] == 2 and gaps["Excel"]["target_level"] == 3
-    items = own.json["recommendations"]
-    assert {i["gap"] for i in items} == {"Excel", "samenwerkingstools"}
-    assert offer_id not in [i["offer_id"] for i in items]  # already in the plan
-    assert any("Teams" in i["title"] for i in items)
-    manager = client.get("/api/v1/employees/sophie/recommendations", headers=tokens("petra", "manager"))
-    assert manager.status_code == 200
-    assert client.get("/api/v1/employees/sophie/recommendations",
-                      headers=tokens("other", "manager")).status_code == 403
-    assert client.get("/api/v1/employees/sophie/recommendations",
-                      headers=tokens("lotte", "employee")).status_code == 403
-    hanna = tokens("hanna", "hr")
-    assert client.get("/api/v1/employees/sophie/recommendations", headers=hanna).status_code == 422  # why?
-    assert client.get("/api/v1/employees/sophie/recommendations",
-                      headers={**hanna, "X-Access-Purpose": "employee_request"}).status_code == 200
-    nobody = client.get("/api/v1/employees/nobody/recommendations", headers=tokens("nobody"))
-    assert nobody.json["recommendations"] == [] and nobody.json["plan_id"] is None
 
 
 def test_role_profiles_and_gap(client, demo, tokens):

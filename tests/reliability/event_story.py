@@ -3,8 +3,9 @@
 Regenerate the fixture file only when adding an event type or a new class_version:
 `python -m tests.reliability.event_story > tests/fixtures/plan_events_vN.jsonl` writes the *current* shapes,
 so never overwrite an old version's file: add a new one beside it (v2: check-ins, PlanStarted's template;
-v3: completions reported by a learning record store, LearningActionCompleted v2; v4: certificates,
-recertification and mandatory learning requirements).
+v3: completions reported by a learning record store, LearningActionCompleted v2; v4_carry: the following
+plan of the story, which carries the first one forward; v4: certificates, recertification and mandatory learning
+requirements).
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ def record_story(service: PlanService) -> list:
     plan.receive_feedback(manager, feedback_id="f1", source="manager", text="well done", goal_id="g1")
     plan.accept_recommendation(owner, "r1", offer_id="o1", action_id="a3", goal_ids=["g1"], means="mooc",
                                title="PM", planned_start=date(2026, 9, 1), planned_end=date(2026, 10, 1))
+    following = DevelopmentPlan.start(owner, employee_id="karim", period_start=date(2028, 1, 1),
+                                      period_end=date(2028, 12, 31), trigger="appraisal_interview")
+    following.carry_forward_from(Context("hanna", "hr"), plan)  # a planned action and open goals move on
     plan.dismiss_recommendation(owner, "r2", offer_id="o2", reason="too far")
     slot = {"on": date(2026, 5, 4), "at": "10:00", "duration_minutes": 45, "location": "Kamer 2.14"}
     plan.schedule_checkin(manager, checkin_id="c1", agenda=["doelen"], **slot)
@@ -112,7 +116,8 @@ def record_story(service: PlanService) -> list:
     requirement.revise(hanna, "jaarlijks", name="VCA", departments=["TD"], roles=["Monteur"], recurrence_months=12,
                        offer_ids=["o1"], certificate_required=True)
     requirement.retire(hanna, "vervangen")
-    events = (list(person.collect_events()) + list(plan.collect_events()) + list(template.collect_events())
+    events = (list(person.collect_events()) + list(plan.collect_events()) + list(following.collect_events())
+              + list(template.collect_events())
               + list(cycle.collect_events()) + list(requirement.collect_events()))
     plain = Mapper(transcoder=service.construct_transcoder())  # fixtures keep the plaintext (pre-sealing) form
     return [plain.to_stored_event(event) for event in events]

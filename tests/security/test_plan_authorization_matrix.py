@@ -25,11 +25,11 @@ ORG = ("id,name,email,manager_id,department,job_title\nboss,Boss,,,D,Director\nm
 CALLERS = {
     "owner": ("employee",), "marieke": ("employee", "manager"), "boss": ("employee", "manager"),
     "petra": ("employee", "manager"), "sophie": ("employee",), "hanna": ("employee", "hr"),
-    "daan": ("ld",), "root": ("admin",), "recommender": ("service",),
+    "daan": ("ld",), "root": ("admin",), "recommender": ("service",), "idp": ("scim",),
 }
 MANAGERS = {"marieke", "boss"}
 READERS = {"owner", *MANAGERS, "hanna", "root"}
-OUTSIDERS = {"petra", "sophie", "recommender"}
+OUTSIDERS = {"petra", "sophie", "recommender", "idp"}
 NOT_HR = set(CALLERS) - {"hanna", "root"}
 
 
@@ -81,6 +81,22 @@ class Form(dict):
 
 CERTIFICATE = Form(number="N-1", issuer="SSVV", issued_on="2026-03-20", expires_on="2026-04-01")
 CERTIFIERS = {"owner", "hanna", "root"}
+
+
+SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+SCIM_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+SCIM_SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+SCIM_PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+SCIM_DEACTIVATE = {"schemas": [SCIM_PATCH], "Operations": [{"op": "replace", "path": "active", "value": False}]}
+
+
+def scim_only(status: int) -> dict[str, int]:
+    table = {caller: 403 for caller in CALLERS}
+    table["idp"] = status
+    return table
+
+
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/plans"): Row(expect({"owner", *MANAGERS, "hanna", "root"}, 201, forbidden={"daan", *OUTSIDERS}),
@@ -178,6 +194,17 @@ MATRIX: dict[tuple[str, str], Row] = {
         body={"reason": "replaced"}),
     ("GET", "/api/v1/reports/compliance"): Row(expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
                                                query="?as_of=2026-06-30"),
+    # Open Badges: the employee issues their own; the holder, HR or an admin revokes; verifiers need no sign-in.
+    ("GET", "/api/v1/plans/{plan_id}/credentials"): Row(expect(READERS, 200), state="issued"),
+    ("POST", "/api/v1/plans/{plan_id}/credentials"): Row(expect(status=201, **OWNER_WRITE), state="achieved",
+                                                         body={"kind": "goal", "item_id": "{goal_id}"}),
+    ("POST", "/api/v1/plans/{plan_id}/credentials/{credential_id}/revoke"): Row(
+        expect({"owner", "hanna", "root"}, 200, forbidden={*MANAGERS, "daan"}), state="issued",
+        body={"reason": "issued in error"}),
+    ("GET", "/api/v1/badges/credentials/{credential_id}"): Row({c: 200 for c in CALLERS}, state="issued"),
+    ("GET", "/api/v1/badges/status/revocation"): Row({c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/badges/jwks.json"): Row({c: 200 for c in CALLERS}),
+    ("GET", "/api/v1/badges/issuer"): Row({c: 200 for c in CALLERS}),
     ("GET", "/api/v1/templates"): Row({c: 200 for c in CALLERS}),
     ("POST", "/api/v1/templates"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
                                        body=TEMPLATE),
@@ -210,9 +237,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/people/{person_id}/export"): Row(
         expect({"owner", "hanna", "root"}, 200, forbidden=set(CALLERS) - {"owner", "hanna", "root"})),
     ("GET", "/api/v1/people/{person_id}"): Row(expect(READERS | {"recommender"}, 200,
-                                                     hidden={"petra", "sophie", "daan"})),  # services: the notifier
+                                                     hidden={"petra", "sophie", "daan", "idp"})),  # services: notifier
     ("GET", "/api/v1/people/{person_id}/skills"): Row(expect(READERS | {"recommender"}, 200,
-                                                            hidden={"petra", "sophie", "daan"})),
+                                                            hidden={"petra", "sophie", "daan", "idp"})),
     ("GET", "/api/v1/teams/{manager_id}/overview"): Row(expect({"marieke", "boss", "hanna", "root"}, 200,
                                                               hidden=set(CALLERS) - {"marieke", "boss", "hanna",
                                                                                      "root"})),
@@ -222,7 +249,37 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/reports/training"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
     ("GET", "/api/v1/feed"): Row(expect({"recommender", "root"}, 200,
                                         forbidden=set(CALLERS) - {"recommender", "root"})),
+    ("GET", "/api/v1/actions/overdue"): Row(expect(set(CALLERS) - {"daan"}, 200, forbidden={"daan"})),
     ("GET", "/api/v1/access-log"): Row(expect({"hanna", "root"}, 200, forbidden=set(CALLERS) - {"hanna", "root"})),
+    # SCIM provisioning: the identity provider's token (role scim) only; everyone else gets a SCIM 403.
+    ("GET", "/scim/v2/ServiceProviderConfig"): Row(scim_only(200)),
+    ("GET", "/scim/v2/Schemas"): Row(scim_only(200)),
+    ("GET", "/scim/v2/Schemas/{schema_id}"): Row(scim_only(200)),
+    ("GET", "/scim/v2/ResourceTypes"): Row(scim_only(200)),
+    ("GET", "/scim/v2/ResourceTypes/{type_id}"): Row(scim_only(200)),
+    ("GET", "/scim/v2/Users"): Row(scim_only(200), query='?filter=userName eq "marieke"'),
+    ("POST", "/scim/v2/Users"): Row(scim_only(201), body={"schemas": [SCIM_USER], "userName": "new.hire"}),
+    ("POST", "/scim/v2/Users/.search"): Row(scim_only(200), body={"schemas": [SCIM_SEARCH], "count": 5}),
+    ("GET", "/scim/v2/Users/{person_id}"): Row(scim_only(200)),
+    ("PUT", "/scim/v2/Users/{person_id}"): Row(scim_only(200), body={"schemas": [SCIM_USER], "userName": "{owner}",
+                                                                      "displayName": "Renamed"}),
+    ("PATCH", "/scim/v2/Users/{person_id}"): Row(scim_only(200), body=SCIM_DEACTIVATE),
+    ("DELETE", "/scim/v2/Users/{person_id}"): Row(scim_only(204)),
+    ("GET", "/scim/v2/Groups"): Row(scim_only(200), state="group"),
+    ("POST", "/scim/v2/Groups"): Row(scim_only(201), body={"schemas": [SCIM_GROUP], "displayName": "G {owner}"}),
+    ("POST", "/scim/v2/Groups/.search"): Row(scim_only(200), body={"schemas": [SCIM_SEARCH]}),
+    ("GET", "/scim/v2/Groups/{group_id}"): Row(scim_only(200), state="group"),
+    ("PUT", "/scim/v2/Groups/{group_id}"): Row(scim_only(200), state="group",
+                                               body={"schemas": [SCIM_GROUP], "displayName": "Renamed {owner}"}),
+    ("PATCH", "/scim/v2/Groups/{group_id}"): Row(scim_only(200), state="group", body={
+        "schemas": [SCIM_PATCH], "Operations": [{"op": "add", "path": "members", "value": [{"value": "{owner}"}]}]}),
+    ("DELETE", "/scim/v2/Groups/{group_id}"): Row(scim_only(204), state="group"),
+    ("POST", "/scim/v2/.search"): Row(scim_only(501), body={"schemas": [SCIM_SEARCH]}),
+    ("GET", "/scim/v2/{unknown}"): Row(scim_only(404)),
+    ("POST", "/scim/v2/{unknown}"): Row(scim_only(404)),
+    ("PUT", "/scim/v2/{unknown}"): Row(scim_only(404)),
+    ("PATCH", "/scim/v2/{unknown}"): Row(scim_only(404)),
+    ("DELETE", "/scim/v2/{unknown}"): Row(scim_only(404)),
 }
 
 
@@ -302,6 +359,15 @@ def prepare(client, state: str) -> dict[str, str]:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
         call("POST", f"/api/v1/plans/{pid}/submit")
+    credential = "none"
+    if state in {"achieved", "issued"}:
+        call("POST", f"/api/v1/plans/{pid}/goals/{goal}/achieve")
+        certified = call("POST", f"/api/v1/plans/{pid}/actions", {**ACTION, "certificate": True})["action_id"]
+        call("POST", f"/api/v1/plans/{pid}/actions/{certified}/start", {"date": "2026-03-02"})
+        call("POST", f"/api/v1/plans/{pid}/actions/{certified}/complete", {"date": "2026-03-20", "evaluation": 4})
+    if state == "issued":
+        credential = call("POST", f"/api/v1/plans/{pid}/credentials", {"kind": "goal", "item_id": goal})[
+            "credential_id"]
     template = cycle = requirement = "none"
     if state == "requirement":
         response = client.post("/api/v1/requirements", json=REQUIREMENT, headers=hr)
@@ -322,6 +388,12 @@ def prepare(client, state: str) -> dict[str, str]:
         if state == "checkin_held":
             call("POST", f"/api/v1/plans/{pid}/checkins/{checkin}/record", {"agreements": ["later"]})
             agreement = f"{checkin}-1"
+    group = "none"
+    if state == "group":
+        response = client.post("/scim/v2/Groups", headers=headers("idp"),
+                               json={"schemas": [SCIM_GROUP], "displayName": f"Group of {owner}"})
+        assert response.status_code == 201, response.get_json()
+        group = response.get_json()["id"]
     proposal = "none"
     if state == "proposal":
         response = client.post(f"/api/v1/plans/{pid}/completion-proposals", headers=headers("recommender"),
@@ -330,8 +402,9 @@ def prepare(client, state: str) -> dict[str, str]:
         proposal = response.get_json()["proposal_id"]
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
             "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
-            "template_id": template, "cycle_id": cycle, "proposal_id": proposal, "certificate_id": certificate,
-            "requirement_id": requirement}
+            "template_id": template, "cycle_id": cycle, "proposal_id": proposal, "credential_id": credential,
+            "group_id": group, "schema_id": SCIM_USER, "type_id": "User", "unknown": "Nothing",
+            "certificate_id": certificate, "requirement_id": requirement}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):
@@ -363,7 +436,11 @@ def test_cell(app, operation, caller):
         response = client.open(path, method=method, json=body if method != "GET" else None, headers=request_headers)
     expected = row.expected[caller]
     assert response.status_code == expected, (caller, response.get_json())
-    if expected >= 400:
+    if expected >= 400 and template.startswith("/scim/"):
+        payload = response.get_json(force=True)
+        assert response.mimetype == "application/scim+json" and payload["schemas"] == [SCIM_ERROR], payload
+        assert payload["status"] == str(expected) and set(payload) <= {"schemas", "status", "detail", "scimType"}
+    elif expected >= 400:
         payload = response.get_json()
         assert set(payload) == {"status", "message", "errors"}, "an error must carry no data"
     if operation == ("GET", "/api/v1/plans"):

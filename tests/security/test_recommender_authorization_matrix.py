@@ -18,6 +18,7 @@ from recommender.app import create_app
 from recommender.demo import seed
 from shared.auth import TokenSettings, issue_token
 from tests.conftest import TEST_SECRET
+from tests.live_plan_service import LivePlanService
 from tests.recommender.rec_feed_fake import person, story
 
 CALLERS = {"karim": ("employee",), "sophie": ("employee",), "marieke": ("employee", "manager"),
@@ -88,7 +89,8 @@ def app(tmp_path_factory):
     patch.setenv("GROEIPAD_DATA_DIR", str(tmp_path_factory.mktemp("var")))
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'recommender.sqlite'}"
     seed(url)
-    application = create_app({"RECOMMENDER_DATABASE_URL": url})
+    plan_service = LivePlanService(tmp_path_factory.mktemp("plan"))  # where an employee's gaps come from
+    application = create_app({"RECOMMENDER_DATABASE_URL": url, "PLAN_GAPS": plan_service.gaps_client()})
     # The directory decides a manager's access: petra manages marieke, who manages karim. Jan, a manager
     # elsewhere, acted on karim's plan once: that gives him nothing.
     directory = [person("petra"), person("marieke", "petra"), person("karim", "marieke"), person("sophie", "petra"),
@@ -102,6 +104,7 @@ def app(tmp_path_factory):
                       ).status_code == 200
     yield application
     application.extensions["recommender"].close()
+    plan_service.close()
     patch.undo()
 
 

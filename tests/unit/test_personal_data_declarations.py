@@ -14,6 +14,7 @@ from services.plan.application import PlanService
 from services.plan.domain.access import PlanAccess
 from services.plan.domain.cycle import CYCLE_EVENTS, DevelopmentCycle
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent
+from services.plan.domain.group import DirectoryGroup
 from services.plan.domain.person import Person
 from services.plan.domain.requirement import REQUIREMENT_EVENTS, LearningRequirement
 from services.plan.domain.template import TEMPLATE_EVENTS, PlanTemplate
@@ -23,7 +24,8 @@ from tests.unit.plan_builders import add_action, new_plan
 
 EVENTS = [PlanEvent, *EVENT_CLASSES.values(), Person.Registered, Person.Updated, Person.Erased,
           PlanAccess.Recorded, Account.Created, Account.ProfileChanged, PlanTemplate.Event, *TEMPLATE_EVENTS,
-          DevelopmentCycle.Event, *CYCLE_EVENTS, LearningRequirement.Event, *REQUIREMENT_EVENTS]
+          DevelopmentCycle.Event, *CYCLE_EVENTS, DirectoryGroup.Event, DirectoryGroup.Created,
+          DirectoryGroup.Changed, DirectoryGroup.Deleted, LearningRequirement.Event, *REQUIREMENT_EVENTS]
 
 
 def annotated_fields(cls) -> dict[str, typing.Any]:

@@ -141,12 +141,14 @@ def get_person(person_id):
 @blp.route("/<person_id>/skills")
 @blp.response(200, s.PersonSkillsSchema)
 def person_skills(person_id):
-    """The person's current skill levels (where each came from), targets and gaps, from their current plan."""
+    """The person's current skill levels (where each came from), targets and gaps, from their current plan, and the
+    catalogue offers its learning actions take up (the recommender leaves those out of its suggestions)."""
     principal = current_principal()
     if service().views.person(person_id) is None or (
             service().relation(principal, person_id) is None and not principal.has("service")):
         raise ApiError(404, "person not found")
     headers = views_read()
     plan, items = service().views.skills_of(person_id)
+    offers = service().views.offers_in_plan(plan["plan_id"]) if plan else []
     return ({"person_id": person_id, "plan_id": plan["plan_id"] if plan else None, "rule": skill_rules.__doc__,
-             "items": items}, 200, headers)
+             "items": items, "offers": offers}, 200, headers)

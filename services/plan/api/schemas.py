@@ -75,6 +75,9 @@ class PlanCreateSchema(Strict):
     target_role = text(SHORT, load_default=None, allow_none=True)
     available_hours = hours(load_default=0)
     available_budget = money(load_default=0)
+    carry_forward = fields.Boolean(load_default=False, metadata={
+        "description": "the person's current open plan hands over its open goals and planned or started actions "
+                       "to this one (GoalCarriedForward, ActionCarriedForward) and is closed, in the same save"})
 
 
 class AssessmentSchema(Strict):
@@ -395,6 +398,8 @@ class GoalViewSchema(Schema):
     actions_total = fields.Integer()
     actions_completed = fields.Integer()
     revisions = fields.Integer()
+    carried_from = fields.Dict(allow_none=True, metadata={
+        "description": "{plan_id, goal_id}: the previous plan's goal this one was carried forward from"})
 
 
 class FundingViewSchema(Schema):
@@ -437,6 +442,8 @@ class ActionViewSchema(Schema):
                                                                    "recertification action renews"})
     semester = fields.String()
     overdue = fields.Boolean(metadata={"description": "planned or started, and its planned end has passed"})
+    carried_from = fields.Dict(allow_none=True, metadata={
+        "description": "{plan_id, action_id}: the previous plan's action this one was carried forward from"})
 
 
 class NoteViewSchema(Schema):
@@ -719,6 +726,8 @@ class PersonViewSchema(Schema):
     manager_id = fields.String(allow_none=True)
     department = fields.String()
     job_title = fields.String()
+    active = fields.Boolean(metadata={"description": "false once deactivated (SCIM active=false): plans read-only, "
+                                                     "no notifications, no portal sign-in"})
 
 
 class PeopleListSchema(Schema):
@@ -820,6 +829,10 @@ class PersonSkillsSchema(Schema):
     plan_id = fields.String(allow_none=True)
     rule = fields.String(metadata={"description": "how the current level and the gap are decided"})
     items = fields.List(fields.Nested(PersonSkillSchema))
+    offers = fields.List(fields.Nested(Schema.from_dict({
+        "offer_id": fields.String(), "action_id": fields.String(),
+        "status": fields.String(metadata={"description": "planned, started, completed or cancelled"})},
+        name="OfferInPlan")), metadata={"description": "catalogue offers the current plan's learning actions take up"})
 
 
 class SmartLetterSchema(Schema):
@@ -1198,3 +1211,33 @@ class ComplianceReportSchema(Schema):
     department = fields.String(allow_none=True)
     requirements = fields.List(fields.Nested(ComplianceRequirementSchema))
     departments = fields.List(fields.Nested(ComplianceDepartmentSchema))
+
+
+class OverdueQuerySchema(Strict):
+    on = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "the day to judge on (default today): the notifier's sweep passes its clock's day"})
+    employee_id = fields.String(validate=ID)
+    manager_id = fields.String(validate=ID, metadata={"description": "only this manager's direct and indirect "
+                                                                     "reports"})
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
+
+
+class OverdueActionSchema(Schema):
+    plan_id = fields.String()
+    action_id = fields.String()
+    employee_id = fields.String()
+    manager_id = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(("planned", "started")))
+    means = fields.String()
+    planned_start = fields.String()
+    planned_end = fields.String()
+    days_overdue = fields.Integer(metadata={"description": "days since the planned end"})
+
+
+class OverduePageSchema(Schema):
+    on = fields.Date()
+    items = fields.List(fields.Nested(OverdueActionSchema), metadata={"description": "oldest planned end first"})
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()

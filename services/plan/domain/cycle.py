@@ -3,8 +3,8 @@
 A launch is processed in batches; each batch's new plans and the cycle's record of that batch are saved in one
 transaction, so a crash loses at most the batch in flight and a re-run picks up where the record ends. Plan ids
 are uuid5(employee, period), so even a batch run twice could not start a second plan for a person and period.
-The cycle records who took part and how (a plan started, or their current plan carried forward, with the
-reason), and who was taken out and why. A closed cycle is frozen.
+The cycle records who took part and how (a plan started, or started taking over their current plan: carried
+forward, with the reason), and who was taken out and why. A closed cycle is frozen.
 """
 
 from __future__ import annotations

@@ -541,6 +541,75 @@ class RecertificationOpened(PlanEvent):
             "certificate_id": self.renews_certificate_id}
 
 
+# -- carry-forward: a new period's plan takes over what was still open in the previous one ---------------------
+class GoalCarriedForward(PlanEvent):
+    """An open goal of the person's previous plan, copied into this one (the previous plan closes)."""
+
+    TOPIC = topic("GoalCarriedForward")
+    PERSONAL_TEXT = ("title", "measure", "relevance")
+    PERSONAL_DATA = ("skills",)
+    NOT_PERSONAL = ("goal_id", "from_plan_id", "from_goal_id", "hours_needed", "budget_needed", "deadline",
+                    "original_deadline", "progress")
+    goal_id: str
+    from_plan_id: str
+    from_goal_id: str
+    title: str
+    skills: list
+    measure: str
+    hours_needed: float
+    budget_needed: Decimal
+    relevance: str
+    deadline: date
+    original_deadline: date
+    progress: int
+
+    def apply(self, plan) -> None:
+        plan.goals[self.goal_id] = {
+            "goal_id": self.goal_id, "title": self.title, "skills": deepcopy(self.skills or []),
+            "measure": self.measure, "hours_needed": self.hours_needed, "budget_needed": self.budget_needed,
+            "relevance": self.relevance, "deadline": self.deadline, "status": "open", "progress": self.progress,
+            "revisions": 0, "carried_from": {"plan_id": self.from_plan_id, "goal_id": self.from_goal_id}}
+
+
+class ActionCarriedForward(PlanEvent):
+    """A planned or started learning action of the previous plan, copied with its state and funding."""
+
+    TOPIC = topic("ActionCarriedForward")
+    PERSONAL_TEXT = ("title", "provider")
+    PERSONAL_DATA = ("funding",)
+    NOT_PERSONAL = ("action_id", "from_plan_id", "from_action_id", "goal_ids", "means", "offer_id", "planned_start",
+                    "planned_end", "hours", "cost", "certificate", "recommendation_id", "status", "started_on")
+    action_id: str
+    from_plan_id: str
+    from_action_id: str
+    goal_ids: list
+    means: str
+    title: str
+    offer_id: str | None
+    provider: str
+    planned_start: date
+    planned_end: date
+    hours: float
+    cost: Decimal
+    certificate: bool
+    recommendation_id: str | None
+    status: str  # planned | started
+    started_on: date | None
+    funding: dict | None
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id] = {
+            "action_id": self.action_id, "goal_ids": list(self.goal_ids), "means": self.means,
+            "title": self.title, "offer_id": self.offer_id, "provider": self.provider,
+            "planned_start": self.planned_start, "planned_end": self.planned_end,
+            "hours": self.hours, "cost": self.cost, "certificate": self.certificate,
+            "recommendation_id": self.recommendation_id, "status": self.status,
+            "started_on": self.started_on, "completed_on": None, "evaluation": None, "reflection": None,
+            "funding": deepcopy(self.funding), "carried_from": {"plan_id": self.from_plan_id,
+                                                               "action_id": self.from_action_id},
+            "certificates": [], "renews": None}
+
+
 EVENT_CLASSES: dict[str, type[PlanEvent]] = {
     cls.__name__: cls for cls in PlanEvent.__subclasses__()
 }

@@ -11,6 +11,9 @@ from services.plan.domain.errors import RuleViolationError
 from shared.ids import is_directory_id
 
 PERSON_FIELDS = ("name", "email", "manager_id", "department", "job_title")
+# What provisioning (SCIM) adds to an entry: the identity provider's names for the person, whether they may work
+# in Groeipad now, and the provider's whole resource document (kept sealed like the rest of a change).
+PROVISIONING_FIELDS = ("user_name", "external_id", "active", "deprovisioned", "scim")
 MAX_FIELD = 200
 
 
@@ -21,6 +24,13 @@ def person_uuid(person_id: str) -> UUID:
 
 class Person(Aggregate, created_event_name="Registered"):
     TOPIC = "groeipad.plan:Person"
+    # Entries registered before provisioning existed lack these attributes; the class gives their values.
+    active = True
+    deprovisioned = False
+    user_name: str | None = None
+    external_id: str | None = None
+    scim: dict | None = None
+    erased = False
 
     class Event(Aggregate.Event):
         TOPIC = "groeipad.plan:PersonEvent"
@@ -86,12 +96,29 @@ class Person(Aggregate, created_event_name="Registered"):
             self.trigger_event(self.Updated, changes=changes, actor=actor)
         return bool(changes)
 
+    def provision(self, actor: dict[str, str], fields: dict[str, Any], **provisioned: Any) -> bool:
+        """Apply what an identity provider says about the person, directory fields and provisioning fields in one
+        change; False when nothing differs. `active=False` takes them out of Groeipad without losing anything."""
+        unknown = set(provisioned) - set(PROVISIONING_FIELDS)
+        if unknown:
+            raise ValueError(f"not provisioning fields: {sorted(unknown)}")
+        for key in ("user_name", "external_id"):
+            value = provisioned.get(key)
+            if value is not None and (not isinstance(value, str) or len(value) > MAX_FIELD or "\x00" in value):
+                raise RuleViolationError(key, f"at most {MAX_FIELD} characters, no NUL characters")
+        clean = _clean(self.person_id, fields)
+        changes = {k: v for k, v in clean.items() if getattr(self, k) != v}
+        changes.update({k: v for k, v in provisioned.items() if getattr(self, k) != v})
+        if changes:
+            self.trigger_event(self.Updated, changes=changes, actor=actor)
+        return bool(changes)
+
     def erase(self, actor: dict[str, str]) -> None:
         if not getattr(self, "erased", False):
             self.trigger_event(self.Erased, actor=actor)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.person_id, **{k: getattr(self, k) for k in PERSON_FIELDS}}
+        return {"id": self.person_id, **{k: getattr(self, k) for k in PERSON_FIELDS}, "active": self.active}
 
 
 def _clean(person_id: str, fields: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -46,6 +47,7 @@ MAX_PERIOD_DAYS = 5 * 366
 CHECKIN_ROLES = ("owner", "manager", "hr")  # admin acts as HR (_check_open)
 MAX_AGENDA = 30
 MIN_CHECKIN_MINUTES, MAX_CHECKIN_MINUTES = 5, 8 * 60
+CARRIED_FORWARD = "carried forward into the next period's plan"
 TIME_OF_DAY = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
@@ -721,6 +723,48 @@ class DevelopmentPlan(Aggregate):
             raise InvalidStateError("status", "only a closed plan is erased by retention")
         if not getattr(self, "erased", False):
             self._trigger(ev.PlanErased, ctx)
+
+    # -- carry-forward into the next period's plan ----------------------------------------------------
+    def carry_forward_from(self, ctx: Context, source: DevelopmentPlan) -> dict[str, list[str]]:
+        """Copy SOURCE's open goals and its planned or started actions into this new plan, one event each naming
+        where it came from. Dates outside this plan's period move inside it (a goal's deadline to the period's
+        end; an action into the period). SOURCE is then closed with `close_carried_forward`."""
+        self._check_open(ctx, "owner", *DECIDERS)
+        if source.id == self.id or source.employee_id != self.employee_id:
+            raise RuleViolationError("from_plan_id", "only the same person's other plan carries forward")
+        if source.status == "closed":
+            raise InvalidStateError("from_plan_id", "the previous plan is closed; nothing carries forward")
+        if self.goals or self.actions:
+            raise InvalidStateError("plan", "only a new plan, without goals or actions, takes over another's")
+        goals = [g for g in source.goals.values() if g["status"] == "open"]
+        actions = [a for a in source.actions.values() if a["status"] in {"planned", "started"}]
+        for goal in goals:
+            deadline = goal["deadline"]
+            moved = deadline if self.period_start <= deadline <= self.period_end else self.period_end
+            self._trigger(ev.GoalCarriedForward, ctx, goal_id=goal["goal_id"], from_plan_id=str(source.id),
+                          from_goal_id=goal["goal_id"], title=goal["title"], skills=deepcopy(goal["skills"]),
+                          measure=goal["measure"], hours_needed=goal["hours_needed"],
+                          budget_needed=goal["budget_needed"], relevance=goal["relevance"], deadline=moved,
+                          original_deadline=deadline, progress=goal.get("progress") or 0)
+        carried_goals = {g["goal_id"] for g in goals}
+        for action in actions:
+            start = min(max(action["planned_start"], self.period_start), self.period_end)
+            end = min(max(action["planned_end"], start), self.period_end)
+            self._trigger(ev.ActionCarriedForward, ctx, action_id=action["action_id"], from_plan_id=str(source.id),
+                          from_action_id=action["action_id"],
+                          goal_ids=[g for g in action["goal_ids"] if g in carried_goals], means=action["means"],
+                          title=action["title"], offer_id=action["offer_id"], provider=action["provider"],
+                          planned_start=start, planned_end=end, hours=action["hours"], cost=action["cost"],
+                          certificate=action["certificate"], recommendation_id=action["recommendation_id"],
+                          status=action["status"], started_on=action["started_on"],
+                          funding=deepcopy(action.get("funding")))
+        return {"goals": [g["goal_id"] for g in goals], "actions": [a["action_id"] for a in actions]}
+
+    def close_carried_forward(self, ctx: Context, to_plan_id: UUID, period_start: date, period_end: date) -> None:
+        """Close this plan because the plan TO_PLAN_ID for the next period took over what was open in it."""
+        self._check_open(ctx, "owner", *DECIDERS)
+        self._trigger(ev.PlanClosed, ctx, reason=f"{CARRIED_FORWARD}: plan {to_plan_id} "
+                                                 f"({period_start.isoformat()} to {period_end.isoformat()})")
 
     def close(self, ctx: Context, reason: str = "") -> None:
         self._check_open(ctx, "owner", *DECIDERS)

@@ -18,6 +18,9 @@ from services.plan.domain.vocabulary import skill_key
 from shared.sealing import ERASED
 from shared.views import ViewStore, placeholders
 
+PROVISIONED_COLUMNS = {"user_name": "user_name", "external_id": "external_id", "active": "active",
+                       "deprovisioned": "deprovisioned", "scim": "document"}
+
 
 class PlanProjection:
     """Applies decoded events to one set of view tables (the live set, or a rebuild's)."""
@@ -33,10 +36,13 @@ class PlanProjection:
         self.page_ids: dict[Any, str] = {}  # aggregate UUID -> its text, for the page (see _id)
         self.handlers: dict[str, Callable[[Any, Any, Any], None]] = {
             "PersonRegistered": self._person_registered, "PersonUpdated": self._person_updated,
-            "PersonErased": self._person_erased, "PlanAccessed": self._plan_accessed,
+            "PersonErased": self._person_erased, "DirectoryGroupCreated": self._group_created,
+            "DirectoryGroupChanged": self._group_changed, "DirectoryGroupDeleted": self._group_deleted,
+            "PlanAccessed": self._plan_accessed,
             "PlanStarted": self._plan_started, "SkillAssessed": self._skill_assessed, "GoalSet": self._goal_set,
             "GoalRevised": self._goal_revised, "GoalAchieved": self._goal_achieved,
             "GoalAbandoned": self._goal_abandoned, "ProgressReviewed": self._progress_reviewed,
+            "GoalCarriedForward": self._goal_carried, "ActionCarriedForward": self._action_carried,
             "LearningActionPlanned": self._action_planned, "LearningActionRescheduled": self._action_rescheduled,
             "LearningActionStarted": self._action_started, "LearningActionCompleted": self._action_completed,
             "LearningActionCancelled": self._action_cancelled, "FundingRequested": self._funding_requested,
@@ -147,6 +153,29 @@ class PlanProjection:
             self._relink(cursor, person["person_id"], changes["manager_id"])
         if {"department", "job_title"} & set(changes):
             self._person_history(cursor, notification, person["person_id"], event.timestamp)
+        provisioned = {k: v for k, v in (event.changes or {}).items() if k in PROVISIONED_COLUMNS}
+        if provisioned:
+            self._provisioned(cursor, person["person_id"], provisioned, event.timestamp.isoformat())
+
+    def _provisioned(self, cursor, person_id: str, changes: dict, at: str) -> None:
+        """Keep the identity provider's view of a person; (de)activation recomputes the manager chain: a
+        deactivated manager is above nobody (their reports stay under the managers above them), a reactivated
+        one gets their direct reports back."""
+        self._x(cursor, "INSERT INTO {provisioned} (person_id, changed_at) VALUES (?, ?) "
+                        "ON CONFLICT (person_id) DO NOTHING", (person_id, at))
+        for key, value in changes.items():
+            column = PROVISIONED_COLUMNS[key]
+            if key == "scim":
+                value = json.dumps(value, sort_keys=True) if value is not None else None
+            elif key in {"active", "deprovisioned"}:
+                value = 1 if value else 0
+            self._x(cursor, f"UPDATE {{provisioned}} SET {column} = ?, changed_at = ? WHERE person_id = ?",
+                    (value, at, person_id))
+        if changes.get("active") is False:
+            self._x(cursor, "DELETE FROM {managers} WHERE manager_id = ?", (person_id,))
+        elif changes.get("active") is True:
+            for row in self._all(cursor, "SELECT person_id FROM {people} WHERE manager_id = ?", (person_id,)):
+                self._relink(cursor, row["person_id"], person_id)
 
     def _relink(self, cursor, person_id: str, manager_id: str | None) -> None:
         """Give PERSON and everyone below them the chain above MANAGER_ID instead of their old one. A manager
@@ -162,7 +191,9 @@ class PlanProjection:
             return
         above = [(manager_id, 1)] + [(row["manager_id"], row["depth"] + 1) for row in self._all(
             cursor, "SELECT manager_id, depth FROM {managers} WHERE person_id = ?", (manager_id,))]
-        above = [(m, d) for m, d in above if m not in below]
+        inactive = {row["person_id"] for row in self._all(
+            cursor, "SELECT person_id FROM {provisioned} WHERE person_id = ? AND active = 0", (manager_id,))}
+        above = [(m, d) for m, d in above if m not in below and m not in inactive]
         rows = [(m, p, d + depth) for p, depth in below.items() for m, d in above]
         if rows:
             cursor.executemany(self._sql(
@@ -185,6 +216,8 @@ class PlanProjection:
         self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE employee_id = ?", (person_id,))
         self._x(cursor, "UPDATE {person_history} SET job_title = ? WHERE person_id = ?", (ERASED, person_id))
         self._x(cursor, "UPDATE {completions} SET skills = '[]' WHERE employee_id = ?", (person_id,))
+        self._x(cursor, "UPDATE {provisioned} SET user_name = NULL, external_id = NULL, document = NULL "
+                        "WHERE person_id = ?", (person_id,))
 
     # -- mandatory learning and certificates (compliance as of any date) -------------------------------
     def _requirement_version(self, cursor, notification, event) -> None:
@@ -211,6 +244,44 @@ class PlanProjection:
                         "ON CONFLICT (plan_id, certificate_id) DO NOTHING",
                 (plan_id, event.certificate_id, event.action_id, owner, event.issued_on.isoformat(),
                  event.expires_on.isoformat() if event.expires_on else None, instant(event.timestamp)))
+
+    # -- directory groups (SCIM) --------------------------------------------------------------------
+    def _group_created(self, cursor, notification, event) -> None:
+        self._x(cursor, "INSERT INTO {directory_groups} (group_id, aggregate_id, display_name, external_id, "
+                        "changed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id) DO NOTHING",
+                (event.group_id, self._id(notification), event.display_name, event.external_id,
+                 event.timestamp.isoformat()))
+        self._members(cursor, event.group_id, event.members)
+
+    def _group_changed(self, cursor, notification, event) -> None:
+        group = self._group_of(cursor, notification)
+        if group is None:
+            return
+        for key, column in (("display_name", "display_name"), ("external_id", "external_id")):
+            if key in event.changes:
+                self._x(cursor, f"UPDATE {{directory_groups}} SET {column} = ?, changed_at = ? WHERE group_id = ?",
+                        (event.changes[key], event.timestamp.isoformat(), group))
+        if "members" in event.changes:
+            self._members(cursor, group, event.changes["members"])
+
+    def _group_deleted(self, cursor, notification, event) -> None:
+        group = self._group_of(cursor, notification)
+        if group is not None:
+            self._x(cursor, "UPDATE {directory_groups} SET deleted = 1, changed_at = ? WHERE group_id = ?",
+                    (event.timestamp.isoformat(), group))
+            self._x(cursor, "DELETE FROM {group_members} WHERE group_id = ?", (group,))
+
+    def _group_of(self, cursor, notification) -> str | None:
+        row = self._one(cursor, "SELECT group_id FROM {directory_groups} WHERE aggregate_id = ?",
+                        (self._id(notification),))
+        return row["group_id"] if row else None
+
+    def _members(self, cursor, group_id: str, members: list) -> None:
+        self._x(cursor, "DELETE FROM {group_members} WHERE group_id = ?", (group_id,))
+        if members:
+            cursor.executemany(self._sql("INSERT INTO {group_members} (group_id, person_id) VALUES (?, ?) "
+                                         "ON CONFLICT (group_id, person_id) DO NOTHING"),
+                               [(group_id, m) for m in members])
 
     # -- check-ins (dates and states only) --------------------------------------------------------------
     def _checkin_scheduled(self, cursor, notification, event) -> None:
@@ -364,6 +435,14 @@ class PlanProjection:
                  float(event.budget_needed or 0)))
         self._goal_skills(cursor, plan_id, event.goal_id, event.skills, replace=False)  # a new goal has none
 
+    def _goal_carried(self, cursor, notification, event) -> None:
+        plan_id = self._id(notification)
+        self._x(cursor, "INSERT INTO {goals} (plan_id, goal_id, status, deadline, hours_needed, budget_needed, "
+                        "progress) VALUES (?, ?, 'open', ?, ?, ?, ?) ON CONFLICT (plan_id, goal_id) DO NOTHING",
+                (plan_id, event.goal_id, event.deadline.isoformat(), float(event.hours_needed or 0),
+                 float(event.budget_needed or 0), event.progress or 0))
+        self._goal_skills(cursor, plan_id, event.goal_id, event.skills, replace=False)
+
     def _goal_skills(self, cursor, plan_id: str, goal_id: str, items: list | None, replace: bool = True) -> None:
         if replace:
             self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ? AND goal_id = ?", (plan_id, goal_id))
@@ -405,6 +484,18 @@ class PlanProjection:
                 (self._id(notification), event.action_id, event.means, event.offer_id,
                  event.planned_start.isoformat(), event.planned_end.isoformat(), float(event.hours or 0),
                  float(event.cost or 0)))
+
+    def _action_carried(self, cursor, notification, event) -> None:
+        funding = event.funding or {}
+        status = funding.get("status")
+        amount = float(funding.get("amount") or 0)
+        self._x(cursor, "INSERT INTO {actions} (plan_id, action_id, status, means, offer_id, planned_start, "
+                        "planned_end, hours, cost, started_on, funding_status, funding_requested, funding_approved) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, action_id) DO NOTHING",
+                (self._id(notification), event.action_id, event.status, event.means, event.offer_id,
+                 event.planned_start.isoformat(), event.planned_end.isoformat(), float(event.hours or 0),
+                 float(event.cost or 0), event.started_on.isoformat() if event.started_on else None, status,
+                 amount if status else None, amount if status == "approved" else None))
 
     def _action(self, cursor, notification, event, assignments: str, params: Sequence[Any]) -> None:
         self._x(cursor, f"UPDATE {{actions}} SET {assignments} WHERE plan_id = ? AND action_id = ?",

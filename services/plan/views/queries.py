@@ -73,8 +73,63 @@ class PlanQueries:
 
     # -- the directory ----------------------------------------------------------------------------
     def person(self, person_id: str) -> dict | None:
-        return self.one("SELECT person_id AS id, name, email, manager_id, department, job_title, erased "
-                        "FROM {people} WHERE person_id = ?", (person_id,))
+        row = self.one("SELECT p.person_id AS id, p.name, p.email, p.manager_id, p.department, p.job_title, p.erased, "
+                       "COALESCE(v.active, 1) AS active FROM {people} p LEFT JOIN {provisioned} v "
+                       "ON v.person_id = p.person_id WHERE p.person_id = ?", (person_id,))
+        if row is not None:
+            row["active"] = bool(row["active"])
+        return row
+
+    # -- provisioning (SCIM) ------------------------------------------------------------------------
+    def provisioned_people(self, *, user_name: str | None = None, external_id: str | None = None,
+                           person_id: str | None = None, limit: int = 100, offset: int = 0
+                           ) -> tuple[list[dict], int]:
+        """Directory entries as an identity provider sees them (deprovisioned and erased ones left out), by
+        person id; userName compares case-insensitively (RFC 7643: caseExact false), externalId exactly."""
+        where = ["p.erased = 0", "COALESCE(v.deprovisioned, 0) = 0"]
+        params: list[Any] = []
+        if user_name is not None:
+            where.append("LOWER(COALESCE(v.user_name, p.person_id)) = ?")
+            params.append(user_name.lower())
+        if external_id is not None:
+            where.append("v.external_id = ?")
+            params.append(external_id)
+        if person_id is not None:
+            where.append("p.person_id = ?")
+            params.append(person_id)
+        clause = " AND ".join(where)
+        base = "FROM {people} p LEFT JOIN {provisioned} v ON v.person_id = p.person_id WHERE " + clause
+        total = self.one(f"SELECT COUNT(*) AS n {base}", params)["n"]
+        rows = self.rows("SELECT p.person_id AS id, p.name, p.email, p.manager_id, p.department, p.job_title, "
+                         "COALESCE(v.active, 1) AS active, v.user_name, v.external_id, v.document, p.changed_at "
+                         f"{base} ORDER BY p.person_id LIMIT ? OFFSET ?", [*params, limit, offset])
+        for row in rows:
+            row["active"] = bool(row["active"])
+            row["document"] = json.loads(row["document"]) if row["document"] else None
+        return rows, total
+
+    def directory_groups(self, *, display_name: str | None = None, external_id: str | None = None,
+                         group_id: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+        """Groups with their members' ids (deleted ones left out)."""
+        where, params = ["deleted = 0"], []
+        for column, value in (("display_name", display_name), ("external_id", external_id), ("group_id", group_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        clause = " AND ".join(where)
+        total = self.one(f"SELECT COUNT(*) AS n FROM {{directory_groups}} WHERE {clause}", params)["n"]
+        rows = self.rows(f"SELECT group_id AS id, display_name, external_id, changed_at FROM {{directory_groups}} "
+                         f"WHERE {clause} ORDER BY group_id LIMIT ? OFFSET ?", [*params, limit, offset])
+        if rows:
+            ids = [row["id"] for row in rows]
+            members: dict[str, list[str]] = {i: [] for i in ids}
+            marks = ", ".join("?" for _ in ids)
+            for m in self.rows(f"SELECT group_id, person_id FROM {{group_members}} WHERE group_id IN ({marks}) "
+                               "ORDER BY person_id", ids):
+                members[m["group_id"]].append(m["person_id"])
+            for row in rows:
+                row["members"] = members[row["id"]]
+        return rows, total
 
     def is_above(self, manager_id: str, person_id: str) -> bool:
         """Whether MANAGER_ID is PERSON_ID's manager, directly or higher up, now."""
@@ -99,8 +154,12 @@ class PlanQueries:
         clause = " AND ".join(where) or "1 = 1"
         column = PEOPLE_SORTS[sort.lstrip("-")] + (" DESC" if sort.startswith("-") else "")
         total = self.one(f"SELECT COUNT(*) AS n FROM {{people}} WHERE {clause}", params)["n"]
-        items = self.rows(f"SELECT person_id AS id, name, email, manager_id, department, job_title FROM {{people}} "
+        items = self.rows(f"SELECT person_id AS id, name, email, manager_id, department, job_title, "
+                          f"(SELECT COALESCE(MIN(v.active), 1) FROM {{provisioned}} v WHERE v.person_id = "
+                          f"{{people}}.person_id) AS active FROM {{people}} "
                           f"WHERE {clause} ORDER BY {column}, person_id LIMIT ? OFFSET ?", [*params, limit, offset])
+        for item in items:
+            item["active"] = bool(item["active"])
         return items, total
 
     def _visible_people(self, viewer: Viewer) -> tuple[list[str], list[Any]]:
@@ -193,6 +252,37 @@ class PlanQueries:
             params += [flt.active_on.isoformat(), flt.active_on.isoformat()]
         return where, params
 
+    def overdue_actions(self, viewer: Viewer, today: date, *, employee_id: str | None = None,
+                        manager_id: str | None = None, limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
+        """Overdue actions of open plans on TODAY, oldest end first, a page at a time: who, which plan and action,
+        the dates and how many days over. Titles are not in the views (personal text): the plan has them."""
+        where = [OVERDUE_ACTION, "p.status <> 'closed'", "p.erased = 0"]
+        params: list[Any] = [today.isoformat()]
+        if not viewer.sees_all:
+            if viewer.manages:
+                where.append("(p.employee_id = ? OR p.employee_id IN "
+                             "(SELECT person_id FROM {managers} WHERE manager_id = ?))")
+                params += [viewer.subject, viewer.subject]
+            else:
+                where.append("p.employee_id = ?")
+                params.append(viewer.subject)
+        if employee_id:
+            where.append("p.employee_id = ?")
+            params.append(employee_id)
+        if manager_id:
+            where.append("p.employee_id IN (SELECT person_id FROM {managers} WHERE manager_id = ?)")
+            params.append(manager_id)
+        source = ("{actions} a JOIN {plans} p ON p.plan_id = a.plan_id "
+                  "LEFT JOIN {people} pe ON pe.person_id = p.employee_id")
+        clause = " AND ".join(where)
+        total = self.one(f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}", params)["n"]
+        rows = self.rows(f"SELECT a.plan_id, a.action_id, p.employee_id, pe.manager_id, a.status, a.means, "
+                         f"a.planned_start, a.planned_end FROM {source} WHERE {clause} "
+                         "ORDER BY a.planned_end, a.plan_id, a.action_id LIMIT ? OFFSET ?", [*params, limit, offset])
+        for row in rows:
+            row["days_overdue"] = (today - date.fromisoformat(row["planned_end"])).days
+        return rows, total
+
     def templates(self, include_retired: bool = False) -> list[dict]:
         """Plan templates by name, with their current version and whom they are for."""
         rows = self.rows("SELECT template_id, name, version, retired, role_profiles, departments, changed_at "
@@ -208,6 +298,12 @@ class PlanQueries:
         row = self.one("SELECT plan_id FROM {plans} WHERE employee_id = ? AND status <> 'closed' AND plan_id <> ? "
                        "AND period_start <= ? AND ? <= period_end", (employee_id, other_than, end.isoformat(),
                                                                      start.isoformat()))
+        return row["plan_id"] if row else None
+
+    def current_open_plan(self, employee_id: str, other_than: str) -> str | None:
+        """The employee's open plan with the latest period (the one a new plan carries forward), if any."""
+        row = self.one("SELECT plan_id FROM {plans} WHERE employee_id = ? AND status <> 'closed' AND plan_id <> ? "
+                       "ORDER BY period_start DESC LIMIT 1", (employee_id, other_than))
         return row["plan_id"] if row else None
 
     def team_overview(self, manager_id: str, today: date, *, q: str | None = None, direct: bool | None = None,
@@ -279,6 +375,11 @@ class PlanQueries:
         for goal in targets.values():  # a goal's skill nobody rated yet starts at level 0
             items.append(_skill(goal["skill"], 0, None, None, None, None, goal["target_level"], {}))
         return plan, items
+
+    def offers_in_plan(self, plan_id: str) -> list[dict]:
+        """The catalogue offers the plan's learning actions take up, with each action's status."""
+        return self.rows("SELECT offer_id, action_id, status FROM {actions} WHERE plan_id = ? AND offer_id IS NOT NULL "
+                         "ORDER BY action_id", (plan_id,))
 
     # -- access log -------------------------------------------------------------------------------
     def accesses(self, *, plan_id: str | None = None, employee_id: str | None = None, limit: int = 1000,
@@ -368,8 +469,10 @@ class PlanQueries:
 # A person's current plan: the open one with the latest period, else the latest closed one.
 CURRENT_PLAN = ("(SELECT c.plan_id FROM {{plans}} c WHERE c.employee_id = {person} "
                 "ORDER BY (c.status <> 'closed') DESC, c.period_start DESC LIMIT 1)")
-OVERDUE = ("(SELECT COUNT(*) FROM {actions} a WHERE a.plan_id = p.plan_id AND a.status IN ('planned', 'started') "
-           "AND a.planned_end < ?)")
+# The overdue rule in SQL, the one place the views decide it (the domain's is plan.action_overdue, the same rule):
+# planned or started, and its planned end has passed. `?` is the day it is asked for.
+OVERDUE_ACTION = "a.status IN ('planned', 'started') AND a.planned_end < ?"
+OVERDUE = f"(SELECT COUNT(*) FROM {{actions}} a WHERE a.plan_id = p.plan_id AND {OVERDUE_ACTION})"
 
 
 def _plan_row(row: dict) -> dict:

@@ -16,6 +16,13 @@ COLUMNS = {
     "people": "person_id TEXT PRIMARY KEY, aggregate_id TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL, "
               "manager_id TEXT, department TEXT NOT NULL, job_title TEXT NOT NULL, "
               "erased INTEGER NOT NULL DEFAULT 0, changed_at TEXT NOT NULL",
+    # What an identity provider (SCIM) says about a person: its names for them, whether they are active, and its
+    # resource document (personal: overwritten when the person is erased). People without a row are active.
+    "provisioned": "person_id TEXT PRIMARY KEY, user_name TEXT, external_id TEXT, active INTEGER NOT NULL DEFAULT 1, "
+                   "deprovisioned INTEGER NOT NULL DEFAULT 0, document TEXT, changed_at TEXT NOT NULL",
+    "directory_groups": "group_id TEXT PRIMARY KEY, aggregate_id TEXT NOT NULL, display_name TEXT NOT NULL, "
+                        "external_id TEXT, deleted INTEGER NOT NULL DEFAULT 0, changed_at TEXT NOT NULL",
+    "group_members": "group_id TEXT NOT NULL, person_id TEXT NOT NULL, PRIMARY KEY (group_id, person_id)",
     # The manager chain as a closure: every (manager, report) pair with its distance, so "all my direct and
     # indirect reports" and "is M above P" are one indexed lookup each.
     "managers": "manager_id TEXT NOT NULL, person_id TEXT NOT NULL, depth INTEGER NOT NULL, "
@@ -78,8 +85,11 @@ COLUMNS = {
 INDEXES = {
     "people": ["department, person_id", "manager_id", "aggregate_id"],
     "managers": ["person_id, depth"],
+    "provisioned": ["user_name", "external_id"],
+    "directory_groups": ["display_name", "external_id", "aggregate_id"],
+    "group_members": ["person_id"],
     "plans": ["employee_id, period_start", "status, employee_id", "first_open_end", "changed_at"],
-    "actions": ["planned_start"],
+    "actions": ["planned_start", "planned_end, status"],
     "skills": ["employee_id"],
     "versions": ["plan_id, at"],
     "accesses": ["employee_id, position", "plan_id, position"],

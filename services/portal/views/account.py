@@ -107,7 +107,7 @@ def external_callback(name: str):
         abort(404)
     result = provider.complete(request.args, request.remote_addr or "unknown")
     account = signed_in_account(provider, result.identity)
-    if account is None or account.disabled:
+    if account is None or account.blocked:
         flash(_("Signing in did not work. Ask the administrator for access."), "error")
         return redirect(url_for("account.login"))
     next_url = session.pop("login_next", "")

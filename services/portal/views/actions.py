@@ -65,38 +65,36 @@ def default_dates(plan: dict[str, Any]) -> tuple[date, date]:
 @bp.get("/plans/<plan_id>/suggestions")
 @login_required("employee")
 def suggestions(plan_id: str):
+    """The recommender's answer for the person's current gaps: it asks the plan service for them and leaves out
+    what the plan holds and what they dismissed; the page only renders it."""
     plan = load_plan(plan_id)
-    gaps = skill_gaps(plan["employee_id"])
     filters = Form(request.args)
     means = [m for m in filters.getlist("means") if m in MEANS]
-    context: dict[str, Any] = {"employee_id": plan["employee_id"], "deadline": plan.get("period_end")}
+    query: dict[str, Any] = {"limit": 15, "deadline": plan.get("period_end")}
     if means:
-        context["means"] = means
+        query["means"] = means
     if filters.get("language") in {"nl", "en"}:
-        context["language"] = filters.get("language")
+        query["language"] = filters.get("language")
     max_cost = filters.decimal("max_cost") if filters.get("max_cost") else None
     if max_cost is not None:
-        context["max_cost"] = as_number(max_cost)
+        query["max_cost"] = as_number(max_cost)
     hours = filters.decimal("hours_per_week") if filters.get("hours_per_week") else None
     if hours is not None:
-        context["hours_per_week"] = as_number(hours)
-    decided = plan.get("recommendations") or {}
-    decided_offers = {str(v.get("offer_id")) for v in decided.values() if isinstance(v, dict) and v.get("offer_id")}
-    answer, problem = (None, None)
-    if gaps:
-        answer, problem = optional_recommender(
-            lambda api: api.post(api_path("/recommendations"), {"gaps": gaps, "context": context, "limit": 15}), {})
-    groups: dict[str, list[dict[str, Any]]] = {g["skill"]: [] for g in gaps}
+        query["hours_per_week"] = as_number(hours)
+    path = api_path("/employees/{employee_id}/recommendations", employee_id=plan["employee_id"])
+    answer, problem = optional_recommender(
+        lambda api: api.get(path, **{k: v for k, v in query.items() if v is not None}), {})
+    # without the recommender's answer the page still names the gaps, as the plan service decides them
+    gaps = (answer or {}).get("gaps") if not problem else skill_gaps(plan["employee_id"])
+    groups: dict[str, list[dict[str, Any]]] = {g["skill"]: [] for g in gaps or []}
     items = (answer or {}).get("recommendations") or []
     names = {pid: str(p["name"]) for pid, p in people_by_id(person_ids(items)).items()
              if isinstance(p, dict) and p.get("name")}
     for item in items:
         rid = str(item.get("recommendation_id") or uuid5(NAMESPACE_URL, f"{plan_id}:{item.get('offer_id')}"))
-        if rid in decided or str(item.get("offer_id")) in decided_offers:
-            continue
         groups.setdefault(str(item.get("gap") or _("Other")), []).append(
             {**item, "recommendation_id": rid, "reasons": worded(item, names)})
-    return render_template("employee/suggestions.html", plan=plan, gaps=gaps, groups=groups, problem=problem,
+    return render_template("employee/suggestions.html", plan=plan, gaps=gaps or [], groups=groups, problem=problem,
                            filters=filters, means=MEANS, chosen_means=means, reasons=DISMISS_REASONS,
                            model_version=(answer or {}).get("model_version"))
 

@@ -24,7 +24,7 @@ from services.portal.views.common import (
     overdue,
     plan_api,
 )
-from services.portal.vocabulary import CATEGORIES, FEEDBACK_SOURCES, SKILL_STATUSES, TRIGGERS
+from services.portal.vocabulary import CATEGORIES, FEEDBACK_SOURCES, MEANS, SKILL_STATUSES, TRIGGERS
 
 bp = Blueprint("employee", __name__)
 GOAL_SKILL_ROWS = 3
@@ -94,6 +94,11 @@ def start():
 @bp.get("/plans/<plan_id>")
 @login_required()
 def plan_page(plan_id: str):
+    return plan_page_response(plan_id)
+
+
+def plan_page_response(plan_id: str, forms: dict[str, Form] | None = None, status: int = 200):
+    """The plan's overview; FORMS carry a refused check-in form back with its errors (status 422)."""
     plan = load_plan(plan_id)
     gap = None
     if plan.get("target_role"):
@@ -103,9 +108,11 @@ def plan_page(plan_id: str):
     goals = [{**g, "percent": goal_progress(g)} for g in plan.get("goals") or []]
     actions = {a["action_id"]: a for a in plan.get("actions") or []}
     return render_template("employee/plan.html", plan=plan, goals=goals, actions=actions, owner=is_owner(plan),
-                           chart=skill_chart(plan), role_gap=gap, overdue=overdue,
+                           chart=skill_chart(plan), role_gap=gap, overdue=overdue, forms=forms or {},
+                           means=MEANS,
                            timeline=charts.timeline(plan.get("actions") or [], plan.get("period_start"),
-                                                    plan.get("period_end"), _("Timeline of learning actions")))
+                                                    plan.get("period_end"), _("Timeline of learning actions"))), \
+        status
 
 
 @bp.route("/plans/<plan_id>/skills", methods=["GET", "POST"])

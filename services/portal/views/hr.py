@@ -27,7 +27,8 @@ from shared.purposes import MAX_NOTE
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 PURPOSES = ACCESS_PURPOSES  # the codes the services accept (shared.purposes), with their words
 SUMMARY_KEYS = ("title", "skill", "level", "outcome", "amount", "source", "text", "comment", "means", "note",
-                "deadline", "planned_start", "planned_end", "evaluation", "reflection", "status", "progress")
+                "deadline", "planned_start", "planned_end", "evaluation", "reflection", "status", "progress",
+                "on", "at", "duration_minutes", "location", "agenda", "point", "notes", "agreements")
 
 
 FIELD_LABELS = {
@@ -35,7 +36,9 @@ FIELD_LABELS = {
     "amount": _l("Amount"), "source": _l("As"), "text": _l("Feedback"), "comment": _l("Comment"),
     "means": _l("Means"), "note": _l("Note"), "deadline": _l("Deadline"), "planned_start": _l("Start"),
     "planned_end": _l("End"), "evaluation": _l("Evaluation"), "reflection": _l("Reflection"),
-    "status": _l("Mark"), "progress": _l("Progress"),
+    "status": _l("Mark"), "progress": _l("Progress"), "on": _l("Date"), "at": _l("Time"),
+    "duration_minutes": _l("Duration (minutes)"), "location": _l("Place or meeting link"), "agenda": _l("Agenda"),
+    "point": _l("Agenda point"), "notes": _l("Notes"), "agreements": _l("Agreements"),
 }
 VALUE_GROUPS = {"means": "means", "outcome": "outcome", "status": "skill_status", "source": "source"}
 
@@ -51,8 +54,10 @@ def summarise(data: dict[str, Any]) -> list[tuple[str, str]]:
             shown = label(VALUE_GROUPS[key], value)
         elif key == "amount":
             shown = money(value)
-        elif key in {"deadline", "planned_start", "planned_end"}:
+        elif key in {"deadline", "planned_start", "planned_end", "on"}:
             shown = fdate(value)
+        elif key in {"agenda", "agreements"} and isinstance(value, list):
+            shown = "; ".join(str(item.get("text") if isinstance(item, dict) else item) for item in value)
         elif isinstance(value, dict | list):
             shown = json.dumps(value, ensure_ascii=False)
         else:

@@ -11,10 +11,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from services.portal.api_client import ApiClient, api_path
+from services.portal.api_client import ApiClient, ApiError, ServiceUnavailableError, api_path
 from services.portal.auth import login_required, portal
+from services.portal.i18n import fdate
+from services.portal.views.common import people_by_id
+from services.portal.vocabulary import label
 from shared.auth import issue_token
 from shared.config import data_dir
+from shared.ids import is_uuid
 
 bp = Blueprint("notifications", __name__)
 KINDS = {
@@ -29,6 +33,10 @@ KINDS = {
     "certificate_expiring": _l("Your certificate expires in %(days)s days: %(title)s"),
     "weekly_digest": _l("Your team this week"),
     "daily_digest": _l("Daily summary"),
+    "self_evaluation_due": _l("Your self-evaluation is due on %(due)s"),
+    "cycle_milestone_due": _l("%(milestone)s is due on %(due)s: %(cycle)s"),
+    "checkin_invite": _l("Check-in on %(on)s at %(at)s"),
+    "hr_cycle_digest": _l("The cycles you run this week"),
 }
 KIND_NAMES = {
     "review_requested": _l("Review requested"), "plan_reviewed": _l("Plan reviewed"),
@@ -38,6 +46,10 @@ KIND_NAMES = {
     "action_overdue": _l("Action overdue"), "action_overdue_escalated": _l("Overdue actions in my team"),
     "certificate_expiring": _l("Certificate expiring"),
     "weekly_digest": _l("Weekly team digest"),
+    "self_evaluation_due": _l("Self-evaluation due"),
+    "cycle_milestone_due": _l("Cycle milestone due"),
+    "checkin_invite": _l("Calendar invitations for check-ins"),
+    "hr_cycle_digest": _l("Weekly digest of the cycles I run"),
 }
 MODES = {"immediately": _l("Immediately by e-mail"), "daily_digest": _l("In a daily digest"),
          "portal_only": _l("Only here in the portal")}
@@ -51,14 +63,36 @@ def notifier() -> ApiClient:
     return portal().notifier_api()
 
 
+class Blanks(dict):
+    """Values for a notification's words: what the notifier did not send shows as blank, never as an error."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def kind_name(kind: str) -> str:
+    """The words for a kind the notifier offers; its code when this portal does not know it yet."""
+    return str(KIND_NAMES.get(kind, kind))
+
+
 def describe(item: dict, names: dict[str, str]) -> tuple[str, str]:
     """The line and the link of one notification, in the reader's language."""
     data = item.get("data") or {}
-    values = {"employee": names.get(item.get("about"), item.get("about")), "title": data.get("title") or "",
-              "outcome": WORDS.get(data.get("outcome"), ""), "decision": WORDS.get(data.get("decision"), ""),
-              "days": data.get("days") or ""}
-    text = str(KINDS.get(item.get("kind"), item.get("kind")) % values)
+    values = Blanks(
+        employee=names.get(item.get("about"), item.get("about")), title=data.get("title") or "",
+        outcome=WORDS.get(data.get("outcome"), ""), decision=WORDS.get(data.get("decision"), ""),
+        due=fdate(data.get("due")) if data.get("due") else "", on=fdate(data.get("on")) if data.get("on") else "",
+        at=data.get("at") or "", expires=fdate(data.get("expires")) if data.get("expires") else "",
+        cycle=data.get("cycle_name") or data.get("cycle") or "",
+        milestone=label("milestone", data.get("milestone")) if data.get("milestone") else "",
+        days=data.get("days") or "")
+    kind = item.get("kind")
+    text = str(KINDS[kind] % values) if kind in KINDS else kind_name(str(kind))
     plan_id, action_id = data.get("plan_id"), data.get("action_id")
+    if kind in {"cycle_milestone_due", "hr_cycle_digest"} and is_uuid(data.get("cycle_id")):
+        return text, url_for("cycles.show", cycle_id=data["cycle_id"])
+    if kind == "checkin_invite" and plan_id:
+        return text, url_for("employee.plan_page", plan_id=plan_id, _anchor="checkins")
     if item.get("kind") in {"review_requested", "action_overdue_escalated"} and plan_id:
         return text, url_for("manager.review", plan_id=plan_id)
     if item.get("kind") == "weekly_digest":
@@ -75,9 +109,10 @@ def describe(item: dict, names: dict[str, str]) -> tuple[str, str]:
 def centre():
     answer = notifier().get(api_path("/notifications"), limit=50, unread="true" if request.args.get("unread") else None)
     people = {}
-    try:
-        people = {p["id"]: p.get("name") or p["id"] for p in portal().plan_api().get("/people").get("items") or []}
-    except Exception:  # names are a nicety: ids will do when the directory does not answer
+    try:  # only the few people the page names, as far as the directory lets this person see them
+        people = {pid: p.get("name") or pid for pid, p in people_by_id(
+            i.get("about") for i in answer.get("items") or [] if i.get("about")).items()}
+    except (ApiError, ServiceUnavailableError):  # names are a nicety: ids will do when the directory refuses
         people = {}
     items = [{**item, "text": describe(item, people)[0], "link": describe(item, people)[1]}
              for item in answer.get("items") or []]
@@ -105,15 +140,17 @@ def read_all():
 @login_required()
 def settings():
     api = notifier()
+    offered = api.get(api_path("/preferences"))
     if request.method == "POST":
-        choices = {kind: request.form.get(kind) for kind in KIND_NAMES if request.form.get(kind) in MODES}
+        choices = {kind: request.form.get(kind) for kind in offered.get("kinds") or {}
+                   if request.form.get(kind) in MODES}
         language = request.form.get("language")
         body = {"kinds": choices, **({"language": language} if language in {"nl", "en"} else {})}
         api.put(api_path("/preferences"), body)
         flash(_("Your notification settings are saved."), "ok")
         return redirect(url_for(".settings"))
-    return render_template("notifications/settings.html", preferences=api.get(api_path("/preferences")),
-                           kinds=KIND_NAMES, modes=MODES)
+    kinds = {kind: kind_name(kind) for kind in offered.get("kinds") or {}}  # the kinds the notifier offers
+    return render_template("notifications/settings.html", preferences=offered, kinds=kinds, modes=MODES)
 
 
 def _service_token() -> str:
@@ -130,7 +167,7 @@ def unsubscribe(token):
         if notifier_api is None:
             abort(404)
         answer = notifier_api.post(api_path("/unsubscribe"), {"token": token})
-        return render_template("notifications/unsubscribed.html", kind=KIND_NAMES.get(answer.get("kind"), ""))
+        return render_template("notifications/unsubscribed.html", kind=kind_name(answer.get("kind") or ""))
     return render_template("notifications/unsubscribe.html")
 
 

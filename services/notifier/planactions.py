@@ -1,0 +1,56 @@
+"""The plan service's overdue actions, asked page by page with a service token.
+
+The overdue rule lives once, in the plan service (GET /api/v1/actions/overdue, from its views); the sweep asks it
+for the sweep clock's day instead of judging dates itself. Pages are read by offset: an action that stops being
+overdue between two pages may push another past a page boundary, which the next sweep (a minute later) finds;
+notification ids are stable, so an action seen twice is notified once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, Protocol
+
+import requests
+
+from services.notifier.directory import DirectoryUnavailableError, ServiceToken
+
+
+class OverdueSource(Protocol):
+    def overdue(self, day: date) -> Iterator[dict[str, Any]]: ...
+
+
+class PlanActions:
+    """GET /api/v1/actions/overdue?on=DAY, every page: {plan_id, action_id, employee_id, manager_id, status,
+    planned_start, planned_end, days_overdue}."""
+
+    def __init__(self, base_url: str, token: ServiceToken | None = None, session: requests.Session | None = None,
+                 timeout: float = 10.0, page_size: int = 500) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token or ServiceToken()
+        self.session = session or requests.Session()
+        self.timeout, self.page_size = timeout, page_size
+
+    def overdue(self, day: date) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            page = self._page(day, offset)
+            yield from page["items"]
+            offset += len(page["items"])
+            if not page["items"] or offset >= page["total"]:
+                return
+
+    def _page(self, day: date, offset: int) -> dict[str, Any]:
+        try:
+            response = self.session.get(
+                f"{self.base_url}/api/v1/actions/overdue",
+                params={"on": day.isoformat(), "limit": self.page_size, "offset": offset},
+                headers={"Authorization": self.token.header(), "X-Request-ID": f"notifier-{uuid.uuid4().hex}"},
+                timeout=self.timeout)
+        except requests.RequestException as error:
+            raise DirectoryUnavailableError(f"plan service unreachable: {error}") from None
+        if response.status_code != 200:
+            raise DirectoryUnavailableError(f"overdue actions answered {response.status_code}")
+        return response.json()

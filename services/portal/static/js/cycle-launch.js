@@ -1,0 +1,34 @@
+// Launch a cycle without leaving the page: the launch runs in the plan service while this page polls the
+// cycle's stored progress (any portal worker can answer), then shows the result.
+(function () {
+  "use strict";
+  var form = document.getElementById("launch-form");
+  if (!form || !window.fetch) { return; }
+  var bar = document.getElementById("launch-progress");
+  var text = document.getElementById("launch-progress-text");
+  function show(progress) {
+    if (!progress) { return; }
+    bar.max = progress.total || 1;
+    bar.value = progress.done;
+    text.textContent = form.dataset.running.replace("{done}", progress.done).replace("{total}", progress.total);
+  }
+  function poll() {
+    return fetch(form.dataset.progress, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; }).then(show).catch(function () {});
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var button = form.querySelector("button");
+    button.disabled = true;
+    form.classList.add("running");
+    var timer = window.setInterval(poll, 700);
+    fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
+                        headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .catch(function () { return {}; })
+      .then(function (answer) {
+        window.clearInterval(timer);
+        return poll().then(function () { window.location.assign(answer.next || window.location.href); });
+      });
+  });
+})();
