@@ -46,6 +46,11 @@ def apply_event(plan: dict, event: dict[str, Any]) -> list[tuple]:
     elif kind == "SkillAssessed":
         plan["skills"][normalise(payload["skill"])] = {
             "skill": payload["skill"], "level": payload.get("level"), "category": payload.get("category")}
+    elif kind == "SkillAssessmentWithdrawn":
+        plan["skills"].pop(normalise(payload["skill"]), None)
+    elif kind == "PlanDetailsChanged":
+        changes = payload.get("changes") or {}
+        plan.update({k: v for k, v in changes.items() if k in {"period_end", "available_hours", "available_budget"}})
     elif kind in {"GoalSet", "GoalCarriedForward"}:
         plan["goals"][payload["goal_id"]] = {
             "skills": payload.get("skills") or [], "deadline": payload.get("deadline"), "status": "open"}

@@ -350,12 +350,21 @@ class Taxonomy:
                 break
         return [self.skills[i] for i in found[:3]]
 
-    def search(self, query: str, limit: int = 10) -> list[dict]:
-        """Autocomplete: names that start with QUERY first, then fuzzy matches, in either language."""
+    def search(self, query: str, limit: int = 10, language: str | None = None) -> list[dict]:
+        """Autocomplete: an exact name first (the label in LANGUAGE before any other name), then labels in
+        LANGUAGE that start with QUERY, then other names that start with it, then fuzzy matches."""
         key = normalise(query)
         if not key:
             return []
         scored: dict[str, tuple[float, str]] = {}
+        for skill_id in self.by_name.get(key, []):
+            label = self.skills[skill_id].labels.get(language or "") or ""
+            scored[skill_id] = (400.0 if normalise(label) == key else 350.0, key)
+        if language:
+            for entry in self.skills.values():
+                label = normalise(entry.labels.get(language) or "")
+                if label.startswith(key) and scored.get(entry.id, (0, ""))[0] < 300:
+                    scored[entry.id] = (300 - len(label) / 100, label)
         for name, ids in self.by_name.items():
             if name.startswith(key) or any(w.startswith(key) for w in name.split()):
                 score = 200 - len(name) / 100 + (50 if name.startswith(key) else 0)

@@ -40,6 +40,7 @@ PLAN_EVENT_TYPES = (
     "CheckInAgreementActedOn",
     "CompletionProposed", "CompletionProposalSettled",  # completions a learning record store reported (xAPI)
     "GoalCarriedForward", "ActionCarriedForward",  # version 3: a new period's plan took over the previous one's
+    "PlanDetailsChanged", "SkillAssessmentWithdrawn",  # editing what one made (portal, issue 15)
     "PlanErased",  # retention destroyed the plan's key: drop what was derived from it
     "CertificateAdded", "RecertificationOpened",  # certificates on completed actions (dates only, no number)
 )
@@ -94,6 +95,23 @@ class SkillAssessedPayload(_Payload):
     category = fields.String(allow_none=True, metadata={"description": "technical or behavioural"})
     level = _level()
     assessor = fields.String(allow_none=True, metadata={"description": "self, manager or peer"})
+
+
+class SkillWithdrawnPayload(_Payload):
+    skill = fields.String(required=True, metadata={"description": "the skill taken out of the self-evaluation"})
+
+
+class PlanDetailsChangesSchema(_Payload):
+    period_start = fields.Date()
+    period_end = fields.Date()
+    available_hours = fields.Float(allow_none=True)
+    available_budget = fields.Float(allow_none=True)
+
+
+class PlanDetailsChangedPayload(_Payload):
+    changes = fields.Nested(PlanDetailsChangesSchema, allow_none=True,
+                            metadata={"description": "only the published fields that changed (no career project "
+                                                     "or target role: free text)"})
 
 
 class GoalSetPayload(_Payload):
@@ -313,6 +331,7 @@ PAYLOAD_SCHEMAS: dict[str, Schema] = {
     "CompletionProposed": CompletionProposedPayload(),
     "CompletionProposalSettled": CompletionProposalSettledPayload(),
     "GoalCarriedForward": GoalCarriedForwardPayload(), "ActionCarriedForward": ActionCarriedForwardPayload(),
+    "PlanDetailsChanged": PlanDetailsChangedPayload(), "SkillAssessmentWithdrawn": SkillWithdrawnPayload(),
     "PlanErased": EmptyPayload(), "CertificateAdded": CertificateAddedPayload(),
     "RecertificationOpened": RecertificationOpenedPayload(), "PersonRegistered": PersonRegisteredPayload(),
     "PersonUpdated": PersonUpdatedPayload(), "PersonErased": EmptyPayload(),

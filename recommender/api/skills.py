@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
@@ -67,7 +68,8 @@ class Skills(MethodView):
         if not query["q"].strip():
             skills = [tax.skills[k].as_dict() for k in sorted(tax.skills)][: query["limit"]]
             return {"skills": skills, "total": len(tax.skills)}
-        return {"skills": tax.search(query["q"], query["limit"])}
+        language = request.accept_languages.best_match(("nl", "en"))  # the user's labels rank first
+        return {"skills": tax.search(query["q"], query["limit"], language)}
 
 
 @blp.route("/skills/<skill_id>")

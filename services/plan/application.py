@@ -485,6 +485,18 @@ class PlanService(Application[UUID]):
             ctx, action_id=new_id, renews=renews, template=action, planned_start=planned_start,
             planned_end=planned_end), result={"action_id": new_id}, request=request)
 
+    def change_plan_details(self, plan: DevelopmentPlan, ctx: Context, **changes: Any) -> None:
+        """The plan's change_details, after the rule only the views can check: a new period overlaps no other
+        plan of the same employee."""
+        start, end = changes.get("period_start"), changes.get("period_end")
+        if start is not None or end is not None:
+            other = self.views.overlapping(plan.employee_id, start or plan.period_start, end or plan.period_end,
+                                           str(plan.id))
+            if other is not None:
+                raise InvalidStateError("period_start" if start is not None else "period_end",
+                                        f"plan {other} already covers part of this period")
+        plan.change_details(ctx, **changes)
+
     def _load(self, plan_id: UUID, version: int | None) -> DevelopmentPlan:
         """The plan at VERSION or as committed now: the library's cache and newest snapshot, then the tail."""
         try:

@@ -30,7 +30,7 @@ from services.portal.auth import (
     api_token,
     current_user,
 )
-from services.portal.i18n import init_i18n, user_language_header
+from services.portal.i18n import init_i18n, refusal, user_language_header
 from services.portal.oidc import OidcSignIn
 from services.portal.security import init_security
 from services.portal.settings import PortalSettings
@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
         certificates,
         checkins,
         cycles,
+        editing,
         employee,
         hr,
         json_api,
@@ -160,7 +161,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
     )
 
-    for module in (account, employee, actions, certificates, checkins, manager, hr, ld, privacy, json_api,
+    for module in (account, employee, editing, actions, certificates, checkins, manager, hr, ld, privacy, json_api,
                    notifications, plan_templates, cycles):
         app.register_blueprint(module.bp)
 
@@ -199,7 +200,7 @@ def register_error_pages(app: Flask) -> None:
             return page(403, _("Not allowed"), _("You may not see or change this."))
         if error.status == 401:
             return page(401, _("Signed out"), _("Your session ended; sign in again."))
-        return page(error.status if 400 <= error.status < 500 else 400, _("Could not do that"), error.message)
+        return page(error.status if 400 <= error.status < 500 else 400, _("Could not do that"), refusal(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from services.portal.api_client import ApiError
-from services.portal.i18n import translate_reason
+from services.portal.i18n import refusal, translate_reason
 
 
 class Form:
@@ -112,6 +112,9 @@ class Form:
 
     def api_errors(self, error: ApiError, known: set[str] | None = None) -> None:
         """Put the API's per-field reasons next to the fields; the rest goes to the form's top."""
+        if not error.errors:
+            self.error("body", refusal(error))
+            return
         for name, reasons in error.field_errors().items():
             target = name if known is None or name in known else "body"
             for reason in reasons:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -10,8 +11,11 @@ from typing import Any
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from services.portal.settings import LANGUAGES
+
+log = logging.getLogger(__name__)
 
 
 def select_locale() -> str:
@@ -137,13 +141,68 @@ REASONS: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"^the plan is already waiting for review$"), lambda m: _("the plan is already waiting for review")),
     (re.compile(r"^nobody reviews their own plan$"), lambda m: _("nobody reviews their own plan")),
     (re.compile(r"^funding is already (\w+)$"), lambda m: _("funding has already been %(status)s", status=m[1])),
+    (re.compile(r"^name at least one field to change$"), lambda m: _("change at least one field")),
+    (re.compile(r"^the goal (['\"])(.+)\1 has its deadline outside this period$"),
+     lambda m: _("the deadline of the goal “%(title)s” lies outside this period", title=m[2])),
+    (re.compile(r"^the action (['\"])(.+)\1 lies outside this period$"),
+     lambda m: _("the learning action “%(title)s” lies outside this period", title=m[2])),
+    (re.compile(r"^plan \S+ already (covers part of this period|exists for this employee and period).*$"),
+     lambda m: _("you already have a plan for (part of) this period")),
+    (re.compile(r"^no assessment of this skill in the plan$"),
+     lambda m: _("this skill is not in your self-evaluation")),
+    (re.compile(r"^a plan period is at most five years$"), lambda m: _("a plan period is at most five years")),
+    (re.compile(r"^not a field of the plan that can be changed$"), lambda m: _("this field cannot be changed")),
+    (re.compile(r"^a revision needs a reason$"), lambda m: _("say why you revise the goal")),
+    (re.compile(r"^say why the goal is abandoned$"), lambda m: _("say why you stop working on the goal")),
+    (re.compile(r"^as \w+ you may not do this on this plan$"), lambda m: _("you may not do this on this plan")),
+    (re.compile(r"^the goal is (achieved|abandoned)"), lambda m: _("this goal is finished and takes no changes")),
 ]
 
 
 def translate_reason(reason: Any) -> str:
+    """An API reason in the user's language; one this table does not know becomes a plain sentence rather than
+    English in a Dutch page (the API's words stay in the logs)."""
     text = str(reason or "")
     for pattern, make in REASONS:
         match = pattern.match(text)
         if match:
             return str(make(match))
+    if text and str(get_locale() or "en") != "en":
+        log.info("untranslated API reason: %s", text)
+        return _("this value was not accepted")
     return text
+
+
+FIELDS: dict[str, Any] = {
+    "career_project": _l("Career project"), "target_role": _l("Target role"), "period_start": _l("Period from"),
+    "period_end": _l("Period to"), "available_hours": _l("Hours available"), "available_budget": _l("Budget available"),
+    "title": _l("Title"), "skills": _l("Skills"), "skill": _l("Skill"), "measure": _l("Measure"),
+    "relevance": _l("Relevance"), "deadline": _l("Deadline"), "hours_needed": _l("Hours needed"),
+    "budget_needed": _l("Budget needed"), "reason": _l("Reason"), "note": _l("Note"), "level": _l("Level"),
+    "status": _l("Status"), "planned_start": _l("Planned start"), "planned_end": _l("Planned end"),
+    "hours": _l("Hours"), "cost": _l("Cost"), "amount": _l("Amount"), "goal_id": _l("Goal"),
+    "progress": _l("Progress"), "plan": _l("Plan"), "category": _l("Type"), "means": _l("Means"),
+}
+
+
+def field_label(name: Any) -> str:
+    """The words for an API field name (skills.0.skill reads as its first part)."""
+    key = str(name or "").split(".")[0]
+    return str(FIELDS.get(key, "")) if key not in {"", "body"} else ""
+
+
+def refusal(error: Any) -> str:
+    """An API refusal as one sentence in the user's language: each field's reason, or what the status means."""
+    parts = []
+    for item in getattr(error, "errors", None) or []:
+        reason = translate_reason(item.get("reason"))
+        name = field_label(item.get("field"))
+        parts.append(f"{name}: {reason}" if name else reason)
+    if parts:
+        return _("That did not work: %(why)s.", why="; ".join(parts))
+    status = getattr(error, "status", 400)
+    return {404: _("This page or item does not exist, or is not yours to see."),
+            403: _("You may not see or change this."),
+            409: _("That is not possible in the plan's current state."),
+            412: _("Someone changed the plan in the meantime. Reload the page and try again."),
+            }.get(status, _("That did not work. Check what you entered and try again."))

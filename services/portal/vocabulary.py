@@ -71,6 +71,13 @@ EVENTS = {
     "CheckInCancelled": _l("cancelled a check-in"),
     "CheckInRecorded": _l("recorded the notes and agreements of a check-in"),
     "CheckInAgreementActedOn": _l("turned an agreement into a goal change or an action"),
+    "PlanDetailsChanged": _l("changed the plan's details"),
+    "GoalCarriedForward": _l("carried a goal over from the previous plan"),
+    "ActionCarriedForward": _l("carried a learning action over from the previous plan"),
+    "SkillAssessmentWithdrawn": _l("removed a skill from the self-evaluation"),
+    "PlanErased": _l("erased the personal data of the plan"),
+    "CompletionProposed": _l("reported a completion from the learning platform"),
+    "CompletionProposalSettled": _l("answered a reported completion"),
 }
 MILESTONES = {  # the plan service's milestone kinds (templates and cycles)
     "self_evaluation": _l("Self-evaluation"), "goals_set": _l("Goals set"), "conversation": _l("Conversation held"),

@@ -64,7 +64,8 @@ def test_self_evaluation(karim):
     assert "Choose one of the options." in bad.get_data(as_text=True) or "from 0 to 5" in bad.get_data(as_text=True)
     assert 'value="Plannen"' in bad.get_data(as_text=True)
     ok = karim.post(f"/plans/{karim.plan_id}/skills", {"skill": "Plannen", "category": "technical", "level": "2",
-                                                       "status": "to_improve", "transferable_to": "Logistiek"})
+                                                       "status": "to_improve", "transferable_to": "Logistiek",
+                                                       "new_skill": "on"})
     assert ok.status_code == 302
     assert "Plannen" in karim.get(f"/plans/{karim.plan_id}").get_data(as_text=True)
 

@@ -63,7 +63,7 @@ def test_api_errors_next_to_fields_in_dutch(dutch):
         "title": "Doel", "skill_1": "Teammanagement", "target_1": "4", "measure": "", "hours_needed": "1",
         "budget_needed": "0", "relevance": "", "deadline": "2031-01-01"})
     html = response.get_data(as_text=True)
-    assert "M (meetbaar): beschrijf hoe u de voortgang meet" in html
+    assert "M (meetbaar): beschrijf hoe je de voortgang meet" in html
     assert "R (relevant): verbind het doel" in html
     assert "T (tijdgebonden)" in html and "Verbeter de gemarkeerde velden." in html
 

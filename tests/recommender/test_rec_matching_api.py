@@ -200,3 +200,26 @@ def test_ready_waits_for_the_index_and_rebuilds_are_counted(tmp_path, monkeypatc
         assert REGISTRY.get_sample_value("groeipad_recommender_index_offers") >= 150
     finally:
         runtime.close()
+
+
+def test_autocomplete_ranks_an_exact_name_then_labels_in_the_users_language_that_start_with_the_text():
+    from recommender.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy([
+        {"id": "leadership", "type": "soft_skill", "labels": {"en": "leadership", "nl": "leiderschap"}},
+        {"id": "situational", "type": "soft_skill",
+         "labels": {"en": "situational leadership", "nl": "situationeel leiderschap"}},
+        {"id": "leid-x", "type": "soft_skill", "labels": {"en": "people management", "nl": "leidinggeven"}},
+    ])
+    dutch = [s["id"] for s in taxonomy.search("leiderschap", 5, "nl")]
+    assert dutch[0] == "leadership"  # exact, before the longer label that contains the word
+    assert [s["id"] for s in taxonomy.search("leid", 5, "nl")] == ["leadership", "leid-x", "situational"]
+    english = [s["id"] for s in taxonomy.search("lead", 5, "en")]
+    assert english[0] == "leadership" and english.index("situational") > 0
+
+
+def test_the_skills_endpoint_ranks_by_the_callers_language(client, employee):
+    dutch = client.get("/api/v1/skills?q=project", headers={**employee, "Accept-Language": "nl"}).json["skills"]
+    english = client.get("/api/v1/skills?q=project", headers={**employee, "Accept-Language": "en"}).json["skills"]
+    assert dutch[0]["labels"]["nl"].lower().startswith("project")
+    assert english[0]["labels"]["en"].lower().startswith("project")

@@ -4,8 +4,8 @@ Regenerate the fixture file only when adding an event type or a new class_versio
 `python -m tests.reliability.event_story > tests/fixtures/plan_events_vN.jsonl` writes the *current* shapes,
 so never overwrite an old version's file: add a new one beside it (v2: check-ins, PlanStarted's template;
 v3: completions reported by a learning record store, LearningActionCompleted v2; v4_carry: the following
-plan of the story, which carries the first one forward; v4: certificates, recertification and mandatory learning
-requirements).
+plan of the story, which carries the first one forward; v4_editing: PlanDetailsChanged and SkillAssessmentWithdrawn
+only; v4: certificates, recertification and mandatory learning requirements).
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ def record_story(service: PlanService) -> list:
         available_budget=Decimal(3000), template={"template_id": "00000000-0000-4000-8000-0000000000aa", "version": 1})
     plan.assess_skill(owner, skill="Teammanagement", category="behavioural", level=1, status="to_improve",
                       transferable_to=["logistiek"])
+    plan.change_details(owner, reason="clearer", career_project="teamleider logistiek", available_budget=Decimal(3500))
+    plan.assess_skill(owner, skill="Excel", category="technical", level=2)
+    plan.withdraw_assessment(owner, skill="excel", reason="not part of the plan")
     plan.set_goal(owner, goal_id="g1", title="Team leiden", skills=[{"skill": "teammanagement", "target_level": 3}],
                   measure="360", hours_needed=60, budget_needed=Decimal(1500), relevance="teamleider",
                   deadline=date(2027, 6, 30))

@@ -107,6 +107,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans/{plan_id}/diff"): Row(expect(READERS, 200), query="?from=1&to=2"),
     ("GET", "/api/v1/plans/{plan_id}/access-log"): Row(expect({"owner", "hanna", "root"}, 200,
                                                               hidden={*OUTSIDERS, *MANAGERS, "daan"})),
+    ("PATCH", "/api/v1/plans/{plan_id}/details"): Row(expect(status=200, **OWNER_WRITE),
+                                                     body={"available_budget": 1200, "reason": "more room"}),
+    ("POST", "/api/v1/plans/{plan_id}/assessments/withdraw"): Row(
+        expect({"owner", *MANAGERS}, 200, forbidden={"hanna", "root", "daan"}), state="assessed",
+        body={"skill": "excel"}),
     ("POST", "/api/v1/plans/{plan_id}/assessments"): Row(
         expect({"owner", *MANAGERS}, 201, forbidden={"hanna", "root", "daan"}),
         body=lambda c: {"skill": "excel", "category": "technical", "level": 2,
@@ -114,6 +119,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/plans/{plan_id}/goals"): Row(expect(status=201, **OWNER_WRITE), body={
         "title": "Goal", "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "relevance": "r",
         "deadline": "2026-10-01", "hours_needed": 1}),
+    ("GET", "/api/v1/plans/{plan_id}/budget-check"): Row(expect(READERS, 200), query="?hours=10&cost=250"),
     ("POST", "/api/v1/plans/{plan_id}/goals/check"): Row(expect(READERS, 200), body={
         "skills": [{"skill": "python", "target_level": 2}], "measure": "m", "deadline": "2026-10-01"}),
     ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): Row(expect(status=200, **OWNER_WRITE),
@@ -344,6 +350,8 @@ def prepare(client, state: str) -> dict[str, str]:
         "title": "G", "skills": [{"skill": "excel", "target_level": 3}], "measure": "m", "relevance": "r",
         "deadline": "2026-09-01", "hours_needed": 1})["goal_id"]
     action = call("POST", f"/api/v1/plans/{pid}/actions", ACTION)["action_id"]
+    if state == "assessed":
+        call("POST", f"/api/v1/plans/{pid}/assessments", {"skill": "Excel", "category": "technical", "level": 2})
     if state in {"started", "completed", "certified"}:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/start", {"date": "2026-03-02"})
     certificate = "none"

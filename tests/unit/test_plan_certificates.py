@@ -96,6 +96,6 @@ def test_a_snapshot_from_before_certificates_upcasts_to_actions_without_any():
     from services.plan.domain.plan import DevelopmentPlan
 
     state = {"actions": {"a1": {"action_id": "a1", "status": "completed"}}}
-    DevelopmentPlan.upcast_v4_v5(state)
+    DevelopmentPlan.upcast_v5_v6(state)
     assert state["actions"]["a1"]["certificates"] == [] and state["actions"]["a1"]["renews"] is None
     assert not certs.is_certified(state["actions"]["a1"])

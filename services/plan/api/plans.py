@@ -24,6 +24,7 @@ from services.plan.api.common import (
 )
 from services.plan.api.views import plan_view
 from services.plan.application import history_entry, jsonable
+from services.plan.domain.budget import budget_use
 from services.plan.views.queries import PlanFilter
 from shared.auth import current_principal
 from shared.errors import field_error
@@ -123,6 +124,16 @@ def plan_access_log(plan_id):
     return {"items": service().access_log(current_principal(), plan_id=plan_uuid(plan_id))}
 
 
+@blp.route("/<plan_id>/details", methods=["PATCH"])
+@blp.arguments(s.PlanDetailsSchema)
+@blp.response(200, s.WriteResultSchema)
+def change_details(body, plan_id):
+    """Change the plan's career project, target role, period, or hours and budget available (the employee)."""
+    changes = dict(body)
+    reason = changes.pop("reason")
+    return write(plan_id, body, lambda plan, ctx: service().change_plan_details(plan, ctx, reason=reason, **changes))
+
+
 # -- step 1: self-evaluation ----------------------------------------------------------------------
 @blp.route("/<plan_id>/assessments", methods=["POST"])
 @blp.arguments(s.AssessmentSchema)
@@ -130,6 +141,14 @@ def plan_access_log(plan_id):
 def assess(body, plan_id):
     """Record a skill assessment (level 0-5; strength, to improve, obsolete, transferable)."""
     return write(plan_id, body, lambda plan, ctx: plan.assess_skill(ctx, **body), status=201)
+
+
+@blp.route("/<plan_id>/assessments/withdraw", methods=["POST"])
+@blp.arguments(s.AssessmentWithdrawalSchema)
+@blp.response(200, s.WriteResultSchema)
+def withdraw_assessment(body, plan_id):
+    """Take a skill out of the self-evaluation (its ratings stop counting; the history keeps them)."""
+    return write(plan_id, body, lambda plan, ctx: plan.withdraw_assessment(ctx, **body))
 
 
 # -- step 2: SMART goals --------------------------------------------------------------------------
@@ -153,6 +172,16 @@ def check_goal(body, plan_id):
     letters = [{"letter": letter, "ok": letter not in failures, "errors": failures.get(letter, [])}
                for letter in "SMART"]
     return {"smart": not failures, "letters": letters}
+
+
+@blp.route("/<plan_id>/budget-check")
+@blp.arguments(s.BudgetCheckQuerySchema, location="query")
+@blp.response(200, s.BudgetUseSchema)
+def budget_check(query, plan_id):
+    """The plan's budget use with an action of HOURS and COST added (nothing is saved): the warning to show before
+    planning it or accepting a suggestion."""
+    plan = service().get_plan(plan_uuid(plan_id), current_principal())
+    return budget_use(plan, query["hours"], query["cost"])
 
 
 @blp.route("/<plan_id>/goals/<goal_id>", methods=["PATCH"])

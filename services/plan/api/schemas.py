@@ -80,6 +80,23 @@ class PlanCreateSchema(Strict):
                        "to this one (GoalCarriedForward, ActionCarriedForward) and is closed, in the same save"})
 
 
+class PlanDetailsSchema(Strict):
+    """The fields of a plan its employee may change after starting it; only those given (and different) change."""
+
+    reason = text(load_default="", metadata={"description": "why, for the history (optional)"})
+    career_project = text()
+    target_role = text(SHORT, allow_none=True, metadata={"description": "empty or null: no target role"})
+    period_start = fields.Date()
+    period_end = fields.Date()
+    available_hours = hours()
+    available_budget = money()
+
+
+class AssessmentWithdrawalSchema(Strict):
+    skill = required_text(SHORT)
+    reason = text(load_default="")
+
+
 class AssessmentSchema(Strict):
     skill = required_text(SHORT)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
@@ -380,7 +397,9 @@ class SkillViewSchema(Schema):
     note = fields.String()
     status = fields.String(allow_none=True)
     transferable_to = fields.List(fields.String())
-    target_level = fields.Integer(allow_none=True)
+    target_level = fields.Integer(allow_none=True, metadata={
+        "description": "the highest target of the open goals; a skill to improve without one aims a level up"})
+    gap = fields.Integer(metadata={"description": "target minus current level, when above zero (domain/skills.py)"})
     assessed_on = fields.String()
 
 
@@ -402,9 +421,43 @@ class GoalViewSchema(Schema):
         "description": "{plan_id, goal_id}: the previous plan's goal this one was carried forward from"})
 
 
+class BudgetWarningSchema(Schema):
+    code = fields.String(validate=validate.OneOf(("hours_over", "budget_over")))
+    planned = fields.Float()
+    available = fields.Float()
+    over = fields.Float()
+
+
+class BudgetUseSchema(Schema):
+    """Planned hours and cost of the live actions against the plan's hours and budget (domain/budget.py)."""
+
+    planned_hours = fields.Float()
+    available_hours = fields.Float()
+    hours_left = fields.Float()
+    planned_cost = fields.Float()
+    available_budget = fields.Float()
+    budget_left = fields.Float()
+    funding_requested = fields.Float()
+    funding_approved = fields.Float()
+    warnings = fields.List(fields.Nested(BudgetWarningSchema))
+
+
+class BudgetCheckQuerySchema(Strict):
+    hours = hours(load_default=0, metadata={"description": "hours of an action about to be planned"})
+    cost = money(load_default=0, metadata={"description": "cost of an action about to be planned"})
+
+
+class SubmissionSchema(Schema):
+    note = fields.String()
+    on = fields.String()
+    by = fields.Nested(ActorSchema)
+
+
 class FundingViewSchema(Schema):
     status = fields.String()
-    amount = fields.Float()
+    amount = fields.Float(metadata={"description": "the amount requested, or granted once approved"})
+    requested_amount = fields.Float(allow_none=True, metadata={"description": "the amount requested (kept after "
+                                                                             "approval; unknown for old plans)"})
     justification = fields.String()
     requested_on = fields.String()
     decided_by = fields.Nested(ActorSchema, allow_none=True)
@@ -632,6 +685,9 @@ class PlanSchema(Schema):
     erased = fields.Boolean(metadata={"description": "personal data of this plan was erased (crypto-shredded)"})
     expiring = fields.List(fields.Nested(lambda: ExpiryViewSchema()), metadata={
         "description": "what expires: each completed action whose certificate is expiring or expired, soonest first"})
+    budget = fields.Nested(BudgetUseSchema)
+    submission = fields.Nested(SubmissionSchema, allow_none=True,
+                               metadata={"description": "the latest submission for review: the employee's note"})
     created_on = fields.DateTime()
     modified_on = fields.DateTime()
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from services.plan.domain import certificates as certificate_rules
+from services.plan.domain import skills as skill_rules
+from services.plan.domain.budget import budget_use
 from services.plan.domain.plan import DevelopmentPlan, action_overdue
 from services.plan.domain.vocabulary import skill_key
 
@@ -26,7 +28,9 @@ def plan_view(plan: DevelopmentPlan, employee_name: str | None = None) -> dict[s
             for item in goal["skills"] or []:
                 key = skill_key(item["skill"])
                 targets[key] = max(targets.get(key, 0), item["target_level"])
-    skills = [{**entry, "target_level": targets.get(key)} for key, entry in plan.skills.items()]
+    skills = [{**entry, "target_level": skill_rules.target(entry["level"], targets.get(key), entry.get("status")),
+               "gap": skill_rules.gap(entry["level"], targets.get(key), entry.get("status"))}
+              for key, entry in plan.skills.items()]
     goals = []
     for goal in plan.goals.values():
         linked = [a for a in live if goal["goal_id"] in a["goal_ids"]]
@@ -59,6 +63,7 @@ def plan_view(plan: DevelopmentPlan, employee_name: str | None = None) -> dict[s
         "next_checkin": next_checkin["on"] if next_checkin else None, "template": plan.template,
         "created_on": plan.created_on, "modified_on": plan.modified_on,
         "erased": getattr(plan, "erased", False),
+        "budget": budget_use(plan), "submission": getattr(plan, "submission", None),
     }
 
 

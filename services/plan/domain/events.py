@@ -74,6 +74,7 @@ class PlanStarted(PlanEvent, Aggregate.Created):
         plan.template = dict(self.template) if self.template else None
         plan.checkins = {}
         plan.completion_proposals = {}
+        plan.submission = None
 
 
 class SkillAssessed(PlanEvent):
@@ -101,6 +102,30 @@ class SkillAssessed(PlanEvent):
         if self.transferable_to:
             entry["transferable_to"] = list(self.transferable_to)
 
+
+
+class SkillAssessmentWithdrawn(PlanEvent):
+    """The employee (or manager) takes a skill out of the self-evaluation: its ratings no longer count."""
+
+    TOPIC = topic("SkillAssessmentWithdrawn")
+    PERSONAL_TEXT = ("skill_key", "skill")
+    skill_key: str
+    skill: str
+
+    def apply(self, plan) -> None:
+        plan.skills.pop(self.skill_key, None)
+
+
+class PlanDetailsChanged(PlanEvent):
+    """The plan's own fields changed: career project, target role, period, hours or budget available."""
+
+    TOPIC = topic("PlanDetailsChanged")
+    PERSONAL_DATA = ("changes",)
+    changes: dict
+
+    def apply(self, plan) -> None:
+        for name, value in (self.changes or {}).items():  # None once the person's data was erased
+            setattr(plan, name, value)
 
 class GoalSet(PlanEvent):
     TOPIC = topic("GoalSet")
@@ -285,6 +310,7 @@ class PlanSubmittedForReview(PlanEvent):
 
     def apply(self, plan) -> None:
         plan.status = "submitted"
+        plan.submission = {"note": self.note, "on": self.timestamp.isoformat(), "by": dict(self.actor)}
 
 
 class PlanReviewed(PlanEvent):
@@ -310,7 +336,8 @@ class FundingRequested(PlanEvent):
 
     def apply(self, plan) -> None:
         plan.actions[self.action_id]["funding"] = {
-            "status": "requested", "amount": self.amount, "justification": self.justification,
+            "status": "requested", "amount": self.amount, "requested_amount": self.amount,
+            "justification": self.justification,
             "requested_on": self.timestamp.isoformat(), "decided_by": None, "comment": None}
 
 

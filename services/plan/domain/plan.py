@@ -67,9 +67,10 @@ class DevelopmentPlan(Aggregate):
     TOPIC = "groeipad.plan:DevelopmentPlan"
     Event = ev.PlanEvent
     Created = ev.PlanStarted
-    class_version = 5  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
-    # 3: check-ins and the template a plan started from; 4: completion proposals from a learning record store
-    # 5: certificates on completed actions, and the certificate a recertification action renews
+    class_version = 6  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
+    # 3: check-ins and the template a plan started from; 4: completion proposals from a learning record store;
+    # 5: the latest submission's note, and a funding request's requested amount kept beside the approved one;
+    # 6: certificates on completed actions, and the certificate a recertification action renews
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -100,6 +101,16 @@ class DevelopmentPlan(Aggregate):
 
     @staticmethod
     def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """A snapshot from before submissions and requested amounts were kept: the requested amount of a request
+        still waiting is its amount; an approved one's request is unknown (None); no submission note."""
+        state.setdefault("submission", None)
+        for action in state.get("actions", {}).values():
+            funding = action.get("funding")
+            if funding is not None and "requested_amount" not in funding:
+                funding["requested_amount"] = funding["amount"] if funding.get("status") == "requested" else None
+
+    @staticmethod
+    def upcast_v5_v6(state: dict[str, Any]) -> None:
         """A snapshot from before certificates: no action carries one or renews one."""
         for action in state.get("actions", {}).values():
             action.setdefault("certificates", [])
@@ -145,6 +156,55 @@ class DevelopmentPlan(Aggregate):
             template=dict(template) if template else None,
         )
 
+    # -- the plan's own fields -------------------------------------------------------------------
+    DETAILS = ("career_project", "target_role", "period_start", "period_end", "available_hours", "available_budget")
+
+    def change_details(self, ctx: Context, *, reason: str = "", **changes: Any) -> None:
+        """Change the career project, target role, period, or the hours and budget available. Only fields whose
+        value differs are recorded; a period must still hold every open goal's deadline and live action."""
+        self._check_editable(ctx, "owner")
+        unknown = set(changes) - set(self.DETAILS)
+        if unknown:
+            raise RuleViolationError(sorted(unknown)[0], "not a field of the plan that can be changed")
+        _text(reason, "reason", limits.LONG_TEXT)
+        if "career_project" in changes:
+            _require(changes["career_project"] is not None, "career_project", "must not be empty")
+            _text(changes["career_project"], "career_project", limits.LONG_TEXT)
+            changes["career_project"] = changes["career_project"].strip()
+        if "target_role" in changes:
+            _text(changes["target_role"] or "", "target_role", limits.SHORT_TEXT)
+            changes["target_role"] = (changes["target_role"] or "").strip() or None
+        for name in ("period_start", "period_end"):
+            if name in changes:
+                _require(changes[name] is not None, name, "must not be empty")
+                _plausible(changes[name], name)
+        if "available_hours" in changes:
+            _require(changes["available_hours"] is not None, "available_hours", "must not be empty")
+            _hours(changes["available_hours"], "available_hours", limits.MAX_HOURS)
+            _not_negative(changes["available_hours"], "available_hours")
+            changes["available_hours"] = float(changes["available_hours"])
+        if "available_budget" in changes:
+            _require(changes["available_budget"] is not None, "available_budget", "must not be empty")
+            _not_negative(changes["available_budget"], "available_budget")
+            changes["available_budget"] = Decimal(changes["available_budget"])
+        changes = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if not changes:
+            raise RuleViolationError("body", "name at least one field to change")
+        start, end = changes.get("period_start", self.period_start), changes.get("period_end", self.period_end)
+        if end <= start:
+            raise RuleViolationError("period_end", "must be after period_start")
+        if (end - start).days > MAX_PERIOD_DAYS:
+            raise RuleViolationError("period_end", "a plan period is at most five years")
+        name = "period_start" if "period_start" in changes else "period_end"
+        for goal in self.goals.values():
+            if goal["status"] == "open" and not start <= goal["deadline"] <= end:
+                raise RuleViolationError(name, f"the goal {goal['title']!r} has its deadline outside this period")
+        for action in self.actions.values():
+            if action["status"] in {"planned", "started"} and not (
+                    start <= action["planned_start"] and action["planned_end"] <= end):
+                raise RuleViolationError(name, f"the action {action['title']!r} lies outside this period")
+        self._trigger(ev.PlanDetailsChanged, ctx, reason=reason.strip() or None, changes=changes)
+
     # -- self-evaluation ----------------------------------------------------------------------
     def assess_skill(self, ctx: Context, *, skill: str, category: str, level: int,
                      assessor: str = "self", note: str = "", status: str | None = None,
@@ -172,6 +232,17 @@ class DevelopmentPlan(Aggregate):
         self._trigger(ev.SkillAssessed, ctx, skill_key=skill_key(skill), skill=skill.strip(),
                       category=category, level=level, assessor=assessor, note=note.strip(),
                       status=status, transferable_to=targets)
+
+    def withdraw_assessment(self, ctx: Context, *, skill: str, reason: str = "") -> None:
+        """Take SKILL out of the self-evaluation (its ratings no longer count); the history keeps them."""
+        self._check_editable(ctx, "owner", "manager")
+        key = skill_key(skill)
+        entry = self.skills.get(key)
+        if entry is None:
+            raise NotFoundInPlanError("skill", "no assessment of this skill in the plan")
+        _text(reason, "reason", limits.LONG_TEXT)
+        self._trigger(ev.SkillAssessmentWithdrawn, ctx, reason=reason.strip() or None, skill_key=key,
+                      skill=entry["skill"])
 
     def current_level(self, skill: str) -> int:
         entry = self.skills.get(skill_key(skill))

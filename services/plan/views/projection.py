@@ -40,6 +40,7 @@ class PlanProjection:
             "DirectoryGroupChanged": self._group_changed, "DirectoryGroupDeleted": self._group_deleted,
             "PlanAccessed": self._plan_accessed,
             "PlanStarted": self._plan_started, "SkillAssessed": self._skill_assessed, "GoalSet": self._goal_set,
+            "SkillAssessmentWithdrawn": self._assessment_withdrawn, "PlanDetailsChanged": self._details_changed,
             "GoalRevised": self._goal_revised, "GoalAchieved": self._goal_achieved,
             "GoalAbandoned": self._goal_abandoned, "ProgressReviewed": self._progress_reviewed,
             "GoalCarriedForward": self._goal_carried, "ActionCarriedForward": self._action_carried,
@@ -425,6 +426,22 @@ class PlanProjection:
             columns["status"] = event.status
         self._rate(cursor, self._id(notification), event.skill, event.assessor, event.level,
                    event.timestamp.date().isoformat(), **columns)
+
+    def _assessment_withdrawn(self, cursor, notification, event) -> None:
+        if event.skill_key == ERASED:
+            return
+        plan_id = self._id(notification)
+        self.page_skills.pop((plan_id, event.skill_key), None)
+        self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ? AND skill_key = ?", (plan_id, event.skill_key))
+
+    def _details_changed(self, cursor, notification, event) -> None:
+        changes = event.changes or {}  # None once the person's data was erased
+        for column in ("period_start", "period_end", "available_hours", "available_budget"):
+            if column in changes:
+                value = changes[column]
+                value = value.isoformat() if column.startswith("period") else float(value or 0)
+                self._x(cursor, f"UPDATE {{plans}} SET {column} = ? WHERE plan_id = ?",
+                        (value, self._id(notification)))
 
     # -- goals ------------------------------------------------------------------------------------
     def _goal_set(self, cursor, notification, event) -> None:

@@ -26,10 +26,10 @@ def safe_next(target: str | None) -> str | None:
 
 
 def home_for(user) -> str:
+    if user.has("manager"):  # a manager's work starts with the team, not with their own (often empty) plan
+        return url_for("manager.team")
     if user.has("employee"):
         return url_for("employee.dashboard")
-    if user.has("manager"):
-        return url_for("manager.team")
     if user.has("hr", "admin"):
         return url_for("hr.plans")
     if user.has("ld"):

@@ -14,7 +14,7 @@ from services.portal import charts
 from services.portal.api_client import ApiError, api_path
 from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
-from services.portal.i18n import as_date
+from services.portal.i18n import as_date, refusal
 from services.portal.reasons import person_ids, worded
 from services.portal.views.common import (
     load_plan,
@@ -153,7 +153,7 @@ def dismiss(plan_id: str):
                     "note": words or None}))
             flash(_("Suggestion dismissed. Thank you: this improves the next suggestions."), "info")
         except ApiError as error:
-            flash(error.message, "error")
+            flash(refusal(error), "error")
     return redirect(url_for("actions.suggestions", plan_id=plan_id))
 
 

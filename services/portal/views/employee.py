@@ -13,7 +13,7 @@ from services.portal import charts, ical, pdf
 from services.portal.api_client import ApiError, api_path
 from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
-from services.portal.i18n import translate_reason
+from services.portal.i18n import refusal, translate_reason
 from services.portal.smart import check_goal, letter_names
 from services.portal.views.common import (
     current_plan_summary,
@@ -24,6 +24,7 @@ from services.portal.views.common import (
     overdue,
     plan_api,
 )
+from services.portal.views.json_api import skill_options
 from services.portal.vocabulary import CATEGORIES, FEEDBACK_SOURCES, MEANS, SKILL_STATUSES, TRIGGERS
 
 bp = Blueprint("employee", __name__)
@@ -65,6 +66,10 @@ def dashboard():
 @login_required("employee")
 def start():
     user = current_user()
+    existing = current_plan_summary(user.username)
+    if existing is not None and existing.get("status") != "closed":  # the API would refuse a second open plan
+        flash(_("You already have a plan for this period; here it is. You can change its details here."), "info")
+        return redirect(url_for("employee.plan_page", plan_id=existing["id"]))
     today = date.today()
     defaults = {"period_start": date(today.year, 1, 1).isoformat(),
                 "period_end": date(today.year + 1, 12, 31).isoformat(),
@@ -115,15 +120,47 @@ def plan_page_response(plan_id: str, forms: dict[str, Form] | None = None, statu
         status
 
 
+def known_skill(plan: dict[str, Any], name: str) -> tuple[bool, list[str]]:
+    """Whether NAME is a skill of the taxonomy (any language, any synonym) or already in the plan; with the
+    taxonomy's closest names to offer instead. A name the recommender cannot check counts as unknown."""
+    key = name.casefold().strip()
+    if any(str(s.get("skill", "")).casefold() == key for s in plan.get("skills") or []):
+        return True, []
+    answer, problem = optional_recommender(lambda api: api.get(api_path("/skills"), q=name[:100], limit=8), {})
+    items = (answer or {}).get("skills") or [] if isinstance(answer, dict) else []
+    for item in items:
+        names = [*(item.get("labels") or {}).values(), *(n for v in (item.get("synonyms") or {}).values() for n in v)]
+        if any(str(n).casefold() == key for n in names):
+            return True, []
+    return False, [str(o["label"]) for o in skill_options({"skills": items})][:5]
+
+
+def editing_skill(plan: dict[str, Any], name: str) -> dict[str, str] | None:
+    """The form values of the plan's assessment of NAME (to edit it), or None."""
+    for entry in plan.get("skills") or []:
+        if str(entry.get("skill", "")).casefold() == name.casefold():
+            return {"skill": entry["skill"], "category": entry.get("category") or "technical",
+                    "level": str(entry.get("level", "")), "status": entry.get("status") or "",
+                    "note": entry.get("note") or "", "transferable_to": ", ".join(entry.get("transferable_to") or [])}
+    return None
+
+
 @bp.route("/plans/<plan_id>/skills", methods=["GET", "POST"])
 @login_required("employee")
 def skills(plan_id: str):
     plan = load_plan(plan_id)
-    form = Form(request.form if request.method == "POST" else {"category": "technical", "level": "2",
-                                                                 "status": "to_improve"})
+    editing = editing_skill(plan, request.args.get("skill", "")[:200]) if request.method == "GET" else None
+    form = Form(request.form if request.method == "POST" else editing or {"category": "technical"})
     if request.method == "POST":
+        name = form.text("skill", required=True, max_length=200)
+        if name and form.get("new_skill") != "on":
+            known, closest = known_skill(plan, name)
+            if not known:
+                form.error("skill", _("“%(name)s” is not in the skills list. Choose one of the suggestions%(some)s, "
+                                      "or tick “Add as a new skill”.", name=name,
+                                      some=(": " + ", ".join(closest)) if closest else ""))
         body = {
-            "skill": form.text("skill", required=True, max_length=200),
+            "skill": name,
             "category": form.choice("category", CATEGORIES),
             "level": form.integer("level", 0, 5),
             "status": form.choice("status", SKILL_STATUSES, required=False),
@@ -135,8 +172,9 @@ def skills(plan_id: str):
         if form.send(lambda: plan_api().post(path, body), set(body)):
             flash(_("Saved: %(skill)s, level %(level)d.", skill=body["skill"], level=body["level"]), "info")
             return redirect(url_for("employee.skills", plan_id=plan_id))
-    return render_template("employee/skills.html", plan=plan, form=form, chart=skill_chart(plan)), \
-        (200 if form.ok else 422)
+    return render_template("employee/skills.html", plan=plan, form=form, chart=skill_chart(plan),
+                           editing=editing is not None or (request.method == "POST" and bool(
+                               editing_skill(plan, form.get("skill"))))), (200 if form.ok else 422)
 
 
 def goal_body(form: Form) -> dict[str, Any]:
@@ -215,8 +253,9 @@ def submit(plan_id: str):
                         {"note": request.form.get("note", "")[:5000]})
         flash(_("Your plan was sent to your manager for review."), "info")
     except ApiError as error:
-        reasons = [translate_reason(e.get("reason")) for e in error.errors] or [error.message]
-        flash(_("The plan could not be submitted: %(why)s", why="; ".join(reasons)), "error")
+        reasons = [translate_reason(e.get("reason")) for e in error.errors]
+        flash(_("The plan could not be submitted: %(why)s", why="; ".join(reasons)) if reasons else refusal(error),
+              "error")
     return redirect(url_for("employee.plan_page", plan_id=plan_id))
 
 

@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from services.portal import charts
 from services.portal.api_client import ApiError, api_path
+from services.portal.audit_words import GOAL_FIELDS, PLAN_FIELDS, plan_difference, sentence, titles_from
+from services.portal.audit_words import shown as shown_value
 from services.portal.auth import login_required
 from services.portal.forms import Form
 from services.portal.i18n import fdate, money
@@ -59,13 +62,16 @@ def summarise(data: dict[str, Any]) -> list[tuple[str, str]]:
         elif key in {"agenda", "agreements"} and isinstance(value, list):
             shown = "; ".join(str(item.get("text") if isinstance(item, dict) else item) for item in value)
         elif isinstance(value, dict | list):
-            shown = json.dumps(value, ensure_ascii=False)
+            shown = shown_value("goal", "skills" if key == "skills" else key, value) if isinstance(value, list) \
+                else ", ".join(f"{k}: {v}" for k, v in value.items())
         else:
             shown = str(value)
         out.append((str(FIELD_LABELS.get(key, key)), shown))
     changes = data.get("changes")
-    if isinstance(changes, dict):
-        out.extend((f"→ {FIELD_LABELS.get(k, k)}", str(v)) for k, v in changes.items())
+    if isinstance(changes, dict):  # a revision or a change of the plan's details: the new values, labelled
+        kind = "goal" if "goal_id" in data else "plan"
+        words = GOAL_FIELDS if kind == "goal" else PLAN_FIELDS
+        out.extend((f"→ {words.get(k, FIELD_LABELS.get(k, k))}", shown_value(kind, k, v)) for k, v in changes.items())
     return out
 
 
@@ -117,8 +123,10 @@ def history(plan_id: str):
     plan = load_plan(plan_id)
     events = plan_api().get(api_path("/plans/{plan_id}/history", plan_id=plan_id)).get("events") or []
     people = people_by_id((e.get("actor") or {}).get("subject") for e in events)
+    titles = titles_from(events, plan)
     entries = [{**e, "who": people.get((e.get("actor") or {}).get("subject"), {}).get("name")
-                or (e.get("actor") or {}).get("subject"), "details": summarise(e.get("data") or {})}
+                or (e.get("actor") or {}).get("subject"), "details": summarise(e.get("data") or {}),
+                "sentence": sentence(e, titles)}
                for e in events]
     return render_template("hr/history.html", plan=plan, entries=entries)
 
@@ -150,20 +158,43 @@ def as_of(plan_id: str):
 @bp.get("/plans/<plan_id>/diff")
 @login_required("hr", "manager")
 def diff(plan_id: str):
+    """Two versions side by side as rows: a field, its old and its new value, under the goal or action it belongs
+    to. A version that does not exist gets a message saying so, never an empty "no changes"."""
     plan = load_plan(plan_id)
-    form = Form(request.args)
-    latest = plan.get("version", 1)
-    low = form.integer("from", 1, latest, required=False) or max(1, latest - 1)
-    high = form.integer("to", 1, latest, required=False) or latest
-    changes = []
-    if form.ok:
-        changes = plan_api().get(api_path("/plans/{plan_id}/diff", plan_id=plan_id),
-                                 **{"from": low, "to": high}).get("changes") or []
-    for change in changes:
-        change["readable"] = change.get("path", "").strip("/").replace("/", " › ")
-        if "value" in change and not isinstance(change["value"], str):
-            change["value"] = json.dumps(change["value"], ensure_ascii=False, default=str)
-    return render_template("hr/diff.html", plan=plan, changes=changes, low=low, high=high, form=form)
+    latest = int(plan.get("version", 1))
+    low, high, problems = _versions(request.args, latest)
+    sections = None
+    if not problems:
+        before, after = load_plan(plan_id, version=low), load_plan(plan_id, version=high)
+        sections = plan_difference(before, after)
+    return render_template("hr/diff.html", plan=plan, sections=sections, low=low, high=high, latest=latest,
+                           problems=problems), (200 if not problems else 422)
+
+
+def _versions(args: Any, latest: int) -> tuple[int, int, list[str]]:
+    """The two versions asked for (defaults: the last change), with a sentence for each one that cannot be."""
+    problems = []
+    chosen = []
+    for name, default in (("from", max(1, latest - 1)), ("to", latest)):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            chosen.append(default)
+            continue
+        if not raw.isdigit():
+            problems.append(_("“%(value)s” is not a version number: choose a number from 1 to %(n)d.",
+                              value=raw[:20], n=latest))
+            chosen.append(default)
+            continue
+        value = int(raw)
+        if not 1 <= value <= latest:
+            problems.append(ngettext("Version %(v)d does not exist: this plan has %(num)d version so far.",
+                                     "Version %(v)d does not exist: this plan has %(num)d versions so far.",
+                                     latest, v=value))
+        chosen.append(value)
+    low, high = sorted(chosen)
+    if not problems and low == high:
+        problems.append(_("Choose two different versions to compare."))
+    return low, high, problems
 
 
 AUDIT_COLUMNS = ("plan_id", "employee_id", "version", "timestamp", "type", "actor_subject", "actor_role", "reason",

@@ -38,13 +38,24 @@ def who(subjects: set[str]) -> dict[str, str]:
 
 
 def readable(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Access log entries, newest first, with the reader's name next to their id."""
+    """Access log entries, newest first, with the reader's name next to their id; repeated looks by the same
+    person at the same plan, for the same reason and on the same day, are one row with how often and since when."""
     names = who({(e.get("by") or {}).get("subject") or "" for e in entries} - {""})
-    rows = []
+    rows: list[dict[str, Any]] = []
+    groups: dict[tuple, dict[str, Any]] = {}
     for entry in sorted(entries, key=lambda e: e.get("at") or "", reverse=True):
         by = entry.get("by") or {}
-        rows.append({**entry, "subject": by.get("subject") or "", "role": by.get("role") or "",
-                     "name": names.get(by.get("subject") or "", by.get("subject") or "")})
+        key = (by.get("subject"), by.get("role"), entry.get("plan_id"), entry.get("employee_id"), entry.get("what"),
+               entry.get("purpose"), entry.get("note"), str(entry.get("at") or "")[:10])
+        if key in groups:
+            groups[key]["times"] += 1
+            groups[key]["first"] = entry.get("at")
+            continue
+        row = {**entry, "subject": by.get("subject") or "", "role": by.get("role") or "",
+               "name": names.get(by.get("subject") or "", by.get("subject") or ""), "times": 1,
+               "first": entry.get("at")}
+        groups[key] = row
+        rows.append(row)
     return rows
 
 
