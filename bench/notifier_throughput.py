@@ -54,7 +54,7 @@ class Counting:
 
 
 def fill_plan_store(url: str) -> int:
-    service = PlanService(env=StoreSettings(url).eventsourcing_env())
+    service = PlanService(env={**StoreSettings(url).eventsourcing_env(), "VIEWS_INLINE": "y"})  # the views too
     plans = EVENTS // PER_PLAN + 1
     people = [{"id": "boss", "name": "Boss", "email": "boss@bench.test"}]
     people += [{"id": f"p{i}", "name": f"Person {i}", "email": f"p{i}@bench.test", "manager_id": "boss"}

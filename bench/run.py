@@ -49,7 +49,8 @@ def previous_sections() -> dict[str, str]:
 
 def main(selected: list[str]) -> None:
     """Run every bench, or only those whose module names contain one of SELECTED (`make bench BENCH=...`)."""
-    kept = previous_sections() if selected else {}
+    previous = previous_sections()
+    kept = previous if selected else {}
     sections = [f"# Benchmarks\n\nMeasured on {machine()} with `make bench` (each section says when). "
                 "Every figure is a ratio against a baseline measured back-to-back in the same run; disks and "
                 "CPUs here are shared and noisy, so compare ratios, not absolute numbers.\n"]
@@ -68,6 +69,8 @@ def main(selected: list[str]) -> None:
         table = module.main()
         sections.append(f"## {heading}\n\nMeasured {datetime.date.today().isoformat()}. {doc}\n\n"
                         f"{table or '_skipped: see the bench output_'}\n")
+    # Sections written by hand for an issue ("## Issue #N: ...", from the runs named in them) stay.
+    sections += [text for heading, text in previous.items() if heading.startswith("Issue #")]
     (ROOT / "BENCHMARKS.md").write_text("\n".join(sections))
     print("\nwrote BENCHMARKS.md")
 

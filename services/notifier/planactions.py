@@ -54,3 +54,44 @@ class PlanActions:
         if response.status_code != 200:
             raise DirectoryUnavailableError(f"overdue actions answered {response.status_code}")
         return response.json()
+
+
+class CycleSource(Protocol):
+    def running(self) -> list[dict[str, Any]]: ...
+
+    def people_due(self, cycle_id: str, kind: str, day: date) -> list[dict[str, Any]]: ...
+
+    def dashboard(self, cycle_id: str, day: date) -> dict[str, Any]: ...
+
+
+class PlanCycles:
+    """The plan service's development cycles as the sweep needs them: which run, who has a milestone still to do
+    on a day, and the dashboard's totals per milestone (whose rules are the plan service's)."""
+
+    def __init__(self, base_url: str, token: ServiceToken | None = None, session: requests.Session | None = None,
+                 timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token or ServiceToken()
+        self.session = session or requests.Session()
+        self.timeout = timeout
+
+    def running(self) -> list[dict[str, Any]]:
+        """Open cycles with their milestones and HR owner."""
+        listed = self._get("/api/v1/cycles")["items"]
+        return [self._get(f"/api/v1/cycles/{c['cycle_id']}") for c in listed if c["status"] != "closed"]
+
+    def people_due(self, cycle_id: str, kind: str, day: date) -> list[dict[str, Any]]:
+        return self._get(f"/api/v1/cycles/{cycle_id}/people", milestone=kind, state="due", on=day.isoformat())["items"]
+
+    def dashboard(self, cycle_id: str, day: date) -> dict[str, Any]:
+        return self._get(f"/api/v1/cycles/{cycle_id}/dashboard", on=day.isoformat())
+
+    def _get(self, path: str, **params: str) -> dict[str, Any]:
+        try:
+            response = self.session.get(f"{self.base_url}{path}", params=params, timeout=self.timeout, headers={
+                "Authorization": self.token.header(), "X-Request-ID": f"notifier-{uuid.uuid4().hex}"})
+        except requests.RequestException as error:
+            raise DirectoryUnavailableError(f"plan service unreachable: {error}") from None
+        if response.status_code != 200:
+            raise DirectoryUnavailableError(f"{path} answered {response.status_code}")
+        return response.json()

@@ -14,7 +14,7 @@ from services.notifier.directory import PlanDirectory
 from services.notifier.feed import FeedClient
 from services.notifier.kinds import LANGUAGES
 from services.notifier.mailer import SmtpSender, SmtpSettings
-from services.notifier.planactions import PlanActions
+from services.notifier.planactions import PlanActions, PlanCycles
 from services.notifier.rules import FeedRules
 from services.notifier.store import NotifierStore, PostgresNotifierStore, SQLiteNotifierStore
 from services.notifier.sweep import Clock, Sweep, SweepSettings, utc_now
@@ -79,7 +79,8 @@ def sweep_settings() -> SweepSettings:
     return SweepSettings(soon_days=env_int("NOTIFIER_SOON_DAYS", 3),
                          escalate_after_days=env_int("NOTIFIER_ESCALATE_AFTER_DAYS", 7, minimum=1),
                          digest_hour=min(23, env_int("NOTIFIER_DIGEST_HOUR", 7)),
-                         weekly_day=min(6, env_int("NOTIFIER_WEEKLY_DIGEST_DAY", 0)))
+                         weekly_day=min(6, env_int("NOTIFIER_WEEKLY_DIGEST_DAY", 0)),
+                         milestone_notice_days=env_int("NOTIFIER_MILESTONE_NOTICE_DAYS", 7))
 
 
 def unsubscribe_tokens() -> Unsubscribe:
@@ -104,7 +105,8 @@ class Runtime:
         delivery = Delivery(store, directory, SmtpSender(smtp), unsubscribe_tokens(), delivery_settings(), clock)
         return cls(app=app, store=store, directory=directory, feed=FeedClient(plan_service_url()),
                    rules=FeedRules(directory),
-                   sweep=Sweep(store, directory, PlanActions(plan_service_url()), sweep_settings(), clock),
+                   sweep=Sweep(store, directory, PlanActions(plan_service_url()), sweep_settings(), clock,
+                               PlanCycles(plan_service_url())),
                    delivery=delivery)
 
     def close(self) -> None:

@@ -268,8 +268,11 @@ class NotifierStore:
         certificates = [dict(r) for r in self._rows(
             f"SELECT plan_id, certificate_id, action_id, title, expires_on, status FROM {self.table('certificates')} "
             "WHERE employee_id = ?", (person_id,))]
-        return {"notifications": notes, "actions": actions, "certificates": certificates,
-                "choices": self.choices(person_id)}
+        checkins = [dict(r) for r in self._rows(
+            f"SELECT plan_id, checkin_id, employee_id, manager_id, on_date, at, duration_minutes, location, status "
+            f"FROM {self.table('checkins')} WHERE employee_id = ? OR manager_id = ?", (person_id, person_id))]
+        return {"notifications": notes, "actions": actions, "checkins": checkins, "certificates": certificates,
+                "choices": self.choices(person_id), "forgotten": self.is_forgotten(person_id)}
 
     # -- sweep queries ----------------------------------------------------------------------------
     def actions_between(self, column: str, low: str, high: str, statuses: Iterable[str]) -> list[dict]:

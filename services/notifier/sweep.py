@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.notifier import kinds as k
-from services.notifier.planactions import OverdueSource
+from services.notifier.planactions import CycleSource, OverdueSource
 from services.notifier.rules import Directory, stable_id
 from services.notifier.store import Changes, Notification, NotifierStore
 
@@ -47,12 +47,14 @@ class SweepSettings:
     escalate_after_days: int = 7  # an overdue action goes to the manager after this many days
     digest_hour: int = 7  # digests are made from this hour (UTC) on
     weekly_day: int = 0  # Monday
+    milestone_notice_days: int = 7  # a cycle's milestone is announced this many days before its date
 
 
 class Sweep:
     def __init__(self, store: NotifierStore, directory: Directory, actions: OverdueSource,
-                 settings: SweepSettings | None = None, clock: Clock = utc_now) -> None:
-        self.store, self.directory, self.actions = store, directory, actions
+                 settings: SweepSettings | None = None, clock: Clock = utc_now, cycles: CycleSource | None = None
+                 ) -> None:
+        self.store, self.directory, self.actions, self.cycles = store, directory, actions, cycles
         self.settings = settings or SweepSettings()
         self.clock = clock
 
@@ -64,10 +66,13 @@ class Sweep:
         self._soon(changes, now)
         self._overdue(changes, now, overdue)
         self._certificates(changes, now)
+        running = self.cycles.running() if self.cycles is not None else []
+        self._milestones(changes, now, running)
         if now.hour >= self.settings.digest_hour:
             self._daily_digests(changes, now)
             if now.weekday() == self.settings.weekly_day:
                 self._weekly_digests(changes, now, overdue)
+                self._hr_cycle_digests(changes, now, running)
         self.store.apply(changes)
         return len(changes.notifications)
 
@@ -108,6 +113,41 @@ class Sweep:
                 created_at=now.isoformat(),
                 data={"plan_id": c["plan_id"], "action_id": c["action_id"], "certificate_id": c["certificate_id"],
                       "title": c["title"], "expires_on": c["expires_on"], "days": days}))
+
+    def _milestones(self, changes: Changes, now: datetime, running: list[dict[str, Any]]) -> None:
+        """Each milestone of a running cycle, from NOTICE days before its date: to everyone in the cycle who has
+        not done it (the plan service says who), once per person and milestone date."""
+        today = now.date()
+        horizon = (today + timedelta(days=self.settings.milestone_notice_days)).isoformat()
+        for cycle in running:
+            for milestone in cycle["milestones"]:
+                if not today.isoformat() <= milestone["due"] <= horizon:
+                    continue
+                kind = k.SELF_EVALUATION_DUE if milestone["kind"] == "self_evaluation" else k.CYCLE_MILESTONE_DUE
+                for person in self.cycles.people_due(cycle["cycle_id"], milestone["kind"], today):
+                    changes.notify(Notification(
+                        id=stable_id("milestone", cycle["cycle_id"], milestone["kind"], person["person_id"],
+                                     milestone["due"]),
+                        recipient=person["person_id"], about=person["person_id"], kind=kind,
+                        created_at=now.isoformat(),
+                        data={"cycle_id": cycle["cycle_id"], "cycle": cycle["name"], "milestone": milestone["kind"],
+                              "due": milestone["due"], "plan_id": person.get("plan_id")}))
+
+    def _hr_cycle_digests(self, changes: Changes, now: datetime, running: list[dict[str, Any]]) -> None:
+        """Weekly, to the HR owner of each running cycle: per milestone how many are done, due and overdue."""
+        year, week, _ = now.isocalendar()
+        for cycle in running:
+            if not cycle.get("owner"):
+                continue
+            board = self.cycles.dashboard(cycle["cycle_id"], now.date())
+            milestones = [{"kind": m["kind"], "due": m["due"], "done": m["totals"]["done"],
+                           "due_count": m["totals"]["due"], "overdue": m["totals"]["overdue"]}
+                          for m in board["milestones"]]
+            changes.notify(Notification(
+                id=stable_id("hr_cycle", cycle["cycle_id"], cycle["owner"], year, week), recipient=cycle["owner"],
+                about=cycle["owner"], kind=k.HR_CYCLE_DIGEST, created_at=now.isoformat(),
+                data={"cycle_id": cycle["cycle_id"], "cycle": cycle["name"], "week": f"{year}-W{week:02d}",
+                      "milestones": milestones}))
 
     def _daily_digests(self, changes: Changes, now: datetime) -> None:
         waiting: dict[str, list[Notification]] = {}

@@ -302,7 +302,8 @@ class PlanService(Application[UUID]):
         erased = bool(person.pop("erased"))
         return {"person": person, "plans": plans, "access_log": self.views.accesses(employee_id=person_id,
                                                                                     limit=1_000_000),
-                "certificate_files": self._certificate_files_of(person_id), "erased": erased}
+                "certificate_files": self._certificate_files_of(person_id),
+                "credentials": self.credentials.of_person(person_id), "erased": erased}
 
     def _certificate_files_of(self, person_id: str) -> list[dict[str, Any]]:
         """The person's certificate files themselves (base64), for their export."""

@@ -91,7 +91,11 @@ def run_cycle(app: PlanService, principal: Principal, cycle_id: UUID, batch: int
     actor = actor_of(principal)
     cycle = get_cycle(app, cycle_id)
     cycle.check_open()
-    people = app.views.rows("SELECT person_id, department, job_title, erased FROM {people} ORDER BY person_id")
+    people = app.views.rows("SELECT p.person_id, p.department, p.job_title, p.erased, COALESCE(v.active, 1) AS active "
+                            "FROM {people} p LEFT JOIN {provisioned} v ON v.person_id = p.person_id "
+                            "ORDER BY p.person_id")
+    for person in people:
+        person["active"] = bool(person["active"])  # deactivated people (SCIM active=false) are out of scope
     in_scope = [p for p in people if cycle.in_scope(p)]
     total = len(in_scope)
     pending = [p for p in in_scope if cycle.pending(p["person_id"])]
@@ -106,6 +110,7 @@ def run_cycle(app: PlanService, principal: Principal, cycle_id: UUID, batch: int
         if item["outcome"] != "removed" and person_id not in present:
             person = known.get(person_id)
             why = ("left the directory" if person is None or person["erased"] else
+                   "deactivated" if not person["active"] else
                    f"no longer in scope (department {person['department'] or '-'})")
             cycle.remove(actor, person_id, why)
     app.save(cycle)
@@ -192,10 +197,19 @@ def _current_plans(app: PlanService, person_ids: list[str], start: date, end: da
     return found
 
 
-def close_cycle(app: PlanService, principal: Principal, cycle_id: UUID) -> DevelopmentCycle:
+def close_cycle(app: PlanService, principal: Principal, cycle_id: UUID, today: date | None = None
+                ) -> DevelopmentCycle:
+    """Close (freeze) the cycle: who had done each milestone on the closing day is stored with the closing, so its
+    dashboard answers as it stood then, whatever changes in the plans afterwards."""
     _hr(principal)
     cycle = get_cycle(app, cycle_id)
-    cycle.close(actor_of(principal))
+    cycle.check_open()
+    day = today or date.today()
+    done = {m["kind"]: sorted(r["person_id"] for r in app.views.rows(
+        "SELECT cp.person_id FROM {cycle_participants} cp LEFT JOIN {plans} p ON p.plan_id = cp.plan_id "
+        "WHERE cp.cycle_id = ? AND cp.outcome IN ('started', 'carried_forward') AND " + DONE[m["kind"]],
+        (str(cycle_id),))) for m in cycle.milestones}
+    cycle.close(actor_of(principal), on=day.isoformat(), done=done)
     app.save(cycle)
     return cycle
 
@@ -203,40 +217,73 @@ def close_cycle(app: PlanService, principal: Principal, cycle_id: UUID) -> Devel
 def cycle_view(cycle: DevelopmentCycle) -> dict[str, Any]:
     return {"cycle_id": str(cycle.id), "version": cycle.version, "name": cycle.name, "status": cycle.status,
             "period_start": cycle.period_start, "period_end": cycle.period_end, "scope": cycle.scope,
-            "templates": cycle.templates, "milestones": cycle.milestones, "progress": cycle.progress()}
+            "templates": cycle.templates, "milestones": cycle.milestones, "progress": cycle.progress(),
+            "owner": getattr(cycle, "created_by", None), "closed_on": (cycle.frozen or {}).get("on")}
 
 
 def participants_filter(principal: Principal) -> tuple[str, tuple]:
-    """HR sees everyone in a cycle; a manager their direct and indirect reports."""
-    if principal.has("hr", "admin"):
+    """HR (and services such as the notifier, reading) see everyone in a cycle; a manager their reports."""
+    if principal.has("hr", "admin", "service"):
         return "", ()
     if principal.has("manager"):
         return " AND cp.person_id IN (SELECT person_id FROM {managers} WHERE manager_id = ?)", (principal.subject,)
     raise ForbiddenError("the cycle dashboard is for HR and managers")
 
 
-def dashboard(app: PlanService, principal: Principal, cycle_id: UUID, today: date) -> dict[str, Any]:
-    """Per milestone, per department: how many are done, due, overdue; groups under five are hidden."""
-    cycle = get_cycle(app, cycle_id)
+def _participants(app: PlanService, cycle: DevelopmentCycle, principal: Principal, department: str | None = None,
+                  ) -> list[dict[str, Any]]:
+    """The cycle's participants the caller may see, with, per milestone kind, whether they had done it: now, or
+    for a closed cycle as stored at closing."""
     where, params = participants_filter(principal)
+    if department is not None:
+        where += " AND cp.department = ?"
+        params = (*params, department)
+    frozen = cycle.frozen
+    kinds = [m["kind"] for m in cycle.milestones]
+    flags = "" if frozen else "".join(f", CASE WHEN {DONE[kind]} THEN 1 ELSE 0 END AS done_{kind}" for kind in kinds)
+    rows = app.views.rows(
+        "SELECT cp.person_id, pe.name, cp.department, cp.plan_id" + flags + " FROM {cycle_participants} cp "
+        "LEFT JOIN {plans} p ON p.plan_id = cp.plan_id LEFT JOIN {people} pe ON pe.person_id = cp.person_id "
+        "WHERE cp.cycle_id = ? AND cp.outcome IN ('started', 'carried_forward')" + where + " ORDER BY cp.person_id",
+        (str(cycle.id), *params))
+    done_then = {kind: set(people) for kind, people in (frozen or {}).get("done", {}).items()}
+    for row in rows:
+        row["done"] = {kind: (row["person_id"] in done_then.get(kind, ()) if frozen else bool(row.pop(f"done_{kind}")))
+                       for kind in kinds}
+    return rows
+
+
+def judged_on(cycle: DevelopmentCycle, today: date) -> date:
+    """A closed cycle is judged on its closing day; an open one on TODAY."""
+    frozen = cycle.frozen
+    return date.fromisoformat(frozen["on"]) if frozen and frozen.get("on") else today
+
+
+def dashboard(app: PlanService, principal: Principal, cycle_id: UUID, today: date) -> dict[str, Any]:
+    """Per milestone, per department and in all: how many are done, due, overdue; groups under five are hidden."""
+    cycle = get_cycle(app, cycle_id)
+    day = judged_on(cycle, today).isoformat()
+    rows = _participants(app, cycle, principal)
     milestones = []
     for milestone in cycle.milestones:
-        rows = app.views.rows(
-            f"SELECT cp.department, COUNT(*) AS people, SUM(CASE WHEN {DONE[milestone['kind']]} THEN 1 ELSE 0 END) "
-            "AS done FROM {cycle_participants} cp LEFT JOIN {plans} p ON p.plan_id = cp.plan_id "
-            "WHERE cp.cycle_id = ? AND cp.outcome IN ('started', 'carried_forward')" + where +
-            " GROUP BY cp.department ORDER BY cp.department", (str(cycle_id), *params))
-        late = milestone["due"] < today.isoformat()
-        departments = []
+        late = milestone["due"] < day
+        groups: dict[str, list[bool]] = {}
         for row in rows:
-            open_ = row["people"] - (row["done"] or 0)
-            counts = {"done": row["done"] or 0, "due": 0 if late else open_, "overdue": open_ if late else 0}
-            hidden = row["people"] < MIN_GROUP
-            departments.append({"department": row["department"], "hidden": hidden, "people": None if hidden else
-                                 row["people"], **{k: None if hidden else v for k, v in counts.items()}})
-        milestones.append({"kind": milestone["kind"], "due": milestone["due"], "departments": departments})
-    return {"cycle_id": str(cycle_id), "status": cycle.status, "progress": cycle.progress(),
+            groups.setdefault(row["department"], []).append(row["done"][milestone["kind"]])
+        departments = [_counts(late, flags, department=department) for department, flags in sorted(groups.items())]
+        every = [flag for flags in groups.values() for flag in flags]
+        milestones.append({"kind": milestone["kind"], "due": milestone["due"], "departments": departments,
+                           "totals": _counts(late, every)})
+    return {"cycle_id": str(cycle_id), "status": cycle.status, "progress": cycle.progress(), "on": day,
             "milestones": milestones}
+
+
+def _counts(late: bool, flags: list[bool], **extra: Any) -> dict[str, Any]:
+    done = sum(flags)
+    open_ = len(flags) - done
+    hidden = len(flags) < MIN_GROUP
+    counts = {"people": len(flags), "done": done, "due": 0 if late else open_, "overdue": open_ if late else 0}
+    return {**extra, "hidden": hidden, **{k: None if hidden else v for k, v in counts.items()}}
 
 
 def people_behind(app: PlanService, principal: Principal, cycle_id: UUID, kind: str, state: str,
@@ -246,19 +293,14 @@ def people_behind(app: PlanService, principal: Principal, cycle_id: UUID, kind: 
     milestone = next((m for m in cycle.milestones if m["kind"] == kind), None)
     if milestone is None:
         raise RuleViolationError("milestone", "the cycle has no such milestone")
-    where, params = participants_filter(principal)
-    if department is not None:
-        where += " AND cp.department = ?"
-        params = (*params, department)
-    done = DONE[kind]
-    late = milestone["due"] < today.isoformat()
-    wanted = {"done": done, "due": "1 = 0" if late else f"NOT ({done})",
-              "overdue": f"NOT ({done})" if late else "1 = 0"}[state]
-    return app.views.rows(
-        "SELECT cp.person_id, pe.name, cp.department, cp.plan_id FROM {cycle_participants} cp "
-        "LEFT JOIN {plans} p ON p.plan_id = cp.plan_id LEFT JOIN {people} pe ON pe.person_id = cp.person_id "
-        "WHERE cp.cycle_id = ? AND cp.outcome IN ('started', 'carried_forward') AND " + wanted + where +
-        " ORDER BY cp.person_id", (str(cycle_id), *params))
+    late = milestone["due"] < judged_on(cycle, today).isoformat()
+    wanted = []
+    for row in _participants(app, cycle, principal, department):
+        done = row.pop("done")[kind]
+        if (state == "done" and done) or (state == "due" and not done and not late) or (
+                state == "overdue" and not done and late):
+            wanted.append(row)
+    return wanted
 
 
 def cycles_list(app: PlanService, principal: Principal) -> list[dict[str, Any]]:

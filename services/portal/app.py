@@ -147,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from services.portal.views import (
         account,
         actions,
+        badges,
         certificates,
         checkins,
         cycles,
@@ -161,8 +162,8 @@ def register_blueprints(app: Flask) -> None:
         privacy,
     )
 
-    for module in (account, employee, editing, actions, certificates, checkins, manager, hr, ld, privacy, json_api,
-                   notifications, plan_templates, cycles):
+    for module in (account, employee, editing, actions, badges, certificates, checkins, manager, hr, ld, privacy,
+                   json_api, notifications, plan_templates, cycles):
         app.register_blueprint(module.bp)
 
 

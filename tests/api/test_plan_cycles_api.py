@@ -207,3 +207,48 @@ def test_a_new_plan_may_carry_the_current_one_forward(client, auth):
                                                               "period_end": "2028-12-31", "carry_forward": True}), 201)
     assert [g["carried_from"] for g in new["goals"]] == [{"plan_id": old, "goal_id": goal}]
     assert ok(client.get(f"{API}/plans/{old}", headers=karim))["status"] == "closed"
+
+
+def test_a_closed_cycle_answers_as_it_stood_at_closing(store_client, auth):
+    c, hanna = store_client, auth("hanna")
+    import_people(c, auth, NEW_PEOPLE)
+    cid = make_cycle(c, auth)["cycle_id"]
+    ok(c.post(f"{API}/cycles/{cid}/launch", headers=hanna))
+
+    def assess(person):
+        plan = ok(c.get(f"{API}/plans?employee_id={person}", headers=hanna))["items"][0]["id"]
+        ok(c.post(f"{API}/plans/{plan}/assessments", headers=auth(person),
+                  json={"skill": "lassen", "category": "technical", "level": 2}), 201)
+
+    assess("td0")
+    before = ok(c.get(f"{API}/cycles/{cid}/dashboard", headers=hanna))
+    totals = before["milestones"][0]["totals"]
+    assert (totals["people"], totals["done"], totals["overdue"]) == (8, 1, 7)
+    closed = ok(c.post(f"{API}/cycles/{cid}/close", headers=hanna))
+    assert closed["closed_on"] == TODAY.isoformat() and closed["owner"] == "hanna"
+    frozen = ok(c.get(f"{API}/cycles/{cid}/dashboard", headers=hanna))
+    assert frozen["milestones"] == before["milestones"] and frozen["on"] == TODAY.isoformat()
+    assess("td1")  # after closing: the plans go on, the closed cycle's report does not
+    assess("td2")
+    later = ok(c.get(f"{API}/cycles/{cid}/dashboard?on={(TODAY + timedelta(days=60)).isoformat()}", headers=hanna))
+    assert later["milestones"] == before["milestones"] and later["on"] == TODAY.isoformat()
+    done = ok(c.get(f"{API}/cycles/{cid}/people?milestone=self_evaluation&state=done", headers=hanna))["items"]
+    assert [p["person_id"] for p in done] == ["td0"]
+    mine = ok(c.get(f"{API}/cycles/{cid}/dashboard", headers=auth("marieke")))  # a manager: their reports, frozen
+    assert mine["milestones"][0]["totals"]["done"] == 1
+
+
+def test_due_and_overdue_are_judged_on_the_day_asked_and_a_service_may_read(client, auth):
+    import_people(client, auth, NEW_PEOPLE)
+    cid = make_cycle(client, auth)["cycle_id"]
+    ok(client.post(f"{API}/cycles/{cid}/launch", headers=auth("hanna")))
+    service = auth("recommender")  # a service token, as the notifier's sweep has
+    early = (START + timedelta(days=10)).isoformat()
+    due = ok(client.get(f"{API}/cycles/{cid}/people?milestone=self_evaluation&state=due&on={early}",
+                        headers=service))["items"]
+    assert len(due) == 8
+    board = ok(client.get(f"{API}/cycles/{cid}/dashboard?on={early}", headers=service))
+    assert board["milestones"][0]["totals"] == {"hidden": False, "people": 8, "done": 0, "due": 8, "overdue": 0}
+    assert ok(client.get(f"{API}/cycles/{cid}", headers=service))["owner"] == "hanna"
+    bad = client.get(f"{API}/cycles/{cid}/dashboard?on=morgen", headers=auth("hanna"))
+    assert bad.status_code == 422 and error_fields(bad) == ["on"]

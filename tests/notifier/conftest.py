@@ -56,5 +56,32 @@ def make_delivery(store, directory, smtp_url: str, clock, **settings) -> Deliver
                                      **settings), clock)
 
 
-def make_sweep(store, directory, clock, actions=None, **settings) -> Sweep:
-    return Sweep(store, directory, actions or OverdueAnswers(), SweepSettings(**settings), clock)
+def make_sweep(store, directory, clock, actions=None, cycles=None, **settings) -> Sweep:
+    return Sweep(store, directory, actions or OverdueAnswers(), SweepSettings(**settings), clock, cycles)
+
+
+PLAN_ORG = ("id,name,email,manager_id,department,job_title\nmarieke,Marieke,marieke@example.org,,TD,Manager\n"
+            "karim,Karim,karim@example.org,marieke,TD,Monteur\nhanna,Hanna,hanna@example.org,,HR,HR\n"
+            + "".join(f"td{n},Monteur {n},td{n}@example.org,marieke,TD,Monteur\n" for n in range(4)))
+
+
+@pytest.fixture
+def plan_service(tmp_path, tokens):
+    """A real plan service over HTTP (werkzeug on a free port) with a small directory; (test client, base URL)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from services.plan.app import create_app
+    from tests.notifier.notifier_helpers import free_port
+
+    app = create_app({"PLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'plan.sqlite'}"})
+    client = app.test_client()
+    assert client.post("/api/v1/people/import", data=PLAN_ORG,
+                       headers={**tokens("hanna", "hr"), "Content-Type": "text/csv"}).status_code == 200
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield client, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.extensions["plan_service"].close()

@@ -3,39 +3,20 @@ plan service (werkzeug on a free port), every page, and the sweep's reminders an
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
-from werkzeug.serving import make_server
 
 from services.notifier import kinds as k
 from services.notifier.directory import ServiceToken
 from services.notifier.planactions import PlanActions
-from services.plan.app import create_app
 from shared.auth import TokenSettings
 from tests.conftest import TEST_SECRET
 from tests.notifier.conftest import Clock, make_sweep
 from tests.notifier.notifier_helpers import Events, free_port
 
-ORG = ("id,name,email,manager_id,department,job_title\nmarieke,Marieke,marieke@example.org,,TD,Manager\n"
-       "karim,Karim,karim@example.org,marieke,TD,Monteur\n")
 PLAN = {"employee_id": "karim", "period_start": "2027-01-01", "period_end": "2027-12-31",
         "trigger": "career_project", "available_hours": 200, "available_budget": 5000}
-
-
-@pytest.fixture
-def plan_service(tmp_path, tokens):
-    app = create_app({"PLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'plan.sqlite'}"})
-    client = app.test_client()
-    assert client.post("/api/v1/people/import", data=ORG,
-                       headers={**tokens("hanna", "hr"), "Content-Type": "text/csv"}).status_code == 200
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield client, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["plan_service"].close()
 
 
 def test_the_sweep_reminds_what_the_plan_service_calls_overdue_read_page_by_page(plan_service, tokens, store, rules,

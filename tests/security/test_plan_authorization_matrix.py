@@ -68,7 +68,8 @@ CHECKIN = {"on": "2026-06-01", "at": "10:00", "duration_minutes": 30, "location"
 TEMPLATE = {"name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}], "hours_norm": 40}
 TEMPLATE_AUTHORS = {"hanna", "daan", "root"}
 REQUIREMENT = {"name": "VCA", "departments": ["TD"], "recurrence_months": 24, "offer_ids": ["vca"]}
-CYCLE_READERS = {"hanna", "root", "marieke", "boss", "petra"}  # HR, and managers for their reports
+CYCLE_READERS = {"hanna", "root", "marieke", "boss", "petra", "recommender"}  # HR, managers for their reports,
+# and services (the notifier's sweep reads milestones and dashboards)
 CYCLE = {"name": "C", "period_start": "2030-01-01", "period_end": "2030-12-31",
          "scope": {"kind": "people", "people": ["{owner}"]}, "templates": {"default": "{template_id}"},
          "milestones": [{"kind": "conversation", "due": "2030-02-01"}]}
@@ -280,7 +281,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PATCH", "/scim/v2/Groups/{group_id}"): Row(scim_only(200), state="group", body={
         "schemas": [SCIM_PATCH], "Operations": [{"op": "add", "path": "members", "value": [{"value": "{owner}"}]}]}),
     ("DELETE", "/scim/v2/Groups/{group_id}"): Row(scim_only(204), state="group"),
-    ("POST", "/scim/v2/.search"): Row(scim_only(501), body={"schemas": [SCIM_SEARCH]}),
+    ("POST", "/scim/v2/.search"): Row(scim_only(200), body={"schemas": [SCIM_SEARCH]}),
     ("GET", "/scim/v2/{unknown}"): Row(scim_only(404)),
     ("POST", "/scim/v2/{unknown}"): Row(scim_only(404)),
     ("PUT", "/scim/v2/{unknown}"): Row(scim_only(404)),

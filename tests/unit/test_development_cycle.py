@@ -78,3 +78,13 @@ def test_a_closed_cycle_is_frozen():
                     lambda: c.close(HR)):
         with pytest.raises(InvalidStateError):
             command()
+
+
+def test_closing_keeps_who_had_done_each_milestone_and_an_old_closing_reads_without():
+    c = cycle()
+    c.close(HR, on="2027-03-02", done={"conversation": ["a"], "self_evaluation": []})
+    assert c.frozen == {"on": "2027-03-02", "done": {"conversation": ["a"], "self_evaluation": []}}
+    state = {"actor": HR}
+    DevelopmentCycle.Closed.upcast_v1_v2(state)  # a closing stored before the report was kept
+    assert state == {"actor": HR, "on": None, "done": None}
+    assert c.created_by == "hanna"

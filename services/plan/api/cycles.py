@@ -67,12 +67,14 @@ def close(cycle_id):
 
 
 @blp.route("/<cycle_id>/dashboard")
+@blp.arguments(s.CycleOnQuerySchema, location="query")
 @blp.response(200, s.CycleDashboardSchema)
-def dashboard(cycle_id):
+def dashboard(query, cycle_id):
     """Per milestone and department: done, due, overdue (HR: everyone; a manager: their reports); groups under
-    five are hidden."""
+    five are hidden. A closed cycle answers as it stood at closing."""
     headers = views_read()
-    return cycles.dashboard(service(), current_principal(), cycle_uuid(cycle_id), date.today()), 200, headers
+    return cycles.dashboard(service(), current_principal(), cycle_uuid(cycle_id), query["on"] or date.today()
+                            ), 200, headers
 
 
 @blp.route("/<cycle_id>/people")
@@ -82,5 +84,5 @@ def people(query, cycle_id):
     """The people behind a dashboard number (HR: everyone; a manager: their reports)."""
     headers = views_read()
     items = cycles.people_behind(service(), current_principal(), cycle_uuid(cycle_id), query["milestone"],
-                                 query["state"], query.get("department"), date.today())
+                                 query["state"], query.get("department"), query["on"] or date.today())
     return {"items": items}, 200, headers

@@ -93,10 +93,11 @@ def export_person(_purpose, person_id):
     plans = [{**plan_view(item["plan"], held["person"]["name"]),
               "history": [history_entry(event) for event in item["history"]]} for item in held["plans"]]
     recommender = recommender_export(person_id, principal, audit)
+    notifier = notifier_export(person_id, principal, audit)
     return {"person": held["person"], "erased": held["erased"], "plans": jsonable(plans),
-            "access_log": held["access_log"], "certificate_files": held["certificate_files"],
-            "recommender": recommender,
-            "complete": recommender.get("status") == "complete",
+            "access_log": held["access_log"], "credentials": held["credentials"],
+            "certificate_files": held["certificate_files"], "recommender": recommender,
+            "notifier": notifier, "complete": recommender.get("status") == notifier.get("status") == "complete",
             "exported_at": datetime.now(UTC).isoformat()}
 
 
@@ -104,9 +105,19 @@ def recommender_export(person_id: str, principal, audit: Access) -> dict:
     """What the recommender holds (suggestions shown, accepted, dismissed); marked when it cannot answer.
 
     The recommender logs the read as the plan service's on behalf of the caller, with the caller's purpose."""
+    return service_export("recommender", recommender_url(), person_id, principal, audit)
+
+
+def notifier_export(person_id: str, principal, audit: Access) -> dict:
+    """What the notifier holds (notifications, delivery choices, what it follows of their actions and check-ins)."""
+    return service_export("notifier", notifier_url(), person_id, principal, audit)
+
+
+def service_export(name: str, base_url: str, person_id: str, principal, audit: Access) -> dict:
+    """GET {base_url}/api/v1/people/{id}/export with a short-lived service token, stating on whose behalf and why."""
     if not is_directory_id(person_id):  # never put a value into another service's URL unchecked
-        return {"status": "unavailable", "reason": "not a directory id, so the recommender holds nothing for it"}
-    url = f"{recommender_url()}/api/v1/people/{quote(person_id, safe='')}/export"
+        return {"status": "unavailable", "reason": f"not a directory id, so the {name} holds nothing for it"}
+    url = f"{base_url}/api/v1/people/{quote(person_id, safe='')}/export"
     token = issue_token(TokenSettings.from_env(), "plan-service", ["service"], ttl_seconds=60)
     stated = {ON_BEHALF_HEADER: principal.subject}
     if audit.purpose:
@@ -115,10 +126,14 @@ def recommender_export(person_id: str, principal, audit: Access) -> dict:
         response = requests.get(url, headers={"Authorization": f"Bearer {token}", **stated, **outgoing_headers()},
                                 timeout=5)
     except requests.RequestException as error:
-        return {"status": "unavailable", "reason": f"the recommender did not answer: {type(error).__name__}"}
+        return {"status": "unavailable", "reason": f"the {name} did not answer: {type(error).__name__}"}
     if response.status_code != 200:
-        return {"status": "unavailable", "reason": f"the recommender answered {response.status_code}"}
+        return {"status": "unavailable", "reason": f"the {name} answered {response.status_code}"}
     return {"status": "complete", "data": response.json()}
+
+
+def notifier_url() -> str:
+    return os.environ.get("NOTIFIER_URL") or f"http://127.0.0.1:{os.environ.get('NOTIFIER_PORT', '8004')}"
 
 
 def recommender_url() -> str:

@@ -963,7 +963,11 @@ class PersonExportSchema(Schema):
     access_log = fields.List(fields.Nested(AccessSchema))
     certificate_files = fields.List(fields.Nested(lambda: CertificateFileExportSchema()), metadata={
         "description": "the person's certificate files, content in base64"})
+    credentials = fields.List(fields.Dict(), metadata={"description": "the Open Badges issued to the person: ids, "
+                                                                      "what for, when, revoked or not"})
     recommender = fields.Dict(metadata={"description": "what the recommender holds, or why it is missing"})
+    notifier = fields.Dict(metadata={"description": "what the notifier holds (notifications, delivery choices, "
+                                                    "followed actions and check-ins), or why it is missing"})
     complete = fields.Boolean(metadata={"description": "false when a service could not answer"})
     exported_at = fields.String(metadata={"format": "date-time"})
 
@@ -1011,6 +1015,8 @@ class CycleProgressSchema(Schema):
 class CycleSchema(Schema):
     cycle_id = fields.String()
     version = fields.Integer()
+    owner = fields.String(allow_none=True, metadata={"description": "who created the cycle (its HR owner)"})
+    closed_on = fields.String(allow_none=True, metadata={"format": "date"})
     name = fields.String()
     status = fields.String(validate=validate.OneOf(("draft", "launched", "closed")))
     period_start = fields.Date()
@@ -1047,16 +1053,25 @@ class MilestoneCountSchema(Schema):
     kind = fields.String()
     due = fields.String(metadata={"format": "date"})
     departments = fields.List(fields.Nested(DepartmentCountSchema))
+    totals = fields.Nested(DepartmentCountSchema, metadata={"description": "every department the caller sees "
+                                                                           "(hidden under 5 people)"})
+
+
+class CycleOnQuerySchema(Strict):
+    on = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "the day to judge due and overdue on (default today; a closed cycle: its closing day)"})
 
 
 class CycleDashboardSchema(Schema):
     cycle_id = fields.String()
     status = fields.String()
+    on = fields.String(metadata={"format": "date", "description": "the day judged on: a closed cycle's is its "
+                                                                  "closing day, and its numbers are as they stood"})
     progress = fields.Nested(CycleProgressSchema)
     milestones = fields.List(fields.Nested(MilestoneCountSchema))
 
 
-class CyclePeopleQuerySchema(Strict):
+class CyclePeopleQuerySchema(CycleOnQuerySchema):
     milestone = fields.String(required=True, validate=validate.OneOf(MILESTONE_KINDS))
     state = fields.String(required=True, validate=validate.OneOf(("done", "due", "overdue")))
     department = fields.String(validate=validate.Length(max=SHORT))

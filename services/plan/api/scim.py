@@ -11,7 +11,7 @@ import json
 import uuid
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from marshmallow import INCLUDE, Schema, fields
 from pydantic import ValidationError
@@ -132,7 +132,7 @@ def _base() -> str:
 
 # -- discovery -------------------------------------------------------------------------------------
 @blp.route("/ServiceProviderConfig")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def service_provider_config():
     """What this service supports: PATCH and filters, no bulk, sort, ETags or password changes."""
     _principal()
@@ -165,7 +165,7 @@ def _resource_types() -> dict[str, dict[str, Any]]:
 
 
 @blp.route("/Schemas")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def schemas():
     """The schemas of Users (with the enterprise extension) and Groups, as this service keeps them."""
     _principal()
@@ -173,7 +173,7 @@ def schemas():
 
 
 @blp.route("/Schemas/<schema_id>")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def one_schema(schema_id):
     """One schema by its URN."""
     _principal()
@@ -184,7 +184,7 @@ def one_schema(schema_id):
 
 
 @blp.route("/ResourceTypes")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def resource_types():
     """The resource types: User (with the enterprise extension) and Group."""
     _principal()
@@ -192,7 +192,7 @@ def resource_types():
 
 
 @blp.route("/ResourceTypes/<type_id>")
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def one_resource_type(type_id):
     """One resource type by its id."""
     _principal()
@@ -234,9 +234,17 @@ def _pushdown(search: Any, columns: dict[str, str]) -> dict[str, str] | None:
     return {column: node.value} if column else None
 
 
+def _caught_up() -> None:
+    """Lists come from the views, which a projector keeps a moment behind the log: an identity provider lists
+    right after it wrote (Entra ID matches by userName before it creates), so wait, briefly, for the log's head."""
+    head = service().recorder.max_notification_id() or 0
+    service().views.wait(head, current_app.config.get("VIEWS_WAIT_SECONDS", 2.0))
+
+
 def _page(search: Any, model: Any, query, columns: dict[str, str], build) -> Response:
     """A ListResponse page: equality on a known column is asked of the views; any other filter is matched by
     scim2-models over the entries (at most MAX_FILTERED)."""
+    _caught_up()
     start = max(search.start_index or 1, 1)
     count = min(search.count if search.count is not None else res.MAX_RESULTS, res.MAX_RESULTS)
     where = _pushdown(search, columns)
@@ -316,7 +324,7 @@ def _provisioned(document: dict[str, Any]) -> dict[str, Any]:
 class Users(MethodView):
     accepts = ACCEPTS
 
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def get(self):
         """People, paged (startIndex, count), filtered (`userName eq`, `externalId eq`, or any SCIM filter)."""
         _principal()
@@ -324,11 +332,11 @@ class Users(MethodView):
         return _page(search, res.user_model(), service().views.provisioned_people, USER_COLUMNS, _user)
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(201, ScimDocumentSchema)
+    @blp.response(201, ScimDocumentSchema, content_type=SCIM_JSON)
     def post(self):
         """Create a person; their directory id is the userName when it is one (else a generated id)."""
         principal = _principal()
-        resource = _validated(res.user_model(), _body(), Context.RESOURCE_CREATION_REQUEST)
+        resource = _validated(res.user_model(), res.without_password(_body()), Context.RESOURCE_CREATION_REQUEST)
         document = _plain(resource)
         user_name = document["userName"]
         person_id = user_name if is_directory_id(user_name) else f"u-{uuid.uuid4().hex}"
@@ -339,7 +347,7 @@ class Users(MethodView):
 
 @blp.route("/Users/.search", methods=["POST"])
 @blp.doc(requestBody=SCIM_BODY)
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def search_users():
     """The query of GET /Users sent as a SearchRequest body (RFC 7644 §3.4.3)."""
     _principal()
@@ -354,20 +362,20 @@ search_users.accepts = ACCEPTS
 class OneUser(MethodView):
     accepts = ACCEPTS
 
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def get(self, person_id):
         """One person, from the event store (always current)."""
         _principal()
         return _dump(_user_of(Provisioning(service()).person(person_id)))
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def put(self, person_id):
         """Replace a person's attributes (userName may change; the directory id stays)."""
         principal = _principal()
         provisioning = Provisioning(service())
         current = _user_of(provisioning.person(person_id))
-        resource = _validated(res.user_model(), _body(), Context.RESOURCE_REPLACEMENT_REQUEST)
+        resource = _validated(res.user_model(), res.without_password(_body()), Context.RESOURCE_REPLACEMENT_REQUEST)
         with res.provider():
             resource.replace(current)
         document = _plain(resource)
@@ -376,13 +384,13 @@ class OneUser(MethodView):
         return _dump(_user_of(person), 200, Context.RESOURCE_REPLACEMENT_RESPONSE)
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def patch(self, person_id):
         """Add, replace and remove attributes (Entra ID's and Okta's forms too); active=false deactivates."""
         principal = _principal()
         provisioning = Provisioning(service())
         current = _user_of(provisioning.person(person_id))
-        document = _plain(_patched(current, _body()))
+        document = _plain(_patched(current, res.without_password(_body())))
         person = provisioning.update_person(principal.subject, person_id, res.directory_fields(document),
                                             **_provisioned(document))
         return _dump(_user_of(person), 200, Context.RESOURCE_PATCH_RESPONSE)
@@ -428,7 +436,7 @@ def _group_fields(document: dict[str, Any]) -> dict[str, Any]:
 class Groups(MethodView):
     accepts = ACCEPTS
 
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def get(self):
         """Groups with their members, paged and filtered (`displayName eq`, `externalId eq`, any SCIM filter)."""
         _principal()
@@ -436,7 +444,7 @@ class Groups(MethodView):
         return _page(search, res.group_model(), service().views.directory_groups, GROUP_COLUMNS, _group)
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(201, ScimDocumentSchema)
+    @blp.response(201, ScimDocumentSchema, content_type=SCIM_JSON)
     def post(self):
         """Create a group; members are users' ids."""
         principal = _principal()
@@ -448,7 +456,7 @@ class Groups(MethodView):
 
 @blp.route("/Groups/.search", methods=["POST"])
 @blp.doc(requestBody=SCIM_BODY)
-@blp.response(200, ScimDocumentSchema)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def search_groups():
     """The query of GET /Groups sent as a SearchRequest body (RFC 7644 §3.4.3)."""
     _principal()
@@ -463,14 +471,14 @@ search_groups.accepts = ACCEPTS
 class OneGroup(MethodView):
     accepts = ACCEPTS
 
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def get(self, group_id):
         """One group, from the event store."""
         _principal()
         return _dump(_group_of(Provisioning(service()).group(group_id)))
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def put(self, group_id):
         """Replace a group's name and members."""
         principal = _principal()
@@ -483,7 +491,7 @@ class OneGroup(MethodView):
         return _dump(_group_of(group), 200, Context.RESOURCE_REPLACEMENT_RESPONSE)
 
     @blp.doc(requestBody=SCIM_BODY)
-    @blp.response(200, ScimDocumentSchema)
+    @blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
     def patch(self, group_id):
         """Add or remove members, rename (Entra ID's `remove` with a value too)."""
         principal = _principal()
@@ -502,11 +510,34 @@ class OneGroup(MethodView):
 
 
 @blp.route("/.search", methods=["POST"])
-@blp.response(501, ScimDocumentSchema)
+@blp.doc(requestBody=SCIM_BODY)
+@blp.response(200, ScimDocumentSchema, content_type=SCIM_JSON)
 def search_everything():
-    """Searching users and groups at once is not offered (RFC 7644 §3.4.3 allows a 501): search each type."""
+    """Users, then groups, in one list (attributes, startIndex, count); a filter belongs to one resource type, so
+    it is refused here: send it to /Users/.search or /Groups/.search."""
     _principal()
-    return scim_error(501, f"search {PREFIX}/Users/.search or {PREFIX}/Groups/.search")
+    data = {k: v for k, v in _body().items() if k != "schemas"}
+    if data.get("filter"):
+        raise InvalidFilterException(detail=f"filter users on {PREFIX}/Users/.search and groups on "
+                                            f"{PREFIX}/Groups/.search")
+    try:
+        with res.provider():
+            search = SearchRequest.model_validate(data, scim_ctx=Context.SEARCH_REQUEST)
+    except ValidationError as error:
+        raise InvalidValueException(detail=str(error.errors()[0].get("msg"))) from None
+    start = max(search.start_index or 1, 1)
+    count = min(search.count if search.count is not None else res.MAX_RESULTS, res.MAX_RESULTS)
+    _caught_up()
+    users, user_total = service().views.provisioned_people(limit=count, offset=start - 1)
+    items = [_user(row) for row in users]
+    group_offset = max(start - 1 - user_total, 0)
+    groups, group_total = service().views.directory_groups(limit=count - len(items), offset=group_offset)
+    items += [_group(row) for row in groups] if count > len(items) else []
+    with res.provider():
+        resources = [item.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search) for item in items]
+    return scim_response({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                          "totalResults": user_total + group_total, "startIndex": start,
+                          "itemsPerPage": len(resources), "Resources": resources})
 
 
 search_everything.accepts = ACCEPTS
@@ -514,7 +545,7 @@ READ_ONLY = {"ServiceProviderConfig", "Schemas", "ResourceTypes"}
 
 
 @blp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-@blp.response(404, ScimDocumentSchema)
+@blp.response(404, ScimDocumentSchema, content_type=SCIM_JSON)
 def unknown_endpoint(unknown):
     """Anything else under /scim/v2: a SCIM 404 (405 for a write to a discovery endpoint)."""
     _principal()

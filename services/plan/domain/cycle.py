@@ -65,16 +65,30 @@ class DevelopmentCycle(Aggregate):
             cycle.participants[self.person_id].update(outcome="removed", reason=self.why)
 
     class Closed(Event):
+        """Frozen: ON the closing day, and per milestone kind who had done it (DONE), so the dashboard answers
+        as it stood at closing."""
+
         TOPIC = "groeipad.plan:CycleClosed"
+        NOT_PERSONAL = ("on", "done")
+        class_version = 2  # 2: the closing day and who had done each milestone
+        on: str | None
+        done: dict | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(on=None, done=None)  # closed before the report was kept: it reads the views now
 
         def apply(self, cycle: DevelopmentCycle) -> None:
             cycle.status = "closed"
+            cycle.frozen = {"on": self.on, "done": self.done} if self.done is not None else None
 
     def __init__(self, id: UUID, name: str, period_start: date, period_end: date, scope: dict, templates: dict,  # noqa: A002
                  milestones: list, actor: dict) -> None:
         self.name, self.period_start, self.period_end = name, period_start, period_end
         self.scope, self.templates, self.milestones = scope, templates, milestones
         self.status = "draft"
+        self.created_by = actor["subject"]  # the HR owner of the cycle (its weekly digest goes to them)
+        self.frozen: dict[str, Any] | None = None
         self.participants: dict[str, dict[str, Any]] = {}
         self.total = 0
 
@@ -108,7 +122,7 @@ class DevelopmentCycle(Aggregate):
                 or self.templates["default"])
 
     def in_scope(self, person: dict[str, Any]) -> bool:
-        if person.get("erased"):
+        if person.get("erased") or person.get("active") is False:  # forgotten, or deactivated in the directory
             return False
         kind = self.scope["kind"]
         if kind == "organisation":
@@ -139,9 +153,9 @@ class DevelopmentCycle(Aggregate):
             return
         self.trigger_event(self.ParticipantRemoved, person_id=person_id, why=why, actor=actor)
 
-    def close(self, actor: dict[str, str]) -> None:
+    def close(self, actor: dict[str, str], on: str | None = None, done: dict[str, list[str]] | None = None) -> None:
         self.check_open()
-        self.trigger_event(self.Closed, actor=actor)
+        self.trigger_event(self.Closed, actor=actor, on=on, done=done)
 
     def check_open(self) -> None:
         if self.status == "closed":
