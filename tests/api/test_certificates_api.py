@@ -139,3 +139,18 @@ def test_certificate_files_are_in_the_gdpr_export_and_gone_after_erasure(client,
     assert service.certificate_files.of_person("karim") == []
     response = client.get(f"{API}/plans/{plan_id}/certificates/{certificate_id}/file", headers=auth("hanna"))
     assert response.status_code in (404, 410)
+
+
+def test_certificates_files_and_compliance_on_both_stores(store_client, auth):
+    """The file table (BYTEA on PostgreSQL, BLOB on SQLite) and the compliance views on each store."""
+    client = store_client
+    plan_id, action_id = completed_action(client, auth)
+    certificate_id = ok(post_certificate(client, auth("karim"), plan_id, action_id), 201)["certificate_id"]
+    response = client.get(f"{API}/plans/{plan_id}/certificates/{certificate_id}/file", headers=auth("karim"))
+    assert response.status_code == 200 and response.data == PDF
+    offer = {"name": "Communicatie", "roles": ["Monteur"], "skills": ["x"], "offer_ids": ["none"],
+             "recurrence_months": 12}
+    ok(client.post(f"{API}/requirements", headers=auth("hanna"), json=offer), 201)
+    report = ok(client.get(f"{API}/reports/compliance?as_of={TODAY.isoformat()}", headers=auth("hanna")))
+    [td] = [d for d in report["departments"] if d["department"] == "TD"]
+    assert {p["person_id"] for p in td["people_detail"]} == {"karim", "jeroen"}
