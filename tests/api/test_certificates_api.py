@@ -154,3 +154,14 @@ def test_certificates_files_and_compliance_on_both_stores(store_client, auth):
     report = ok(client.get(f"{API}/reports/compliance?as_of={TODAY.isoformat()}", headers=auth("hanna")))
     [td] = [d for d in report["departments"] if d["department"] == "TD"]
     assert {p["person_id"] for p in td["people_detail"]} == {"karim", "jeroen"}
+
+
+def test_retention_of_a_closed_plan_removes_its_certificate_files(client, auth):
+    plan_id, action_id = completed_action(client, auth)
+    ok(post_certificate(client, auth("karim"), plan_id, action_id), 201)
+    ok(client.post(f"{API}/plans/{plan_id}/close", headers=auth("karim"), json={"reason": "done"}))
+    service = client.application.extensions["plan_service"]
+    assert len(service.certificate_files.of_person("karim")) == 1
+    erased = service.erase_closed_plans({"subject": "retention", "role": "admin"}, date(2100, 1, 1))
+    assert erased == [plan_id]
+    assert service.certificate_files.of_person("karim") == []
