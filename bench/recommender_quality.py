@@ -95,12 +95,12 @@ def main() -> str | None:
             items, q, analyzer="char_wb", ngram_range=(3, 5)),
         "BM25 (rank-bm25, Okapi)": lambda q: bm25_rankings(items, q),
     }
-    results: dict[str, dict[str, dict]] = {}
+    rankings: dict[str, dict[str, list[list[str]]]] = {}
     for method, rank in methods.items():
-        results[method] = {name: metrics(rank(queries), queries) for name, queries in query_sets.items()}
-    ours = recommender_rankings(data, query_sets)
-    results["Groeipad recommender (API)"] = {
-        name: metrics(ours[name], queries) for name, queries in query_sets.items()}
+        rankings[method] = {name: rank(queries) for name, queries in query_sets.items()}
+    rankings["Groeipad recommender (API)"] = recommender_rankings(data, query_sets)
+    results = {method: {name: metrics(by_set[name], query_sets[name]) for name in query_sets}
+               for method, by_set in rankings.items()}
 
     lines = [f"Skill -> offer quality, {len(items)} offers, "
              + ", ".join(f"{len(q)} {n} queries" for n, q in query_sets.items()) + "\n",
@@ -116,10 +116,41 @@ def main() -> str | None:
                  "target: clearly above, i.e. by more than the ~0.04 noise of this pool, aiming at +20 %: "
                  f"{'reached' if ours_en >= 1.2 * best else 'not reached'}); "
                  f"NL as a share of EN: {100 * ours_nl / ours_en:.0f} % (target at least 80 %).")
+    lines.append("\n" + unseen_by_shipped_data(query_sets, rankings))
     lines.append("\n" + tuned_on_dev(query_sets))
     table = "\n".join(lines)
     print("\n" + table)
     return table
+
+
+def unseen_by_shipped_data(query_sets: dict[str, list[dict]], rankings: dict[str, dict[str, list]]) -> str:
+    """The queries the shipped taxonomy (EN) or lexicon (NL) does not name verbatim, scored apart.
+
+    The judged data has no held-out split, so no figure here is on unseen queries. These subsets are the
+    nearest thing: the shipped data gives them no exact entry, so what the recommender does there comes
+    from the general rules (partial and fuzzy resolution, compound splitting, the ranking) alone; the
+    ranking weights were still set on all dev queries."""
+    from recommender.matcher import Gap, Matcher, OfferIndex
+    from recommender.taxonomy import Taxonomy, normalise, starter_lexicon
+
+    matcher = Matcher(OfferIndex().fit([]), Taxonomy.build())
+    lexicon = starter_lexicon()
+    unseen = {"EN": [matcher.query_texts(Gap(q["query"]))[2] not in ("label", "synonym") for q in query_sets["EN"]],
+              "NL": [normalise(q["query"]) not in lexicon.entries for q in query_sets["NL"]]}
+    lines = ["Queries the shipped data does not name (EN: no label or synonym of the starter taxonomy; NL: not an "
+             "entry of the lexicon), nDCG@10:\n", "| method | EN | NL |", "|---|---:|---:|"]
+    scores: dict[str, dict[str, float]] = {}
+    for method, by_set in rankings.items():
+        scores[method] = {}
+        for name, keep in unseen.items():
+            pairs = [(r, q) for r, q, k in zip(by_set[name], query_sets[name], keep, strict=True) if k]
+            scores[method][name] = metrics([r for r, _ in pairs], [q for _, q in pairs])["ndcg@10"]
+        lines.append(f"| {method} | {scores[method]['EN']:.3f} | {scores[method]['NL']:.3f} |")
+    ours = scores["Groeipad recommender (API)"]["EN"]
+    best = max(v["EN"] for m, v in scores.items() if m != "Groeipad recommender (API)")
+    lines.append(f"\n{sum(unseen['EN'])} EN and {sum(unseen['NL'])} NL queries; EN against the best baseline on them: "
+                 f"{100 * (ours / best - 1):+.1f} % (aim +20 %: {'reached' if ours >= 1.2 * best else 'not reached'}).")
+    return "\n".join(lines)
 
 
 def tuned_on_dev(query_sets: dict[str, list[dict]]) -> str:
@@ -134,7 +165,9 @@ def tuned_on_dev(query_sets: dict[str, list[dict]]) -> str:
     verbatim = sum(normalise(q["query"]) in lexicon.entries for q in query_sets["NL"])
     return (
         "**Tuned on these dev queries (read the recommender's row as optimistic for unseen queries).** "
-        "There is no held-out set: every choice below was made while this table was watched. "
+        "The judged data (`../shared/bench/skills`) has dev queries only, no held-out or test split: every "
+        "recommender figure above is on queries that were looked at while tuning; the subset table is the "
+        "nearest to unseen queries it offers. "
         "(1) The ranking: BM25 k1/b, title repetition and the weights in `DEFAULT_WEIGHTS` (text, char_share, "
         "expansion, synonym, translation, feedback, feedback_docs) were set by earlier sessions against this table. "
         "(2) The gap resolution (exact > name inside the text > close spelling; lexicon always asked; compounds "

@@ -2,16 +2,17 @@
 
 The log says when an offer was shown, for which gap, at which rank, by which model version and with
 which reasons. An offer that was not shown is explained against the gaps of the person's latest logged
-request (or their plan's open gaps): each cause is a code with parameters and an English sentence.
+request (or their plan's open gaps, as the plan service decides them): each cause is a code with
+parameters and an English sentence.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from recommender.feedback import open_gaps
 from recommender.matcher import Context, Gap, Matcher
 from recommender.personal import with_dismissals
+from recommender.plan_gaps import PlanGaps
 from recommender.taxonomy import normalise
 
 
@@ -27,18 +28,18 @@ def latest_gaps(shown: list[dict]) -> list[str]:
     return list(dict.fromkeys(e["gap"] for e in shown if e["shown_at"] == newest and e["gap"]))
 
 
-def explain(rt, employee_id: str, offer_id: str) -> dict:
-    """What the log says about OFFER_ID for EMPLOYEE_ID, and why it is not (or no longer) shown."""
+def explain(rt, employee_id: str, offer_id: str, current: PlanGaps) -> dict:
+    """What the log says about OFFER_ID for EMPLOYEE_ID, and why it is not (or no longer) shown, against the
+    plan as the plan service has it now (CURRENT)."""
     log = rt.log
     everything = log.shown_to(employee_id)
     shown = [e for e in everything if e["offer_id"] == offer_id]
-    plan = rt.readmodel.current_plan(employee_id) or {}
-    gaps = latest_gaps(everything) or [g["skill"] for g in open_gaps(plan)]
+    gaps = latest_gaps(everything) or [g["skill"] for g in current.gaps]
     return {"employee_id": employee_id, "offer_id": offer_id, "shown": shown,
-            "gaps_considered": gaps, "now": why_not(rt, employee_id, offer_id, gaps, plan)}
+            "gaps_considered": gaps, "now": why_not(rt, employee_id, offer_id, gaps, current)}
 
 
-def why_not(rt, employee_id: str, offer_id: str, gaps: list[str], plan: dict) -> list[dict]:
+def why_not(rt, employee_id: str, offer_id: str, gaps: list[str], current: PlanGaps) -> list[dict]:
     """Where OFFER_ID stands in the person's suggestions now: what keeps it out, or its rank."""
     matcher: Matcher = rt.matcher.current()
     log = rt.log
@@ -49,10 +50,11 @@ def why_not(rt, employee_id: str, offer_id: str, gaps: list[str], plan: dict) ->
     if row is None:
         return [*causes, cause("not_in_catalogue", "This offer is not (or no longer) in the catalogue.")]
     dismissed = [d for d in log.dismissals(employee_id) if d["offer_id"] == offer_id]
-    if dismissed or offer_id in plan.get("dismissed", []):
+    feed_dismissed = (rt.readmodel.current_plan(employee_id) or {}).get("dismissed", [])  # through the plan API
+    if dismissed or offer_id in feed_dismissed:
         reason = dismissed[-1]["reason"] if dismissed else "other"
         causes.append(cause("dismissed_by_you", "You dismissed this offer.", reason=reason))
-    if any(a.get("offer_id") == offer_id for a in plan.get("actions", {}).values()):
+    if offer_id in current.offers_in_plan:
         causes.append(cause("in_your_plan", "This offer is already in your plan."))
     if not gaps:
         return [*causes, cause("no_gaps", "There were no gaps to suggest offers for.")]

@@ -26,6 +26,9 @@ KNOWN_LIMITS = (
     "matched on their spelling only.",
     "Offers' skill tags and the taxonomy are maintained by people and incomplete; the offline evaluation "
     "counts an untagged relevant offer as a miss.",
+    "Its lead over plain BM25 comes mostly from the taxonomy: on a public benchmark's skills that the shipped "
+    "taxonomy does not name, it ranks about as well as BM25 (BENCHMARKS.md); extend the taxonomy for your "
+    "own skills.",
     "Feedback (ratings, completions, acceptances, dismissals) raises or lowers offers for everyone: popular "
     "offers can become more popular; the prior shrinks small counts towards the mean.",
     "It knows nothing of a person beyond the gaps, levels and preferences they enter and their own "

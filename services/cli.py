@@ -235,21 +235,29 @@ def erase_person(person_id: str) -> None:
 @main.command("apply-retention")
 @click.option("--older-than-days", type=click.IntRange(min=0), default=None,
               help="Erase closed plans whose period ended this long ago (default GROEIPAD_RETENTION_DAYS, 2555).")
-def apply_retention(older_than_days: int | None) -> None:
-    """Erase closed plans past the retention period, the same way as a person's erasure."""
+@click.option("--deprovisioned-days", type=click.IntRange(min=0), default=None,
+              help="Erase people deprovisioned (SCIM DELETE) this long ago "
+                   "(default GROEIPAD_DEPROVISIONED_RETENTION_DAYS, 2555).")
+def apply_retention(older_than_days: int | None, deprovisioned_days: int | None) -> None:
+    """Erase closed plans, and people deprovisioned by SCIM, past their retention periods, as a person's erasure."""
     from datetime import date, timedelta
 
     from services.plan.app import build_plan_service
+    from services.plan.provisioning import erase_deprovisioned
     from shared.config import env_int
 
     days = older_than_days if older_than_days is not None else env_int("GROEIPAD_RETENTION_DAYS", 2555)
+    people_days = (deprovisioned_days if deprovisioned_days is not None
+                   else env_int("GROEIPAD_DEPROVISIONED_RETENTION_DAYS", 2555))
     service = build_plan_service()
     try:
         erased = service.erase_closed_plans({"subject": "retention", "role": "admin"},
                                             date.today() - timedelta(days=days))
+        people = erase_deprovisioned(service, "retention", people_days)
     finally:
         service.close()
     click.echo(f"retention ({days} days): {len(erased)} closed plan(s) erased")
+    click.echo(f"retention of deprovisioned people ({people_days} days): {len(people)} person(s) erased")
 
 
 def _service_clis():

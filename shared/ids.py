@@ -42,7 +42,7 @@ def is_word(value: object) -> bool:
 # What each path parameter must be, by its name: the one table both clients use.
 ID_KINDS = {
     "plan_id": is_uuid, "goal_id": is_uuid, "action_id": is_uuid, "offer_id": is_uuid,
-    "recommendation_id": is_uuid, "notification_id": is_uuid, "proposal_id": is_uuid,
+    "recommendation_id": is_uuid, "notification_id": is_uuid, "proposal_id": is_uuid, "credential_id": is_uuid,
     "person_id": is_directory_id, "employee_id": is_directory_id, "role_id": is_directory_id,
     "operation": is_word, "decision": is_word, "report": is_word,
     "checkin_id": is_uuid, "agreement_id": is_directory_id, "cycle_id": is_uuid, "template_id": is_uuid,

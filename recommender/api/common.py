@@ -7,6 +7,7 @@ from uuid import UUID
 
 from flask import current_app, request
 
+from recommender.plan_gaps import PlanGaps, PlanServiceUnavailableError
 from recommender.runtime import Runtime
 from shared.auth import Principal, require_role
 from shared.errors import ApiError
@@ -18,6 +19,16 @@ ANY_ROLE = ("employee", "manager", "hr", "ld", "admin", "service")
 
 def runtime() -> Runtime:
     return current_app.extensions["recommender"]
+
+
+def current_gaps(employee_id: str, min_position: str | None = None) -> PlanGaps:
+    """The person's gaps and planned offers as the plan service says now; a 503 when it does not answer
+    (never the follower's older picture)."""
+    try:
+        return current_app.extensions["plan_gaps"].gaps_of(employee_id, min_position)
+    except PlanServiceUnavailableError as error:
+        raise ApiError(503, "the plan service does not answer; no suggestions without the current gaps",
+                       [{"field": "plan_service", "reason": str(error)}], headers={"Retry-After": "5"}) from None
 
 
 def actor(principal: Principal, *preferred: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from recommender.accountability import DISMISSAL_REASONS
 from recommender.api import schemas as s
-from recommender.api.common import actor, runtime
+from recommender.api.common import actor, current_gaps, runtime
 from recommender.api.people import AccessHeadersSchema, read_person
 from recommender.contest import explain
 from shared.auth import Principal, current_principal, require_role
@@ -103,11 +103,12 @@ class Explanation(MethodView):
     @blp.arguments(ExplanationQuery, location="query")
     @blp.arguments(AccessHeadersSchema, location="headers")
     @blp.response(200, s.ExplanationSchema)
+    @blp.alt_response(503, "SERVICE_UNAVAILABLE", description="the plan service did not give the person's gaps")
     def get(self, query, _purpose, person_id):
-        """Why an offer was shown (from the log) or is not shown now (the person; HR and admins with a
-        purpose, logged)."""
+        """Why an offer was shown (from the log) or is not shown now, against the plan as the plan service has
+        it (the person; HR and admins with a purpose, logged)."""
         read_person(person_id, "explanation", managers=False)
-        return explain(runtime(), person_id, query["offer_id"])
+        return explain(runtime(), person_id, query["offer_id"], current_gaps(person_id))
 
 
 # -- L&D -----------------------------------------------------------------------------------------------

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from recommender.api import schemas as s
-from recommender.api.common import reader, runtime
+from recommender.api.common import current_gaps, reader, runtime
 from recommender.api.people import AccessHeadersSchema, read_person
 from recommender.domainmodel import MEANS
 from recommender.matcher import Context, Gap, Matcher
 from recommender.personal import with_dismissals
-from recommender.plan_gaps import PlanGapsClient, PlanServiceUnavailableError
 from recommender.reasons import LANGUAGES, localised, reason
 from shared.auth import current_principal
-from shared.errors import ApiError
 from shared.httpapi import Blueprint
 
 blp = Blueprint("recommendations", __name__, url_prefix="/api/v1",
@@ -84,11 +82,6 @@ def explained(answer: dict, matcher: Matcher) -> tuple[dict, int, dict[str, str]
     return answer, 200, {"Content-Language": language, "Vary": "Accept-Language"}
 
 
-def plan_gaps() -> PlanGapsClient:
-    """The client of the plan service's gaps this app was built with (PLAN_SERVICE_URL)."""
-    return current_app.extensions["plan_gaps"]
-
-
 def model_info(matcher: Matcher) -> dict:
     """The model version a log entry names: the settings' version and the index's (catalogue) version."""
     return {"model_version": matcher.model_version, "settings_version": matcher.settings_version,
@@ -154,11 +147,7 @@ class EmployeeRecommendations(MethodView):
         write's X-Position) is passed on, so the answer includes that write."""
         read_person(employee_id, "recommendations")
         matcher = runtime().matcher.current()
-        try:
-            current = plan_gaps().gaps_of(employee_id, headers.get("min_position"))
-        except PlanServiceUnavailableError as error:
-            raise ApiError(503, "the plan service does not answer; no suggestions without the current gaps",
-                           [{"field": "plan_service", "reason": str(error)}], headers={"Retry-After": "5"}) from None
+        current = current_gaps(employee_id, headers.get("min_position"))
         gaps = [{k: g[k] for k in ("skill", "current_level", "target_level")} for g in current.gaps]
         answer = {"employee_id": employee_id, "plan_id": current.plan_id, "gaps": gaps, "recommendations": [],
                   "model_version": matcher.model_version, "suggestions_off": False}

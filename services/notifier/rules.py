@@ -39,6 +39,13 @@ class FeedRules:
             if event["type"] == "PersonErased":
                 self._forget(changes, plans, event["employee_id"])
                 continue
+            if event["type"] == "PersonUpdated" and event["payload"].get("active") is False:
+                # Deactivated (SCIM): nothing waiting for them goes out; later mail finds them inactive in the
+                # directory (looked up as of each event's position) and is dropped there.
+                person = event["employee_id"]
+                changes.deactivated.append(person)
+                changes.notifications = [n for n in changes.notifications if n.recipient != person]
+                continue
             employee = event["employee_id"]
             if employee in changes.forget or reader.forgotten(employee):
                 continue

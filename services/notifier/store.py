@@ -92,6 +92,7 @@ class Changes:
         self.plans: dict[str, dict[str, Any]] = {}
         self.checkins: dict[tuple[str, str], dict[str, Any]] = {}
         self.forget: list[str] = []
+        self.deactivated: list[str] = []  # people the directory deactivated: what waits for them is dropped
         self.digested: list[tuple[str, str]] = []  # (notification id, digest id)
 
     def notify(self, notification: Notification) -> None:
@@ -137,6 +138,9 @@ class NotifierStore:
             self._write(c, changes)
 
     def _write(self, c, changes: Changes) -> None:
+        for person in changes.deactivated:
+            c.execute(self._sql(f"UPDATE {self.table('notifications')} SET state = 'dropped', error = ? "
+                                "WHERE recipient = ? AND state = 'pending'"), ("deactivated", person))
         for person in changes.forget:
             for name, columns in PERSON_TABLES.items():
                 for column in columns:

@@ -291,7 +291,7 @@ class PlanService(Application[UUID]):
         erased = bool(person.pop("erased"))
         return {"person": person, "plans": plans, "access_log": self.views.accesses(employee_id=person_id,
                                                                                     limit=1_000_000),
-                "erased": erased}
+                "credentials": self.credentials.of_person(person_id), "erased": erased}
 
     def person_is_active(self, person_id: str) -> bool:
         """Read from the person's entry in the event store (strongly consistent, like erasure): a deactivation

@@ -91,7 +91,11 @@ def run_cycle(app: PlanService, principal: Principal, cycle_id: UUID, batch: int
     actor = actor_of(principal)
     cycle = get_cycle(app, cycle_id)
     cycle.check_open()
-    people = app.views.rows("SELECT person_id, department, job_title, erased FROM {people} ORDER BY person_id")
+    people = app.views.rows("SELECT p.person_id, p.department, p.job_title, p.erased, COALESCE(v.active, 1) AS active "
+                            "FROM {people} p LEFT JOIN {provisioned} v ON v.person_id = p.person_id "
+                            "ORDER BY p.person_id")
+    for person in people:
+        person["active"] = bool(person["active"])  # deactivated people (SCIM active=false) are out of scope
     in_scope = [p for p in people if cycle.in_scope(p)]
     total = len(in_scope)
     pending = [p for p in in_scope if cycle.pending(p["person_id"])]
@@ -106,6 +110,7 @@ def run_cycle(app: PlanService, principal: Principal, cycle_id: UUID, batch: int
         if item["outcome"] != "removed" and person_id not in present:
             person = known.get(person_id)
             why = ("left the directory" if person is None or person["erased"] else
+                   "deactivated" if not person["active"] else
                    f"no longer in scope (department {person['department'] or '-'})")
             cycle.remove(actor, person_id, why)
     app.save(cycle)

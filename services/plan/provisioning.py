@@ -86,9 +86,14 @@ class Provisioning:
         self.service.save(person)
         return person
 
+    def _views_current(self) -> None:
+        """Uniqueness is read from the views: let them reach the log's head first (briefly)."""
+        self.service.views.wait(self.service.recorder.max_notification_id() or 0, 2.0)
+
     def _unique_user_name(self, user_name: str | None, person_id: str | None) -> None:
         if not user_name:
             return
+        self._views_current()
         rows, _ = self.service.views.provisioned_people(user_name=user_name, limit=2)
         if any(row["id"] != person_id for row in rows):
             raise ProvisionedConflictError("userName", f"userName {user_name!r} is taken")
@@ -129,6 +134,7 @@ class Provisioning:
     def _unique_group_name(self, name: str | None, group_id: str | None) -> None:
         if not name:
             return
+        self._views_current()
         rows, _ = self.service.views.directory_groups(display_name=name.strip(), limit=2)
         if any(row["id"] != group_id for row in rows):
             raise ProvisionedConflictError("displayName", f"a group named {name!r} exists already")

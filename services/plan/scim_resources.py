@@ -152,3 +152,20 @@ def entra_manager(operations: Any) -> Any:
             op = {**op, "value": {"value": op["value"]}}
         fixed.append(op)
     return fixed
+
+
+def without_password(body: dict[str, Any]) -> dict[str, Any]:
+    """Okta sends a password when "Sync password" is on: Groeipad signs people in through the provider, so a
+    password is dropped unread (never validated, stored or logged), in a resource or in PATCH operations."""
+    body = {k: v for k, v in body.items() if k != "password"}
+    operations = body.get("Operations")
+    if isinstance(operations, list):
+        kept = []
+        for op in operations:
+            if isinstance(op, dict) and str(op.get("path") or "").lower() == "password":
+                continue
+            if isinstance(op, dict) and isinstance(op.get("value"), dict):
+                op = {**op, "value": {k: v for k, v in op["value"].items() if k != "password"}}
+            kept.append(op)
+        body["Operations"] = kept
+    return body

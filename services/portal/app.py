@@ -147,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from services.portal.views import (
         account,
         actions,
+        badges,
         checkins,
         cycles,
         editing,
@@ -160,7 +161,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
     )
 
-    for module in (account, employee, editing, actions, checkins, manager, hr, ld, privacy, json_api,
+    for module in (account, employee, editing, actions, badges, checkins, manager, hr, ld, privacy, json_api,
                    notifications, plan_templates, cycles):
         app.register_blueprint(module.bp)
 

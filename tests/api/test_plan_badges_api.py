@@ -107,7 +107,10 @@ def test_only_achievements_may_become_badges(client, auth, achieved):
         assert response.get_json()["errors"][0]["field"] == "item_id"
     bad = client.post(f"{API}/plans/{plan_id}/credentials", headers=karim, json={"kind": "plan", "item_id": "x"})
     assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "kind"
-    assert ok(client.get(f"{API}/plans/{plan_id}/credentials", headers=karim))["items"] == []
+    listed = ok(client.get(f"{API}/plans/{plan_id}/credentials", headers=karim))
+    assert listed["items"] == []
+    assert [(e["kind"], e["item_id"], e["credential_id"]) for e in listed["eligible"]] == [
+        ("goal", achieved["goal_id"], None), ("action", achieved["action_id"], None)]
     manager = client.post(f"{API}/plans/{plan_id}/credentials", headers=auth("marieke"),
                           json={"kind": "goal", "item_id": achieved["goal_id"]})
     assert manager.status_code == 403
@@ -128,9 +131,11 @@ def test_a_revoked_badge_shows_in_the_status_list_and_a_new_one_can_be_issued(cl
     second = ok(client.post(f"{API}/plans/{plan_id}/credentials", headers=auth("karim"), json=body), 201)
     assert second["credential_id"] != first["credential_id"]
     assert not revoked_in_list(client, second["status_index"])
-    listed = ok(client.get(f"{API}/plans/{plan_id}/credentials", headers=auth("marieke")))["items"]
-    assert [(i["credential_id"], i["revoked"]) for i in listed] == [(first["credential_id"], True),
-                                                                    (second["credential_id"], False)]
+    listed = ok(client.get(f"{API}/plans/{plan_id}/credentials", headers=auth("marieke")))
+    assert [(i["credential_id"], i["revoked"]) for i in listed["items"]] == [(first["credential_id"], True),
+                                                                             (second["credential_id"], False)]
+    assert listed["eligible"][0] == {"kind": "goal", "item_id": achieved["goal_id"], "title": GOAL["title"],
+                                     "credential_id": second["credential_id"]}
     refused = client.post(f"{API}/plans/{plan_id}/credentials/{second['credential_id']}/revoke",
                           headers=auth("marieke"), json={"reason": "no"})
     assert refused.status_code == 403
@@ -139,6 +144,9 @@ def test_a_revoked_badge_shows_in_the_status_list_and_a_new_one_can_be_issued(cl
 def test_erasing_the_person_revokes_their_badges(client, auth, achieved):
     issued = ok(client.post(f"{API}/plans/{achieved['plan_id']}/credentials", headers=auth("karim"),
                             json={"kind": "goal", "item_id": achieved["goal_id"]}), 201)
+    exported = ok(client.get(f"{API}/people/karim/export", headers=auth("karim")))["credentials"]
+    assert [(c["credential_id"], c["kind"], c["revoked_at"]) for c in exported] == [
+        (issued["credential_id"], "goal", None)]
     ok(client.post(f"{API}/people/karim/erase", headers=auth("hanna"), json={}))
     assert revoked_in_list(client, issued["status_index"])
     assert client.get(f"{API}/badges/credentials/{issued['credential_id']}").status_code == 410

@@ -15,7 +15,7 @@ from tests.fuzz.fuzzing import bearer, fuzz_every_operation
 
 ORG = "id,name,email,manager_id,department,job_title\nmarieke,Marieke,,,TD,Manager\nkarim,Karim,,marieke,TD,Monteur\n"
 CALLERS = [("karim", ("employee",)), ("marieke", ("employee", "manager")), ("hanna", ("employee", "hr")),
-           ("root", ("admin",)), ("recommender", ("service",))]
+           ("root", ("admin",)), ("recommender", ("service",)), ("entra", ("scim",))]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
+import shutil
+import subprocess
 import time
+from pathlib import Path
 
 import jwt as pyjwt
 import pytest
@@ -21,6 +25,7 @@ from tests.conftest import TEST_SECRET
 from tests.integration.servers import Service, groeipad
 
 pytestmark = pytest.mark.integration
+VERIFIER = Path(__file__).resolve().parents[1] / "badge_verifier"  # node: jose and Digital Bazaar's status list
 ORG = ("id,name,email,manager_id,department,job_title\nboss,Ingrid Bakker,,,Directie,Directeur\n"
        "karim,Karim El Amrani,karim@example.org,boss,TD,Monteur\nhanna,Hanna Mulder,,boss,HR,HR-adviseur\n")
 ESCO_URI = "http://data.europa.eu/esco/skill/4b3e5f8a-team-leadership-example"
@@ -50,6 +55,26 @@ def verify(plan_url: str, token: str) -> dict:
     return pyjwt.decode(token, key.key, algorithms=["EdDSA"], options={"verify_aud": False})
 
 
+def node_verifier() -> None:
+    """The JavaScript verifier's packages, from its lock file (CI installs them in .ci/run)."""
+    assert shutil.which("node") and shutil.which("npm"), "node and npm are needed (apt-get install nodejs npm)"
+    marker = VERIFIER / "node_modules" / ".package-lock.json"
+    if not marker.exists() or marker.stat().st_mtime < (VERIFIER / "package-lock.json").stat().st_mtime:
+        done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=VERIFIER,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def verify_in_node(plan_url: str, token: str) -> dict:
+    """The same credential checked by jose and Digital Bazaar's Bitstring Status List library (another language,
+    other implementations): signature, key from the JWKS, status entry, revocation bit."""
+    done = subprocess.run(["node", str(VERIFIER / "verify.mjs"), f"{plan_url}/api/v1/badges/jwks.json"],
+                          input=token, capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise AssertionError(f"the node verifier refused the credential: {done.stderr.strip()}")
+    return json.loads(done.stdout)
+
+
 def revoked(plan_url: str, index: int) -> bool:
     response = requests.get(f"{plan_url}/api/v1/badges/status/revocation", timeout=10)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/vc+jwt")
@@ -70,6 +95,7 @@ def check_open_badge(credential: dict, plan_url: str) -> None:
     assert {"VerifiableCredential", "OpenBadgeCredential"} <= set(credential["type"])
     assert credential["id"].startswith(f"{plan_url}/api/v1/badges/credentials/")
     assert credential["validFrom"].endswith("Z")
+    assert (credential["iss"], credential["jti"]) == (credential["issuer"]["id"], credential["id"])  # OB 3.0 8.2
     issuer = credential["issuer"]
     assert issuer["id"] == f"{plan_url}/api/v1/badges/issuer" and "Profile" in issuer["type"]
     subject = credential["credentialSubject"]
@@ -103,6 +129,7 @@ def stack(tmp_path):
 
 def test_badges_verify_independently_survive_key_rotation_and_are_revoked(stack):
     plan, recommender, log_dir = stack
+    node_verifier()
     ok(requests.post(f"{recommender.url}/api/v1/skills/import?format=esco&language=en", data=ESCO_CSV,
                      headers={**auth("daan", "ld"), "Content-Type": "text/csv"}, timeout=10))
     deadline = time.monotonic() + 30  # each recommender worker picks the new taxonomy up on its next check
@@ -142,12 +169,16 @@ def test_badges_verify_independently_survive_key_rotation_and_are_revoked(stack)
     public = requests.get(goal_badge["url"], headers={"Accept": "application/vc+jwt"}, timeout=10)
     assert public.status_code == 200 and public.text == goal_badge["jwt"]  # no sign-in
     assert not revoked(plan.url, goal_badge["status_index"])
+    in_node = verify_in_node(plan.url, goal_badge["jwt"])
+    assert in_node == {"kid": goal_badge["kid"], "revoked": False, "credential": credential}
 
     forged_key = Ed25519PrivateKey.generate()
     forged = pyjwt.encode(credential, forged_key, algorithm="EdDSA",
                           headers={"kid": pyjwt.get_unverified_header(goal_badge["jwt"])["kid"], "typ": "vc+jwt"})
     with pytest.raises(pyjwt.InvalidSignatureError):
         verify(plan.url, forged)
+    with pytest.raises(AssertionError, match="signature verification failed"):
+        verify_in_node(plan.url, forged)
 
     # Rotation: a new signing key; the old one stays published, so the badge issued with it still verifies.
     plan.stop()
@@ -156,6 +187,7 @@ def test_badges_verify_independently_survive_key_rotation_and_are_revoked(stack)
     kids = [key["kid"] for key in ok(requests.get(f"{plan.url}/api/v1/badges/jwks.json", timeout=10))["keys"]]
     assert len(kids) == 2 and kids[1] == goal_badge["kid"]
     assert verify(plan.url, goal_badge["jwt"]) == credential
+    assert verify_in_node(plan.url, goal_badge["jwt"])["kid"] == goal_badge["kid"]
     action_id = ok(requests.post(f"{plan.url}/api/v1/plans/{plan_id}/actions", headers=karim, timeout=10, json={
         "goal_ids": [goal_id], "means": "external_course", "title": "Leidinggeven in de praktijk",
         "provider": "Academie", "planned_start": "2026-02-01", "planned_end": "2026-03-01", "hours": 16,
@@ -174,7 +206,9 @@ def test_badges_verify_independently_survive_key_rotation_and_are_revoked(stack)
     ok(requests.post(f"{plan.url}/api/v1/plans/{plan_id}/credentials/{action_badge['credential_id']}/revoke",
                      headers=karim, json={"reason": "ik deel hem niet meer"}, timeout=10))
     assert revoked(plan.url, action_badge["status_index"])
+    assert verify_in_node(plan.url, action_badge["jwt"])["revoked"] is True
     assert not revoked(plan.url, goal_badge["status_index"])
     ok(requests.post(f"{plan.url}/api/v1/people/karim/erase", headers=auth("hanna", "hr"), json={}, timeout=10))
     assert revoked(plan.url, goal_badge["status_index"])
+    assert verify_in_node(plan.url, goal_badge["jwt"])["revoked"] is True
     assert requests.get(goal_badge["url"], timeout=10).status_code == 410

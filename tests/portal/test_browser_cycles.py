@@ -107,7 +107,7 @@ def test_hr_makes_a_template_launches_a_cycle_a_manager_reads_it_and_hr_closes_i
     expect(page.locator("#launch-progress")).to_have_attribute("value", "8")
     until_shown(page, "table.milestone[data-milestone=self_evaluation]", "Technische Dienst")
     hanna.shoot("cycle-launched-en")
-    page.locator("table.milestone[data-milestone=self_evaluation] td.done a").click()
+    page.locator("table.milestone[data-milestone=self_evaluation] td.due a").click()
     expect(page.locator("table.people")).to_contain_text("Karim El Amrani")
     hanna.shoot("cycle-people-en")
     hanna.close()

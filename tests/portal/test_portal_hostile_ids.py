@@ -38,7 +38,8 @@ def valid_ids(browser: Browser) -> dict[str, str]:
     plan_id = re.search(r"/plans/([0-9a-f-]{36})", html).group(1)
     timeline = browser.get(f"/plans/{plan_id}/timeline").get_data(as_text=True)
     action_id = re.search(rf"/plans/{plan_id}/actions/([0-9a-f-]{{36}})", timeline).group(1)
-    return {"plan_id": plan_id, "action_id": action_id, "offer_id": OFFER, "person_id": "sophie"}
+    return {"plan_id": plan_id, "action_id": action_id, "offer_id": OFFER, "person_id": "sophie",
+            "credential_id": "7a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e5f"}  # a badge id of the right shape
 
 
 def api_calls(transport, start: int) -> list[tuple[str, str]]:

@@ -9,12 +9,22 @@ import pytest
 from rec_feed_fake import PlanEvents, story
 
 from recommender.accountability import AccountabilityLog, now, retention_days
+from recommender.app import create_app
 from recommender.demo import seed
 from recommender.fairness import fairness_report
 from shared.config import ConfigError
+from tests.live_plan_service import LivePlanService
 
 EXCEL = {"gaps": [{"skill": "Excel", "current_level": 1, "target_level": 3}], "limit": 10,
          "context": {"employee_id": "sophie"}}
+
+
+@pytest.fixture
+def app(runtime, tmp_path):
+    """Explanations weigh an offer against the plan as the plan service has it: a real one, over HTTP."""
+    plan_service = LivePlanService(tmp_path)
+    yield create_app({"RUNTIME": runtime, "PLAN_GAPS": plan_service.gaps_client()})
+    plan_service.close()
 
 
 @pytest.fixture

@@ -107,6 +107,20 @@ def test_without_the_plan_service_the_answer_is_503_never_a_guess(client, plan_s
                       headers=tokens("lotte", "employee")).status_code == 403
 
 
+def test_the_explanation_weighs_an_offer_against_the_plan_service_s_plan(client, plan_service, tokens):
+    plan_id = start_plan(plan_service)
+    shown = suggested(client, tokens)["recommendations"][0]["offer_id"]
+    plan_service.call("POST", f"/plans/{plan_id}/actions", "sophie", {
+        "means": "mooc", "title": "Excel", "offer_id": shown, "planned_start": "2026-02-01",
+        "planned_end": "2026-06-30", "hours": 8, "cost": 0}, 201)
+    why = client.get(f"/api/v1/people/sophie/explanation?offer_id={shown}", headers=tokens("sophie", "employee"))
+    assert why.status_code == 200, why.get_json()
+    assert "in_your_plan" in [c["code"] for c in why.get_json()["now"]]
+    plan_service.stop()
+    down = client.get(f"/api/v1/people/sophie/explanation?offer_id={shown}", headers=tokens("sophie", "employee"))
+    assert down.status_code == 503 and down.get_json()["errors"][0]["field"] == "plan_service"
+
+
 def test_query_filters_are_validated(client, tokens):
     for query, field in (("means=lecture", "means"), ("limit=500", "limit"), ("language=de", "language"),
                          ("include_dismissed=perhaps", "include_dismissed"), ("max_cost=-1", "max_cost")):

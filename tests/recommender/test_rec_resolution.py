@@ -61,3 +61,27 @@ def test_compounds_split_into_words_the_catalogue_knows():
     matcher = fitted([{"offer_id": "s", "title": "Agile sprint planning"},
                       {"offer_id": "c", "title": "Cooking"}])
     assert [i["offer_id"] for i in matcher.recommend([Gap("sprintplanning")], Context())] == ["s"]
+
+
+def test_the_most_exact_tier_wins_across_the_typed_words_and_their_english():
+    matcher = fitted([{"offer_id": "a", "title": "Excel"}])
+    for variants in (["projectmanagment", "Geavanceerd Excel"], ["Geavanceerd Excel", "projectmanagment"]):
+        entries, tier = matcher.resolve(variants)
+        assert tier == "partial" and [e.id for e in entries] == ["spreadsheets"], variants  # partial beats fuzzy
+    for variants in (["Geavanceerd Excel", "project management"], ["project management", "Geavanceerd Excel"]):
+        entries, tier = matcher.resolve(variants)
+        assert tier == "label" and entries[0].id == "project-management", variants  # exact beats partial
+    assert matcher.resolve(["projectmanagment"], fuzzy=False) == ([], None)  # the lexicon knew: no near miss
+
+
+def test_any_two_or_three_known_words_joined_the_dutch_way_split_back():
+    words = ["veiligheid", "data", "analyse", "leider", "schap", "plan", "training", "klant"]
+    known = set(words).__contains__
+    for first in words:
+        for second in words:
+            for link in ("", "s", "en"):
+                joined = f"{first}{link}{second}"
+                parts = split_compound(joined, known)
+                assert parts is not None and "".join(parts) in {joined, f"{first}{second}"}, joined
+                assert len(parts) <= 3, (joined, parts)
+    assert split_compound("gegevensbeheer", known) is None  # parts nobody knows are not guessed

@@ -48,6 +48,10 @@ def test_erasing_a_person_keeps_the_log_and_forgets_the_data(seeded, tokens, tmp
     assert karim_plan["career_project"] == "Doorgroeien naar teamleider binnen twee jaar"
     history_before = client.get(f"/api/v1/plans/{plans['karim']}/history", headers=hr).json["events"]
     feed_before = client.get("/api/v1/feed?limit=1000", headers=tokens("rec", "service")).json["events"]
+    course = next(a["action_id"] for a in karim_plan["actions"] if a["status"] == "completed" and a["certificate"])
+    badge = client.post(f"/api/v1/plans/{plans['karim']}/credentials", headers=tokens("karim"),
+                        json={"kind": "action", "item_id": course}).json  # an Open Badge naming Karim
+    assert badge["jwt"].encode() not in database_dump(url), "the stored badge must be sealed"
 
     assert client.post("/api/v1/people/karim/erase", headers=tokens("karim")).status_code == 403
     erased = client.post("/api/v1/people/karim/erase", headers=hr)
@@ -71,6 +75,11 @@ def test_erasing_a_person_keeps_the_log_and_forgets_the_data(seeded, tokens, tmp
     assert "Doorgroeien" not in str([e for e in feed if e["employee_id"] == "karim"])
     sophie = client.get(f"/api/v1/plans/{plans['sophie']}", headers=hr).json
     assert SOPHIE_TEXT in {g["title"] for g in sophie["goals"]}, "erasing Karim must not touch Sophie"
+
+    assert client.get(f"/api/v1/badges/credentials/{badge['credential_id']}").status_code == 410
+    listed = client.get(f"/api/v1/plans/{plans['karim']}/credentials", headers=hr).json["items"]
+    assert [(b["credential_id"], b["revoked"], b["revoked_reason"]) for b in listed] == [
+        (badge["credential_id"], True, "erased")]
 
     dump = database_dump(url)
     assert dump, "the dump is empty: the test would prove nothing"

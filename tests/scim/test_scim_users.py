@@ -3,6 +3,7 @@ forms Entra ID and Okta send), the enterprise extension mapped onto the director
 
 from __future__ import annotations
 
+from services.plan.domain.person import person_uuid
 from services.plan.provisioning import erase_deprovisioned
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -28,9 +29,11 @@ def patch(scim, path, *operations):
 
 
 def test_a_created_user_is_a_person_of_the_directory(scim, scim_app, tokens):
-    created = scim.post("/Users", json=new_user("nadia"))
+    okta_manager = {"department": "TD", "manager": {"value": "marieke", "displayName": "Marieke de Vries"}}
+    created = scim.post("/Users", json=new_user("nadia", **{ENTERPRISE: okta_manager}))
     assert created.status_code == 201, created.get_json(force=True)
     user = body(created)
+    assert user[ENTERPRISE]["manager"] == {"value": "marieke"}
     assert user["id"] == "nadia" and created.headers["Location"].endswith("/scim/v2/Users/nadia")
     assert user["meta"]["resourceType"] == "User" and user["active"] is True
     person = scim_app.test_client().get("/api/v1/people/nadia", headers=tokens("hanna", "hr")).get_json()
@@ -50,6 +53,9 @@ def test_filters_page_and_errors(scim):
     assert [r["id"] for r in found["Resources"]] == ["c.three"]
     assert body(scim.get('/Users?filter=externalId eq "EXT-C.THREE"'))["totalResults"] == 0  # caseExact
     assert body(scim.get('/Users?filter=userName eq "karim"'))["Resources"][0]["id"] == "karim"  # from the CSV
+    # Entra ID's "Test Connection": a random userName, an empty list
+    empty = body(scim.get('/Users?filter=userName eq "3f2c0d6e-0000-4c1b-9a52-7c1e2f1d0b9a"'))
+    assert empty["totalResults"] == 0 and empty.get("Resources", []) == []
     # any other filter is matched by scim2-models
     found = body(scim.get('/Users?filter=title eq "Monteur" and active eq true'))
     assert {r["id"] for r in found["Resources"]} == {"a.one", "b.two", "c.three", "karim"}
@@ -181,3 +187,43 @@ def test_delete_deprovisions_and_leaves_the_person_to_retention(scim, scim_app, 
     assert erase_deprovisioned(service, "retention", older_than_days=30) == []  # not yet
     assert erase_deprovisioned(service, "retention", older_than_days=0) == ["nadia"]
     assert client.get("/api/v1/people/nadia", headers=tokens("hanna", "hr")).get_json()["name"] == "[erased]"
+
+
+def test_a_password_okta_syncs_is_dropped_unread(scim, scim_app):
+    created = scim.post("/Users", json=new_user("nadia", password="Geheim-123"))
+    assert created.status_code == 201, body(created)
+    assert "password" not in body(created)
+    changed = patch(scim, "/Users/nadia", {"op": "replace", "path": "password", "value": "Ander-456"},
+                    {"op": "replace", "value": {"password": "Nog-789", "title": "Teamleider"}})
+    assert changed.status_code == 200 and body(changed)["title"] == "Teamleider"
+    service = scim_app.extensions["plan_service"]
+    stored = [e.__dict__ for e in service.events.get(person_uuid("nadia"))]
+    assert "Geheim" not in repr(stored) and "Ander" not in repr(stored) and "Nog-789" not in repr(stored)
+
+
+def test_a_development_cycle_leaves_deactivated_people_out(scim, scim_app, tokens):
+    client = scim_app.test_client()
+    hr = tokens("hanna", "hr")
+    template = client.post("/api/v1/templates", headers=hr, json={
+        "name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}]}).get_json()["template_id"]
+    cycle = client.post("/api/v1/cycles", headers=hr, json={
+        "name": "C", "period_start": "2030-01-01", "period_end": "2030-12-31",
+        "scope": {"kind": "departments", "departments": ["TD"], "include_sub_departments": True},
+        "templates": {"default": template}, "milestones": [{"kind": "conversation", "due": "2030-02-01"}]})
+    assert cycle.status_code == 201, cycle.get_json()
+    cid = cycle.get_json()["cycle_id"]
+    assert patch(scim, "/Users/karim", {"op": "replace", "path": "active", "value": False}).status_code == 200
+    assert client.post(f"/api/v1/cycles/{cid}/launch", headers=hr).status_code == 200
+    people = {p["person_id"] for p in client.get(f"/api/v1/cycles/{cid}/people?milestone=conversation&state=due",
+                                                  headers=hr).get_json()["items"]}
+    assert "marieke" in people and "karim" not in people
+
+
+def test_without_a_scim_token_the_answer_is_a_scim_error(scim_app, tokens):
+    client = scim_app.test_client()
+    missing = client.get("/scim/v2/Users")
+    assert missing.status_code == 401 and body(missing)["schemas"] == [ERROR] and body(missing)["status"] == "401"
+    hr = client.get("/scim/v2/Users", headers=tokens("hanna", "hr"))
+    assert hr.status_code == 403 and body(hr)["schemas"] == [ERROR]
+    as_people_api = client.post("/api/v1/people", headers=tokens("entra", "scim"), json={"id": "x", "name": "X"})
+    assert as_people_api.status_code == 403, "a scim token provisions through SCIM only"

@@ -247,7 +247,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PATCH", "/scim/v2/Groups/{group_id}"): Row(scim_only(200), state="group", body={
         "schemas": [SCIM_PATCH], "Operations": [{"op": "add", "path": "members", "value": [{"value": "{owner}"}]}]}),
     ("DELETE", "/scim/v2/Groups/{group_id}"): Row(scim_only(204), state="group"),
-    ("POST", "/scim/v2/.search"): Row(scim_only(501), body={"schemas": [SCIM_SEARCH]}),
+    ("POST", "/scim/v2/.search"): Row(scim_only(200), body={"schemas": [SCIM_SEARCH]}),
     ("GET", "/scim/v2/{unknown}"): Row(scim_only(404)),
     ("POST", "/scim/v2/{unknown}"): Row(scim_only(404)),
     ("PUT", "/scim/v2/{unknown}"): Row(scim_only(404)),

@@ -27,7 +27,9 @@ def register_domain_errors(app: Flask) -> None:
         TemplateNotFoundError: lambda error: ApiError(404, "template not found"),
         CycleNotFoundError: lambda error: ApiError(404, "cycle not found"),
         CredentialNotFoundError: lambda error: ApiError(404, "credential not found"),
-        CredentialErasedError: lambda error: ApiError(410, "this credential's holder was erased; it is revoked"),
+        CredentialErasedError: lambda error: ApiError(
+            410, "this credential's stored copy was erased with its holder's data; the status list says whether it "
+                 "still stands"),
         StatusListFullError: lambda error: ApiError(503, "the badge status list is full; ask the operator"),
         ForbiddenError: lambda error: ApiError(403, str(error)),
         PreconditionFailedError: lambda error: ApiError(

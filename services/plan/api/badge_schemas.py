@@ -35,8 +35,17 @@ class IssuedCredentialSchema(CredentialSummarySchema):
     jwt = fields.String(allow_none=True, metadata={"description": "the OpenBadgeCredential as a VC-JWT (EdDSA)"})
 
 
+class EligibleSchema(Schema):
+    kind = fields.String(required=True)
+    item_id = fields.String(required=True)
+    title = fields.String(required=True)
+    credential_id = fields.String(allow_none=True, metadata={"description": "its badge, unless none stands"})
+
+
 class CredentialListSchema(Schema):
     items = fields.List(fields.Nested(CredentialSummarySchema), required=True)
+    eligible = fields.List(fields.Nested(EligibleSchema), required=True,
+                           metadata={"description": "achieved goals and completed actions with a certificate"})
 
 
 class PublicCredentialSchema(Schema):

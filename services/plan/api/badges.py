@@ -16,6 +16,7 @@ from shared.httpapi import Blueprint
 
 VC_JWT = "application/vc+jwt"
 PUBLIC = {"security": []}
+JWT_TEXT = {VC_JWT: {"schema": {"type": "string", "pattern": r"^[\w-]+\.[\w-]+\.[\w-]+$"}}}
 
 blp = Blueprint("badges", __name__, url_prefix="/api/v1/plans",
                 description="Open Badges 3.0 for achieved goals and certified learning actions.")
@@ -35,8 +36,8 @@ def issuer() -> BadgeIssuer:
 class PlanCredentials(MethodView):
     @blp.response(200, s.CredentialListSchema)
     def get(self, plan_id):
-        """The badges issued for this plan (whoever may read the plan)."""
-        return {"items": issuer().of_plan(current_principal(), plan_uuid(plan_id), access("credentials"))}
+        """The badges issued for this plan, and which goals and actions may become one (whoever may read the plan)."""
+        return issuer().of_plan(current_principal(), plan_uuid(plan_id), access("credentials"))
 
     @blp.arguments(s.IssueSchema)
     @blp.response(201, s.IssuedCredentialSchema)
@@ -58,8 +59,10 @@ def revoke(body, plan_id, credential_id):
 
 @public.route("/credentials/<credential_id>")
 @public.doc(**PUBLIC)
-@public.response(200, s.PublicCredentialSchema)
-@public.alt_response(200, content_type=VC_JWT, description="the signed credential alone (Accept: application/vc+jwt)")
+@public.response(200, s.PublicCredentialSchema, description="the credential and whether it is revoked; with "
+                                                            "Accept: application/vc+jwt the signed credential alone")
+@public.alt_response(404, description="no such credential")
+@public.alt_response(410, description="its stored copy was erased with its holder's data")
 def public_credential(credential_id):
     """A credential at its public address, with whether it is revoked now (no sign-in)."""
     found = issuer().public(credential_id)
@@ -69,8 +72,8 @@ def public_credential(credential_id):
 
 
 @public.route("/status/revocation")
-@public.doc(**PUBLIC)
-@public.response(200, content_type=VC_JWT, description="the BitstringStatusListCredential as a VC-JWT")
+@public.doc(**PUBLIC, responses={"200": {"description": "the BitstringStatusListCredential as a VC-JWT",
+                                         "content": JWT_TEXT}})
 def status_list():
     """The revocation list of every badge issued (W3C Bitstring Status List), signed (no sign-in)."""
     return Response(issuer().status_list(), mimetype=VC_JWT, headers={"Cache-Control": "max-age=60"})

@@ -948,6 +948,8 @@ class PersonExportSchema(Schema):
     plans = fields.List(fields.Dict(), metadata={"description": "each plan as GET /plans/{id} shows it, "
                                                                 "with its full history"})
     access_log = fields.List(fields.Nested(AccessSchema))
+    credentials = fields.List(fields.Dict(), metadata={"description": "the Open Badges issued to the person: ids, "
+                                                                      "what for, when, revoked or not"})
     recommender = fields.Dict(metadata={"description": "what the recommender holds, or why it is missing"})
     notifier = fields.Dict(metadata={"description": "what the notifier holds (notifications, delivery choices, "
                                                     "followed actions and check-ins), or why it is missing"})

@@ -96,6 +96,14 @@ def open_badge(settings: BadgeSettings, *, credential_id: str, achievement_id: s
     }
 
 
+def with_jwt_claims(credential: dict[str, Any], issued_at: datetime) -> dict[str, Any]:
+    """The credential as a JWT payload: its own members, plus the registered claims OB 3.0's VC-JWT format names
+    (iss, jti, nbf), which say the same as issuer, id and validFrom (VC-JOSE-COSE allows them when they agree)."""
+    issuer = credential["issuer"]
+    return {**credential, "iss": issuer["id"] if isinstance(issuer, dict) else issuer, "jti": credential["id"],
+            "nbf": int(issued_at.timestamp())}
+
+
 def encoded_list(revoked: list[int]) -> str:
     """The bitstring (bit 0 is the first byte's highest bit), GZIP-compressed, as multibase base64url ('u')."""
     bits = bytearray(LIST_SIZE // 8)

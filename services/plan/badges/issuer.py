@@ -14,7 +14,7 @@ from services.plan.badges import credential as vc
 from services.plan.badges.keys import BadgeKeys
 from services.plan.badges.settings import BadgeSettings
 from services.plan.badges.store import CredentialStore
-from services.plan.domain.badges import achievement_of
+from services.plan.domain.badges import achievement_of, achievements
 from services.plan.domain.errors import InvalidStateError, RuleViolationError
 from shared.auth import Principal
 from shared.sealing import PersonErasedError
@@ -73,17 +73,22 @@ class BadgeIssuer:
                              achievement=achievement, person=person,
                              alignments=self.alignments(achievement["skills"]), status_index=index,
                              issued_at=issued_at, salt=secrets.token_hex(8))
-        token = self.keys.sign(body, "vc+jwt")
+        token = self.keys.sign(vc.with_jwt_claims(body, issued_at), "vc+jwt")
         row = {"credential_id": credential_id, "plan_id": str(plan.id), "employee_id": plan.employee_id,
                "kind": achievement["kind"], "item_id": achievement["item_id"], "generation": generation,
                "status_index": index, "kid": self.keys.kid, "issued_at": issued_at.isoformat(),
                "issued_by": principal.subject}
         return self.store.insert(row, token)
 
-    def of_plan(self, principal: Principal, plan_id: UUID, audit: Access | None = None) -> list[dict[str, Any]]:
-        """The credentials issued for a plan, for whoever may read the plan."""
-        self.service.get_plan(plan_id, principal, audit=audit or Access("credentials"))
-        return [self._summary(row) for row in self.store.of_plan(str(plan_id))]
+    def of_plan(self, principal: Principal, plan_id: UUID, audit: Access | None = None) -> dict[str, Any]:
+        """The credentials issued for a plan, and what in it may become one (with its standing credential, if any),
+        for whoever may read the plan."""
+        plan = self.service.get_plan(plan_id, principal, audit=audit or Access("credentials"))
+        items = [self._summary(row) for row in self.store.of_plan(str(plan_id))]
+        standing = {(i["kind"], i["item_id"]): i["credential_id"] for i in items if not i["revoked"]}
+        eligible = [{**found, "credential_id": standing.get((found["kind"], found["item_id"]))}
+                    for found in achievements(plan)]
+        return {"items": items, "eligible": eligible}
 
     def revoke(self, principal: Principal, plan_id: UUID, credential_id: str, reason: str) -> dict[str, Any]:
         """The holder, HR or an admin withdraws a credential: the status list says so from now on."""
@@ -116,8 +121,9 @@ class BadgeIssuer:
 
     def status_list(self) -> str:
         """The signed revocation list of every credential issued, as of now."""
-        return self.keys.sign(vc.status_list(self.settings, self.store.revoked_indexes(), datetime.now(UTC)),
-                              "vc+jwt")
+        now = datetime.now(UTC).replace(microsecond=0)
+        return self.keys.sign(vc.with_jwt_claims(vc.status_list(self.settings, self.store.revoked_indexes(), now),
+                                                 now), "vc+jwt")
 
     # -- answers --------------------------------------------------------------------------------------------
     def _summary(self, row: dict[str, Any]) -> dict[str, Any]:

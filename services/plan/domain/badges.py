@@ -50,3 +50,14 @@ def achievement_of(plan: Any, kind: str, item_id: str) -> dict[str, Any]:
     return {"kind": "action", "item_id": item_id, "title": action["title"], "measure": action.get("provider") or "",
             "skills": skills, "means": action.get("means"), "hours": action.get("hours"),
             "achieved_on": action.get("completed_on"), "started_on": action.get("started_on")}
+
+
+def achievements(plan: Any) -> list[dict[str, str]]:
+    """Every goal and action of PLAN that may become a badge now, in the plan's order."""
+    if getattr(plan, "erased", False):
+        return []
+    found = [{"kind": "goal", "item_id": goal_id, "title": goal["title"]}
+             for goal_id, goal in plan.goals.items() if goal.get("status") == "achieved"]
+    found += [{"kind": "action", "item_id": action_id, "title": action["title"]}
+              for action_id, action in plan.actions.items() if is_credential_worthy(action)]
+    return found

@@ -122,7 +122,7 @@ class DevelopmentCycle(Aggregate):
                 or self.templates["default"])
 
     def in_scope(self, person: dict[str, Any]) -> bool:
-        if person.get("erased"):
+        if person.get("erased") or person.get("active") is False:  # forgotten, or deactivated in the directory
             return False
         kind = self.scope["kind"]
         if kind == "organisation":

@@ -16,6 +16,7 @@ from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import as_date, refusal
 from services.portal.reasons import person_ids, worded
+from services.portal.views.badges import badge_state, eligible_map
 from services.portal.views.common import (
     load_plan,
     optional_recommender,
@@ -50,6 +51,15 @@ def action_body(form: Form) -> dict[str, Any]:
         "cost": as_number(form.decimal("cost")),
         "certificate": form.get("certificate") == "on",
     }
+
+
+def budget_if(plan_id: str, form: Form) -> dict[str, Any] | None:
+    """The plan service's budget use with this action added (its warning, with numbers), before deciding."""
+    hours, cost = form.decimal("hours"), form.decimal("cost")
+    if hours is None or cost is None:
+        return None
+    return plan_api().get(api_path("/plans/{plan_id}/budget-check", plan_id=plan_id), hours=as_number(hours),
+                          cost=as_number(cost))
 
 
 def default_dates(plan: dict[str, Any]) -> tuple[date, date]:
@@ -115,7 +125,10 @@ def accept(plan_id: str):
                      "cost": args.get("cost", "0") or "0", "planned_start": first.isoformat(),
                      "planned_end": last.isoformat()})
         form.lists["goal_ids"] = goals
-        return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True)
+        budget = budget_if(plan_id, form)
+        form.errors.clear()  # a suggestion's odd number is for the form to show, not an error yet
+        return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True,
+                               budget=budget)
     form = Form(request.form)
     body = action_body(form)
     body["offer_id"] = form.get("offer_id")[:100] or None
@@ -127,7 +140,8 @@ def accept(plan_id: str):
                  ACTION_FIELDS):
         flash(_("Planned: %(title)s. You find it on your timeline.", title=body["title"]), "info")
         return redirect(url_for("actions.timeline", plan_id=plan_id))
-    return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True), 422
+    return render_template("employee/action_form.html", plan=plan, form=form, means=MEANS, accepting=True,
+                           budget=budget_if(plan_id, Form(request.form))), 422
 
 
 @bp.post("/plans/<plan_id>/suggestions/dismiss")
@@ -206,7 +220,10 @@ def find_action(plan: dict[str, Any], action_id: str) -> dict[str, Any]:
 def action(plan_id: str, action_id: str):
     plan = load_plan(plan_id)
     item = find_action(plan, action_id)
-    return render_template("employee/action.html", plan=plan, action=item, forms={}, today=date.today().isoformat())
+    mine = plan.get("employee_id") == getattr(current_user(), "username", None)
+    badges = eligible_map(badge_state(plan_id)) if mine and item.get("status") == "completed" else {}
+    return render_template("employee/action.html", plan=plan, action=item, forms={}, today=date.today().isoformat(),
+                           badges=badges)
 
 
 OPERATIONS = {"start", "complete", "reschedule", "cancel", "funding"}
@@ -245,7 +262,7 @@ def act(plan_id: str, action_id: str, operation: str):
     plan = load_plan(plan_id)
     item = find_action(plan, action_id)
     return render_template("employee/action.html", plan=plan, action=item, forms={operation: form},
-                           today=date.today().isoformat()), 422
+                           today=date.today().isoformat(), badges={}), 422
 
 
 @bp.post("/plans/<plan_id>/completion-proposals")

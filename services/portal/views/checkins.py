@@ -17,7 +17,8 @@ from services.portal.views.common import plan_api
 from services.portal.views.employee import plan_page_response
 from services.portal.vocabulary import MEANS
 
-bp = Blueprint("checkins", __name__, url_prefix="/plans/<plan_id>/checkins")
+bp = Blueprint("checkins", __name__)
+PREFIX = "/plans/<plan_id>/checkins"
 SHORT = 200
 
 
@@ -42,7 +43,7 @@ def send(plan_id: str, key: str, form: Form, path: ApiPath, body: dict[str, Any]
     return plan_page_response(plan_id, {key: form}, 422)
 
 
-@bp.post("")
+@bp.post(PREFIX)
 @login_required()
 def schedule(plan_id: str):
     form = Form(request.form)
@@ -51,11 +52,20 @@ def schedule(plan_id: str):
                 _("The check-in is scheduled."))
 
 
+@bp.get(PREFIX + "/<checkin_id>")
+@bp.get("/team" + PREFIX + "/<checkin_id>")
+@login_required()
+def show(plan_id: str, checkin_id: str):
+    """Where the notifier's mails point: the check-in on the plan page (for the employee and the manager)."""
+    api_path("/plans/{plan_id}/checkins/{checkin_id}/agenda", plan_id=plan_id, checkin_id=checkin_id)  # ids valid
+    return redirect(url_for("employee.plan_page", plan_id=plan_id, _anchor=f"checkin-{checkin_id}"))
+
+
 def checkin_path(plan_id: str, checkin_id: str, operation: str) -> ApiPath:
     return api_path("/plans/{plan_id}/checkins/{checkin_id}/" + operation, plan_id=plan_id, checkin_id=checkin_id)
 
 
-@bp.post("/<checkin_id>/agenda")
+@bp.post(PREFIX + "/<checkin_id>/agenda")
 @login_required()
 def agenda(plan_id: str, checkin_id: str):
     form = Form(request.form)
@@ -64,7 +74,7 @@ def agenda(plan_id: str, checkin_id: str):
                 _("Your point is on the agenda."))
 
 
-@bp.post("/<checkin_id>/reschedule")
+@bp.post(PREFIX + "/<checkin_id>/reschedule")
 @login_required()
 def reschedule(plan_id: str, checkin_id: str):
     form = Form(request.form)
@@ -73,7 +83,7 @@ def reschedule(plan_id: str, checkin_id: str):
                 _("The check-in is moved."))
 
 
-@bp.post("/<checkin_id>/cancel")
+@bp.post(PREFIX + "/<checkin_id>/cancel")
 @login_required()
 def cancel(plan_id: str, checkin_id: str):
     form = Form(request.form)
@@ -82,7 +92,7 @@ def cancel(plan_id: str, checkin_id: str):
                 _("The check-in is cancelled."))
 
 
-@bp.post("/<checkin_id>/record")
+@bp.post(PREFIX + "/<checkin_id>/record")
 @login_required()
 def record(plan_id: str, checkin_id: str):
     form = Form(request.form)
@@ -96,7 +106,7 @@ def agreement_path(plan_id: str, checkin_id: str, agreement_id: str, operation: 
                     plan_id=plan_id, checkin_id=checkin_id, agreement_id=agreement_id)
 
 
-@bp.post("/<checkin_id>/agreements/<agreement_id>/action")
+@bp.post(PREFIX + "/<checkin_id>/agreements/<agreement_id>/action")
 @login_required()
 def to_action(plan_id: str, checkin_id: str, agreement_id: str):
     form = Form(request.form)
@@ -109,7 +119,7 @@ def to_action(plan_id: str, checkin_id: str, agreement_id: str):
                 _("The agreement is now a learning action on your plan."))
 
 
-@bp.post("/<checkin_id>/agreements/<agreement_id>/goal")
+@bp.post(PREFIX + "/<checkin_id>/agreements/<agreement_id>/goal")
 @login_required()
 def to_goal(plan_id: str, checkin_id: str, agreement_id: str):
     form = Form(request.form)

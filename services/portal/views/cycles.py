@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from services.portal.api_client import ApiError, api_path
+from services.portal.api_client import ApiError, ServiceUnavailableError, api_path
 from services.portal.auth import current_user, login_required
 from services.portal.forms import Form
 from services.portal.views.common import plan_api
@@ -103,19 +103,28 @@ def progress(cycle_id: str):
 @bp.post("/<cycle_id>/launch")
 @login_required("hr")
 def launch(cycle_id: str):
-    """Launch or sync: the plan service works through the scope in batches and stores how far it got."""
+    """Launch or sync: the plan service works through the scope in batches and stores how far it got. A launch
+    too big for one request is cut off by a time-out, not lost: the page posts again and the service goes on
+    where its record ends (nothing twice), until everyone is dealt with."""
+    path = api_path("/cycles/{cycle_id}", cycle_id=cycle_id)
+    complete = True
     try:
-        cycle = plan_api().post(api_path("/cycles/{cycle_id}/launch", cycle_id=cycle_id))
-        done = cycle["progress"]
+        progress = plan_api().post(api_path("/cycles/{cycle_id}/launch", cycle_id=cycle_id))["progress"]
         flash(_("Launched: %(done)d of %(total)d people have their plan (%(started)d started, %(carried)d carried "
-                "forward).", done=done["done"], total=done["total"], started=done["started"],
-                carried=done["carried_forward"]), "info")
+                "forward).", done=progress["done"], total=progress["total"], started=progress["started"],
+                carried=progress["carried_forward"]), "info")
+    except ServiceUnavailableError:
+        complete = False
+        progress = plan_api().get(path)["progress"]
+        if request.accept_mimetypes.best != "application/json":
+            flash(_("The launch takes longer: %(done)d of %(total)d people so far. Press “Resume the launch” to go "
+                    "on; nobody gets a second plan.", done=progress["done"], total=progress["total"]), "info")
     except ApiError as error:
         if error.status in (401, 403, 404):
             raise
         flash(_("The cycle could not be launched: %(why)s", why=error.message), "error")
     if request.accept_mimetypes.best == "application/json":
-        return jsonify({"next": url_for(".show", cycle_id=cycle_id)})
+        return jsonify({"next": url_for(".show", cycle_id=cycle_id), "complete": complete})
     return redirect(url_for(".show", cycle_id=cycle_id))
 
 

@@ -15,6 +15,7 @@ from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import refusal, translate_reason
 from services.portal.smart import check_goal, letter_names
+from services.portal.views.badges import badge_state, eligible_map
 from services.portal.views.common import (
     current_plan_summary,
     goal_progress,
@@ -112,7 +113,9 @@ def plan_page_response(plan_id: str, forms: dict[str, Form] | None = None, statu
                             employee=plan["employee_id"]))
     goals = [{**g, "percent": goal_progress(g)} for g in plan.get("goals") or []]
     actions = {a["action_id"]: a for a in plan.get("actions") or []}
-    return render_template("employee/plan.html", plan=plan, goals=goals, actions=actions, owner=is_owner(plan),
+    owner = is_owner(plan)
+    badges = eligible_map(badge_state(plan_id)) if owner else {}
+    return render_template("employee/plan.html", plan=plan, goals=goals, actions=actions, owner=owner, badges=badges,
                            chart=skill_chart(plan), role_gap=gap, overdue=overdue, forms=forms or {},
                            means=MEANS,
                            timeline=charts.timeline(plan.get("actions") or [], plan.get("period_start"),

@@ -53,7 +53,9 @@ def team_row(member: dict) -> dict:
 def review_page(plan_id: str, forms: dict[str, Form] | None = None, status: int = 200):
     plan = load_plan(plan_id)
     funding = [a for a in plan.get("actions") or [] if (a.get("funding") or {}).get("status") == "requested"]
-    return render_template("manager/review.html", plan=plan, funding=funding, forms=forms or {},
+    decided = [a for a in plan.get("actions") or [] if (a.get("funding") or {}).get("status") in {"approved",
+                                                                                                   "declined"}]
+    return render_template("manager/review.html", plan=plan, funding=funding, decided=decided, forms=forms or {},
                            outcomes=REVIEW_OUTCOMES), status
 
 

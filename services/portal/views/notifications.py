@@ -88,10 +88,12 @@ def describe(item: dict, names: dict[str, str]) -> tuple[str, str]:
     kind = item.get("kind")
     text = str(KINDS[kind] % values) if kind in KINDS else kind_name(str(kind))
     plan_id, action_id = data.get("plan_id"), data.get("action_id")
-    if kind in {"cycle_milestone_due", "hr_cycle_digest"} and is_uuid(data.get("cycle_id")):
+    if kind == "hr_cycle_digest" and is_uuid(data.get("cycle_id")):
         return text, url_for("cycles.show", cycle_id=data["cycle_id"])
     if kind == "checkin_invite" and plan_id:
-        return text, url_for("employee.plan_page", plan_id=plan_id, _anchor="checkins")
+        checkin = data.get("checkin_id")
+        return text, url_for("employee.plan_page", plan_id=plan_id,
+                             _anchor=f"checkin-{checkin}" if is_uuid(checkin) else "checkins")
     if item.get("kind") in {"review_requested", "action_overdue_escalated"} and plan_id:
         return text, url_for("manager.review", plan_id=plan_id)
     if item.get("kind") == "weekly_digest":
