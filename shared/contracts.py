@@ -42,6 +42,7 @@ PLAN_EVENT_TYPES = (
     "GoalCarriedForward", "ActionCarriedForward",  # version 3: a new period's plan took over the previous one's
     "PlanDetailsChanged", "SkillAssessmentWithdrawn",  # editing what one made (portal, issue 15)
     "PlanErased",  # retention destroyed the plan's key: drop what was derived from it
+    "CertificateAdded", "RecertificationOpened",  # certificates on completed actions (dates only, no number)
 )
 # About a person, not a plan: plan_id is empty and employee_id is the person's directory id.
 PERSON_EVENT_TYPES = (
@@ -280,6 +281,23 @@ class AgreementActedOnPayload(_Payload):
     action_id = _optional_id()
 
 
+class CertificateAddedPayload(_Payload):
+    """Added without a version step (a new type): the dates the notifier reminds by; number, issuer and file stay
+    in the plan service."""
+
+    certificate_id = _id()
+    action_id = _id()
+    issued_on = fields.Date(required=True)
+    expires_on = fields.Date(allow_none=True, metadata={"description": "None: the certificate does not expire"})
+
+
+class RecertificationOpenedPayload(_Payload):
+    action_id = _id(metadata={"description": "the planned action that renews the certificate"})
+    renews_plan_id = _id()
+    renews_action_id = _id()
+    renews_certificate_id = _id()
+
+
 class PersonRegisteredPayload(_Payload):
     person_id = _id()
     manager_id = _optional_id()
@@ -314,7 +332,8 @@ PAYLOAD_SCHEMAS: dict[str, Schema] = {
     "CompletionProposalSettled": CompletionProposalSettledPayload(),
     "GoalCarriedForward": GoalCarriedForwardPayload(), "ActionCarriedForward": ActionCarriedForwardPayload(),
     "PlanDetailsChanged": PlanDetailsChangedPayload(), "SkillAssessmentWithdrawn": SkillWithdrawnPayload(),
-    "PlanErased": EmptyPayload(), "PersonRegistered": PersonRegisteredPayload(),
+    "PlanErased": EmptyPayload(), "CertificateAdded": CertificateAddedPayload(),
+    "RecertificationOpened": RecertificationOpenedPayload(), "PersonRegistered": PersonRegisteredPayload(),
     "PersonUpdated": PersonUpdatedPayload(), "PersonErased": EmptyPayload(),
 }
 assert set(PAYLOAD_SCHEMAS) == set(EVENT_TYPES)

@@ -46,4 +46,5 @@ ID_KINDS = {
     "person_id": is_directory_id, "employee_id": is_directory_id, "role_id": is_directory_id,
     "operation": is_word, "decision": is_word, "report": is_word,
     "checkin_id": is_uuid, "agreement_id": is_directory_id, "cycle_id": is_uuid, "template_id": is_uuid,
+    "certificate_id": is_directory_id, "requirement_id": is_uuid,
 }

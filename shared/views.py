@@ -106,6 +106,16 @@ class ViewStore:
             finally:
                 conn.autocommit = False
 
+    def analyze(self, tables: Iterable[str]) -> None:
+        """Give PostgreSQL's planner statistics for TABLES after a bulk load. Until autovacuum gets to them (a
+        minute or more), freshly filled tables have none, and a department head's team overview at 20,000
+        people took 2.0 s instead of 0.24 s (nested loops planned for empty tables). SQLite's planner needs none."""
+        if not self.postgres:
+            return
+        with self.transaction(commit=True) as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {self.table(table)}")
+
     # -- positions --------------------------------------------------------------------------------
     def position(self, name: str, cursor: Any = None) -> int:
         """How far the projection NAME has applied the log (0 before its first page)."""

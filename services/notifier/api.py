@@ -82,6 +82,8 @@ class PersonExportSchema(Schema):
     notifications = fields.List(fields.Nested(NotificationSchema))
     actions = fields.List(fields.Dict())
     checkins = fields.List(fields.Dict(), metadata={"description": "check-ins followed for invitations"})
+    certificates = fields.List(fields.Dict(), metadata={"description": "certificates with an expiry date, for the "
+                                                                       "reminders"})
     choices = fields.Dict()
     forgotten = fields.Boolean(metadata={"description": "the person was erased: the notifier keeps nothing of "
                                                         "them but this mark"})

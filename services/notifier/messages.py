@@ -26,6 +26,8 @@ SUBJECTS = {
     k.ACTION_STARTING_SOON: {"nl": "Binnenkort van start: {title}", "en": "Starting soon: {title}"},
     k.ACTION_OVERDUE: {"nl": "Over tijd: {title}", "en": "Overdue: {title}"},
     k.ACTION_OVERDUE_ESCALATED: {"nl": "Over tijd bij {employee}: {title}", "en": "Overdue for {employee}: {title}"},
+    k.CERTIFICATE_EXPIRING: {"nl": "Je certificaat verloopt over {days} dagen: {title}",
+                             "en": "Your certificate expires in {days} days: {title}"},
     k.WEEKLY_DIGEST: {"nl": "Je team deze week ({week})", "en": "Your team this week ({week})"},
     k.CHECKIN_INVITE: {"nl": "{changed}Ontwikkelgesprek van {employee}: {on} om {at}",
                        "en": "{changed}Development conversation of {employee}: {on} at {at}"},
@@ -53,6 +55,11 @@ BODIES = {
     k.ACTION_OVERDUE_ESCALATED: {
         "nl": "\u201c{title}\u201d van {employee} is {days_overdue} dagen over tijd (gepland tot {end}).",
         "en": "\u201c{title}\u201d of {employee} is {days_overdue} days overdue (planned until {end})."},
+    k.CERTIFICATE_EXPIRING: {
+        "nl": "Het certificaat van \u201c{title}\u201d is geldig tot en met {expires}. Plan op tijd een "
+              "hercertificering: dat kan met \u00e9\u00e9n klik in je ontwikkelplan.",
+        "en": "The certificate of \u201c{title}\u201d is valid until {expires}. Plan a recertification in time: "
+              "one click in your development plan."},
     k.WEEKLY_DIGEST: {"nl": "Wat er in je team op je wacht.", "en": "What is waiting for you in your team."},
     k.CHECKIN_INVITE: {
         "nl": "Het gesprek over het ontwikkelplan van {employee} is op {on} om {at} ({duration_minutes} minuten), "
@@ -165,7 +172,8 @@ def render(n: Notification, lang: str, name_of: Callable[[str], str], portal_url
                   start=long_date(n.data.get("start", ""), lang), end=long_date(n.data.get("end", ""), lang),
                   title=n.data.get("title") or "", on=long_date(n.data.get("on", ""), lang),
                   due=long_date(n.data.get("due", ""), lang), milestone=word(n.data.get("milestone", ""), lang),
-                  changed=word("changed", lang) if n.data.get("sequence") else "")
+                  changed=word("changed", lang) if n.data.get("sequence") else "",
+                  expires=long_date(n.data.get("expires_on", ""), lang))
     subject = SUBJECTS[n.kind][lang].format_map(_Missing(values))
     cancelled = CANCELLED_CHECKIN if n.kind == k.CHECKIN_INVITE else CANCELLED
     body = (cancelled if n.data.get("method") == "CANCEL" else BODIES[n.kind])[lang].format_map(_Missing(values))

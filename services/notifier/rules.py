@@ -92,6 +92,7 @@ class FeedRules:
     def on_PlanErased(self, reader, changes: Changes, event: dict, plan: dict) -> None:
         plan.update(status="closed", pending_funding=0)
         self._drop_actions(reader, changes, event)
+        changes.certificates.append(("DELETE FROM {t} WHERE plan_id = ?", (event["plan_id"],)))
 
     def on_FeedbackReceived(self, reader, changes: Changes, event: dict, plan: dict) -> None:
         self._notify(changes, event, k.FEEDBACK_RECEIVED, event["employee_id"],
@@ -209,6 +210,29 @@ class FeedRules:
                 "attendees": attendees}
         for recipient in attendees:
             self._notify(changes, event, k.CHECKIN_INVITE, recipient, dict(data), mine_too=True)
+
+    # -- certificates: what the sweep reminds of before they expire --------------------------------
+    def on_CertificateAdded(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        p = event["payload"]
+        renewal = f"{event['plan_id']}:{p['action_id']}"
+        # A certificate earned by a recertification action replaces the one it renews; a newer certificate of the
+        # same action replaces the older ones.
+        changes.certificates.append(("UPDATE {t} SET status = 'renewed' WHERE renewed_by = ? OR (plan_id = ? AND "
+                                     "action_id = ?)", (renewal, event["plan_id"], p["action_id"])))
+        if not p.get("expires_on"):
+            return
+        action = self._action(reader, changes, event) or {}
+        changes.certificates.append((
+            "INSERT INTO {t} (plan_id, certificate_id, action_id, employee_id, title, expires_on, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'current') ON CONFLICT (plan_id, certificate_id) DO NOTHING",
+            (event["plan_id"], p["certificate_id"], p["action_id"], event["employee_id"], action.get("title", ""),
+             str(p["expires_on"]))))
+
+    def on_RecertificationOpened(self, reader, changes: Changes, event: dict, plan: dict) -> None:
+        p = event["payload"]
+        changes.certificates.append(("UPDATE {t} SET renewed_by = ? WHERE plan_id = ? AND certificate_id = ?",
+                                     (f"{event['plan_id']}:{p['action_id']}", p["renews_plan_id"],
+                                      p["renews_certificate_id"])))
 
     def _action(self, reader, changes: Changes, event: dict) -> dict | None:
         key = (event["plan_id"], event["payload"].get("action_id"))

@@ -43,6 +43,12 @@ TABLES = {
         "CREATE TABLE IF NOT EXISTS {t} (person_id TEXT NOT NULL, kind TEXT NOT NULL, mode TEXT NOT NULL, "
         "PRIMARY KEY (person_id, kind))"),
     "forgotten": "CREATE TABLE IF NOT EXISTS {t} (person_id TEXT PRIMARY KEY)",
+    # Certificates with an expiry date, for the reminders; `renewed_by` is the recertification action
+    # (plan_id:action_id) whose own certificate replaces this one.
+    "certificates": (
+        "CREATE TABLE IF NOT EXISTS {t} (plan_id TEXT NOT NULL, certificate_id TEXT NOT NULL, action_id TEXT NOT NULL, "
+        "employee_id TEXT NOT NULL, title TEXT NOT NULL, expires_on TEXT NOT NULL, status TEXT NOT NULL, "
+        "renewed_by TEXT, PRIMARY KEY (plan_id, certificate_id))"),
 }
 INDEXES = {
     "notifications": "CREATE INDEX IF NOT EXISTS {i} ON {t} (state, next_attempt)",
@@ -50,7 +56,7 @@ INDEXES = {
 }
 LANGUAGE = "language"  # stored as a choice row: the person's language for mails
 PERSON_TABLES = {"notifications": ("recipient", "about"), "actions": ("employee_id",), "plans": ("employee_id",),
-                 "checkins": ("employee_id",), "choices": ("person_id",)}
+                 "checkins": ("employee_id",), "choices": ("person_id",), "certificates": ("employee_id",)}
 CHECKIN_COLUMNS = ("employee_id", "manager_id", "on_date", "at", "duration_minutes", "location", "status", "sequence")
 
 
@@ -94,6 +100,7 @@ class Changes:
         self.forget: list[str] = []
         self.deactivated: list[str] = []  # people the directory deactivated: what waits for them is dropped
         self.digested: list[tuple[str, str]] = []  # (notification id, digest id)
+        self.certificates: list[tuple[str, tuple]] = []  # (SQL with {t} for the certificates table, parameters)
 
     def notify(self, notification: Notification) -> None:
         self.notifications.append(notification)
@@ -180,6 +187,8 @@ class NotifierStore:
                 "attempts, next_attempt, seen) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0) ON CONFLICT (id) DO NOTHING"),
                 (n.id, n.recipient, n.about, n.kind, n.created_at, json.dumps(n.data, ensure_ascii=False), n.state,
                  n.next_attempt))
+        for statement, params in changes.certificates:
+            c.execute(self._sql(statement.replace("{t}", self.table("certificates"))), params)
         for notification_id, digest_id in changes.digested:
             c.execute(self._sql(f"UPDATE {self.table('notifications')} SET state = 'digested', digest_id = ? "
                                 "WHERE id = ? AND state = 'digest'"), (digest_id, notification_id))
@@ -260,11 +269,14 @@ class NotifierStore:
         actions = [dict(r) for r in self._rows(
             f"SELECT plan_id, action_id, title, start_on, end_on, status FROM {self.table('actions')} "
             "WHERE employee_id = ?", (person_id,))]
+        certificates = [dict(r) for r in self._rows(
+            f"SELECT plan_id, certificate_id, action_id, title, expires_on, status FROM {self.table('certificates')} "
+            "WHERE employee_id = ?", (person_id,))]
         checkins = [dict(r) for r in self._rows(
             f"SELECT plan_id, checkin_id, employee_id, manager_id, on_date, at, duration_minutes, location, status "
             f"FROM {self.table('checkins')} WHERE employee_id = ? OR manager_id = ?", (person_id, person_id))]
-        return {"notifications": notes, "actions": actions, "checkins": checkins, "choices": self.choices(person_id),
-                "forgotten": self.is_forgotten(person_id)}
+        return {"notifications": notes, "actions": actions, "checkins": checkins, "certificates": certificates,
+                "choices": self.choices(person_id), "forgotten": self.is_forgotten(person_id)}
 
     # -- sweep queries ----------------------------------------------------------------------------
     def actions_between(self, column: str, low: str, high: str, statuses: Iterable[str]) -> list[dict]:
@@ -278,6 +290,12 @@ class NotifierStore:
         rows = self._rows(f"SELECT * FROM {self.table('actions')} WHERE plan_id = ? AND action_id = ?",
                           (plan_id, action_id))
         return dict(rows[0]) if rows else None
+
+    def certificates_expiring(self, low: str, high: str) -> list[dict]:
+        """Current certificates (not renewed, of open or closed plans alike) expiring from LOW to HIGH."""
+        return [dict(r) for r in self._rows(
+            f"SELECT * FROM {self.table('certificates')} WHERE status = 'current' AND expires_on >= ? "
+            "AND expires_on <= ? ORDER BY expires_on, plan_id, certificate_id", (low, high))]
 
     def pending_plans(self) -> list[dict]:
         return [dict(r) for r in self._rows(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.notifier import kinds as k
@@ -23,6 +23,18 @@ from services.notifier.rules import Directory, stable_id
 from services.notifier.store import Changes, Notification, NotifierStore
 
 Clock = Callable[[], datetime]
+CERTIFICATE_REMINDER_DAYS = (90, 30, 7)  # reminders before a certificate expires, once each
+
+
+def reminder_due(expires_on: date, today: date) -> int | None:
+    """The reminder (90, 30 or 7 days before) whose day has come and whose next one has not: the sweep sends it
+    once. None before the first reminder day and from the expiry date on. A sweep that missed a day sends the
+    reminder of the step it is in, not every one it missed."""
+    if today >= expires_on:
+        return None
+    left = (expires_on - today).days
+    due = [days for days in CERTIFICATE_REMINDER_DAYS if left <= days]
+    return min(due) if due else None
 
 
 def utc_now() -> datetime:
@@ -53,6 +65,7 @@ class Sweep:
         overdue = [self._with_title(a) for a in self.actions.overdue(now.date())]
         self._soon(changes, now)
         self._overdue(changes, now, overdue)
+        self._certificates(changes, now)
         running = self.cycles.running() if self.cycles is not None else []
         self._milestones(changes, now, running)
         if now.hour >= self.settings.digest_hour:
@@ -85,6 +98,21 @@ class Sweep:
                                   stable_id("escalated", a["plan_id"], a["action_id"], a["end_on"]))
                 n.data["days_overdue"] = a["days_overdue"]
                 changes.notify(n)
+
+    def _certificates(self, changes: Changes, now: datetime) -> None:
+        """Each current certificate's reminder whose day has come (90, 30, 7 days before it expires), once each."""
+        today = now.date()
+        horizon = today + timedelta(days=max(CERTIFICATE_REMINDER_DAYS))
+        for c in self.store.certificates_expiring((today + timedelta(days=1)).isoformat(), horizon.isoformat()):
+            days = reminder_due(date.fromisoformat(c["expires_on"]), today)
+            if days is None:
+                continue
+            changes.notify(Notification(
+                id=stable_id("certificate", c["plan_id"], c["certificate_id"], c["expires_on"], days),
+                recipient=c["employee_id"], about=c["employee_id"], kind=k.CERTIFICATE_EXPIRING,
+                created_at=now.isoformat(),
+                data={"plan_id": c["plan_id"], "action_id": c["action_id"], "certificate_id": c["certificate_id"],
+                      "title": c["title"], "expires_on": c["expires_on"], "days": days}))
 
     def _milestones(self, changes: Changes, now: datetime, running: list[dict[str, Any]]) -> None:
         """Each milestone of a running cycle, from NOTICE days before its date: to everyone in the cycle who has

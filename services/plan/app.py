@@ -10,12 +10,14 @@ from services.plan.api import (
     actions,
     audit,
     badges,
+    certificates,
     cycles,
     feed,
     people,
     plans,
     register_domain_errors,
     reports,
+    requirements,
     scim,
     teams,
     templates,
@@ -51,7 +53,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     api = create_api(app, title="Groeipad plan service", ready=ready, tokens=config.get("TOKENS"), service="plan",
                      description="Event-sourced personal development plans (PDP).", public=(f"{PUBLIC_PATH}/",))
-    for module in (plans, people, teams, reports, feed, audit, templates, cycles, actions, scim, badges):
+    for module in (plans, certificates, people, teams, reports, feed, audit, templates, cycles, actions, scim, badges,
+                   requirements):
         api.register_blueprint(module.blp)
     api.register_blueprint(badges.public)
     register_domain_errors(app)

@@ -9,6 +9,7 @@ reports come from the views (services/plan/views), which a projector process kee
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import json
@@ -26,11 +27,14 @@ from eventsourcing.persistence import IntegrityError, Transcoding
 from eventsourcing.utils import strtobool
 
 from services.plan.badges.store import CredentialStore
+from services.plan.certificate_files import DEFAULT_MAX_BYTES, CertificateFiles
+from services.plan.domain import certificates as certificate_rules
 from services.plan.domain.access import PlanAccess
-from services.plan.domain.errors import InvalidStateError, RuleViolationError
+from services.plan.domain.errors import InvalidStateError, NotFoundInPlanError, RuleViolationError
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent, event_data
 from services.plan.domain.person import Person, person_uuid
 from services.plan.domain.plan import Context, DevelopmentPlan, plan_id_for
+from services.plan.domain.requirement import LearningRequirement
 from services.plan.domain.template import PlanTemplate
 from services.plan.metrics import EVENTS_APPENDED, PLAN_LOAD_SECONDS, WRITE_RETRIES
 from services.plan.views import tables as view_tables
@@ -77,6 +81,10 @@ class PersonDeactivatedError(Exception):
 
 class TemplateNotFoundError(Exception):
     """No such plan template."""
+
+
+class RequirementNotFoundError(Exception):
+    """No such learning requirement."""
 
 
 class ForbiddenError(Exception):
@@ -135,9 +143,12 @@ class PlanService(Application[UUID]):
         super().__init__(env)
         self.view_store = ViewStore.of(self)
         self.views = PlanQueries(self.view_store)
+        self.certificate_files = CertificateFiles(self.view_store, self.keys,
+                                                  int(self.env.get("CERTIFICATE_MAX_BYTES") or DEFAULT_MAX_BYTES))
         self.credentials = CredentialStore(self.view_store, self.keys)  # Open Badges issued (services/plan/badges)
         if strtobool(self.env.get("CREATE_TABLE") or "y"):
             view_tables.create(self.view_store, view_tables.physical())
+            self.certificate_files.create_table()
             self.credentials.create_table()
         self._erasures_seen = self.recorder.max_notification_id() or 0
         self._erasure_lock = threading.Lock()
@@ -291,7 +302,17 @@ class PlanService(Application[UUID]):
         erased = bool(person.pop("erased"))
         return {"person": person, "plans": plans, "access_log": self.views.accesses(employee_id=person_id,
                                                                                     limit=1_000_000),
+                "certificate_files": self._certificate_files_of(person_id),
                 "credentials": self.credentials.of_person(person_id), "erased": erased}
+
+    def _certificate_files_of(self, person_id: str) -> list[dict[str, Any]]:
+        """The person's certificate files themselves (base64), for their export."""
+        out = []
+        for row in self.certificate_files.of_person(person_id):
+            opened = self.certificate_files.get(row["file_id"])
+            if opened is not None:
+                out.append({**row, "content_base64": base64.b64encode(opened[1]).decode()})
+        return out
 
     def person_is_active(self, person_id: str) -> bool:
         """Read from the person's entry in the event store (strongly consistent, like erasure): a deactivation
@@ -405,6 +426,66 @@ class PlanService(Application[UUID]):
             return WriteOutcome(plan, result, position=_count(recordings))
         raise WriteConflictError(plan_id)
 
+    # -- certificates ---------------------------------------------------------------------------------
+    def add_certificate(self, plan_id: UUID, principal: Principal, action_id: str, *, fields: dict[str, Any],
+                        content: bytes | None = None, filename: str = "", if_match: int | None = None,
+                        request: IdempotentRequest | None = None) -> WriteOutcome:
+        """A certificate for a completed action, with its file (sniffed, sealed) stored first and dropped again
+        when the plan refuses the certificate or the request was a retry."""
+        self.forget_erased()
+        employee_id = self._owner(plan_id)
+        self._authorize(plan_id, principal, employee_id=employee_id)
+        certificate_id = fields.pop("certificate_id", None) or str(uuid4())
+        stored = None
+        if content is not None:
+            stored = self.certificate_files.put(str(plan_id), employee_id, uuid4().hex, content, filename)
+        try:
+            outcome = self.change_plan(
+                plan_id, principal, lambda plan, ctx: plan.add_certificate(
+                    ctx, action_id, certificate_id=certificate_id, file=stored.details() if stored else None,
+                    **fields),
+                result={"certificate_id": certificate_id}, if_match=if_match, request=request)
+        except BaseException:
+            if stored is not None:
+                self.certificate_files.delete(stored.file_id)
+            raise
+        if outcome.replayed and stored is not None:
+            self.certificate_files.delete(stored.file_id)
+        return outcome
+
+    def certificate_file(self, plan_id: UUID, principal: Principal, certificate_id: str,
+                         audit: Access | None = None) -> tuple[str, bytes, str]:
+        """(content type, content, file name) of a certificate's file, for whoever may read the plan (in the access
+        log when it is not the owner)."""
+        plan = self.get_plan(plan_id, principal, audit=audit or Access("certificate"))
+        _, certificate = plan.certificate(certificate_id)
+        details = certificate.get("file")
+        opened = self.certificate_files.get(details["file_id"]) if details else None
+        if opened is None:
+            raise NotFoundInPlanError("certificate_id", "this certificate has no file (or it was erased)")
+        return opened[0], opened[1], details.get("filename") or "certificate"
+
+    def open_recertification(self, plan_id: UUID, principal: Principal, certificate_id: str, *,
+                             planned_start: date, planned_end: date, action_id: str | None = None,
+                             today: date | None = None, request: IdempotentRequest | None = None) -> WriteOutcome:
+        """One step from an expiring or expired certificate to a planned action renewing it, in the same plan when
+        it is still open, else in the person's plan that is open now."""
+        old = self.get_plan(plan_id, principal)
+        action, certificate = old.certificate(certificate_id)
+        state = certificate_rules.state(certificate, today or date.today())
+        target = plan_id
+        if old.status == "closed":
+            open_plans = [p for p in self.views.plans_of(old.employee_id) if p["status"] != "closed"]
+            if not open_plans:
+                raise InvalidStateError("plan", "the plan is closed and the person has no open plan to renew it in")
+            target = UUID(open_plans[-1]["id"])
+        new_id = action_id or str(uuid4())
+        renews = {"plan_id": str(plan_id), "action_id": action["action_id"], "certificate_id": certificate_id,
+                  "state": state}
+        return self.change_plan(target, principal, lambda plan, ctx: plan.open_recertification(
+            ctx, action_id=new_id, renews=renews, template=action, planned_start=planned_start,
+            planned_end=planned_end), result={"action_id": new_id}, request=request)
+
     def change_plan_details(self, plan: DevelopmentPlan, ctx: Context, **changes: Any) -> None:
         """The plan's change_details, after the rule only the views can check: a new period overlaps no other
         plan of the same employee."""
@@ -438,6 +519,7 @@ class PlanService(Application[UUID]):
         person.erase(actor)
         recordings = self.save(person)
         destroyed = self.keys.erase_subject(person_id)
+        self.certificate_files.delete_of_person(person_id)
         self.credentials.erase_person(person_id, actor["subject"])  # their badges are revoked, the copies dropped
         plan_ids = [UUID(p["id"]) for p in self.views.plans_of(person_id)]
         for aggregate_id in [*plan_ids, person_uuid(person_id)]:
@@ -456,6 +538,7 @@ class PlanService(Application[UUID]):
             plan.mark_erased(Context(actor["subject"], "admin"))
             self.save(plan)
             self.keys.erase_key(plan_id)
+            self.certificate_files.delete_of_plan(plan_id)
             self.delete_snapshots(UUID(plan_id))
             erased.append(plan_id)
         self.forget_erased()
@@ -630,6 +713,50 @@ class PlanService(Application[UUID]):
                 "milestones": [{"kind": m["kind"], "due": (period_start + timedelta(days=m["offset_days"])).isoformat()}
                                for m in content["milestones"]]}
 
+    # -- mandatory learning (HR and L&D) and compliance ----------------------------------------------------
+    def define_requirement(self, principal: Principal, reason: str = "", **content: Any) -> LearningRequirement:
+        _requirement_author(principal)
+        requirement = LearningRequirement.define(uuid4(), actor_of(principal), reason, **content)
+        self.save(requirement)
+        return requirement
+
+    def revise_requirement(self, principal: Principal, requirement_id: UUID, reason: str,
+                           **content: Any) -> LearningRequirement:
+        _requirement_author(principal)
+        requirement = self.requirement(requirement_id)
+        requirement.revise(actor_of(principal), reason, **content)
+        self.save(requirement)
+        return requirement
+
+    def retire_requirement(self, principal: Principal, requirement_id: UUID, reason: str) -> LearningRequirement:
+        _requirement_author(principal)
+        requirement = self.requirement(requirement_id)
+        requirement.retire(actor_of(principal), reason)
+        self.save(requirement)
+        return requirement
+
+    def requirement(self, requirement_id: UUID) -> LearningRequirement:
+        try:
+            requirement = self.repository.get(requirement_id)
+        except AggregateNotFoundError:
+            raise RequirementNotFoundError(requirement_id) from None
+        if not isinstance(requirement, LearningRequirement):
+            raise RequirementNotFoundError(requirement_id)
+        return requirement
+
+    def requirement_history(self, requirement_id: UUID) -> list[Any]:
+        self.requirement(requirement_id)
+        return list(self.events.get(requirement_id))
+
+    def compliance_report(self, principal: Principal, as_of: date | datetime,
+                          department: str | None = None) -> dict[str, Any]:
+        """HR and admins see the people behind the numbers; L&D sees the numbers, small groups hidden."""
+        if not principal.has("hr", "ld", "admin"):
+            raise ForbiddenError("the compliance report is for HR and L&D")
+        from services.plan.compliance import ComplianceReport
+
+        return ComplianceReport(self.views).build(as_of, department, detail=principal.has("hr", "admin"))
+
     # -- the feed ---------------------------------------------------------------------------------
     def feed(self, after: int, limit: int) -> tuple[list[tuple[Any, PlanEvent]], int, int]:
         """Plan events after AFTER, with their positions; also where to continue and the log head."""
@@ -642,6 +769,11 @@ class PlanService(Application[UUID]):
 def actor_of(principal: Principal) -> dict[str, str]:
     role = next((r for r in ("admin", "hr", "ld") if principal.has(r)), "employee")
     return {"subject": principal.subject, "role": role}
+
+
+def _requirement_author(principal: Principal) -> None:
+    if not principal.has("hr", "ld", "admin"):
+        raise ForbiddenError("mandatory learning is defined by HR and L&D")
 
 
 def _template_author(principal: Principal) -> None:

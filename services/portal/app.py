@@ -149,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
         actions,
         admin,
         badges,
+        certificates,
         checkins,
         cycles,
         editing,
@@ -162,8 +163,8 @@ def register_blueprints(app: Flask) -> None:
         privacy,
     )
 
-    for module in (account, employee, editing, actions, badges, checkins, manager, hr, ld, privacy, json_api,
-                   notifications, plan_templates, cycles, admin):
+    for module in (account, employee, editing, actions, badges, certificates, checkins, manager, hr, ld, privacy,
+                   json_api, notifications, plan_templates, cycles, admin):
         app.register_blueprint(module.bp)
 
 

@@ -157,7 +157,8 @@ def test_mails_survive_a_kill_mid_batch_and_time_brings_reminders(stack):
     assert requests.post(f"{plan.url}/api/v1/people/karim/erase", headers=hr, timeout=10).status_code == 200
     groeipad("notify", "--once", "--now", "2026-05-07T09:00:00+00:00", env=env)
     export = requests.get(f"{api.url}/api/v1/people/karim/export", headers=hr, timeout=10).json()
-    assert export == {"notifications": [], "actions": [], "checkins": [], "choices": {}, "forgotten": True}
+    assert export == {"notifications": [], "actions": [], "checkins": [], "certificates": [], "choices": {},
+                      "forgotten": True}
 
 
 LAB = ("id,name,email,manager_id,department,job_title\n"

@@ -93,8 +93,8 @@ def test_person_erased_forgets_everything_about_them_and_ignores_what_follows(st
     store.choose("karim", {"language": "en"})
     later = [e.erased("karim"), e("FeedbackReceived", "marieke", "manager", source="manager", text="t")]
     store.apply_page(later, later[-1]["position"], rules.decide)
-    assert store.person_data("karim") == {"notifications": [], "actions": [], "checkins": [], "choices": {},
-                                         "forgotten": True}
+    assert store.person_data("karim") == {"notifications": [], "actions": [], "checkins": [], "certificates": [],
+                                         "choices": {}, "forgotten": True}
     assert store.inbox("marieke", unread_only=False, limit=10, offset=0)[1] == 0  # the request about karim too
     assert store.is_forgotten("karim")
 

@@ -336,7 +336,7 @@ def test_the_whole_story(stack, browser, shots):
     hanna.shoot("hr-purpose")
     page.click("text=Doorgaan")
     expect(page.locator("main")).to_contain_text("begon het plan")
-    expect(page.locator("main")).to_contain_text("keurde financiering goed")
+    expect(page.locator("main")).to_contain_text("keurde de financiering van “")  # names the action
     hanna.shoot("hr-history")
     page.click("text=Het plan op een datum")
     expect(page.locator("main")).to_contain_text("zoals het er aan het eind van")

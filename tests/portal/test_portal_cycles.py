@@ -423,3 +423,42 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, method, path):
     assert answer.status_code in (302, 400)  # a POST without a CSRF token stops before anything else
     if answer.status_code == 302:
         assert "/login" in answer.headers["Location"]
+
+
+def test_a_retired_template_stays_readable_and_starts_no_new_plans(signed_in):
+    daan = signed_in("daan")
+    template_id = make_template(daan, name="Oud sjabloon")
+    assert daan.post(f"/templates/{template_id}/retire", {"change_note": "Vervangen"}).status_code == 302
+    page = html(daan.get(f"/templates/{template_id}"))
+    assert "This template is retired" in page and "Make a new version" not in page and 'id="retire-form"' not in page
+    assert "Oud sjabloon" not in html(daan.get("/templates"))
+    assert "Oud sjabloon" in html(daan.get("/templates?retired=1"))
+    again = daan.post(f"/templates/{template_id}/retire", {})
+    assert again.status_code == 302 and "could not be retired" in html(daan.get(f"/templates/{template_id}"))
+    assert signed_in("karim").post(f"/templates/{template_id}/retire", {}).status_code == 403
+    assert daan.post("/templates/not-an-id/retire", {}).status_code == 404
+
+
+HOSTILE_NUMBERS = ["1e999999999", "9" * 5000, "NaN", "-Infinity", "0x10", "12,5,6", "1\x00", "٣٣٣"]
+
+
+def test_hostile_numbers_in_the_new_forms_never_give_a_server_error(karim_plan, signed_in):
+    hanna = signed_in("hanna")
+    template_id = make_template(hanna)
+    cycle_id = make_cycle(hanna, template_id)
+    plan_id, karim = karim_plan
+    karim.get(f"/plans/{plan_id}")
+    for value in HOSTILE_NUMBERS:
+        for path, form in ((
+                "/templates/new", {**TEMPLATE_FORM, "hours_norm": value, "budget_norm": value, "goal_1_offset": value,
+                                   "milestone_conversation": value, "goal_1_skills": f"veiligheid: {value}"}),
+                (f"/templates/{template_id}/revise", {**TEMPLATE_FORM, "hours_norm": value}),
+                ("/cycles/new", {"name": "X", "period_start": value, "period_end": value, "scope_kind": "organisation",
+                                 "due_conversation": value, "template_default": template_id})):
+            assert hanna.post(path, form).status_code < 500, (path, value[:20])
+        assert hanna.get(f"/templates/{template_id}", query_string={"version": value}).status_code < 500
+        assert hanna.get(f"/cycles/{cycle_id}/people", query_string={"milestone": value, "state": value,
+                                                                      "department": value}).status_code < 500
+        slot = {"on": value, "at": value, "duration_minutes": value, "location": "Kamer 1"}
+        assert karim.post(f"/plans/{plan_id}/checkins", slot).status_code < 500, value[:20]
+        assert karim.post(f"/plans/{plan_id}/checkins", {**slot, "on": "2027-01-20", "at": "10:00"}).status_code < 500

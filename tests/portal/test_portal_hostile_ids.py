@@ -18,6 +18,12 @@ from tests.portal.conftest import PLAN_URL, RECOMMENDER_URL, Browser
 OFFER = "0b7c8f0e-1111-4c1b-9a7e-000000000001"  # the fake recommender's offer
 FIXED = {"operation": "start", "decision": "approve", "fmt": "csv", "name": "password",
          "notification_id": "5f0c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e5f", "token": "not-a-token"}
+# Ids of the right shape for the routes of cycles, templates and check-ins (the services answer 404 to them).
+FIXED.update({"template_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e01",
+              "cycle_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e02",
+              "checkin_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e03",
+              "agreement_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e03-1",
+              "goal_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e04"})
 # They forward no id, and signing out (or dropping HR's purpose) would end what the test relies on.
 SKIPPED = {"/logout", "/hr/purpose/clear", "/account/sign-out-everywhere", "/login", "/login/<name>",
            "/login/<name>/callback", "/static/<path:filename>"}

@@ -5,7 +5,7 @@ Regenerate the fixture file only when adding an event type or a new class_versio
 so never overwrite an old version's file: add a new one beside it (v2: check-ins, PlanStarted's template;
 v3: completions reported by a learning record store, LearningActionCompleted v2; v4_carry: the following
 plan of the story, which carries the first one forward; v4_editing: PlanDetailsChanged and SkillAssessmentWithdrawn
-only).
+only; v4: certificates, recertification and mandatory learning requirements).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from services.plan.application import PlanService
 from services.plan.domain.cycle import DevelopmentCycle
 from services.plan.domain.person import Person
 from services.plan.domain.plan import Context, DevelopmentPlan
+from services.plan.domain.requirement import LearningRequirement
 from services.plan.domain.template import PlanTemplate
 
 
@@ -54,6 +55,13 @@ def record_story(service: PlanService) -> list:
     plan.start_action(owner, "a1", date(2026, 3, 2))
     plan.complete_action(owner, "a1", on=date(2026, 7, 1), evaluation=4, reflection="learnt",
                          skill_levels=[{"skill": "teammanagement", "level": 2}])
+    plan.add_certificate(owner, "a1", certificate_id="cert1", number="VCA-123", issuer="SSVV",
+                         issued_on=date(2026, 7, 1), expires_on=date(2026, 9, 1),
+                         file={"file_id": "f1", "content_type": "application/pdf", "size": 9, "sha256": "ab",
+                               "filename": "vca.pdf"})
+    plan.open_recertification(owner, action_id="a4", template=plan.actions["a1"], planned_start=date(2026, 8, 1),
+                              planned_end=date(2026, 8, 31), renews={"plan_id": str(plan.id), "action_id": "a1",
+                                                                     "certificate_id": "cert1", "state": "expiring"})
     plan.plan_action(owner, action_id="a2", goal_ids=[], means="mooc", title="x", planned_start=date(2026, 8, 1),
                      planned_end=date(2026, 9, 1), cost=Decimal(100))
     plan.request_funding(owner, "a2", amount=Decimal(100), justification="helps")
@@ -84,6 +92,8 @@ def record_story(service: PlanService) -> list:
     plan.achieve_goal(owner, "g2", "done")
     plan.abandon_goal(owner, "g1", "changed role")
     plan.close(owner, "done")
+    plan.add_certificate(owner, "a3", certificate_id="cert2", number="PM-9", issuer="PMI",  # after the plan closed
+                         issued_on=date(2026, 10, 1), expires_on=None)
     plan.mark_erased(Context("retention", "admin"))
     person.erase({"subject": "hr", "role": "hr"})
     template = PlanTemplate.create(__import__("uuid").UUID("00000000-0000-4000-8000-0000000000aa"),
@@ -102,9 +112,16 @@ def record_story(service: PlanService) -> list:
          "reason": "current plan"}], total=1)
     cycle.remove({"subject": "hanna", "role": "hr"}, "karim", "left the directory")
     cycle.close({"subject": "hanna", "role": "hr"})
+    hanna = {"subject": "hanna", "role": "hr"}
+    requirement = LearningRequirement.define(
+        __import__("uuid").UUID("00000000-0000-4000-8000-0000000000dd"), hanna, "wettelijk verplicht", name="VCA",
+        departments=["TD"], roles=["Monteur"], recurrence_months=24, offer_ids=["o1"], certificate_required=True)
+    requirement.revise(hanna, "jaarlijks", name="VCA", departments=["TD"], roles=["Monteur"], recurrence_months=12,
+                       offer_ids=["o1"], certificate_required=True)
+    requirement.retire(hanna, "vervangen")
     events = (list(person.collect_events()) + list(plan.collect_events()) + list(following.collect_events())
               + list(template.collect_events())
-              + list(cycle.collect_events()))
+              + list(cycle.collect_events()) + list(requirement.collect_events()))
     plain = Mapper(transcoder=service.construct_transcoder())  # fixtures keep the plaintext (pre-sealing) form
     return [plain.to_stored_event(event) for event in events]
 

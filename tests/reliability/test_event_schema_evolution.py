@@ -22,6 +22,7 @@ from services.plan.domain.access import PlanAccess
 from services.plan.domain.cycle import CYCLE_EVENTS
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.person import Person
+from services.plan.domain.requirement import REQUIREMENT_EVENTS
 from services.plan.domain.template import TEMPLATE_EVENTS
 from shared.contracts import PAYLOAD_SCHEMAS, SCHEMA_VERSION, IntegrationEventSchema, parse_page, upgrade
 
@@ -31,7 +32,7 @@ SERVICES = {
     "plan": ("plan_events_v*.jsonl", lambda: PlanService(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
              {**{cls.TOPIC: cls for cls in EVENT_CLASSES.values()},
               **{cls.TOPIC: cls for cls in (Person.Registered, Person.Updated, Person.Erased, PlanAccess.Recorded,
-                                                *TEMPLATE_EVENTS, *CYCLE_EVENTS)}}),
+                                                *TEMPLATE_EVENTS, *CYCLE_EVENTS, *REQUIREMENT_EVENTS)}}),
     "recommender": ("recommender_events_v*.jsonl",
                     lambda: Recommender(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
                     {cls.TOPIC: cls for cls in RecommenderEvent.__subclasses__()}),
@@ -85,11 +86,14 @@ def test_each_stored_shape_still_loads_into_the_current_class(service, row):
                                           if path.stem.removeprefix("plan_events_v").isdigit()))
 def test_each_stored_plan_story_replays_into_a_plan(story):
     service = SERVICES["plan"][1]()
-    plan, plan_id = None, uuid4()
+    plan, plan_id, started = None, uuid4(), 0
     for row in fixture_rows("plan", story):
+        started += row["topic"] == "groeipad.plan:PlanStarted"
+        if started > 1:  # from v4 on the story has a following plan as well: this checks the first one
+            break
         if not row["topic"].startswith(("groeipad.plan:Person", "groeipad.plan:PlanAccess",
                                         "groeipad.plan:PlanTemplate", "groeipad.plan:Cycle",
-                                        "groeipad.plan:DevelopmentCycle")):
+                                        "groeipad.plan:DevelopmentCycle", "groeipad.plan:LearningRequirement")):
             stored = StoredEvent(originator_id=plan_id, originator_version=row["originator_version"],
                                  topic=row["topic"], state=json.dumps(row["state"]).encode())
             plan = service.mapper.to_domain_event(stored).mutate(plan)

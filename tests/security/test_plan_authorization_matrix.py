@@ -7,6 +7,7 @@ the test, so a new endpoint cannot ship without its row.
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,11 +67,23 @@ REPORTED = {"on": "2026-03-20", "source": "xapi", "statement_id": "6f0d2c1e-3b1a
 CHECKIN = {"on": "2026-06-01", "at": "10:00", "duration_minutes": 30, "location": "Room 1"}
 TEMPLATE = {"name": "T", "milestones": [{"kind": "conversation", "offset_days": 28}], "hours_norm": 40}
 TEMPLATE_AUTHORS = {"hanna", "daan", "root"}
+REQUIREMENT = {"name": "VCA", "departments": ["TD"], "recurrence_months": 24, "offer_ids": ["vca"]}
 CYCLE_READERS = {"hanna", "root", "marieke", "boss", "petra", "recommender"}  # HR, managers for their reports,
 # and services (the notifier's sweep reads milestones and dashboards)
 CYCLE = {"name": "C", "period_start": "2030-01-01", "period_end": "2030-12-31",
          "scope": {"kind": "people", "people": ["{owner}"]}, "templates": {"default": "{template_id}"},
          "milestones": [{"kind": "conversation", "due": "2030-02-01"}]}
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+class Form(dict):
+    """A multipart/form-data body; its `file` part is a small PDF."""
+
+
+CERTIFICATE = Form(number="N-1", issuer="SSVV", issued_on="2026-03-20", expires_on="2026-04-01")
+CERTIFIERS = {"owner", "hanna", "root"}
+
+
 SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 SCIM_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 SCIM_SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
@@ -167,6 +180,27 @@ MATRIX: dict[tuple[str, str], Row] = {
         body={"goal_id": "{goal_id}", "deadline": "2026-11-01"}),
     ("POST", "/api/v1/plans/{plan_id}/checkins/{checkin_id}/agreements/{agreement_id}/action"): Row(
         expect(status=201, **OWNER_WRITE), state="checkin_held", body=ACTION),
+    # Certificates: the employee and HR add them (also to a closed plan) and open a recertification; readers read.
+    ("POST", "/api/v1/plans/{plan_id}/actions/{action_id}/certificates"): Row(
+        expect(CERTIFIERS, 201, forbidden={*MANAGERS, "daan"}), state="completed", body=CERTIFICATE),
+    ("GET", "/api/v1/plans/{plan_id}/certificates/{certificate_id}/file"): Row(expect(READERS, 200),
+                                                                              state="certified"),
+    ("POST", "/api/v1/plans/{plan_id}/certificates/{certificate_id}/recertify"): Row(
+        expect(CERTIFIERS, 201, forbidden={*MANAGERS, "daan"}), state="certified",
+        body={"planned_start": "2026-12-01", "planned_end": "2026-12-20"}),
+    # Mandatory learning: HR, L&D and admins define it; everyone reads it; the report for HR, L&D and admins.
+    ("GET", "/api/v1/requirements"): Row({c: 200 for c in CALLERS}),
+    ("POST", "/api/v1/requirements"): Row(expect(TEMPLATE_AUTHORS, 201, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
+                                          body=REQUIREMENT),
+    ("GET", "/api/v1/requirements/{requirement_id}"): Row({c: 200 for c in CALLERS}, state="requirement"),
+    ("PUT", "/api/v1/requirements/{requirement_id}"): Row(
+        expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS), state="requirement",
+        body={**REQUIREMENT, "recurrence_months": 12, "reason": "yearly"}),
+    ("POST", "/api/v1/requirements/{requirement_id}/retire"): Row(
+        expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS), state="requirement",
+        body={"reason": "replaced"}),
+    ("GET", "/api/v1/reports/compliance"): Row(expect(TEMPLATE_AUTHORS, 200, forbidden=set(CALLERS) - TEMPLATE_AUTHORS),
+                                               query="?as_of=2026-06-30"),
     # Open Badges: the employee issues their own; the holder, HR or an admin revokes; verifiers need no sign-in.
     ("GET", "/api/v1/plans/{plan_id}/credentials"): Row(expect(READERS, 200), state="issued"),
     ("POST", "/api/v1/plans/{plan_id}/credentials"): Row(expect(status=201, **OWNER_WRITE), state="achieved",
@@ -319,8 +353,17 @@ def prepare(client, state: str) -> dict[str, str]:
     action = call("POST", f"/api/v1/plans/{pid}/actions", ACTION)["action_id"]
     if state == "assessed":
         call("POST", f"/api/v1/plans/{pid}/assessments", {"skill": "Excel", "category": "technical", "level": 2})
-    if state == "started":
+    if state in {"started", "completed", "certified"}:
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/start", {"date": "2026-03-02"})
+    certificate = "none"
+    if state in {"completed", "certified"}:
+        call("POST", f"/api/v1/plans/{pid}/actions/{action}/complete", {"date": "2026-03-20", "evaluation": 4})
+    if state == "certified":
+        response = client.post(f"/api/v1/plans/{pid}/actions/{action}/certificates", headers=me,
+                               data={**CERTIFICATE, "file": (io.BytesIO(PDF), "c.pdf")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 201, response.get_json()
+        certificate = response.get_json()["certificate_id"]
     if state == "funding_requested":
         call("POST", f"/api/v1/plans/{pid}/actions/{action}/funding", {"amount": 300, "justification": "team"})
     if state == "submitted":
@@ -334,7 +377,11 @@ def prepare(client, state: str) -> dict[str, str]:
     if state == "issued":
         credential = call("POST", f"/api/v1/plans/{pid}/credentials", {"kind": "goal", "item_id": goal})[
             "credential_id"]
-    template = cycle = "none"
+    template = cycle = requirement = "none"
+    if state == "requirement":
+        response = client.post("/api/v1/requirements", json=REQUIREMENT, headers=hr)
+        assert response.status_code == 201, response.get_json()
+        requirement = response.get_json()["requirement_id"]
     if state in {"template", "cycle"}:
         response = client.post("/api/v1/templates", json=TEMPLATE, headers=hr)
         assert response.status_code == 201, response.get_json()
@@ -365,7 +412,8 @@ def prepare(client, state: str) -> dict[str, str]:
     return {"plan_id": pid, "goal_id": goal, "action_id": action, "recommendation_id": "rec-1", "person_id": owner,
             "owner": owner, "manager_id": "marieke", "checkin_id": checkin, "agreement_id": agreement,
             "template_id": template, "cycle_id": cycle, "proposal_id": proposal, "credential_id": credential,
-            "group_id": group, "schema_id": SCIM_USER, "type_id": "User", "unknown": "Nothing"}
+            "group_id": group, "schema_id": SCIM_USER, "type_id": "User", "unknown": "Nothing",
+            "certificate_id": certificate, "requirement_id": requirement}
 
 
 def test_every_operation_in_the_openapi_document_has_a_row(app):
@@ -388,7 +436,10 @@ def test_cell(app, operation, caller):
         body = {**body, "employee_id": ids["owner"]}
     body = fill(body, ids)
     request_headers = headers(caller, ids["owner"])
-    if isinstance(body, str):
+    if isinstance(row.body, Form):
+        response = client.open(path, method=method, data={**body, "file": (io.BytesIO(PDF), "c.pdf")},
+                               headers=request_headers, content_type="multipart/form-data")
+    elif isinstance(body, str):
         response = client.open(path, method=method, data=body, headers={**request_headers, "Content-Type": "text/csv"})
     else:
         response = client.open(path, method=method, json=body if method != "GET" else None, headers=request_headers)

@@ -16,6 +16,7 @@ from services.plan.domain.cycle import CYCLE_EVENTS, DevelopmentCycle
 from services.plan.domain.events import EVENT_CLASSES, PlanEvent
 from services.plan.domain.group import DirectoryGroup
 from services.plan.domain.person import Person
+from services.plan.domain.requirement import REQUIREMENT_EVENTS, LearningRequirement
 from services.plan.domain.template import TEMPLATE_EVENTS, PlanTemplate
 from services.portal.accounts import Account
 from shared.sealing import LIBRARY_FIELDS, SEAL, clear_fields, personal_fields
@@ -24,7 +25,7 @@ from tests.unit.plan_builders import add_action, new_plan
 EVENTS = [PlanEvent, *EVENT_CLASSES.values(), Person.Registered, Person.Updated, Person.Erased,
           PlanAccess.Recorded, Account.Created, Account.ProfileChanged, PlanTemplate.Event, *TEMPLATE_EVENTS,
           DevelopmentCycle.Event, *CYCLE_EVENTS, DirectoryGroup.Event, DirectoryGroup.Created,
-          DirectoryGroup.Changed, DirectoryGroup.Deleted]
+          DirectoryGroup.Changed, DirectoryGroup.Deleted, LearningRequirement.Event, *REQUIREMENT_EVENTS]
 
 
 def annotated_fields(cls) -> dict[str, typing.Any]:

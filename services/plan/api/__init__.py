@@ -9,6 +9,7 @@ from services.plan.application import (
     PersonDeactivatedError,
     PlanNotFoundError,
     PreconditionFailedError,
+    RequirementNotFoundError,
     TemplateNotFoundError,
     WriteConflictError,
 )
@@ -25,6 +26,7 @@ def register_domain_errors(app: Flask) -> None:
         DomainError: lambda error: ApiError(error.status, str(error), error.errors),
         PlanNotFoundError: lambda error: ApiError(404, "plan not found"),
         TemplateNotFoundError: lambda error: ApiError(404, "template not found"),
+        RequirementNotFoundError: lambda error: ApiError(404, "requirement not found"),
         CycleNotFoundError: lambda error: ApiError(404, "cycle not found"),
         CredentialNotFoundError: lambda error: ApiError(404, "credential not found"),
         CredentialErasedError: lambda error: ApiError(

@@ -95,7 +95,8 @@ def export_person(_purpose, person_id):
     recommender = recommender_export(person_id, principal, audit)
     notifier = notifier_export(person_id, principal, audit)
     return {"person": held["person"], "erased": held["erased"], "plans": jsonable(plans),
-            "access_log": held["access_log"], "credentials": held["credentials"], "recommender": recommender,
+            "access_log": held["access_log"], "credentials": held["credentials"],
+            "certificate_files": held["certificate_files"], "recommender": recommender,
             "notifier": notifier, "complete": recommender.get("status") == notifier.get("status") == "complete",
             "exported_at": datetime.now(UTC).isoformat()}
 

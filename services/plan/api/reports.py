@@ -3,10 +3,13 @@ groups of fewer than five people are left out so that no individual can be read 
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from services.plan.api import schemas as s
 from services.plan.api.common import min_position, service, views_read
 from services.plan.views.queries import SMALL_GROUP
-from shared.auth import require_role
+from shared.auth import current_principal, require_role
+from shared.errors import field_error
 from shared.httpapi import Blueprint
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
@@ -61,3 +64,19 @@ def training(query):
     """Per department and semester: people, planned and completed training hours, funding asked and granted."""
     require_role("hr", "admin")
     return report("training", query.get("year"))
+
+
+@blp.route("/compliance")
+@blp.arguments(s.ComplianceQuerySchema, location="query")
+@blp.response(200, s.ComplianceReportSchema)
+def compliance(query):
+    """Mandatory learning per department as of a date: who is compliant, due or overdue, with the completion or
+    certificate behind each answer (HR, admins); L&D sees the numbers, groups under 5 hidden. Only what was
+    recorded by then counts, so a report as of a past date is the same whenever it is asked for."""
+    text = query["as_of"]
+    try:
+        as_of = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise field_error(422, "as_of", "a date (YYYY-MM-DD) or an ISO-8601 instant") from None
+    headers = views_read()
+    return service().compliance_report(current_principal(), as_of, query["department"]), 200, headers

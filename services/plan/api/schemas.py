@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.plan.domain.certificates import STATES as CERTIFICATE_STATES
 from services.plan.domain.template import MILESTONE_KINDS
 from services.plan.domain.vocabulary import (
     ACTION_STATUSES,
@@ -20,6 +22,7 @@ from services.plan.domain.vocabulary import (
     TRIGGERS,
 )
 from shared.contracts import ActorSchema
+from shared.ids import DIRECTORY_ID_PATTERN
 from shared.purposes import ACCESS_PURPOSES, MAX_NOTE, NOTE_HEADER, PURPOSE_HEADER
 
 SHORT, LONG = 200, 5000
@@ -483,6 +486,13 @@ class ActionViewSchema(Schema):
     funding = fields.Nested(FundingViewSchema, allow_none=True)
     result = fields.Dict(allow_none=True, metadata={"description": "{success, score}: passed or failed"})
     source = fields.String(allow_none=True, metadata={"description": "xapi: completed by a learning record store"})
+    certificates = fields.List(fields.Nested(lambda: CertificateViewSchema()))
+    certified = fields.Boolean(metadata={"description": "carries a certificate valid today (domain/certificates.py)"})
+    certificate_state = fields.String(allow_none=True, validate=validate.OneOf(CERTIFICATE_STATES), metadata={
+        "description": "valid, expiring (within 90 days) or expired: the state of the certificate that counts; "
+                       "None without one"})
+    renews = fields.Dict(allow_none=True, metadata={"description": "{plan_id, action_id, certificate_id} this "
+                                                                   "recertification action renews"})
     semester = fields.String()
     overdue = fields.Boolean(metadata={"description": "planned or started, and its planned end has passed"})
     carried_from = fields.Dict(allow_none=True, metadata={
@@ -673,6 +683,8 @@ class PlanSchema(Schema):
     template = fields.Nested(TemplateRefSchema, allow_none=True,
                              metadata={"description": "the template version the plan started from"})
     erased = fields.Boolean(metadata={"description": "personal data of this plan was erased (crypto-shredded)"})
+    expiring = fields.List(fields.Nested(lambda: ExpiryViewSchema()), metadata={
+        "description": "what expires: each completed action whose certificate is expiring or expired, soonest first"})
     budget = fields.Nested(BudgetUseSchema)
     submission = fields.Nested(SubmissionSchema, allow_none=True,
                                metadata={"description": "the latest submission for review: the employee's note"})
@@ -686,6 +698,7 @@ class WriteResultSchema(PlanSchema):
     feedback_id = fields.String()
     checkin_id = fields.String()
     proposal_id = fields.String()
+    certificate_id = fields.String()
 
 
 class PlanSummarySchema(Schema):
@@ -948,6 +961,8 @@ class PersonExportSchema(Schema):
     plans = fields.List(fields.Dict(), metadata={"description": "each plan as GET /plans/{id} shows it, "
                                                                 "with its full history"})
     access_log = fields.List(fields.Nested(AccessSchema))
+    certificate_files = fields.List(fields.Nested(lambda: CertificateFileExportSchema()), metadata={
+        "description": "the person's certificate files, content in base64"})
     credentials = fields.List(fields.Dict(), metadata={"description": "the Open Badges issued to the person: ids, "
                                                                       "what for, when, revoked or not"})
     recommender = fields.Dict(metadata={"description": "what the recommender holds, or why it is missing"})
@@ -1071,6 +1086,202 @@ class CyclePersonSchema(Schema):
 
 class CyclePeopleSchema(Schema):
     items = fields.List(fields.Nested(CyclePersonSchema))
+
+
+# -- certificates ---------------------------------------------------------------------------------
+class CertificateFormSchema(Strict):
+    """The certificate's fields as multipart/form-data (the file goes in the part `file`)."""
+
+    certificate_id = fields.String(load_default=None, validate=validate.Regexp(DIRECTORY_ID_PATTERN), metadata={
+        "description": "optional (letters, digits, . _ @ -); made up when missing"})
+    number = required_text(SHORT)
+    issuer = required_text(SHORT)
+    issued_on = fields.Date(required=True)
+    expires_on = fields.Date(load_default=None, allow_none=True,
+                             metadata={"description": "leave out for a certificate that does not expire"})
+
+
+class CertificateFileSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    file = Upload(metadata={"description": "PDF, PNG or JPEG, recognised by its content; at most "
+                                           "PLAN_CERTIFICATE_MAX_BYTES (5 MiB)"})
+
+
+class CertificateFileDetailsSchema(Schema):
+    file_id = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    filename = fields.String()
+
+
+class CertificateViewSchema(Schema):
+    certificate_id = fields.String()
+    number = fields.String()
+    issuer = fields.String()
+    issued_on = fields.Date()
+    expires_on = fields.Date(allow_none=True)
+    file = fields.Nested(CertificateFileDetailsSchema, allow_none=True)
+    added_by = fields.Nested(ActorSchema)
+    added_at = fields.String()
+    state = fields.String(validate=validate.OneOf(CERTIFICATE_STATES))
+
+
+class ExpiryViewSchema(Schema):
+    action_id = fields.String()
+    certificate_id = fields.String()
+    expires_on = fields.Date()
+    state = fields.String(validate=validate.OneOf(CERTIFICATE_STATES))
+
+
+class RecertifySchema(Strict):
+    action_id = fields.String(load_default=None, validate=ID, metadata={"description": "the new action's id"})
+    planned_start = fields.Date(required=True)
+    planned_end = fields.Date(required=True)
+
+
+class CertificateFileExportSchema(Schema):
+    file_id = fields.String()
+    plan_id = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    stored_at = fields.String()
+    content_base64 = fields.String()
+
+
+# -- mandatory learning and compliance ----------------------------------------------------------------
+class RequirementContentSchema(Strict):
+    name = required_text(SHORT, metadata={"description": "e.g. VCA, privacy, safety"})
+    departments = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50))
+    roles = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50),
+                        metadata={"description": "job titles it applies to"})
+    recurrence_months = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                       validate=validate.Range(1, 120),
+                                       metadata={"description": "repeat every N months; none: once"})
+    offer_ids = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50),
+                            metadata={"description": "catalogue offers whose completion satisfies it"})
+    skills = fields.List(required_text(SHORT), load_default=list, validate=validate.Length(max=50),
+                         metadata={"description": "skills re-rated at an action's completion that satisfy it"})
+    certificate_required = fields.Boolean(load_default=False, metadata={
+        "description": "only a completion carrying a valid certificate counts"})
+    grace_days = fields.Integer(load_default=90, strict=True, validate=validate.Range(0, 366), metadata={
+        "description": "days someone new to it has before they are overdue"})
+
+
+class RequirementCreateSchema(RequirementContentSchema):
+    reason = text(load_default="")
+
+
+class RequirementRevisionSchema(RequirementContentSchema):
+    reason = required_text(LONG, metadata={"description": "why it changes (kept with the version)"})
+
+
+class RequirementRetireSchema(Strict):
+    reason = required_text(LONG)
+
+
+class RequirementVersionSchema(Schema):
+    version = fields.Integer()
+    type = fields.String(validate=validate.OneOf(("created", "revised", "retired")))
+    at = fields.String()
+    actor = fields.Nested(ActorSchema)
+    reason = fields.String()
+    content = fields.Dict(allow_none=True)
+
+
+class RequirementSummarySchema(Schema):
+    requirement_id = fields.String()
+    version = fields.Integer()
+    retired = fields.Boolean()
+    name = fields.String()
+    departments = fields.List(fields.String())
+    roles = fields.List(fields.String())
+    recurrence_months = fields.Integer(allow_none=True)
+    offer_ids = fields.List(fields.String())
+    skills = fields.List(fields.String())
+    certificate_required = fields.Boolean()
+    grace_days = fields.Integer()
+
+
+class RequirementSchema(RequirementSummarySchema):
+    history = fields.List(fields.Nested(RequirementVersionSchema), metadata={
+        "description": "every version: who, when, why"})
+
+
+class RequirementListSchema(Schema):
+    items = fields.List(fields.Nested(RequirementSummarySchema))
+
+
+class ComplianceQuerySchema(Strict):
+    as_of = fields.String(required=True, validate=validate.Length(min=10, max=40), metadata={
+        "description": "YYYY-MM-DD (the whole day, UTC) or an ISO-8601 instant: only what was known then counts"})
+    department = fields.String(load_default=None, validate=validate.Length(min=1, max=SHORT))
+
+
+class ComplianceEvidenceSchema(Schema):
+    plan_id = fields.String()
+    action_id = fields.String()
+    completed_on = fields.Date()
+    certificate_id = fields.String(allow_none=True)
+    certified = fields.Boolean(metadata={"description": "carried a valid certificate on that day"})
+    valid_until = fields.Date(allow_none=True)
+    counts = fields.Boolean(metadata={"description": "false when a certificate is required and missing"})
+    decisive = fields.Boolean(metadata={"description": "the completion the answer rests on"})
+
+
+class PersonRequirementSchema(Schema):
+    requirement_id = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    status = fields.String(validate=validate.OneOf(("compliant", "due", "overdue")))
+    due_by = fields.Date(allow_none=True, metadata={"description": "when it (next) has to be done"})
+    evidence = fields.List(fields.Nested(ComplianceEvidenceSchema))
+
+
+class CompliancePersonSchema(Schema):
+    person_id = fields.String()
+    name = fields.String()
+    job_title = fields.String()
+    requirements = fields.List(fields.Nested(PersonRequirementSchema))
+
+
+class ComplianceCountSchema(Schema):
+    requirement_id = fields.String()
+    name = fields.String()
+    applicable = fields.Integer()
+    compliant = fields.Integer(allow_none=True)
+    due = fields.Integer(allow_none=True)
+    overdue = fields.Integer(allow_none=True)
+    hidden = fields.Boolean(metadata={"description": "fewer than 5 people: counts left out for L&D"})
+
+
+class ComplianceDepartmentSchema(Schema):
+    department = fields.String()
+    people = fields.Integer()
+    requirements = fields.List(fields.Nested(ComplianceCountSchema))
+    people_detail = fields.List(fields.Nested(CompliancePersonSchema), allow_none=True,
+                                metadata={"description": "the people behind the numbers (HR and admins only)"})
+
+
+class ComplianceRequirementSchema(Schema):
+    requirement_id = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    changed_at = fields.String()
+    changed_by = fields.String()
+    reason = fields.String()
+    recurrence_months = fields.Integer(allow_none=True)
+    certificate_required = fields.Boolean()
+
+
+class ComplianceReportSchema(Schema):
+    as_of = fields.Date()
+    known_by = fields.String(metadata={"description": "the instant up to which recorded facts count"})
+    department = fields.String(allow_none=True)
+    requirements = fields.List(fields.Nested(ComplianceRequirementSchema))
+    departments = fields.List(fields.Nested(ComplianceDepartmentSchema))
 
 
 class OverdueQuerySchema(Strict):

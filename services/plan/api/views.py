@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.plan.domain import certificates as certificate_rules
 from services.plan.domain import skills as skill_rules
 from services.plan.domain.budget import budget_use
 from services.plan.domain.plan import DevelopmentPlan, action_overdue
@@ -50,8 +51,9 @@ def plan_view(plan: DevelopmentPlan, employee_name: str | None = None) -> dict[s
         "planned_hours": sum(a["hours"] for a in live),
         "planned_cost": sum((a["cost"] for a in live), Decimal(0)),
         "skills": skills, "goals": goals,
-        "actions": [{**a, "semester": semester(a["planned_start"]), "overdue": action_overdue(a, today)}
-                    for a in actions],
+        "actions": [{**a, "semester": semester(a["planned_start"]), "overdue": action_overdue(a, today),
+                     **_certification(a, today)} for a in actions],
+        "expiring": certificate_rules.expiries(actions, today),
         "timeline": [{"semester": key, **value} for key, value in sorted(timeline.items())],
         "feedback": plan.feedback, "progress": plan.progress, "reviews": plan.reviews,
         "recommendations": plan.recommendations, "closed_reason": plan.closed_reason,
@@ -63,3 +65,12 @@ def plan_view(plan: DevelopmentPlan, employee_name: str | None = None) -> dict[s
         "erased": getattr(plan, "erased", False),
         "budget": budget_use(plan), "submission": getattr(plan, "submission", None),
     }
+
+
+def _certification(action: dict[str, Any], today: date) -> dict[str, Any]:
+    """Each certificate with its state today, the state of the one that counts, and whether the action is certified."""
+    counting = certificate_rules.current(action, today)
+    return {"certificates": [{**c, "state": certificate_rules.state(c, today)} for c in action.get("certificates", [])],
+            "certified": certificate_rules.is_certified(action, today),
+            "certificate_state": certificate_rules.state(counting, today) if counting else None,
+            "renews": action.get("renews")}

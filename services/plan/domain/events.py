@@ -232,7 +232,7 @@ class LearningActionPlanned(PlanEvent):
             "hours": self.hours, "cost": self.cost, "certificate": self.certificate,
             "recommendation_id": self.recommendation_id, "status": "planned",
             "started_on": None, "completed_on": None, "evaluation": None, "reflection": None,
-            "funding": None,
+            "funding": None, "certificates": [], "renews": None,
         }
 
 
@@ -551,6 +551,46 @@ class CompletionProposalSettled(PlanEvent):
         plan.completion_proposals[self.proposal_id].update(status=self.outcome, action_id=self.action_id)
 
 
+# -- certificates (services/plan/domain/certificates.py holds the rule that reads them) --------------------------
+class CertificateAdded(PlanEvent):
+    """A completed action's certificate arrived: the dates stay in the clear (expiry reminders, compliance),
+    the number, the issuer and the stored file's details are the person's and sealed with the plan's key."""
+
+    TOPIC = topic("CertificateAdded")
+    PERSONAL_TEXT = ("number", "issuer")
+    PERSONAL_DATA = ("file",)
+    NOT_PERSONAL = ("certificate_id", "action_id", "issued_on", "expires_on")
+    certificate_id: str
+    action_id: str
+    number: str
+    issuer: str
+    issued_on: date
+    expires_on: date | None
+    file: dict | None  # {file_id, content_type, size, sha256, filename} of the file in the plan store
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id].setdefault("certificates", []).append({
+            "certificate_id": self.certificate_id, "number": self.number, "issuer": self.issuer,
+            "issued_on": self.issued_on, "expires_on": self.expires_on, "file": deepcopy(self.file),
+            "added_by": dict(self.actor), "added_at": self.timestamp.isoformat()})
+
+
+class RecertificationOpened(PlanEvent):
+    """The action planned just before this event renews a certificate (of this plan or an earlier one)."""
+
+    TOPIC = topic("RecertificationOpened")
+    NOT_PERSONAL = ("action_id", "renews_plan_id", "renews_action_id", "renews_certificate_id")
+    action_id: str
+    renews_plan_id: str
+    renews_action_id: str
+    renews_certificate_id: str
+
+    def apply(self, plan) -> None:
+        plan.actions[self.action_id]["renews"] = {
+            "plan_id": self.renews_plan_id, "action_id": self.renews_action_id,
+            "certificate_id": self.renews_certificate_id}
+
+
 # -- carry-forward: a new period's plan takes over what was still open in the previous one ---------------------
 class GoalCarriedForward(PlanEvent):
     """An open goal of the person's previous plan, copied into this one (the previous plan closes)."""
@@ -616,7 +656,8 @@ class ActionCarriedForward(PlanEvent):
             "recommendation_id": self.recommendation_id, "status": self.status,
             "started_on": self.started_on, "completed_on": None, "evaluation": None, "reflection": None,
             "funding": deepcopy(self.funding), "carried_from": {"plan_id": self.from_plan_id,
-                                                               "action_id": self.from_action_id}}
+                                                               "action_id": self.from_action_id},
+            "certificates": [], "renews": None}
 
 
 EVENT_CLASSES: dict[str, type[PlanEvent]] = {

@@ -17,6 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.plan.domain import certificates as certificate_rules
 from services.plan.domain import events as ev
 from services.plan.domain import limits
 from services.plan.domain import skills as skill_rules
@@ -66,9 +67,10 @@ class DevelopmentPlan(Aggregate):
     TOPIC = "groeipad.plan:DevelopmentPlan"
     Event = ev.PlanEvent
     Created = ev.PlanStarted
-    class_version = 5  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
+    class_version = 6  # 2: re-ratings at an action's completion count for the current level (domain/skills.py)
     # 3: check-ins and the template a plan started from; 4: completion proposals from a learning record store;
-    # 5: the latest submission's note, and a funding request's requested amount kept beside the approved one
+    # 5: the latest submission's note, and a funding request's requested amount kept beside the approved one;
+    # 6: certificates on completed actions, and the certificate a recertification action renews
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -106,6 +108,13 @@ class DevelopmentPlan(Aggregate):
             funding = action.get("funding")
             if funding is not None and "requested_amount" not in funding:
                 funding["requested_amount"] = funding["amount"] if funding.get("status") == "requested" else None
+
+    @staticmethod
+    def upcast_v5_v6(state: dict[str, Any]) -> None:
+        """A snapshot from before certificates: no action carries one or renews one."""
+        for action in state.get("actions", {}).values():
+            action.setdefault("certificates", [])
+            action.setdefault("renews", None)
 
     def __init__(self, employee_id: str, period_start: date, period_end: date, trigger: str, career_project: str,
                  target_role: str | None, available_hours: float, available_budget: Decimal, actor: dict,
@@ -493,6 +502,57 @@ class DevelopmentPlan(Aggregate):
                                            f"({action['started_on'].isoformat()})")
         self._trigger(ev.LearningActionCompleted, ctx, action_id=action_id, on=on, evaluation=evaluation,
                       reflection="", skill_levels=[], result=_result(result), source=source, reference=reference)
+
+    # -- certificates -------------------------------------------------------------------------
+    def add_certificate(self, ctx: Context, action_id: str, *, certificate_id: str, number: str, issuer: str,
+                        issued_on: date, expires_on: date | None = None, file: dict[str, Any] | None = None) -> None:
+        """A completed action's certificate, by the employee or HR; also on a closed plan, since certificates
+        often arrive after the plan ended."""
+        if ctx.role not in {"owner", "hr", "admin"}:
+            raise NotAllowedError("plan", f"as {ctx.role} you may not add a certificate to this plan")
+        if getattr(self, "erased", False):
+            raise InvalidStateError("status", "the plan was erased and takes no changes")
+        _count(self.version + 1, limits.MAX_EVENTS, "plan", "changes to one plan")
+        action = self.actions.get(action_id)
+        if action is None:
+            raise NotFoundInPlanError("action_id", f"no learning action {action_id} in this plan")
+        _require(bool(certificate_id.strip()), "certificate_id", "must not be empty")
+        if any(c["certificate_id"] == certificate_id for a in self.actions.values() for c in a.get("certificates", [])):
+            raise InvalidStateError("certificate_id", f"certificate {certificate_id} already exists")
+        certificate_rules.check_new(action, number=number, issuer=issuer, issued_on=issued_on, expires_on=expires_on)
+        self._trigger(ev.CertificateAdded, ctx, certificate_id=certificate_id, action_id=action_id,
+                      number=number.strip(), issuer=issuer.strip(), issued_on=issued_on, expires_on=expires_on,
+                      file=dict(file) if file else None)
+
+    def open_recertification(self, ctx: Context, *, action_id: str, renews: dict[str, Any], template: dict[str, Any],
+                             planned_start: date, planned_end: date) -> None:
+        """One step from an expiring or expired certificate to a planned action that renews it: TEMPLATE is the
+        old action (means, title, offer, provider, hours, cost), RENEWS names it {plan_id, action_id,
+        certificate_id, state}. The caller found the certificate; its state decides here."""
+        self._check_editable(ctx, "owner", "hr")
+        if renews.get("state") not in {certificate_rules.EXPIRING, certificate_rules.EXPIRED}:
+            raise InvalidStateError("certificate_id", "only an expiring or expired certificate is renewed")
+        for other in self.actions.values():
+            link = other.get("renews") or {}
+            if link.get("certificate_id") == renews["certificate_id"] and other["status"] != "cancelled":
+                raise InvalidStateError("certificate_id", f"action {other['action_id']} already renews it")
+        _count(len(self.actions) + 1, limits.MAX_ACTIONS, "actions", "learning actions in one plan")
+        self._check_action_fields([], template["means"], template["title"], planned_start, planned_end,
+                                  template["hours"], template["cost"])
+        self._trigger(ev.LearningActionPlanned, ctx, action_id=action_id, goal_ids=[], means=template["means"],
+                      title=template["title"], offer_id=template.get("offer_id"), provider=template.get("provider")
+                      or "", planned_start=planned_start, planned_end=planned_end, hours=float(template["hours"]),
+                      cost=Decimal(template["cost"]), certificate=True, recommendation_id=None)
+        self._trigger(ev.RecertificationOpened, ctx, action_id=action_id, renews_plan_id=str(renews["plan_id"]),
+                      renews_action_id=renews["action_id"], renews_certificate_id=renews["certificate_id"])
+
+    def certificate(self, certificate_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The action and the certificate with this id; NotFoundInPlanError when there is none."""
+        for action in self.actions.values():
+            for certificate in action.get("certificates", []):
+                if certificate["certificate_id"] == certificate_id:
+                    return action, certificate
+        raise NotFoundInPlanError("certificate_id", f"no certificate {certificate_id} in this plan")
 
     def cancel_action(self, ctx: Context, action_id: str, reason: str) -> None:
         self._check_open(ctx, "owner")

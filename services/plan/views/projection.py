@@ -56,6 +56,9 @@ class PlanProjection:
             "CheckInCancelled": self._checkin_status("cancelled"), "CheckInRecorded": self._checkin_status("held"),
             "CycleCreated": self._cycle_created, "CycleBatchProcessed": self._cycle_batch,
             "CycleParticipantRemoved": self._cycle_participant_removed, "CycleClosed": self._cycle_closed,
+            "LearningRequirementCreated": self._requirement_version, "LearningRequirementRevised":
+                self._requirement_version, "LearningRequirementRetired": self._requirement_version,
+            "CertificateAdded": self._certificate_added,
         }
 
     def apply(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> set[str]:
@@ -127,6 +130,14 @@ class PlanProjection:
                 (event.person_id, self._id(notification), event.name or "", event.email or "",
                  event.manager_id, event.department or "", event.job_title or "", event.timestamp.isoformat()))
         self._relink(cursor, event.person_id, event.manager_id)
+        self._person_history(cursor, notification, event.person_id, event.timestamp)
+
+    def _person_history(self, cursor, notification, person_id: str, timestamp: datetime) -> None:
+        """Where the person worked from this event on (department and role), for compliance as of any date."""
+        row = self._one(cursor, "SELECT department, job_title FROM {people} WHERE person_id = ?", (person_id,))
+        self._x(cursor, "INSERT INTO {person_history} (person_id, position, valid_from, department, job_title) "
+                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, position) DO NOTHING",
+                (person_id, notification.id, instant(timestamp), row["department"], row["job_title"]))
 
     def _person_updated(self, cursor, notification, event) -> None:
         person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
@@ -141,6 +152,8 @@ class PlanProjection:
                      person["person_id"]))
         if "manager_id" in changes:
             self._relink(cursor, person["person_id"], changes["manager_id"])
+        if {"department", "job_title"} & set(changes):
+            self._person_history(cursor, notification, person["person_id"], event.timestamp)
         provisioned = {k: v for k, v in (event.changes or {}).items() if k in PROVISIONED_COLUMNS}
         if provisioned:
             self._provisioned(cursor, person["person_id"], provisioned, event.timestamp.isoformat())
@@ -202,8 +215,36 @@ class PlanProjection:
                         "WHERE employee_id = ?)", (person_id,))
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE employee_id = ?", (person_id,))
         self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE employee_id = ?", (person_id,))
+        self._x(cursor, "UPDATE {person_history} SET job_title = ? WHERE person_id = ?", (ERASED, person_id))
+        self._x(cursor, "UPDATE {completions} SET skills = '[]' WHERE employee_id = ?", (person_id,))
         self._x(cursor, "UPDATE {provisioned} SET user_name = NULL, external_id = NULL, document = NULL "
                         "WHERE person_id = ?", (person_id,))
+
+    # -- mandatory learning and certificates (compliance as of any date) -------------------------------
+    def _requirement_version(self, cursor, notification, event) -> None:
+        requirement_id = self._id(notification)
+        last = self._one(cursor, "SELECT content FROM {requirement_versions} WHERE requirement_id = ? "
+                                 "ORDER BY version DESC LIMIT 1", (requirement_id,))
+        content = getattr(event, "content", None)
+        retired = 1 if content is None else 0
+        actor = event.actor or {}
+        self._x(cursor, "INSERT INTO {requirement_versions} (requirement_id, version, valid_from, content, retired, "
+                        "by_subject, by_role, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (requirement_id, version) DO NOTHING",
+                (requirement_id, notification.originator_version, instant(event.timestamp),
+                 json.dumps(content) if content is not None else (last or {}).get("content", "{}"), retired,
+                 actor.get("subject", ""), actor.get("role", ""), event.reason or ""))
+
+    def _certificate_added(self, cursor, notification, event) -> None:
+        plan_id = self._id(notification)
+        owner = self._owner(cursor, plan_id)
+        if owner is None:
+            return
+        self._x(cursor, "INSERT INTO {certificates} (plan_id, certificate_id, action_id, employee_id, issued_on, "
+                        "expires_on, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (plan_id, certificate_id) DO NOTHING",
+                (plan_id, event.certificate_id, event.action_id, owner, event.issued_on.isoformat(),
+                 event.expires_on.isoformat() if event.expires_on else None, instant(event.timestamp)))
 
     # -- directory groups (SCIM) --------------------------------------------------------------------
     def _group_created(self, cursor, notification, event) -> None:
@@ -340,6 +381,7 @@ class PlanProjection:
         self.page_skills = {k: row for k, row in self.page_skills.items() if k[0] != plan_id}
         self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ?", (plan_id,))
+        self._x(cursor, "UPDATE {completions} SET skills = '[]' WHERE plan_id = ?", (plan_id,))
 
     # -- skills -----------------------------------------------------------------------------------
     def _owner(self, cursor, plan_id: str) -> str | None:
@@ -485,6 +527,16 @@ class PlanProjection:
 
     def _action_completed(self, cursor, notification, event) -> None:
         self._action(cursor, notification, event, "status = 'completed', completed_on = ?", (event.on.isoformat(),))
+        plan_id = self._id(notification)
+        owner = self._owner(cursor, plan_id)
+        action = self._one(cursor, "SELECT offer_id FROM {actions} WHERE plan_id = ? AND action_id = ?",
+                           (plan_id, event.action_id))
+        if owner is not None and action is not None:
+            skills = sorted({skill_key(item["skill"]) for item in event.skill_levels or []})
+            self._x(cursor, "INSERT INTO {completions} (plan_id, action_id, employee_id, offer_id, completed_on, "
+                            "recorded_at, skills) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, action_id) "
+                            "DO NOTHING", (plan_id, event.action_id, owner, action["offer_id"], event.on.isoformat(),
+                                           instant(event.timestamp), json.dumps(skills)))
         for item in event.skill_levels or []:  # None once the person's data was erased
             self._rate(cursor, self._id(notification), item["skill"], skill_rules.RERATING, item["level"],
                        event.on.isoformat())

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 PAGE = 1000
 ERASURES = {"groeipad.plan:PersonErased", "groeipad.plan:PlanErased"}
 SNAPSHOT_EVERY = 100
+ANALYZE_AFTER = 20 * PAGE  # notifications applied in one go after which the planner's statistics are refreshed
 
 
 class Projector:
@@ -69,13 +70,19 @@ class Projector:
         return True
 
     def catch_up(self) -> int:
-        """Apply every page up to the log's head; how many notifications were read."""
+        """Apply every page up to the log's head; how many notifications were read. After a bulk load the
+        tables' planner statistics are refreshed (see ViewStore.analyze)."""
         total = 0
         while True:
             count = self.run_page()
             total += count
             if count < PAGE:
+                if total >= ANALYZE_AFTER:
+                    self.analyze()
                 return total
+
+    def analyze(self) -> None:
+        self.store.analyze(self.tables.values())
 
     def refresh_reports(self) -> int:
         """Compute the HR reports from the views and store them; the views' position they reflect."""
@@ -84,11 +91,14 @@ class Projector:
     def run_forever(self, idle_seconds: float = 0.05, stop: Any = None, report_every: float = 60.0) -> None:
         """Follow the log until STOP (a threading.Event) is set; a failing page is retried after a pause. When
         caught up, refresh the stored reports if the views moved and they are older than REPORT_EVERY seconds."""
-        pause, reported, reported_at = idle_seconds, -1, float("-inf")
+        pause, reported, reported_at, unanalyzed = idle_seconds, -1, float("-inf"), 0
         while stop is None or not stop.is_set():
             try:
                 count = self.run_page()
-                pause = idle_seconds
+                pause, unanalyzed = idle_seconds, unanalyzed + count
+                if count == 0 and unanalyzed >= ANALYZE_AFTER:
+                    self.analyze()
+                    unanalyzed = 0
                 if (count == 0 and time.monotonic() - reported_at >= report_every
                         and self.store.position(self.name) != reported):
                     reported, reported_at = self.refresh_reports(), time.monotonic()
@@ -124,7 +134,8 @@ def rebuild(app: Any) -> int:
     with store.transaction(commit=True) as cursor:
         store.set_position(cursor, view_tables.NEXT, None)
     builder = Projector(app, store, name=view_tables.NEXT, suffix="_next", snapshots=False)
-    builder.catch_up()
+    if builder.catch_up() < ANALYZE_AFTER:
+        builder.analyze()  # fresh tables: without statistics the swapped-in views would be planned as empty
     live = view_tables.physical()
     with store.transaction(commit=True) as cursor:
         # Lock the live position first: the live projector waits, then finds its position moved and re-reads.

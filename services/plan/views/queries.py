@@ -171,6 +171,15 @@ class PlanQueries:
         return ["person_id = ?"], [viewer.subject]
 
     # -- plans ------------------------------------------------------------------------------------
+    def requirements(self) -> list[dict]:
+        """The requirements in force now: each one's latest version, retired ones left out."""
+        rows = self.rows("SELECT r.requirement_id, r.version, r.content FROM {requirement_versions} r WHERE "
+                         "r.retired = 0 AND r.version = (SELECT MAX(v.version) FROM {requirement_versions} v "
+                         "WHERE v.requirement_id = r.requirement_id)")
+        items = [{"requirement_id": row["requirement_id"], "version": row["version"], "retired": False,
+                  **json.loads(row["content"])} for row in rows]
+        return sorted(items, key=lambda r: r["name"].casefold())
+
     def plan_owner(self, plan_id: str) -> str | None:
         row = self.one("SELECT employee_id FROM {plans} WHERE plan_id = ?", (plan_id,))
         return row["employee_id"] if row else None

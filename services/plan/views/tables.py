@@ -64,6 +64,19 @@ COLUMNS = {
               "period_end TEXT NOT NULL, milestones TEXT NOT NULL",
     "cycle_participants": "cycle_id TEXT NOT NULL, person_id TEXT NOT NULL, department TEXT NOT NULL, plan_id TEXT, "
                           "outcome TEXT NOT NULL, PRIMARY KEY (cycle_id, person_id)",
+    # Mandatory learning and compliance as of any date: every row carries when it became known (recorded_at,
+    # valid_from: the event's time), so a report as of a past date reads only what was known then.
+    "requirement_versions": "requirement_id TEXT NOT NULL, version INTEGER NOT NULL, valid_from TEXT NOT NULL, "
+                            "content TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0, by_subject TEXT NOT NULL, "
+                            "by_role TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (requirement_id, version)",
+    "person_history": "person_id TEXT NOT NULL, position BIGINT NOT NULL, valid_from TEXT NOT NULL, "
+                      "department TEXT NOT NULL, job_title TEXT NOT NULL, PRIMARY KEY (person_id, position)",
+    "completions": "plan_id TEXT NOT NULL, action_id TEXT NOT NULL, employee_id TEXT NOT NULL, offer_id TEXT, "
+                   "completed_on TEXT NOT NULL, recorded_at TEXT NOT NULL, skills TEXT NOT NULL, "
+                   "PRIMARY KEY (plan_id, action_id)",
+    "certificates": "plan_id TEXT NOT NULL, certificate_id TEXT NOT NULL, action_id TEXT NOT NULL, "
+                    "employee_id TEXT NOT NULL, issued_on TEXT NOT NULL, expires_on TEXT, recorded_at TEXT NOT NULL, "
+                    "PRIMARY KEY (plan_id, certificate_id)",
     # The HR reports as the projector last computed them (JSON rows), with the views' position they reflect.
     "reports": "name TEXT PRIMARY KEY, position BIGINT NOT NULL, computed_at TEXT NOT NULL, body TEXT NOT NULL",
     "accesses": "position BIGINT PRIMARY KEY, at TEXT NOT NULL, plan_id TEXT NOT NULL, employee_id TEXT NOT NULL, "
@@ -81,6 +94,9 @@ INDEXES = {
     "versions": ["plan_id, at"],
     "accesses": ["employee_id, position", "plan_id, position"],
     "cycle_participants": ["cycle_id, department"],
+    "person_history": ["valid_from"],
+    "completions": ["employee_id, recorded_at"],
+    "certificates": ["employee_id, recorded_at"],
 }
 
 

@@ -13,6 +13,7 @@ from services.portal.auth import login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import refusal
 from services.portal.views.common import load_plan, plan_api
+from services.portal.views.employee import check_goal_skills
 
 bp = Blueprint("editing", __name__)
 GOAL_SKILL_ROWS = 3
@@ -80,7 +81,9 @@ def revise_goal(plan_id: str, goal_id: str):
         for index in range(1, GOAL_SKILL_ROWS + 1):
             name = form.get(f"skill_{index}")
             if name:
-                rows.append({"skill": name[:200], "target_level": form.integer(f"target_{index}", 0, 5)})
+                rows.append({"skill": name[:200], "target_level": form.integer(f"target_{index}", 0, 5),
+                             "field": f"skill_{index}"})
+        check_goal_skills(plan, form, rows, {s["skill"].casefold() for s in goal.get("skills") or []})
         typed = {
             "title": form.text("title", required=True, max_length=200),
             "measure": form.text("measure"),

@@ -123,19 +123,22 @@ def plan_page_response(plan_id: str, forms: dict[str, Form] | None = None, statu
         status
 
 
-def known_skill(plan: dict[str, Any], name: str) -> tuple[bool, list[str]]:
-    """Whether NAME is a skill of the taxonomy (any language, any synonym) or already in the plan; with the
+def known_skill(plan: dict[str, Any], name: str) -> tuple[str | None, list[str]]:
+    """The name to save NAME under: the plan's own name for it when the plan has it (also in the other language or
+    as a synonym, so one skill is not assessed twice), else the taxonomy's; None when neither knows it, with the
     taxonomy's closest names to offer instead. A name the recommender cannot check counts as unknown."""
     key = name.casefold().strip()
-    if any(str(s.get("skill", "")).casefold() == key for s in plan.get("skills") or []):
-        return True, []
+    in_plan = {str(s.get("skill", "")).casefold(): str(s.get("skill")) for s in plan.get("skills") or []}
+    if key in in_plan:
+        return in_plan[key], []
     answer, problem = optional_recommender(lambda api: api.get(api_path("/skills"), q=name[:100], limit=8), {})
     items = (answer or {}).get("skills") or [] if isinstance(answer, dict) else []
     for item in items:
         names = [*(item.get("labels") or {}).values(), *(n for v in (item.get("synonyms") or {}).values() for n in v)]
         if any(str(n).casefold() == key for n in names):
-            return True, []
-    return False, [str(o["label"]) for o in skill_options({"skills": items})][:5]
+            same = next((in_plan[str(n).casefold()] for n in names if str(n).casefold() in in_plan), None)
+            return same or name, []
+    return None, [str(o["label"]) for o in skill_options({"skills": items})][:5]
 
 
 def editing_skill(plan: dict[str, Any], name: str) -> dict[str, str] | None:
@@ -148,6 +151,23 @@ def editing_skill(plan: dict[str, Any], name: str) -> dict[str, str] | None:
     return None
 
 
+def check_goal_skills(plan: dict[str, Any], form: Form, rows: list[dict[str, Any]],
+                      already: set[str] = frozenset()) -> None:
+    """Each goal skill row must name a skill the plan or the taxonomy knows (saved under that name), or be marked
+    as new: a half-typed word is refused, not saved. ALREADY: names the goal has (a revision keeps them)."""
+    for index, row in enumerate(rows, start=1):
+        field = row.pop("field", f"skill_{index}")
+        if row["skill"].casefold() in already or form.get(f"new_{field}") == "on":
+            continue
+        known, closest = known_skill(plan, row["skill"])
+        if known:
+            row["skill"] = known
+        else:
+            form.error(field, _("“%(name)s” is not in the skills list. Choose one of the suggestions%(some)s, "
+                                "or tick “Add as a new skill”.", name=row["skill"],
+                                some=(": " + ", ".join(closest)) if closest else ""))
+
+
 @bp.route("/plans/<plan_id>/skills", methods=["GET", "POST"])
 @login_required("employee")
 def skills(plan_id: str):
@@ -158,6 +178,7 @@ def skills(plan_id: str):
         name = form.text("skill", required=True, max_length=200)
         if name and form.get("new_skill") != "on":
             known, closest = known_skill(plan, name)
+            name = known or name
             if not known:
                 form.error("skill", _("“%(name)s” is not in the skills list. Choose one of the suggestions%(some)s, "
                                       "or tick “Add as a new skill”.", name=name,
@@ -188,7 +209,7 @@ def goal_body(form: Form) -> dict[str, Any]:
         if not name:
             continue
         level = form.integer(f"target_{index}", 0, 5)
-        rows.append({"skill": name[:200], "target_level": level})
+        rows.append({"skill": name[:200], "target_level": level, "field": f"skill_{index}"})
     return {
         "title": form.text("title", required=True, max_length=200),
         "skills": rows,
@@ -211,6 +232,7 @@ def new_goal(plan_id: str):
         body = goal_body(form)
         if not body["skills"]:
             form.error("skill_1", _("S (specific): name at least one skill"))
+        check_goal_skills(plan, form, body["skills"])
         if form.send(lambda: plan_api().post(api_path("/plans/{plan_id}/goals", plan_id=plan_id), body), set(body)):
             flash(_("Goal saved: %(title)s", title=body["title"]), "info")
             return redirect(url_for("employee.plan_page", plan_id=plan_id))

@@ -30,13 +30,13 @@ KINDS = {
     "action_starting_soon": _l("Starting soon: %(title)s"),
     "action_overdue": _l("Overdue: %(title)s"),
     "action_overdue_escalated": _l("Overdue for %(employee)s: %(title)s"),
+    "certificate_expiring": _l("Your certificate expires in %(days)s days: %(title)s"),
     "weekly_digest": _l("Your team this week"),
     "daily_digest": _l("Daily summary"),
     "self_evaluation_due": _l("Your self-evaluation is due on %(due)s"),
     "cycle_milestone_due": _l("%(milestone)s is due on %(due)s: %(cycle)s"),
     "checkin_invite": _l("Check-in on %(on)s at %(at)s"),
     "hr_cycle_digest": _l("The cycles you run this week"),
-    "certificate_expiring": _l("Certificate expiring on %(expires)s: %(title)s"),
 }
 KIND_NAMES = {
     "review_requested": _l("Review requested"), "plan_reviewed": _l("Plan reviewed"),
@@ -44,12 +44,12 @@ KIND_NAMES = {
     "action_invite": _l("Calendar invitations for learning actions"),
     "action_starting_soon": _l("Action starting soon"),
     "action_overdue": _l("Action overdue"), "action_overdue_escalated": _l("Overdue actions in my team"),
+    "certificate_expiring": _l("Certificate expiring"),
     "weekly_digest": _l("Weekly team digest"),
     "self_evaluation_due": _l("Self-evaluation due"),
     "cycle_milestone_due": _l("Cycle milestone due"),
     "checkin_invite": _l("Calendar invitations for check-ins"),
     "hr_cycle_digest": _l("Weekly digest of the cycles I run"),
-    "certificate_expiring": _l("Certificate expiring"),
 }
 MODES = {"immediately": _l("Immediately by e-mail"), "daily_digest": _l("In a daily digest"),
          "portal_only": _l("Only here in the portal")}
@@ -84,7 +84,8 @@ def describe(item: dict, names: dict[str, str]) -> tuple[str, str]:
         due=fdate(data.get("due")) if data.get("due") else "", on=fdate(data.get("on")) if data.get("on") else "",
         at=data.get("at") or "", expires=fdate(data.get("expires")) if data.get("expires") else "",
         cycle=data.get("cycle_name") or data.get("cycle") or "",
-        milestone=label("milestone", data.get("milestone")) if data.get("milestone") else "")
+        milestone=label("milestone", data.get("milestone")) if data.get("milestone") else "",
+        days=data.get("days") or "")
     kind = item.get("kind")
     text = str(KINDS[kind] % values) if kind in KINDS else kind_name(str(kind))
     plan_id, action_id = data.get("plan_id"), data.get("action_id")

@@ -166,3 +166,18 @@ def revise(template_id: str):
             return redirect(url_for(".show", template_id=template_id))
         return form_page(form, current, 422)
     return form_page(form, current)
+
+
+@bp.post("/<template_id>/retire")
+@login_required(*EDITORS)
+def retire(template_id: str):
+    """No new plans start from a retired template; plans started from it keep their version."""
+    form = Form(request.form)
+    note = form.text("change_note", max_length=2000)
+    path = api_path("/templates/{template_id}/retire", template_id=template_id)
+    if form.send(lambda: plan_api().post(path, {"change_note": note})):
+        flash(_("The template is retired. Plans started from it keep their version."), "info")
+    else:
+        flash(_("The template could not be retired: %(why)s", why="; ".join(
+            reason for reasons in form.errors.values() for reason in reasons)), "error")
+    return redirect(url_for(".show", template_id=template_id))
