@@ -7,6 +7,7 @@ import json
 from flask import Response, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
+from rapidfuzz import fuzz
 
 from recommender.api import schemas as s
 from recommender.api.common import (
@@ -80,6 +81,17 @@ def _selected(status: str) -> list[dict]:
     return sorted(offers, key=lambda o: o["external_id"])
 
 
+def word_found(word: str, text: str) -> bool:
+    """WORD is in TEXT, or, from four letters on, a word of TEXT is spelled close to it (a typo or two:
+    "exel" finds "Excel", "leidingeven" "Leidinggeven")."""
+    if word in text:
+        return True
+    if len(word) < 4:
+        return False
+    return any(fuzz.ratio(word, candidate) >= 85 for candidate in text.replace("-", " ").replace(":", " ").split()
+               if abs(len(candidate) - len(word)) <= 2)
+
+
 @blp.route("/offers")
 class Offers(MethodView):
     @blp.arguments(OfferListQuery, location="query")
@@ -95,7 +107,7 @@ class Offers(MethodView):
         if query.get("q"):
             words = query["q"].lower().split()
             offers = [o for o in offers if all(
-                w in f'{o.get("title", "")} {o.get("provider", "")} {o["external_id"]}'.lower()
+                word_found(w, f'{o.get("title", "")} {o.get("provider", "")} {o["external_id"]}'.lower())
                 for w in words)]
         window = offers[query["offset"]:query["offset"] + query["limit"]]
         # The list filters on compact records; only the page is decompressed into full offers.

@@ -247,3 +247,23 @@ def test_evaluation_says_when_too_few_queries_and_saving_only_if_better(client, 
     assert client.get("/api/v1/settings/history", headers=ld).json["history"] == []
     saved = client.put("/api/v1/settings", json={**worse, "only_if_better": False}, headers=ld)
     assert saved.status_code == 200 and saved.json["version"] == 1
+
+
+def test_catalogue_search_tolerates_typos_and_pages(client, demo, tokens):
+    ld = tokens("daan", "ld")
+
+    def titles(q, **params):
+        answer = client.get("/api/v1/offers", query_string={"q": q, "limit": 100, **params}, headers=ld).json
+        return [o["title"] for o in answer["offers"]], answer["total"]
+
+    exact, _ = titles("Excel gevorderden")
+    assert "Excel voor gevorderden" in exact
+    typo, _ = titles("Exel gevorderen")
+    assert "Excel voor gevorderden" in typo, "two typos still find the offer"
+    assert titles("xqzwv")[0] == [], "nonsense finds nothing"
+    everything = client.get("/api/v1/offers", query_string={"limit": 200}, headers=ld).json
+    first = client.get("/api/v1/offers", query_string={"limit": 25}, headers=ld).json
+    second = client.get("/api/v1/offers", query_string={"limit": 25, "offset": 25}, headers=ld).json
+    assert first["total"] == second["total"] == everything["total"] > 50
+    assert [o["offer_id"] for o in first["offers"] + second["offers"]] == [
+        o["offer_id"] for o in everything["offers"][:50]]

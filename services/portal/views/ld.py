@@ -16,6 +16,7 @@ from services.portal.views.common import optional_recommender, recommender_api
 from services.portal.vocabulary import LANGUAGES, MEANS
 
 bp = Blueprint("ld", __name__, url_prefix="/ld")
+CATALOGUE_PAGE = 25
 FORMATS = {"online": _l("Online"), "classroom": _l("Classroom"), "blended": _l("Blended")}
 LEVELS = {"beginner": _l("Beginner"), "intermediate": _l("Intermediate"), "advanced": _l("Advanced")}
 OFFER_FIELDS = {"external_id", "title", "means", "provider", "language", "format", "hours", "cost", "currency",
@@ -53,12 +54,19 @@ def catalogue():
     form = Form(request.args)
     params = {"q": form.get("q")[:200] or None, "status": form.get("status") or "published",
               "means": form.get("means") if form.get("means") in MEANS else None,
-              "language": form.get("language") if form.get("language") in LANGUAGES else None, "limit": 100}
+              "language": form.get("language") if form.get("language") in LANGUAGES else None,
+              "limit": CATALOGUE_PAGE}
     if params["status"] not in {"published", "retired", "all"}:
         params["status"] = "published"
+    page = int(form.get("page")) if form.get("page").isdigit() and 0 < int(form.get("page")) < 100_000 else 1
+    params["offset"] = (page - 1) * CATALOGUE_PAGE
     answer, problem = optional_recommender(lambda api: api.get(api_path("/offers"), **params), {})
+    total = (answer or {}).get("total", 0)
+    pages = max(1, -(-total // CATALOGUE_PAGE))
+    query = {k: v for k, v in params.items() if k in ("q", "means", "language", "status") and v}
     return render_template("ld/catalogue.html", form=form, offers=(answer or {}).get("offers") or [],
-                           total=(answer or {}).get("total", 0), problem=problem, means=MEANS, languages=LANGUAGES)
+                           total=total, problem=problem, means=MEANS, languages=LANGUAGES, page=page, pages=pages,
+                           query=query)
 
 
 def offer_body(form: Form, partial: bool) -> dict[str, Any]:
