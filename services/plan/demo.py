@@ -54,13 +54,6 @@ class Caller:
             raise SeedError(f"POST {path}: {response.status_code} {response.get_json()}")
         return response.get_json()
 
-    def form(self, path: str, fields: dict[str, str]):
-        """A form post (the certificate upload takes multipart/form-data or a plain form, not JSON)."""
-        response = self.client.post(f"/api/v1{path}", data=fields, headers=self.headers)
-        if response.status_code not in (200, 201):
-            raise SeedError(f"POST {path}: {response.status_code} {response.get_json()}")
-        return response.get_json()
-
     def patch(self, path: str, body: dict[str, Any]):
         response = self.client.patch(f"/api/v1{path}", json=body, headers=self.headers)
         if response.status_code != 200:
@@ -247,8 +240,6 @@ def seed_karim(client, tokens: TokenSettings, clock: DemoClock) -> None:
         "date": "2026-06-26", "evaluation": 4,
         "reflection": "Ik luister beter en vat samen voordat ik reageer.",
         "skill_levels": [{"skill": "Interpersoonlijke communicatie", "level": 3}]})
-    karim.form(f"/plans/{pid}/actions/{course}/certificates", {  # so the course can become an Open Badge
-        "number": "SN-2026-0417", "issuer": "Schouten & Nelissen", "issued_on": "2026-06-26"})
     clock.on("2026-07-03")
     marieke.post(f"/plans/{pid}/feedback", {
         "source": "manager", "goal_id": communication,
