@@ -9,10 +9,12 @@ const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const token = Buffer.concat(chunks).toString('utf8').trim();
 const keys = createRemoteJWKSet(new URL(process.argv[2]), {cacheMaxAge: 0});
+// Open Badges 3.0 (8.2) asks typ JWT of a badge; the status list is a plain VC-JOSE credential (vc+jwt).
+const badge = {typ: 'JWT', algorithms: ['EdDSA']};
 const options = {typ: 'vc+jwt', algorithms: ['EdDSA']};
 
 try {
-  const {payload: credential, protectedHeader} = await jwtVerify(token, keys, options);
+  const {payload: credential, protectedHeader} = await jwtVerify(token, keys, badge);
   const status = getCredentialStatus({credential, statusPurpose: 'revocation'});
   const answer = await fetch(status.statusListCredential, {headers: {accept: 'application/vc+jwt'}});
   if (!answer.ok) throw new Error(`status list: HTTP ${answer.status}`);

@@ -174,7 +174,7 @@ def test_badges_verify_independently_survive_key_rotation_and_are_revoked(stack)
 
     forged_key = Ed25519PrivateKey.generate()
     forged = pyjwt.encode(credential, forged_key, algorithm="EdDSA",
-                          headers={"kid": pyjwt.get_unverified_header(goal_badge["jwt"])["kid"], "typ": "vc+jwt"})
+                          headers={"kid": pyjwt.get_unverified_header(goal_badge["jwt"])["kid"], "typ": "JWT"})
     with pytest.raises(pyjwt.InvalidSignatureError):
         verify(plan.url, forged)
     with pytest.raises(AssertionError, match="signature verification failed"):

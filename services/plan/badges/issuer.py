@@ -73,7 +73,7 @@ class BadgeIssuer:
                              achievement=achievement, person=person,
                              alignments=self.alignments(achievement["skills"]), status_index=index,
                              issued_at=issued_at, salt=secrets.token_hex(8))
-        token = self.keys.sign(vc.with_jwt_claims(body, issued_at), "vc+jwt")
+        token = self.keys.sign(vc.with_jwt_claims(body, issued_at), "JWT")  # OB 3.0 §8.2: typ, if present, is JWT
         row = {"credential_id": credential_id, "plan_id": str(plan.id), "employee_id": plan.employee_id,
                "kind": achievement["kind"], "item_id": achievement["item_id"], "generation": generation,
                "status_index": index, "kid": self.keys.kid, "issued_at": issued_at.isoformat(),

@@ -60,7 +60,9 @@ class BadgeKeys:
 
     def sign(self, claims: dict[str, Any], typ: str) -> str:
         """CLAIMS as a compact JWS (VC-JOSE-COSE: the payload is the credential itself) with the current key."""
-        header = {"alg": ALGORITHM, "kid": self.kid, "typ": typ, "cty": typ.removesuffix("+jwt")}
+        header = {"alg": ALGORITHM, "kid": self.kid, "typ": typ}
+        if typ.endswith("+jwt"):  # vc+jwt carries cty vc; a plain JWT none (cty JWT would announce a nested JWT)
+            header["cty"] = typ.removesuffix("+jwt")
         with warnings.catch_warnings():  # joserfc flags EdDSA as superseded by RFC 9864; see ALGORITHM
             warnings.simplefilter("ignore")
             return jwt.encode(header, claims, self.current, algorithms=[ALGORITHM])
