@@ -539,6 +539,7 @@ class PlanService(Application[UUID]):
             self.save(plan)
             self.keys.erase_key(plan_id)
             self.certificate_files.delete_of_plan(plan_id)
+            self.credentials.erase_plan(plan_id, actor["subject"])
             self.delete_snapshots(UUID(plan_id))
             erased.append(plan_id)
         self.forget_erased()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+from datetime import date
 
 import jwt as pyjwt
 import pytest
@@ -167,6 +168,20 @@ def test_erasing_the_person_revokes_their_badges(client, auth, achieved):
     again = client.post(f"{API}/plans/{achieved['plan_id']}/credentials", headers=auth("karim"),
                         json={"kind": "goal", "item_id": achieved["goal_id"]})
     assert again.status_code == 410
+
+
+def test_retention_erasing_a_closed_plan_revokes_its_badges(client, auth, achieved):
+    karim = auth("karim")
+    issued = ok(client.post(f"{API}/plans/{achieved['plan_id']}/credentials", headers=karim,
+                            json={"kind": "goal", "item_id": achieved["goal_id"]}), 201)
+    ok(client.post(f"{API}/plans/{achieved['plan_id']}/close", headers=karim, json={"reason": "done"}))
+    service = client.application.extensions["plan_service"]
+    assert service.erase_closed_plans({"subject": "retention", "role": "admin"}, date(2100, 1, 1)) == [
+        achieved["plan_id"]]
+    assert revoked_in_list(client, issued["status_index"])
+    assert client.get(f"{API}/badges/credentials/{issued['credential_id']}").status_code == 410
+    row = service.credentials.get(issued["credential_id"])
+    assert row["revoked_reason"] == "erased" and row["sealed"] is None  # the stored copy dropped
 
 
 def test_bad_input_is_a_clear_4xx(client, auth, achieved):

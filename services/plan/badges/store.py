@@ -102,13 +102,20 @@ class CredentialStore:
 
     def erase_person(self, employee_id: str, by: str) -> int:
         """Erasure: every credential of the person revoked, and the stored copies dropped."""
+        return self._erase("employee_id", employee_id, by)
+
+    def erase_plan(self, plan_id: str, by: str) -> int:
+        """Retention erases a closed plan: its credentials are revoked too (a verifier must not find valid a badge
+        whose evidence is gone), and the stored copies dropped."""
+        return self._erase("plan_id", plan_id, by)
+
+    def _erase(self, column: str, value: str, by: str) -> int:
         with self.store.transaction(commit=True) as cursor:
             cursor.execute(self.store.sql(f"UPDATE {{{TABLE}}} SET revoked_at = ?, revoked_by = ?, "
-                                          "revoked_reason = 'erased' WHERE employee_id = ? AND revoked_at IS NULL"),
-                           (_now(), by, employee_id))
+                                          f"revoked_reason = 'erased' WHERE {column} = ? AND revoked_at IS NULL"),
+                           (_now(), by, value))
             revoked = getattr(cursor, "sqlite_cursor", cursor).rowcount
-            cursor.execute(self.store.sql(f"UPDATE {{{TABLE}}} SET sealed = NULL WHERE employee_id = ?"),
-                           (employee_id,))
+            cursor.execute(self.store.sql(f"UPDATE {{{TABLE}}} SET sealed = NULL WHERE {column} = ?"), (value,))
         self.store.purge([TABLE])
         return revoked
 
