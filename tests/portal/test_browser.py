@@ -170,6 +170,8 @@ def stack(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    """Debian's Chromium, headless; the browser tests of other files import this fixture by name."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])

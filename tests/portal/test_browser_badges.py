@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.portal.test_browser import BIN, DESKTOP, Person, Stack, expect, sync_api
+from tests.portal.test_browser import (
+    BIN,
+    DESKTOP,
+    Person,
+    Stack,
+    browser,  # noqa: F401 - the shared Chromium fixture, used by name
+    expect,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -32,16 +39,7 @@ def stack(tmp_path_factory):
         stack.stop_all()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
-def test_issue_download_share_and_withdraw_a_badge(stack, browser):
+def test_issue_download_share_and_withdraw_a_badge(stack, browser):  # noqa: F811
     karim = Person(browser, stack, "karim")
     page = karim.go("/plan")
     plan_id = re.search(r"/plans/([0-9a-f-]{36})", page.content()).group(1)

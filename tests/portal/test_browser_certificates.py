@@ -10,7 +10,13 @@ from datetime import date, timedelta
 import pytest
 import requests
 
-from tests.portal.test_browser import BIN, SHOTS, Person, Stack, expect, sync_api
+from tests.portal.test_browser import (
+    BIN,
+    Person,
+    Stack,
+    browser,  # noqa: F401 - the shared Chromium fixture, used by name
+    expect,
+)
 
 pytestmark = pytest.mark.integration
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -33,16 +39,6 @@ def stack(tmp_path_factory):
         stack.stop_all()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
 def completed_action(stack) -> tuple[str, str]:
     headers = {"Authorization": f"Bearer {stack.token('karim', 'employee')}"}
     plans = requests.get(stack.url("plan") + "/api/v1/plans", headers=headers, timeout=10).json()["items"]
@@ -54,7 +50,7 @@ def completed_action(stack) -> tuple[str, str]:
     raise AssertionError("the demo has no completed action for karim")
 
 
-def test_a_certificate_is_uploaded_expires_and_is_renewed_and_hr_reads_compliance(stack, browser, tmp_path):
+def test_a_certificate_is_uploaded_expires_and_is_renewed_and_hr_reads_compliance(stack, browser, tmp_path):  # noqa: F811
     plan_id, action_id = completed_action(stack)
     pdf = tmp_path / "vca-certificaat.pdf"
     pdf.write_bytes(PDF)

@@ -11,7 +11,12 @@ import re
 
 import pytest
 
-from tests.portal.test_browser import BIN, SHOTS, Person, expect, sync_api  # noqa: F401
+from tests.portal.test_browser import (
+    BIN,
+    Person,
+    browser,  # noqa: F401 - the shared Chromium fixture, used by name
+    expect,
+)
 from tests.portal.test_browser_notifications import NotifierStack
 
 pytestmark = pytest.mark.integration
@@ -36,16 +41,6 @@ def stack(tmp_path_factory):
         stack.stop_all()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
 def flashed(page, text: str) -> None:
     expect(page.locator(".flash", has_text=text).first).to_be_visible()
 
@@ -61,7 +56,7 @@ def until_shown(page, selector: str, text: str, tries: int = 20) -> None:
     expect(page.locator(selector).first).to_contain_text(text)
 
 
-def test_hr_makes_a_template_launches_a_cycle_a_manager_reads_it_and_hr_closes_it(stack, browser):
+def test_hr_makes_a_template_launches_a_cycle_a_manager_reads_it_and_hr_closes_it(stack, browser):  # noqa: F811
     hanna = Person(browser, stack, "hanna")
     page = hanna.go("/templates/new")
     page.fill("#name", "Monteurs 2027")
@@ -135,7 +130,7 @@ def test_hr_makes_a_template_launches_a_cycle_a_manager_reads_it_and_hr_closes_i
     hanna.close()
 
 
-def test_a_checkin_from_scheduling_to_an_agreement_that_becomes_an_action(stack, browser):
+def test_a_checkin_from_scheduling_to_an_agreement_that_becomes_an_action(stack, browser):  # noqa: F811
     karim = Person(browser, stack, "karim")
     page = karim.go("/plan")
     plan_path = re.search(r'/plans/[0-9a-f-]{36}', page.content()).group(0)
@@ -194,7 +189,7 @@ def test_a_checkin_from_scheduling_to_an_agreement_that_becomes_an_action(stack,
     marieke.close()
 
 
-def test_notification_settings_and_centre_in_both_languages(stack, browser):
+def test_notification_settings_and_centre_in_both_languages(stack, browser):  # noqa: F811
     for locale, name, saved, heading in (("en-GB", "en", "Your notification settings are saved.", "Notifications"),
                                          ("nl-NL", "nl", None, None)):
         karim = Person(browser, stack, "karim", locale=locale)

@@ -10,7 +10,15 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from tests.portal.test_browser import BIN, DESKTOP, Person, Stack, expect, free_port, sync_api  # noqa: F401
+from tests.portal.test_browser import (
+    BIN,
+    DESKTOP,
+    Person,
+    Stack,
+    browser,  # noqa: F401 - the shared Chromium fixture, used by name
+    expect,
+    free_port,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -45,16 +53,7 @@ def stack(tmp_path_factory):
         stack.stop_all()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
-def test_notification_centre_settings_unsubscribe_and_sent_mail(stack, browser):
+def test_notification_centre_settings_unsubscribe_and_sent_mail(stack, browser):  # noqa: F811
     karim = Person(browser, stack, "karim")
     page = karim.go("/plan")
     badge = page.locator("header nav .badge")
