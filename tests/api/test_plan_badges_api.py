@@ -45,7 +45,14 @@ def achieved(client, auth):
     ok(client.post(f"{API}/plans/{plan_id}/actions/{action_id}/start", headers=karim, json={"date": "2026-02-01"}))
     ok(client.post(f"{API}/plans/{plan_id}/actions/{action_id}/complete", headers=karim,
                    json={"date": "2026-03-01", "evaluation": 5}))
+    certify(client, karim, plan_id, action_id, expires_on="2099-03-01")
     return {"plan_id": plan_id, "goal_id": goal_id, "action_id": action_id}
+
+
+def certify(client, headers, plan_id: str, action_id: str, **fields: str) -> None:
+    """The action's certificate, as the plan API records it (a form, as the upload is)."""
+    ok(client.post(f"{API}/plans/{plan_id}/actions/{action_id}/certificates", headers=headers,
+                   data={"number": "N-1", "issuer": "Academie", "issued_on": "2026-03-01", **fields}), 201)
 
 
 def test_an_achieved_goal_becomes_a_signed_open_badge_credential(client, auth, achieved):
@@ -83,6 +90,7 @@ def test_the_public_address_needs_no_sign_in(client, auth, achieved):
     credential = verify(client, raw.get_data(as_text=True))
     assert credential["credentialSubject"]["achievement"]["achievementType"] == "Certificate"
     assert credential["credentialSubject"]["activityEndDate"] == "2026-03-01T00:00:00Z"
+    assert credential["validUntil"] == "2099-03-01T23:59:59Z"  # as long as the certificate
     profile = ok(client.get(f"{API}/badges/issuer"))
     assert profile["id"] == credential["issuer"]["id"] and "Profile" in profile["type"]
     assert client.get(f"{API}/badges/credentials/nope").status_code == 404
@@ -98,8 +106,14 @@ def test_only_achievements_may_become_badges(client, auth, achieved):
                    json={"date": "2026-02-01"}))
     ok(client.post(f"{API}/plans/{plan_id}/actions/{uncertified_done}/complete", headers=karim,
                    json={"date": "2026-03-01", "evaluation": 3}))
+    expired = add_action(client, karim, plan_id, certificate=True, title="Verlopen certificaat")
+    ok(client.post(f"{API}/plans/{plan_id}/actions/{expired}/start", headers=karim, json={"date": "2026-02-01"}))
+    ok(client.post(f"{API}/plans/{plan_id}/actions/{expired}/complete", headers=karim,
+                   json={"date": "2026-03-01", "evaluation": 3}))
+    certify(client, karim, plan_id, expired, issued_on="2026-03-01", expires_on="2026-03-02")
     certified_open = add_action(client, karim, plan_id, certificate=True, title="Nog bezig")
     for kind, item, status in [("goal", open_goal, 409), ("action", plain, 409), ("action", uncertified_done, 409),
+                               ("action", expired, 409),
                                ("action", certified_open, 409), ("goal", "nope", 404), ("action", "nope", 404)]:
         response = client.post(f"{API}/plans/{plan_id}/credentials", headers=karim,
                                json={"kind": kind, "item_id": item})

@@ -196,6 +196,8 @@ def test_badges_verify_independently_survive_key_rotation_and_are_revoked(stack)
                      json={"date": "2026-02-01"}))
     ok(requests.post(f"{plan.url}/api/v1/plans/{plan_id}/actions/{action_id}/complete", headers=karim, timeout=10,
                      json={"date": "2026-02-20", "evaluation": 5}))
+    ok(requests.post(f"{plan.url}/api/v1/plans/{plan_id}/actions/{action_id}/certificates", headers=karim,
+                     timeout=10, data={"number": "LP-7", "issuer": "Academie", "issued_on": "2026-02-20"}), 201)
     action_badge = ok(requests.post(f"{plan.url}/api/v1/plans/{plan_id}/credentials", headers=karim, timeout=10,
                                     json={"kind": "action", "item_id": action_id}), 201)
     assert action_badge["kid"] == kids[0] != goal_badge["kid"]

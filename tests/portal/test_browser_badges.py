@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.portal.test_browser import BIN, DESKTOP, Person, Stack, expect, sync_api
 
@@ -44,6 +45,13 @@ def test_issue_download_share_and_withdraw_a_badge(stack, browser):
     karim = Person(browser, stack, "karim")
     page = karim.go("/plan")
     plan_id = re.search(r"/plans/([0-9a-f-]{36})", page.content()).group(1)
+    headers = {"Authorization": f"Bearer {stack.token('karim', 'employee')}"}
+    plan = requests.get(f"{stack.url('plan')}/api/v1/plans/{plan_id}", headers=headers, timeout=10).json()
+    course = next(a["action_id"] for a in plan["actions"] if a["status"] == "completed")
+    added = requests.post(f"{stack.url('plan')}/api/v1/plans/{plan_id}/actions/{course}/certificates", timeout=10,
+                          headers=headers, data={"number": "SN-2026-0417", "issuer": "Schouten & Nelissen",
+                                                 "issued_on": "2026-06-26"})
+    assert added.status_code == 201, added.text  # the course's certificate: now it may become a badge
     page = karim.go(f"/plans/{plan_id}")
     page.click("nav.tabs >> text=Open Badges")
     expect(page.locator("h1")).to_have_text("Open Badges")

@@ -13,8 +13,15 @@ ISSUE_FORM = re.compile(r'name="kind" value="(goal|action)"><input type="hidden"
 
 
 def certified_course(plan_app, tokens, plan_id: str) -> str:
+    """Karim's completed course of the demo, with its certificate recorded (the plan API's certificate form)."""
     plan = plan_app.test_client().get(f"/api/v1/plans/{plan_id}", headers=tokens("karim")).get_json()
-    return next(a["action_id"] for a in plan["actions"] if a["status"] == "completed" and a["certificate"])
+    course = next(a["action_id"] for a in plan["actions"] if a["status"] == "completed" and a["certificate"])
+    added = plan_app.test_client().post(f"/api/v1/plans/{plan_id}/actions/{course}/certificates",
+                                        headers=tokens("karim"), data={"number": "SN-2026-0417",
+                                                                       "issuer": "Schouten & Nelissen",
+                                                                       "issued_on": "2026-06-26"})
+    assert added.status_code == 201, added.get_json()
+    return course
 
 
 def test_a_certified_action_becomes_a_badge_to_download_share_and_withdraw(signed_in, plan_app, tokens):
@@ -68,9 +75,10 @@ def test_what_cannot_be_a_badge_is_refused_with_a_message(signed_in, plan_app, t
     assert karim.get(f"/plans/{plan_id}/badges/not-an-id/download").status_code == 404
 
 
-def test_the_badges_page_speaks_dutch(signed_in):
+def test_the_badges_page_speaks_dutch(signed_in, plan_app, tokens):
     karim = signed_in("karim")
     plan_id = plan_id_of(karim)
+    certified_course(plan_app, tokens, plan_id)
     page = karim.get(f"/plans/{plan_id}/badges", headers={"Accept-Language": "nl"}).get_data(as_text=True)
     assert "Klaar om een badge te worden" in page and "Nog geen badges uitgegeven." in page
     assert "Open Badges" in page and "je" in page

@@ -45,13 +45,16 @@ def test_erasing_a_person_keeps_the_log_and_forgets_the_data(seeded, tokens, tmp
     hr = {**tokens("hanna", "employee", "hr"), "X-Access-Purpose": "gdpr_request"}
     plans = {p["employee_id"]: p["id"] for p in client.get("/api/v1/plans", headers=hr).json["items"]}
     karim_plan = client.get(f"/api/v1/plans/{plans['karim']}", headers=hr).json
-    assert karim_plan["career_project"] == "Doorgroeien naar teamleider binnen twee jaar"
-    history_before = client.get(f"/api/v1/plans/{plans['karim']}/history", headers=hr).json["events"]
-    feed_before = client.get("/api/v1/feed?limit=1000", headers=tokens("rec", "service")).json["events"]
     course = next(a["action_id"] for a in karim_plan["actions"] if a["status"] == "completed" and a["certificate"])
+    assert client.post(f"/api/v1/plans/{plans['karim']}/actions/{course}/certificates", headers=tokens("karim"),
+                       data={"number": "SN-1", "issuer": "S&N", "issued_on": "2026-06-26"}).status_code == 201
     badge = client.post(f"/api/v1/plans/{plans['karim']}/credentials", headers=tokens("karim"),
                         json={"kind": "action", "item_id": course}).json  # an Open Badge naming Karim
     assert badge["jwt"].encode() not in database_dump(url), "the stored badge must be sealed"
+    karim_plan = client.get(f"/api/v1/plans/{plans['karim']}", headers=hr).json
+    assert karim_plan["career_project"] == "Doorgroeien naar teamleider binnen twee jaar"
+    history_before = client.get(f"/api/v1/plans/{plans['karim']}/history", headers=hr).json["events"]
+    feed_before = client.get("/api/v1/feed?limit=1000", headers=tokens("rec", "service")).json["events"]
 
     assert client.post("/api/v1/people/karim/erase", headers=tokens("karim")).status_code == 403
     erased = client.post("/api/v1/people/karim/erase", headers=hr)

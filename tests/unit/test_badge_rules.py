@@ -23,6 +23,8 @@ def plan_with_achievements():
         plan.start_action(OWNER, action_id, date(2026, 2, 1))
         plan.complete_action(OWNER, action_id, on=date(2026, 3, 1), evaluation=4,
                              skill_levels=[{"skill": "Communicatie", "level": 3}])
+    plan.add_certificate(OWNER, "certified", certificate_id="c1", number="N-1", issuer="Academie",
+                         issued_on=date(2026, 3, 1), expires_on=date(2099, 3, 1))
     return plan
 
 
@@ -34,6 +36,7 @@ def test_an_achieved_goal_and_a_completed_action_with_a_certificate_may_become_b
                                                                 "360-feedback na een jaar")
     action = achievement_of(plan, "action", "certified")
     assert action["achieved_on"] == date(2026, 3, 1) and action["started_on"] == date(2026, 2, 1)
+    assert action["valid_until"] == date(2099, 3, 1)  # the badge ends when the certificate does
     assert action["skills"] == ["teammanagement", "Projectmanagement", "Communicatie"]  # its goals', then re-rated
 
 
@@ -58,3 +61,20 @@ def test_an_abandoned_goal_or_a_cancelled_action_is_no_achievement():
     add_action(plan, "a1", certificate=True)
     plan.cancel_action(OWNER, "a1", reason="geen tijd")
     assert achievements(plan) == []
+
+
+def test_an_expired_certificate_makes_no_badge_and_a_renewal_does():
+    """The rule of certificates (domain/certificates.py, is_certified) decides: planned "leads to a certificate" is
+    not enough, an expired certificate is not, a renewed one is."""
+    plan = new_plan()
+    add_action(plan, "a1", certificate=True)
+    plan.start_action(OWNER, "a1", date(2026, 2, 1))
+    plan.complete_action(OWNER, "a1", on=date(2026, 3, 1), evaluation=4)
+    assert achievements(plan) == []  # completed, a certificate was planned, none recorded
+    plan.add_certificate(OWNER, "a1", certificate_id="old", number="N-1", issuer="Academie",
+                         issued_on=date(2020, 3, 1), expires_on=date(2021, 3, 1))
+    with pytest.raises(InvalidStateError):
+        achievement_of(plan, "action", "a1")
+    plan.add_certificate(OWNER, "a1", certificate_id="new", number="N-2", issuer="Academie",
+                         issued_on=date(2026, 3, 1))
+    assert achievement_of(plan, "action", "a1")["valid_until"] is None  # no expiry: a badge without validUntil

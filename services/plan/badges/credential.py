@@ -84,6 +84,8 @@ def open_badge(settings: BadgeSettings, *, credential_id: str, achievement_id: s
         "name": achievement["title"],
         "issuer": settings.issuer_profile(),
         "validFrom": instant(issued_at),
+        **({"validUntil": f"{achievement['valid_until'].isoformat()}T23:59:59Z"} if achievement.get("valid_until")
+           else {}),
         "credentialSubject": subject,
         "credentialStatus": {
             "id": f"{settings.status_list_url()}#{status_index}",
@@ -101,7 +103,9 @@ def with_jwt_claims(credential: dict[str, Any], issued_at: datetime) -> dict[str
     (iss, jti, nbf), which say the same as issuer, id and validFrom (VC-JOSE-COSE allows them when they agree)."""
     issuer = credential["issuer"]
     return {**credential, "iss": issuer["id"] if isinstance(issuer, dict) else issuer, "jti": credential["id"],
-            "nbf": int(issued_at.timestamp())}
+            "nbf": int(issued_at.timestamp()),
+            **({"exp": int(datetime.fromisoformat(credential["validUntil"].replace("Z", "+00:00")).timestamp())}
+               if credential.get("validUntil") else {})}
 
 
 def encoded_list(revoked: list[int]) -> str:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.plan.domain.certificates import current, is_certified
 from services.plan.domain.errors import InvalidStateError, NotFoundInPlanError, RuleViolationError
 
 KINDS = ("goal", "action")
 
 
 def is_credential_worthy(action: dict[str, Any]) -> bool:
-    """A completed action with a certificate (the rule of certificates lives in one place: see certificates.py
-    once it is on main)."""
-    return action.get("status") == "completed" and bool(action.get("certificate"))
+    """A completed action with a valid certificate: the one rule of certificates (domain/certificates.py)."""
+    return is_certified(action)
 
 
 def achievement_of(plan: Any, kind: str, item_id: str) -> dict[str, Any]:
@@ -37,8 +37,8 @@ def achievement_of(plan: Any, kind: str, item_id: str) -> dict[str, Any]:
     if action is None:
         raise NotFoundInPlanError("item_id", f"no learning action {item_id} in this plan")
     if not is_credential_worthy(action):
-        raise InvalidStateError("item_id", "only a completed learning action with a certificate can be issued "
-                                           "as a badge")
+        raise InvalidStateError("item_id", "only a completed learning action with a valid certificate can be "
+                                           "issued as a badge")
     skills: list[str] = []
     for goal_id in action.get("goal_ids") or []:
         for skill in plan.goals.get(goal_id, {}).get("skills") or []:
@@ -49,7 +49,8 @@ def achievement_of(plan: Any, kind: str, item_id: str) -> dict[str, Any]:
             skills.append(rated["skill"])
     return {"kind": "action", "item_id": item_id, "title": action["title"], "measure": action.get("provider") or "",
             "skills": skills, "means": action.get("means"), "hours": action.get("hours"),
-            "achieved_on": action.get("completed_on"), "started_on": action.get("started_on")}
+            "achieved_on": action.get("completed_on"), "started_on": action.get("started_on"),
+            "valid_until": (current(action) or {}).get("expires_on")}
 
 
 def achievements(plan: Any) -> list[dict[str, str]]:
