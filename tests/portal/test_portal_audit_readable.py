@@ -65,6 +65,8 @@ def test_the_diff_is_a_table_of_labelled_fields_under_the_goal_or_action_title(h
 @pytest.mark.parametrize(("query", "message"), [
     ({"from": "1", "to": "999"}, "Version 999 does not exist"),
     ({"from": "x", "to": "2"}, "is not a version number"),
+    ({"from": "²", "to": "2"}, "is not a version number"),  # a digit to str.isdigit, not to int
+    ({"from": "9" * 5000, "to": "2"}, "is not a version number"),
     ({"from": "2", "to": "2"}, "Choose two different versions"),
 ])
 def test_a_version_that_cannot_be_compared_gets_a_message_not_no_changes(hanna, query, message):

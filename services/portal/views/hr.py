@@ -180,7 +180,7 @@ def _versions(args: Any, latest: int) -> tuple[int, int, list[str]]:
         if not raw:
             chosen.append(default)
             continue
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):  # '²' is a digit to isdigit(), not to int()
             problems.append(_("“%(value)s” is not a version number: choose a number from 1 to %(n)d.",
                               value=raw[:20], n=latest))
             chosen.append(default)
