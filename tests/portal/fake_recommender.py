@@ -42,7 +42,7 @@ def create_app() -> Flask:
         app.config["languages"].append(request.headers.get("Accept-Language"))
         out = []
         for index, gap in enumerate(gaps):
-            for n, means in enumerate(("mooc", "internal_training")):
+            for n, means in enumerate(app.config["means_per_gap"]):
                 if context.get("means") and means not in context["means"]:
                     continue
                 reasons = [reason("teaches_skill", skill_id=None, skill=gap["skill"]),
@@ -65,6 +65,7 @@ def create_app() -> Flask:
         return ({"recommendations": out, "model_version": "fake-1", "suggestions_off": False}, 200,
                 {"Content-Language": language})
 
+    app.config["means_per_gap"] = ("mooc", "internal_training")  # a test may ask for a longer list per gap
     app.config["gaps_of"] = None  # person id -> PlanGaps; by default the plan service at PLAN_SERVICE_URL
 
     @app.get("/api/v1/employees/<employee_id>/recommendations")

@@ -24,6 +24,9 @@ FIXED.update({"template_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e01",
               "checkin_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e03",
               "agreement_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e03-1",
               "goal_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e04"})
+# An account to manage (admin pages; its changes stay in this test's copy of the store) and a certificate id.
+FIXED.update({"username": "karim", "certificate_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e05",
+              "requirement_id": "6a1c2d9e-3b1a-4c7d-9e2f-0a1b2c3d4e06"})
 # They forward no id, and signing out (or dropping HR's purpose) would end what the test relies on.
 SKIPPED = {"/logout", "/hr/purpose/clear", "/account/sign-out-everywhere", "/login", "/login/<name>",
            "/login/<name>/callback", "/static/<path:filename>"}
