@@ -14,8 +14,11 @@ COLOURS = {"current": "#1f5f8b", "target": "#c2410c", "grid": "#c8ced6", "text":
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
+    """WIDTH and HEIGHT are also the drawn size: on a phone a chart keeps it and scrolls in its region (portal.css),
+    as scaling it to 360 px wide shrank 12 px labels to 7 px."""
     return Markup(
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>")
 

@@ -62,6 +62,13 @@ FIELD_CHECK = """() => {
   return problems;
 }"""
 
+# The smallest label of each chart as drawn (its font size times the chart's scale), in CSS pixels.
+CHART_TEXT_CHECK = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size') || '16'));
+  return {label: svg.getAttribute('aria-label'), px: sizes.length ? Math.min(...sizes) * scale : null};
+}).filter(c => c.px !== null)"""
+SMALLEST_CHART_TEXT_PX = 10
 WIDTH_CHECK = """() => {
   const doc = document.documentElement;
   const wide = [...document.querySelectorAll('body *')]
@@ -133,7 +140,7 @@ class Walker:
 
     def check(self, path: str) -> dict:
         """axe, the form fields and the width of one page at both sizes; screenshots of both."""
-        result = {"path": path, "violations": [], "fields": [], "overflow": None, "passes": 0}
+        result = {"path": path, "violations": [], "fields": [], "overflow": None, "passes": 0, "charts": []}
         self.page.goto(self.base + path)
         folder = SHOTS / "a11y"
         folder.mkdir(parents=True, exist_ok=True)
@@ -154,6 +161,7 @@ class Walker:
                 width = self.page.evaluate(WIDTH_CHECK)
                 if width["scroll"] > width["viewport"]:
                     result["overflow"] = width
+                result["charts"] = self.page.evaluate(CHART_TEXT_CHECK)
             self.page.screenshot(path=str(folder / f"{self.username}-{name}-{self.language}-{size_name}.png"))
         self.page.set_viewport_size(DESKTOP)
         return result
@@ -228,6 +236,13 @@ def test_every_form_field_has_a_unique_id_and_a_label(walk):
 def test_no_page_scrolls_sideways_at_390_px(walk):
     wide = [f"{r['role']} {r['language']} {r['path']}: {r['overflow']}" for r in walk if r["overflow"]]
     assert not wide, "pages wider than a 390 px phone:\n" + "\n".join(wide)
+
+
+def test_chart_labels_stay_readable_at_390_px(walk):
+    charts = [(r["path"], c) for r in walk for c in r["charts"]]
+    assert charts, "the walk met no chart: the check would prove nothing"
+    small = [f"{path}: {c['label']} at {c['px']:.1f} px" for path, c in charts if c["px"] < SMALLEST_CHART_TEXT_PX]
+    assert not small, "chart labels too small on a phone:\n" + "\n".join(small)
 
 
 def test_keyboard_only_main_story(stack, browser):  # noqa: F811 - fixtures
