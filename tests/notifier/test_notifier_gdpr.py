@@ -64,7 +64,8 @@ def test_the_export_holds_the_notifiers_data_and_an_erasure_empties_it(plan_serv
         assert client.post("/api/v1/people/karim/erase", headers=hanna).status_code == 200
         follow()
         after = client.get("/api/v1/people/karim/export", headers=hanna).get_json()["notifier"]["data"]
-        assert after == {"notifications": [], "actions": [], "checkins": [], "choices": {}, "forgotten": True}
+        assert after == {"notifications": [], "actions": [], "checkins": [], "certificates": [], "choices": {},
+                         "forgotten": True}
         assert [n["kind"] for n in store.person_data("marieke")["notifications"]] == []  # hers were about him
     finally:
         server.shutdown()
