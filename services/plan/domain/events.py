@@ -165,12 +165,7 @@ class GoalSet(PlanEvent):
     deadline: date
 
     def apply(self, plan) -> None:
-        plan.goals[self.goal_id] = {
-            "goal_id": self.goal_id, "title": self.title, "skills": deepcopy(self.skills),
-            "measure": self.measure, "hours_needed": self.hours_needed,
-            "budget_needed": self.budget_needed, "relevance": self.relevance,
-            "deadline": self.deadline, "status": "open", "progress": 0, "revisions": 0,
-        }
+        plan.goals[self.goal_id] = open_goal(self)
 
 
 class GoalRevised(PlanEvent):
@@ -225,15 +220,7 @@ class LearningActionPlanned(PlanEvent):
     recommendation_id: str | None
 
     def apply(self, plan) -> None:
-        plan.actions[self.action_id] = {
-            "action_id": self.action_id, "goal_ids": list(self.goal_ids), "means": self.means,
-            "title": self.title, "offer_id": self.offer_id, "provider": self.provider,
-            "planned_start": self.planned_start, "planned_end": self.planned_end,
-            "hours": self.hours, "cost": self.cost, "certificate": self.certificate,
-            "recommendation_id": self.recommendation_id, "status": "planned",
-            "started_on": None, "completed_on": None, "evaluation": None, "reflection": None,
-            "funding": None, "certificates": [], "renews": None,
-        }
+        plan.actions[self.action_id] = planned_action(self)
 
 
 class LearningActionRescheduled(PlanEvent):
@@ -614,11 +601,8 @@ class GoalCarriedForward(PlanEvent):
     progress: int
 
     def apply(self, plan) -> None:
-        plan.goals[self.goal_id] = {
-            "goal_id": self.goal_id, "title": self.title, "skills": deepcopy(self.skills or []),
-            "measure": self.measure, "hours_needed": self.hours_needed, "budget_needed": self.budget_needed,
-            "relevance": self.relevance, "deadline": self.deadline, "status": "open", "progress": self.progress,
-            "revisions": 0, "carried_from": {"plan_id": self.from_plan_id, "goal_id": self.from_goal_id}}
+        plan.goals[self.goal_id] = {**open_goal(self), "skills": deepcopy(self.skills or []), "progress": self.progress,
+                                    "carried_from": {"plan_id": self.from_plan_id, "goal_id": self.from_goal_id}}
 
 
 class ActionCarriedForward(PlanEvent):
@@ -649,15 +633,26 @@ class ActionCarriedForward(PlanEvent):
 
     def apply(self, plan) -> None:
         plan.actions[self.action_id] = {
-            "action_id": self.action_id, "goal_ids": list(self.goal_ids), "means": self.means,
-            "title": self.title, "offer_id": self.offer_id, "provider": self.provider,
-            "planned_start": self.planned_start, "planned_end": self.planned_end,
-            "hours": self.hours, "cost": self.cost, "certificate": self.certificate,
-            "recommendation_id": self.recommendation_id, "status": self.status,
-            "started_on": self.started_on, "completed_on": None, "evaluation": None, "reflection": None,
-            "funding": deepcopy(self.funding), "carried_from": {"plan_id": self.from_plan_id,
-                                                               "action_id": self.from_action_id},
-            "certificates": [], "renews": None}
+            **planned_action(self), "status": self.status, "started_on": self.started_on,
+            "funding": deepcopy(self.funding),
+            "carried_from": {"plan_id": self.from_plan_id, "action_id": self.from_action_id}}
+
+
+def open_goal(event: Any) -> dict[str, Any]:
+    """A goal's state as it is set: GoalSet and GoalCarriedForward start from the same shape."""
+    return {"goal_id": event.goal_id, "title": event.title, "skills": deepcopy(event.skills),
+            "measure": event.measure, "hours_needed": event.hours_needed, "budget_needed": event.budget_needed,
+            "relevance": event.relevance, "deadline": event.deadline, "status": "open", "progress": 0, "revisions": 0}
+
+
+def planned_action(event: Any) -> dict[str, Any]:
+    """An action's state as it is planned: LearningActionPlanned and ActionCarriedForward share the shape."""
+    return {"action_id": event.action_id, "goal_ids": list(event.goal_ids), "means": event.means,
+            "title": event.title, "offer_id": event.offer_id, "provider": event.provider,
+            "planned_start": event.planned_start, "planned_end": event.planned_end, "hours": event.hours,
+            "cost": event.cost, "certificate": event.certificate, "recommendation_id": event.recommendation_id,
+            "status": "planned", "started_on": None, "completed_on": None, "evaluation": None, "reflection": None,
+            "funding": None, "certificates": [], "renews": None}
 
 
 EVENT_CLASSES: dict[str, type[PlanEvent]] = {
