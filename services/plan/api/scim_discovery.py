@@ -69,10 +69,7 @@ def schemas():
 def one_schema(schema_id):
     """One schema by its URN."""
     scim_principal()
-    found = _schemas().get(schema_id)
-    if found is None:
-        raise NotFoundException(detail=f"no schema {schema_id}")
-    return scim_response(found)
+    return scim_response(_found(_schemas(), schema_id, "schema"))
 
 
 @blp.route("/ResourceTypes")
@@ -88,10 +85,13 @@ def resource_types():
 def one_resource_type(type_id):
     """One resource type by its id."""
     scim_principal()
-    found = _resource_types().get(type_id)
-    if found is None:
-        raise NotFoundException(detail=f"no resource type {type_id}")
-    return scim_response(found)
+    return scim_response(_found(_resource_types(), type_id, "resource type"))
+
+
+def _found(documents: dict[str, dict[str, Any]], key: str, kind: str) -> dict[str, Any]:
+    if key not in documents:
+        raise NotFoundException(detail=f"no {kind} {key}")
+    return documents[key]
 
 
 READ_ONLY = {"ServiceProviderConfig", "Schemas", "ResourceTypes"}
