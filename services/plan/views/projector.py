@@ -5,7 +5,8 @@ the plans' snapshots off the request path: when a page moves a plan past a multi
 versions, the projector snapshots it and deletes the older snapshots (only the newest is kept).
 `groeipad rebuild-views` projects from position 0 into a fresh set of tables and swaps them in.
 The HR reports scan whole tables, so the projector computes and stores them while following the log, when the
-views have moved and the stored ones are older than `report_every` seconds.
+views have moved and the stored ones are older than `report_every` seconds. After a bulk catch-up (ANALYZE_AFTER
+notifications) and before a rebuild's swap it gives PostgreSQL's planner statistics (ViewStore.analyze).
 """
 
 from __future__ import annotations
