@@ -22,16 +22,36 @@ class OverdueSource(Protocol):
     def overdue(self, day: date) -> Iterator[dict[str, Any]]: ...
 
 
-class PlanActions:
+class PlanClient:
+    """GET on the plan service with the notifier's service token; an answer other than 200 is the plan service
+    being unavailable to the sweep, which then tries again on its next round."""
+
+    def __init__(self, base_url: str, token: ServiceToken | None = None, session: requests.Session | None = None,
+                 timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token or ServiceToken()
+        self.session = session or requests.Session()
+        self.timeout = timeout
+
+    def _get(self, path: str, **params: Any) -> dict[str, Any]:
+        try:
+            response = self.session.get(f"{self.base_url}{path}", params=params, timeout=self.timeout, headers={
+                "Authorization": self.token.header(), "X-Request-ID": f"notifier-{uuid.uuid4().hex}"})
+        except requests.RequestException as error:
+            raise DirectoryUnavailableError(f"plan service unreachable: {error}") from None
+        if response.status_code != 200:
+            raise DirectoryUnavailableError(f"{path} answered {response.status_code}")
+        return response.json()
+
+
+class PlanActions(PlanClient):
     """GET /api/v1/actions/overdue?on=DAY, every page: {plan_id, action_id, employee_id, manager_id, status,
     planned_start, planned_end, days_overdue}."""
 
     def __init__(self, base_url: str, token: ServiceToken | None = None, session: requests.Session | None = None,
                  timeout: float = 10.0, page_size: int = 500) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.token = token or ServiceToken()
-        self.session = session or requests.Session()
-        self.timeout, self.page_size = timeout, page_size
+        super().__init__(base_url, token, session, timeout)
+        self.page_size = page_size
 
     def overdue(self, day: date) -> Iterator[dict[str, Any]]:
         offset = 0
@@ -43,17 +63,7 @@ class PlanActions:
                 return
 
     def _page(self, day: date, offset: int) -> dict[str, Any]:
-        try:
-            response = self.session.get(
-                f"{self.base_url}/api/v1/actions/overdue",
-                params={"on": day.isoformat(), "limit": self.page_size, "offset": offset},
-                headers={"Authorization": self.token.header(), "X-Request-ID": f"notifier-{uuid.uuid4().hex}"},
-                timeout=self.timeout)
-        except requests.RequestException as error:
-            raise DirectoryUnavailableError(f"plan service unreachable: {error}") from None
-        if response.status_code != 200:
-            raise DirectoryUnavailableError(f"overdue actions answered {response.status_code}")
-        return response.json()
+        return self._get("/api/v1/actions/overdue", on=day.isoformat(), limit=self.page_size, offset=offset)
 
 
 class CycleSource(Protocol):
@@ -64,16 +74,9 @@ class CycleSource(Protocol):
     def dashboard(self, cycle_id: str, day: date) -> dict[str, Any]: ...
 
 
-class PlanCycles:
+class PlanCycles(PlanClient):
     """The plan service's development cycles as the sweep needs them: which run, who has a milestone still to do
     on a day, and the dashboard's totals per milestone (whose rules are the plan service's)."""
-
-    def __init__(self, base_url: str, token: ServiceToken | None = None, session: requests.Session | None = None,
-                 timeout: float = 10.0) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.token = token or ServiceToken()
-        self.session = session or requests.Session()
-        self.timeout = timeout
 
     def running(self) -> list[dict[str, Any]]:
         """Open cycles with their milestones and HR owner."""
@@ -85,13 +88,3 @@ class PlanCycles:
 
     def dashboard(self, cycle_id: str, day: date) -> dict[str, Any]:
         return self._get(f"/api/v1/cycles/{cycle_id}/dashboard", on=day.isoformat())
-
-    def _get(self, path: str, **params: str) -> dict[str, Any]:
-        try:
-            response = self.session.get(f"{self.base_url}{path}", params=params, timeout=self.timeout, headers={
-                "Authorization": self.token.header(), "X-Request-ID": f"notifier-{uuid.uuid4().hex}"})
-        except requests.RequestException as error:
-            raise DirectoryUnavailableError(f"plan service unreachable: {error}") from None
-        if response.status_code != 200:
-            raise DirectoryUnavailableError(f"{path} answered {response.status_code}")
-        return response.json()
