@@ -209,16 +209,7 @@ class PlanQueries:
         return [_plan_row(item) for item in items], total
 
     def _plan_filter(self, viewer: Viewer, flt: PlanFilter, today: date) -> tuple[list[str], list[Any]]:
-        where: list[str] = []
-        params: list[Any] = []
-        if not viewer.sees_all:
-            if viewer.manages:
-                where.append("(p.employee_id = ? OR p.employee_id IN "
-                             "(SELECT person_id FROM {managers} WHERE manager_id = ?))")
-                params += [viewer.subject, viewer.subject]
-            else:
-                where.append("p.employee_id = ?")
-                params.append(viewer.subject)
+        where, params = _visible_to(viewer)
         if flt.employee_id:
             where.append("p.employee_id = ?")
             params.append(flt.employee_id)
@@ -256,16 +247,9 @@ class PlanQueries:
                         manager_id: str | None = None, limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
         """Overdue actions of open plans on TODAY, oldest end first, a page at a time: who, which plan and action,
         the dates and how many days over. Titles are not in the views (personal text): the plan has them."""
-        where = [OVERDUE_ACTION, "p.status <> 'closed'", "p.erased = 0"]
-        params: list[Any] = [today.isoformat()]
-        if not viewer.sees_all:
-            if viewer.manages:
-                where.append("(p.employee_id = ? OR p.employee_id IN "
-                             "(SELECT person_id FROM {managers} WHERE manager_id = ?))")
-                params += [viewer.subject, viewer.subject]
-            else:
-                where.append("p.employee_id = ?")
-                params.append(viewer.subject)
+        seen, seen_params = _visible_to(viewer)
+        where = [OVERDUE_ACTION, "p.status <> 'closed'", "p.erased = 0", *seen]
+        params: list[Any] = [today.isoformat(), *seen_params]
         if employee_id:
             where.append("p.employee_id = ?")
             params.append(employee_id)
@@ -473,6 +457,16 @@ CURRENT_PLAN = ("(SELECT c.plan_id FROM {{plans}} c WHERE c.employee_id = {perso
 # planned or started, and its planned end has passed. `?` is the day it is asked for.
 OVERDUE_ACTION = "a.status IN ('planned', 'started') AND a.planned_end < ?"
 OVERDUE = f"(SELECT COUNT(*) FROM {{actions}} a WHERE a.plan_id = p.plan_id AND {OVERDUE_ACTION})"
+
+
+def _visible_to(viewer: Viewer) -> tuple[list[str], list[Any]]:
+    """The plans VIEWER may see, as a WHERE clause on `p`: all, their own and their reports', or their own."""
+    if viewer.sees_all:
+        return [], []
+    if viewer.manages:
+        return (["(p.employee_id = ? OR p.employee_id IN (SELECT person_id FROM {managers} WHERE manager_id = ?))"],
+                [viewer.subject, viewer.subject])
+    return ["p.employee_id = ?"], [viewer.subject]
 
 
 def _plan_row(row: dict) -> dict:
