@@ -13,7 +13,7 @@ from services.portal.auth import login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import refusal
 from services.portal.views.common import load_plan, plan_api
-from services.portal.views.employee import check_goal_skills
+from services.portal.views.employee import check_goal_skills, plan_details
 
 bp = Blueprint("editing", __name__)
 GOAL_SKILL_ROWS = 3
@@ -39,15 +39,7 @@ def details(plan_id: str):
     form = Form(request.form if request.method == "POST" else {
         **{k: plan.get(k) if plan.get(k) is not None else "" for k in DETAIL_FIELDS}})
     if request.method == "POST":
-        typed = {
-            "career_project": form.text("career_project", max_length=5000),
-            "target_role": form.text("target_role", max_length=200) or None,
-            "period_start": form.day("period_start"),
-            "period_end": form.day("period_end"),
-            "available_hours": as_number(form.decimal("available_hours")),
-            "available_budget": as_number(form.decimal("available_budget")),
-        }
-        body: dict[str, Any] = {k: v for k, v in typed.items() if not _same(plan.get(k), v)}
+        body: dict[str, Any] = {k: v for k, v in plan_details(form).items() if not _same(plan.get(k), v)}
         if form.ok and not body:
             form.error("body", _("Nothing changed: change a field, or go back to the plan."))
         body["reason"] = form.text("reason", max_length=5000)

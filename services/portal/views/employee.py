@@ -77,16 +77,7 @@ def start():
                 "trigger": "appraisal_interview", "available_hours": "80", "available_budget": "1500"}
     form = Form(request.form if request.method == "POST" else defaults)
     if request.method == "POST":
-        body = {
-            "employee_id": user.username,
-            "trigger": form.choice("trigger", TRIGGERS),
-            "career_project": form.text("career_project", max_length=5000),
-            "target_role": form.text("target_role", max_length=200) or None,
-            "period_start": form.day("period_start"),
-            "period_end": form.day("period_end"),
-            "available_hours": as_number(form.decimal("available_hours")),
-            "available_budget": as_number(form.decimal("available_budget")),
-        }
+        body = {"employee_id": user.username, "trigger": form.choice("trigger", TRIGGERS), **plan_details(form)}
         if form.ok:
             try:
                 plan = plan_api().post(api_path("/plans"), body)
@@ -149,6 +140,15 @@ def editing_skill(plan: dict[str, Any], name: str) -> dict[str, str] | None:
                     "level": str(entry.get("level", "")), "status": entry.get("status") or "",
                     "note": entry.get("note") or "", "transferable_to": ", ".join(entry.get("transferable_to") or [])}
     return None
+
+
+def plan_details(form: Form) -> dict[str, Any]:
+    """A plan's details as the start form and the details form both read them."""
+    return {"career_project": form.text("career_project", max_length=5000),
+            "target_role": form.text("target_role", max_length=200) or None,
+            "period_start": form.day("period_start"), "period_end": form.day("period_end"),
+            "available_hours": as_number(form.decimal("available_hours")),
+            "available_budget": as_number(form.decimal("available_budget"))}
 
 
 def check_goal_skills(plan: dict[str, Any], form: Form, rows: list[dict[str, Any]],
