@@ -39,28 +39,23 @@ def apply_event(plan: dict, event: dict[str, Any]) -> list[tuple]:
         for i, skill in enumerate(sorted(skills)):
             row(JUDGMENT_SEQ + i, offer_id, what, skill=skill)
 
+    # Kept: what feedback rows need (levels before a completion, a goal's skills for judgments, actions' offers) and
+    # dismissals; gaps and levels now are the plan service's to say (recommender/plan_gaps.py), so no period, budget,
+    # deadline or goal status is copied here.
     if kind == "PlanStarted":
-        plan.update(employee_id=employee, started=position, closed=False, period_end=payload.get("period_end"),
-                    available_hours=payload.get("available_hours"),
-                    available_budget=payload.get("available_budget"))
+        plan.update(employee_id=employee, started=position, closed=False)
     elif kind == "SkillAssessed":
         plan["skills"][normalise(payload["skill"])] = {
             "skill": payload["skill"], "level": payload.get("level"), "category": payload.get("category")}
     elif kind == "SkillAssessmentWithdrawn":
         plan["skills"].pop(normalise(payload["skill"]), None)
-    elif kind == "PlanDetailsChanged":
-        changes = payload.get("changes") or {}
-        plan.update({k: v for k, v in changes.items() if k in {"period_end", "available_hours", "available_budget"}})
     elif kind in {"GoalSet", "GoalCarriedForward"}:
-        plan["goals"][payload["goal_id"]] = {
-            "skills": payload.get("skills") or [], "deadline": payload.get("deadline"), "status": "open"}
+        plan["goals"][payload["goal_id"]] = {"skills": payload.get("skills") or []}
     elif kind == "GoalRevised":
-        goal = plan["goals"].setdefault(payload["goal_id"], {"status": "open", "skills": []})
-        changes = payload.get("changes") or {}
-        goal.update({k: v for k, v in changes.items() if k in {"skills", "deadline"}})
-    elif kind in {"GoalAchieved", "GoalAbandoned"}:
         goal = plan["goals"].setdefault(payload["goal_id"], {"skills": []})
-        goal["status"] = "achieved" if kind == "GoalAchieved" else "abandoned"
+        changes = payload.get("changes") or {}
+        if "skills" in changes:
+            goal["skills"] = changes["skills"]
     elif kind == "LearningActionPlanned":
         plan["actions"][payload["action_id"]] = {
             "offer_id": payload.get("offer_id"), "recommendation_id": payload.get("recommendation_id"),
@@ -101,23 +96,3 @@ def apply_event(plan: dict, event: dict[str, Any]) -> list[tuple]:
     elif kind == "PlanClosed":
         plan["closed"] = True
     return rows
-
-
-def open_gaps(plan: dict) -> list[dict]:
-    """Skills of open goals whose target level is above the latest assessed level."""
-    gaps: dict[str, dict] = {}
-    for goal_id, goal in plan.get("goals", {}).items():
-        if goal.get("status", "open") != "open":
-            continue
-        for wanted in goal.get("skills") or []:
-            entry = _skill_entry(plan, wanted["skill"])
-            current = entry.get("level") if entry else None
-            target = wanted.get("target_level")
-            if target is None or (current is not None and current >= target):
-                continue
-            key = normalise(wanted["skill"])
-            if key not in gaps or (gaps[key]["target_level"] or 0) < target:
-                gaps[key] = {"skill": wanted["skill"], "current_level": current,
-                             "target_level": target, "goal_id": goal_id,
-                             "deadline": goal.get("deadline")}
-    return list(gaps.values())

@@ -1,8 +1,9 @@
-"""An employee's gaps as the plan service decides them (`GET /people/{id}/skills`), asked at each request.
+"""Gaps as the plan service decides them, asked at each request: an employee's (`GET /people/{id}/skills`) and
+everyone's per skill (`GET /reports/skill-gaps`).
 
-The plan service owns the gap rule and the plan; the recommender only ranks. The follower's read model lags
-the log, so it is never used to answer "what does this person need now": when the plan service does not
-answer, the caller gets a 503 rather than yesterday's guesses.
+The plan service owns the gap rule, the levels and the plan; the recommender only ranks. The follower's read model
+lags the log, so it is never used to answer "what does this person need now" or "what do people need": when the
+plan service does not answer, the caller gets a 503 rather than yesterday's guesses.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ class PlanServiceUnavailableError(Exception):
 
 @dataclass(frozen=True)
 class PlanGaps:
-    """The open gaps of the person's current plan and the offers its learning actions take up."""
+    """The open gaps of the person's current plan, the offers its learning actions take up, and the current level of
+    every skill someone rated (a re-rating at an action's completion included)."""
 
     plan_id: str | None
     gaps: list[dict]
     offers_in_plan: frozenset[str] = field(default_factory=frozenset)
+    levels: dict[str, int] = field(default_factory=dict)
 
 
 class PlanGapsClient:
@@ -62,23 +65,47 @@ class PlanGapsClient:
         write's X-Position) makes the plan service answer from views that include that write."""
         if not is_directory_id(person_id):  # never put a value into another service's URL unchecked
             return PlanGaps(None, [])
-        url = f"{self.base_url}/api/v1/people/{quote(person_id, safe='')}/skills"
-        try:
-            wait = {"X-Min-Position": min_position} if min_position else {}
-            response = self.session.get(url, headers={"Authorization": self._authorization(), **wait,
-                                                      **outgoing_headers()}, timeout=self.timeout)
-        except requests.RequestException as error:
-            raise PlanServiceUnavailableError(f"the plan service did not answer: {type(error).__name__}") from None
+        response = self._get(f"/people/{quote(person_id, safe='')}/skills", min_position)
         if response.status_code == 404:
             return PlanGaps(None, [])
+        body = self._body(response)
+        try:
+            gaps = [{"skill": i["skill"], "current_level": i["current_level"], "target_level": i["target_level"],
+                     "gap": i["gap"]} for i in body["items"] if i.get("gap") and i.get("skill")]
+            offers = frozenset(str(o["offer_id"]) for o in body.get("offers") or [] if o.get("status") in IN_PLAN)
+            levels = {i["skill"]: int(i["current_level"]) for i in body["items"]
+                      if i.get("skill") and i.get("source") and i.get("current_level") is not None}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise PlanServiceUnavailableError("the plan service's answer was not understood") from None
+        return PlanGaps(body.get("plan_id"), gaps, offers, levels)
 
+    def gap_report(self, min_position: str | None = None) -> tuple[list[dict], int]:
+        """Per skill, how many people have an open gap in it (groups the plan service hides left out), and the
+        smallest group it shows."""
+        body = self._body(self._get("/reports/skill-gaps", min_position))
+        try:
+            rows = [{"skill": str(r["skill"]), "people": int(r["people"]),
+                     "mean_target_level": float(r["mean_target_level"])} for r in body["items"]]
+            return rows, int(body["minimum_group"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise PlanServiceUnavailableError("the plan service's answer was not understood") from None
+
+    def _get(self, path: str, min_position: str | None) -> requests.Response:
+        wait = {"X-Min-Position": min_position} if min_position else {}
+        try:
+            return self.session.get(f"{self.base_url}/api/v1{path}", timeout=self.timeout, headers={
+                "Authorization": self._authorization(), **wait, **outgoing_headers()})
+        except requests.RequestException as error:
+            raise PlanServiceUnavailableError(f"the plan service did not answer: {type(error).__name__}") from None
+
+    @staticmethod
+    def _body(response: requests.Response) -> dict:
         if response.status_code != 200:
             raise PlanServiceUnavailableError(f"the plan service answered {response.status_code}")
         try:
             body = response.json()
-            gaps = [{"skill": i["skill"], "current_level": i["current_level"], "target_level": i["target_level"],
-                     "gap": i["gap"]} for i in body["items"] if i.get("gap") and i.get("skill")]
-            offers = frozenset(str(o["offer_id"]) for o in body.get("offers") or [] if o.get("status") in IN_PLAN)
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except ValueError:
             raise PlanServiceUnavailableError("the plan service's answer was not understood") from None
-        return PlanGaps(body.get("plan_id"), gaps, offers)
+        if not isinstance(body, dict):
+            raise PlanServiceUnavailableError("the plan service's answer was not understood")
+        return body

@@ -18,7 +18,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
 from recommender.accountability import OWN_INDEXES, OWN_TABLES
-from recommender.feedback import apply_event, open_gaps
+from recommender.feedback import apply_event
 from recommender.matcher import OfferStats
 from shared.views import ViewStore
 
@@ -181,15 +181,6 @@ class ReadModel:
                           "closed = 0 ORDER BY started DESC LIMIT 1", (employee_id,))
         return json.loads(rows[0]["doc"]) if rows else None
 
-    def latest_levels(self, employee_id: str) -> dict[str, dict]:
-        """The employee's latest level per skill over all plans (newest plan wins)."""
-        rows = self._rows(f"SELECT doc FROM {self.table('plans')} WHERE employee_id = ? "
-                          "ORDER BY started", (employee_id,))
-        levels: dict[str, dict] = {}
-        for row in rows:
-            levels.update(json.loads(row["doc"]).get("skills", {}))
-        return levels
-
     def person_data(self, employee_id: str) -> dict[str, Any]:
         """Everything the read model holds about one person (GDPR access)."""
         plans = [json.loads(r["doc"]) for r in self._rows(
@@ -235,13 +226,6 @@ class ReadModel:
         return [{"at": r["at"], "employee_id": r["employee_id"], "what": r["what"],
                  "by": {"subject": r["by_subject"], "role": r["by_role"]}, "purpose": r["purpose"],
                  "on_behalf_of": r["on_behalf_of"]} for r in rows]
-
-    def open_plans(self) -> list[dict]:
-        return [json.loads(r["doc"]) for r in
-                self._rows(f"SELECT doc FROM {self.table('plans')} WHERE closed = 0")]
-
-    def all_open_gaps(self) -> list[tuple[str, dict]]:
-        return [(plan["employee_id"], gap) for plan in self.open_plans() for gap in open_gaps(plan)]
 
     def offer_stats(self) -> dict[str, OfferStats]:
         """Per offer: ratings, completions, acceptances and dismissals learned from the feed."""

@@ -22,13 +22,26 @@ def runtime() -> Runtime:
 
 
 def current_gaps(employee_id: str, min_position: str | None = None) -> PlanGaps:
-    """The person's gaps and planned offers as the plan service says now; a 503 when it does not answer
+    """The person's gaps, levels and planned offers as the plan service says now; a 503 when it does not answer
     (never the follower's older picture)."""
     try:
         return current_app.extensions["plan_gaps"].gaps_of(employee_id, min_position)
     except PlanServiceUnavailableError as error:
-        raise ApiError(503, "the plan service does not answer; no suggestions without the current gaps",
-                       [{"field": "plan_service", "reason": str(error)}], headers={"Retry-After": "5"}) from None
+        raise plan_service_down(error, "no answer without the current gaps") from None
+
+
+def everyones_gaps(min_position: str | None = None) -> tuple[list[dict], int]:
+    """Open gaps per skill over everyone as the plan service counts them (small groups hidden there), and the
+    smallest group it shows; a 503 when it does not answer."""
+    try:
+        return current_app.extensions["plan_gaps"].gap_report(min_position)
+    except PlanServiceUnavailableError as error:
+        raise plan_service_down(error, "no report without the current gaps") from None
+
+
+def plan_service_down(error: PlanServiceUnavailableError, consequence: str) -> ApiError:
+    return ApiError(503, f"the plan service does not answer; {consequence}",
+                    [{"field": "plan_service", "reason": str(error)}], headers={"Retry-After": "5"})
 
 
 def actor(principal: Principal, *preferred: str) -> dict[str, str]:

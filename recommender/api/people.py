@@ -48,6 +48,20 @@ class AccessHeadersSchema(Schema):
                          metadata={"description": "optional note (required with 'other'); not stored here"})
 
 
+class MinPositionHeadersSchema(Schema):
+    """For answers built from the plan service's views: a write the caller made there must be in them."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    min_position = fields.String(data_key="X-Min-Position", load_default=None, validate=validate.Regexp(r"^\d{1,18}$"),
+                                 metadata={"description": "a plan-service write's X-Position: the answer includes it"})
+
+
+class EmployeeHeadersSchema(AccessHeadersSchema, MinPositionHeadersSchema):
+    """Why someone reads another person's data, and which plan-service write the answer must include."""
+
+
 class AccessEntrySchema(Schema):
     at = fields.String(metadata={"format": "date-time"})
     employee_id = fields.String(metadata={"description": "whose data was read"})

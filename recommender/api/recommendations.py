@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from recommender.api import schemas as s
 from recommender.api.common import current_gaps, reader, runtime
-from recommender.api.people import AccessHeadersSchema, read_person
+from recommender.api.people import AccessHeadersSchema, EmployeeHeadersSchema, read_person
 from recommender.domainmodel import MEANS
 from recommender.matcher import Context, Gap, Matcher
 from recommender.personal import with_dismissals
@@ -59,12 +59,6 @@ class EmployeeQuery(Schema):
     deadline = fields.Date(load_default=None)
     include_dismissed = fields.Boolean(load_default=False, metadata={
         "description": "also offers the person dismissed (their reasons then narrow nothing)"})
-
-
-class EmployeeHeadersSchema(AccessHeadersSchema):
-    min_position = fields.String(data_key="X-Min-Position", load_default=None,
-                                 validate=validate.Regexp(r"^\d{1,18}$"),
-                                 metadata={"description": "a plan-service write's X-Position: the gaps include it"})
 
 
 ROLE_MINIMUM = 3  # colleagues in the same role behind popular_with_role: fewer would point at one of them

@@ -7,8 +7,8 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from recommender.api import schemas as s
-from recommender.api.common import actor, body_text, reader, runtime
-from recommender.api.people import AccessHeadersSchema, read_person
+from recommender.api.common import actor, body_text, current_gaps, reader, runtime
+from recommender.api.people import EmployeeHeadersSchema, read_person
 from recommender.taxonomy import (
     TaxonomyFormatError,
     merge_skill,
@@ -146,27 +146,30 @@ class Role(MethodView):
 @blp.route("/roles/<role_id>/gap")
 class RoleGap(MethodView):
     @blp.arguments(GapQuery, location="query")
-    @blp.arguments(AccessHeadersSchema, location="headers")
+    @blp.arguments(EmployeeHeadersSchema, location="headers")
     @blp.response(200, s.RoleGapSchema)
     @blp.alt_response(403, "FORBIDDEN")
     @blp.alt_response(404, "NOT_FOUND")
-    def get(self, query, _purpose, role_id):
-        """The employee's gap to the role, from their latest assessments (self, manager, hr)."""
+    @blp.alt_response(503, "SERVICE_UNAVAILABLE", description="the plan service did not give the person's levels")
+    def get(self, query, headers, role_id):
+        """The employee's gap to the role, from their current levels as the plan service decides them (the latest
+        rating wins, a re-rating at an action's completion included) (the employee, their managers, HR and admins
+        stating a purpose). X-Min-Position (a plan write's X-Position) is passed on."""
         employee = query["employee"]
         rt = runtime()
-        authorize_employee(employee, "role_gap")
+        read_person(employee, "role_gap")
         profile = rt.app.role_profile(role_id)
-        levels = rt.readmodel.latest_levels(employee)
+        levels = current_gaps(employee, headers.get("min_position")).levels
         tax = taxonomy()
+        by_name = {normalise(skill): level for skill, level in levels.items()}
         by_skill_id: dict[str, int] = {}
-        for entry in levels.values():
-            for skill in tax.resolve(entry["skill"]):
-                by_skill_id[skill.id] = entry.get("level")
+        for skill, level in levels.items():
+            for entry in tax.resolve(skill):
+                by_skill_id[entry.id] = level
         rows = []
         for required in profile["skills"]:
             resolved = tax.resolve(required["skill"])
-            known = levels.get(normalise(required["skill"]))
-            current = known.get("level") if known else None
+            current = by_name.get(normalise(required["skill"]))
             if current is None and resolved:
                 current = by_skill_id.get(resolved[0].id)
             rows.append({"skill": required["skill"],
@@ -175,11 +178,3 @@ class RoleGap(MethodView):
                          "gap": max(0, required["level"] - (current or 0))})
         return {"role_id": role_id, "employee_id": employee,
                 "gaps": [r for r in rows if r["gap"] > 0], "met": [r for r in rows if r["gap"] == 0]}
-
-
-def authorize_employee(employee_id: str, what: str) -> dict | None:
-    """The employee's current plan, for them, their managers (as the directory stands now), HR or admin.
-
-    A read by anyone but the employee is recorded in the access log (recommender.api.people)."""
-    read_person(employee_id, what)
-    return runtime().readmodel.current_plan(employee_id)

@@ -1,6 +1,7 @@
 """L&D's tuning and reports: matcher settings with history, offline evaluation, aggregate reports.
 
-Reports never show a group of fewer than MIN_GROUP people, so no individual can be singled out.
+Reports never show a group of fewer than MIN_GROUP people, so no individual can be singled out. Gaps are the plan
+service's (it owns the gap rule and hides its small groups); what offers did is the recommender's own.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from recommender.api import schemas as s
-from recommender.api.common import actor, runtime
+from recommender.api.common import actor, everyones_gaps, runtime
+from recommender.api.people import MinPositionHeadersSchema
 from recommender.evaluation import evaluate
 from recommender.fairness import evaluation_by_group
 from recommender.matcher import DEFAULT_WEIGHTS, Context, Gap, Matcher
-from recommender.taxonomy import Taxonomy, normalise
+from recommender.taxonomy import Taxonomy
 from shared.auth import require_role
 from shared.errors import ApiError, field_error
 from shared.httpapi import Blueprint
@@ -177,61 +179,54 @@ def compare(proposal: dict, queries: list[dict] | None) -> dict:
             "alternative": alternative}
 
 
-def _gap_groups() -> dict[str, dict]:
-    """Open gaps grouped by skill (taxonomy id where known), with the people who have them."""
-    rt = runtime()
-    taxonomy = rt.matcher.current().taxonomy
-    groups: dict[str, dict] = {}
-    for employee, gap in rt.readmodel.all_open_gaps():
-        resolved = taxonomy.resolve(gap["skill"])
-        key = resolved[0].id if resolved else normalise(gap["skill"])
-        label = (resolved[0].labels.get("en") if resolved else None) or gap["skill"]
-        group = groups.setdefault(key, {"skill": label, "skill_id": key if resolved else None,
-                                        "people": set(), "target_levels": []})
-        group["people"].add(employee)
-        group["target_levels"].append(gap["target_level"])
-    return groups
-
-
-def _visible(groups: dict[str, dict]) -> list[dict]:
+def demand(min_position: str | None) -> tuple[list[dict], int]:
+    """Open gaps per skill as the plan service counts them (its gap rule, its groups under 5 hidden), most people
+    first, each with the taxonomy skill it resolves to; and the smallest group shown. One row per skill as plans
+    name it: two names of one taxonomy skill stay two rows, since a person may have a gap in both."""
+    rows, min_group = everyones_gaps(min_position)
+    taxonomy = runtime().matcher.current().taxonomy
     out = []
-    for group in groups.values():
-        if len(group["people"]) < MIN_GROUP:
-            continue
-        levels = group.pop("target_levels")
-        out.append({**group, "people": len(group["people"]),
-                    "mean_target_level": round(sum(levels) / len(levels), 2)})
-    return sorted(out, key=lambda g: (-g["people"], g["skill"]))
+    for row in rows:
+        resolved = taxonomy.resolve(row["skill"])
+        out.append({**row, "skill_id": resolved[0].id if resolved else None})
+    return sorted(out, key=lambda g: (-g["people"], g["skill"])), min_group
 
 
 @blp.route("/reports/demand")
 class DemandReport(MethodView):
     @blp.arguments(ReportQuery, location="query")
+    @blp.arguments(MinPositionHeadersSchema, location="headers")
     @blp.response(200, s.DemandReportSchema)
     @blp.alt_response(403, "FORBIDDEN")
-    def get(self, query):
-        """The most common open gaps (groups of at least 5 people) (ld, hr, admin)."""
+    @blp.alt_response(503, "SERVICE_UNAVAILABLE", description="the plan service did not give the gaps")
+    def get(self, query, headers):
+        """The most common open gaps, as the plan service decides them (groups of at least 5 people) (ld, hr,
+        admin)."""
         require_role("ld", "hr", "admin")
-        return {"min_group": MIN_GROUP, "gaps": _visible(_gap_groups())[: query["limit"]]}
+        gaps, min_group = demand(headers["min_position"])
+        return {"min_group": min_group, "gaps": gaps[: query["limit"]]}
 
 
 @blp.route("/reports/catalogue-gaps")
 class CatalogueGapReport(MethodView):
     @blp.arguments(ReportQuery, location="query")
+    @blp.arguments(MinPositionHeadersSchema, location="headers")
     @blp.response(200, s.CatalogueGapReportSchema)
     @blp.alt_response(403, "FORBIDDEN")
-    def get(self, query):
+    @blp.alt_response(503, "SERVICE_UNAVAILABLE", description="the plan service did not give the gaps")
+    def get(self, query, headers):
         """Common gaps whose best offer scores low: what to buy or build (ld, admin)."""
         require_role("ld", "admin")
         matcher = runtime().matcher.current()
+        gaps, min_group = demand(headers["min_position"])
         out = []
-        for group in _visible(_gap_groups()):
+        for group in gaps:
             best = matcher.recommend([Gap(group["skill"])], Context(), limit=1)
             score = best[0]["score"] if best else 0.0
             if score < CATALOGUE_GAP_SCORE:
                 out.append({**group, "best_score": score,
                             "best_offer": best[0]["title"] if best else None})
-        return {"min_group": MIN_GROUP, "threshold": CATALOGUE_GAP_SCORE,
+        return {"min_group": min_group, "threshold": CATALOGUE_GAP_SCORE,
                 "gaps": out[: query["limit"]]}
 
 

@@ -82,6 +82,7 @@ class Form(dict):
 
 CERTIFICATE = Form(number="N-1", issuer="SSVV", issued_on="2026-03-20", expires_on="2026-04-01")
 CERTIFIERS = {"owner", "hanna", "root"}
+GAP_READERS = {"hanna", "daan", "root", "recommender"}  # demand for training: HR, L&D, the recommender
 
 
 SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -253,6 +254,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/reports/departments"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
     ("GET", "/api/v1/reports/plan-status"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
     ("GET", "/api/v1/reports/skills-coverage"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
+    ("GET", "/api/v1/reports/skill-gaps"): Row(expect(GAP_READERS, 200, forbidden=set(CALLERS) - GAP_READERS)),
     ("GET", "/api/v1/reports/training"): Row(expect({"hanna", "root"}, 200, forbidden=NOT_HR)),
     ("GET", "/api/v1/feed"): Row(expect({"recommender", "root"}, 200,
                                         forbidden=set(CALLERS) - {"recommender", "root"})),

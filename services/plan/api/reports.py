@@ -57,6 +57,15 @@ def skills_coverage():
     return report("skills-coverage")
 
 
+@blp.route("/skill-gaps")
+@blp.response(200, s.SkillGapReportSchema)
+def skill_gaps():
+    """Per skill: how many people have an open gap in it, by the gap rule of `GET /people/{id}/skills`, most people
+    first (HR, L&D, admins, and services: the recommender's demand reports are made of it)."""
+    require_role("hr", "ld", "admin", "service")
+    return report("skill-gaps")
+
+
 @blp.route("/training")
 @blp.arguments(s.ReportQuerySchema, location="query")
 @blp.response(200, s.TrainingReportSchema)

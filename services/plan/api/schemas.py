@@ -844,6 +844,14 @@ class CoverageRowSchema(Schema):
     mean_level = fields.Float()
 
 
+class SkillGapRowSchema(Schema):
+    skill_key = fields.String()
+    skill = fields.String(metadata={"description": "the skill as a plan names it"})
+    people = fields.Integer(metadata={"description": "people whose current, open plan has a gap in this skill"})
+    mean_current_level = fields.Float()
+    mean_target_level = fields.Float()
+
+
 class TrainingRowSchema(Schema):
     department = fields.String()
     semester = fields.String()
@@ -864,6 +872,7 @@ DepartmentsSchema = Schema.from_dict({"items": fields.List(fields.Nested(Schema.
 FunnelReportSchema = report_schema(FunnelRowSchema, "FunnelReport")
 CoverageReportSchema = report_schema(CoverageRowSchema, "CoverageReport")
 TrainingReportSchema = report_schema(TrainingRowSchema, "TrainingReport")
+SkillGapReportSchema = report_schema(SkillGapRowSchema, "SkillGapReport")
 
 
 class PersonSkillSchema(Schema):

@@ -12,11 +12,12 @@ from datetime import date
 from typing import Any
 
 from services.plan.domain import skills as skill_rules
+from services.plan.domain.vocabulary import MAX_LEVEL
 from services.plan.views import tables as view_tables
 from shared.views import ViewStore
 
 SMALL_GROUP = 5  # groups under this many people are not shown in reports
-REPORTS = ("plan-status", "skills-coverage", "training")
+REPORTS = ("plan-status", "skills-coverage", "skill-gaps", "training")
 PLAN_SORTS = {"employee_id": "p.employee_id", "employee_name": "pe.name", "period_start": "p.period_start",
               "status": "p.status", "next_deadline": "p.next_deadline", "changed_at": "p.changed_at",
               "department": "pe.department"}
@@ -399,7 +400,7 @@ class PlanQueries:
     # organisation's size. A reader who needs a newer state than the stored one (X-Min-Position) gets it computed.
     def compute_report(self, name: str) -> list[dict]:
         return {"plan-status": self.status_funnel, "skills-coverage": self.skills_coverage,
-                "training": self.training}[name]()
+                "skill-gaps": self.skill_gaps, "training": self.training}[name]()
 
     def stored_report(self, name: str) -> dict | None:
         row = self.one("SELECT position, computed_at, body FROM {reports} WHERE name = ?", (name,))
@@ -433,6 +434,13 @@ class PlanQueries:
                          "ORDER BY department, s.skill_key")
         return [{**r, "mean_level": round(float(r["mean_level"]), 2)} for r in rows if r["people"] >= SMALL_GROUP]
 
+    def skill_gaps(self) -> list[dict]:
+        """Per skill: how many people have an open gap in it in their current plan (when that plan is open), with
+        their mean current and target level; what the recommender's demand reports are made of."""
+        rows = self.rows(SKILL_GAPS)
+        return [{**r, "mean_current_level": round(float(r["mean_current_level"]), 2),
+                 "mean_target_level": round(float(r["mean_target_level"]), 2)} for r in rows]
+
     def training(self) -> list[dict]:
         semester = ("(SUBSTR(a.planned_start, 1, 4) || '-H' || CASE WHEN SUBSTR(a.planned_start, 6, 2) <= '06' "
                     "THEN '1' ELSE '2' END)")
@@ -453,6 +461,28 @@ class PlanQueries:
 # A person's current plan: the open one with the latest period, else the latest closed one.
 CURRENT_PLAN = ("(SELECT c.plan_id FROM {{plans}} c WHERE c.employee_id = {person} "
                 "ORDER BY (c.status <> 'closed') DESC, c.period_start DESC LIMIT 1)")
+# The gap rule of services/plan/domain/skills.py in SQL, for a report over everyone (skills_of applies the Python
+# rule to one person; tests/api/test_skill_gaps_report.py proves both agree): the target is the highest target of
+# the plan's open goals for the skill, else one level up (at most MAX_LEVEL) for a skill marked to_improve; a goal's
+# skill nobody rated starts at 0; a gap is a target above the current level. Only open current plans count.
+SKILL_GAPS = (
+    "WITH cur AS (SELECT p.plan_id, p.employee_id FROM {{plans}} p WHERE p.erased = 0 AND p.status <> 'closed' "
+    "AND p.plan_id = " + CURRENT_PLAN + "), "
+    "targets AS (SELECT gs.plan_id, gs.skill_key, MAX(gs.skill) AS skill, MAX(gs.target_level) AS target_level "
+    "FROM {{goal_skills}} gs JOIN {{goals}} g ON g.plan_id = gs.plan_id AND g.goal_id = gs.goal_id "
+    "JOIN cur ON cur.plan_id = gs.plan_id WHERE g.status = 'open' GROUP BY gs.plan_id, gs.skill_key), "
+    "aims AS (SELECT cur.employee_id, s.skill_key, s.skill, s.level AS current_level, COALESCE(t.target_level, "
+    "CASE WHEN s.status = 'to_improve' THEN CASE WHEN s.level + 1 > {max_level} THEN {max_level} ELSE s.level + 1 "
+    "END END) AS target_level FROM cur JOIN {{skills}} s ON s.plan_id = cur.plan_id LEFT JOIN targets t "
+    "ON t.plan_id = s.plan_id AND t.skill_key = s.skill_key "
+    "UNION ALL SELECT cur.employee_id, t.skill_key, t.skill, 0, t.target_level FROM cur JOIN targets t "
+    "ON t.plan_id = cur.plan_id WHERE NOT EXISTS (SELECT 1 FROM {{skills}} s WHERE s.plan_id = t.plan_id "
+    "AND s.skill_key = t.skill_key)) "
+    "SELECT skill_key, MAX(skill) AS skill, COUNT(DISTINCT employee_id) AS people, "
+    "AVG(current_level) AS mean_current_level, AVG(target_level) AS mean_target_level FROM aims "
+    "WHERE target_level > current_level GROUP BY skill_key HAVING COUNT(DISTINCT employee_id) >= {small_group} "
+    "ORDER BY people DESC, skill_key").format(person="p.employee_id", max_level=MAX_LEVEL,
+                                          small_group=SMALL_GROUP)
 # The overdue rule in SQL, the one place the views decide it (the domain's is plan.action_overdue, the same rule):
 # planned or started, and its planned end has passed. `?` is the day it is asked for.
 OVERDUE_ACTION = "a.status IN ('planned', 'started') AND a.planned_end < ?"
