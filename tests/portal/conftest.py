@@ -137,13 +137,17 @@ def real_runtime(seeded_recommender, tmp_path):
 
 
 @pytest.fixture
-def real_portal(make_portal, plan_app, real_runtime):
-    """A portal on the real plan service and the real recommender, which asks that plan service at each request."""
+def real_recommender(plan_app, real_runtime):
+    """The real recommender, which asks the in-process plan service at each request (its follower is not run)."""
     from recommender.app import create_app as create_recommender
 
-    recommender = create_recommender({"RUNTIME": real_runtime,
-                                      "PLAN_GAPS": plan_client(plan_app, PLAN_URL, TEST_SECRET)})
-    return make_portal(FlaskTransport({PLAN_URL: plan_app, RECOMMENDER_URL: recommender}))
+    return create_recommender({"RUNTIME": real_runtime, "PLAN_GAPS": plan_client(plan_app, PLAN_URL, TEST_SECRET)})
+
+
+@pytest.fixture
+def real_portal(make_portal, plan_app, real_recommender):
+    """A portal on the real plan service and the real recommender."""
+    return make_portal(FlaskTransport({PLAN_URL: plan_app, RECOMMENDER_URL: real_recommender}))
 
 
 @pytest.fixture
