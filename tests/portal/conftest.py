@@ -19,6 +19,7 @@ from services.portal.app import create_app
 from services.portal.settings import PortalSettings
 from shared.auth import TokenSettings, issue_token
 from tests.portal.fake_recommender import create_app as fake_recommender
+from tests.portal.real_recommender import plan_client
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"  # as tests/conftest.py sets it
 
@@ -110,6 +111,43 @@ def recommender_app(plan_app):
 
     app.config["gaps_of"] = gaps_of
     return app
+
+
+@pytest.fixture(scope="session")
+def seeded_recommender(tmp_path_factory):
+    """The recommender's demo catalogue (164 offers) and role profiles, seeded once."""
+    from recommender.demo import seed
+
+    path = tmp_path_factory.mktemp("recommender") / "recommender.sqlite"
+    seed(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def real_runtime(seeded_recommender, tmp_path):
+    """The real recommender's store, a copy of the seeded one per test, with its matcher built."""
+    from recommender.runtime import Runtime
+
+    target = tmp_path / "recommender.sqlite"
+    shutil.copy(seeded_recommender, target)
+    runtime = Runtime.build(f"sqlite:///{target}")
+    runtime.matcher.refresh()
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def real_recommender(plan_app, real_runtime):
+    """The real recommender, which asks the in-process plan service at each request (its follower is not run)."""
+    from recommender.app import create_app as create_recommender
+
+    return create_recommender({"RUNTIME": real_runtime, "PLAN_GAPS": plan_client(plan_app, PLAN_URL, TEST_SECRET)})
+
+
+@pytest.fixture
+def real_portal(make_portal, plan_app, real_recommender):
+    """A portal on the real plan service and the real recommender."""
+    return make_portal(FlaskTransport({PLAN_URL: plan_app, RECOMMENDER_URL: real_recommender}))
 
 
 @pytest.fixture

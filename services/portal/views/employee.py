@@ -15,6 +15,7 @@ from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
 from services.portal.i18n import refusal, translate_reason
 from services.portal.smart import check_goal, letter_names
+from services.portal.views.assessments import assessment_body, checked_skill
 from services.portal.views.badges import badge_state, eligible_map
 from services.portal.views.common import (
     current_plan_summary,
@@ -25,8 +26,7 @@ from services.portal.views.common import (
     overdue,
     plan_api,
 )
-from services.portal.views.json_api import skill_options
-from services.portal.vocabulary import CATEGORIES, FEEDBACK_SOURCES, MEANS, SKILL_STATUSES, TRIGGERS
+from services.portal.vocabulary import FEEDBACK_SOURCES, MEANS, TRIGGERS
 
 bp = Blueprint("employee", __name__)
 GOAL_SKILL_ROWS = 3
@@ -97,9 +97,9 @@ def plan_page(plan_id: str):
 def plan_page_response(plan_id: str, forms: dict[str, Form] | None = None, status: int = 200):
     """The plan's overview; FORMS carry a refused check-in form back with its errors (status 422)."""
     plan = load_plan(plan_id)
-    gap = None
+    gap = problem = None  # the recommender's answer as it is: the portal computes no level of its own
     if plan.get("target_role"):
-        gap, _problem = optional_recommender(
+        gap, problem = optional_recommender(
             lambda api: api.get(api_path("/roles/{role_id}/gap", role_id=plan["target_role"]),
                             employee=plan["employee_id"]))
     goals = [{**g, "percent": goal_progress(g)} for g in plan.get("goals") or []]
@@ -107,29 +107,11 @@ def plan_page_response(plan_id: str, forms: dict[str, Form] | None = None, statu
     owner = is_owner(plan)
     badges = eligible_map(badge_state(plan_id)) if owner else {}
     return render_template("employee/plan.html", plan=plan, goals=goals, actions=actions, owner=owner, badges=badges,
-                           chart=skill_chart(plan), role_gap=gap, overdue=overdue, forms=forms or {},
-                           means=MEANS,
+                           chart=skill_chart(plan), role_gap=gap, role_gap_problem=problem, overdue=overdue,
+                           forms=forms or {}, means=MEANS,
                            timeline=charts.timeline(plan.get("actions") or [], plan.get("period_start"),
                                                     plan.get("period_end"), _("Timeline of learning actions"))), \
         status
-
-
-def known_skill(plan: dict[str, Any], name: str) -> tuple[str | None, list[str]]:
-    """The name to save NAME under: the plan's own name for it when the plan has it (also in the other language or
-    as a synonym, so one skill is not assessed twice), else the taxonomy's; None when neither knows it, with the
-    taxonomy's closest names to offer instead. A name the recommender cannot check counts as unknown."""
-    key = name.casefold().strip()
-    in_plan = {str(s.get("skill", "")).casefold(): str(s.get("skill")) for s in plan.get("skills") or []}
-    if key in in_plan:
-        return in_plan[key], []
-    answer, problem = optional_recommender(lambda api: api.get(api_path("/skills"), q=name[:100], limit=8), {})
-    items = (answer or {}).get("skills") or [] if isinstance(answer, dict) else []
-    for item in items:
-        names = [*(item.get("labels") or {}).values(), *(n for v in (item.get("synonyms") or {}).values() for n in v)]
-        if any(str(n).casefold() == key for n in names):
-            same = next((in_plan[str(n).casefold()] for n in names if str(n).casefold() in in_plan), None)
-            return same or name, []
-    return None, [str(o["label"]) for o in skill_options({"skills": items})][:5]
 
 
 def editing_skill(plan: dict[str, Any], name: str) -> dict[str, str] | None:
@@ -157,15 +139,8 @@ def check_goal_skills(plan: dict[str, Any], form: Form, rows: list[dict[str, Any
     as new: a half-typed word is refused, not saved. ALREADY: names the goal has (a revision keeps them)."""
     for index, row in enumerate(rows, start=1):
         field = row.pop("field", f"skill_{index}")
-        if row["skill"].casefold() in already or form.get(f"new_{field}") == "on":
-            continue
-        known, closest = known_skill(plan, row["skill"])
-        if known:
-            row["skill"] = known
-        else:
-            form.error(field, _("“%(name)s” is not in the skills list. Choose one of the suggestions%(some)s, "
-                                "or tick “Add as a new skill”.", name=row["skill"],
-                                some=(": " + ", ".join(closest)) if closest else ""))
+        if row["skill"].casefold() not in already:
+            row["skill"] = checked_skill(plan, form, field, row["skill"])
 
 
 @bp.route("/plans/<plan_id>/skills", methods=["GET", "POST"])
@@ -175,23 +150,7 @@ def skills(plan_id: str):
     editing = editing_skill(plan, request.args.get("skill", "")[:200]) if request.method == "GET" else None
     form = Form(request.form if request.method == "POST" else editing or {"category": "technical"})
     if request.method == "POST":
-        name = form.text("skill", required=True, max_length=200)
-        if name and form.get("new_skill") != "on":
-            known, closest = known_skill(plan, name)
-            name = known or name
-            if not known:
-                form.error("skill", _("“%(name)s” is not in the skills list. Choose one of the suggestions%(some)s, "
-                                      "or tick “Add as a new skill”.", name=name,
-                                      some=(": " + ", ".join(closest)) if closest else ""))
-        body = {
-            "skill": name,
-            "category": form.choice("category", CATEGORIES),
-            "level": form.integer("level", 0, 5),
-            "status": form.choice("status", SKILL_STATUSES, required=False),
-            "note": form.text("note"),
-            "transferable_to": [t.strip() for t in form.get("transferable_to").split(",") if t.strip()][:20],
-            "assessor": "self",
-        }
+        body = assessment_body(plan, form, "self")
         path = api_path("/plans/{plan_id}/assessments", plan_id=plan_id)
         if form.send(lambda: plan_api().post(path, body), set(body)):
             flash(_("Saved: %(skill)s, level %(level)d.", skill=body["skill"], level=body["level"]), "info")

@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from services.portal.api_client import ApiError, api_path
 from services.portal.auth import current_user, login_required
 from services.portal.forms import Form, as_number
+from services.portal.views.assessments import assessment_body
 from services.portal.views.common import load_plan, plan_api
-from services.portal.vocabulary import REVIEW_OUTCOMES
+from services.portal.vocabulary import CATEGORIES, REVIEW_OUTCOMES
 
 bp = Blueprint("manager", __name__, url_prefix="/team")
 
@@ -55,8 +56,11 @@ def review_page(plan_id: str, forms: dict[str, Form] | None = None, status: int 
     funding = [a for a in plan.get("actions") or [] if (a.get("funding") or {}).get("status") == "requested"]
     decided = [a for a in plan.get("actions") or [] if (a.get("funding") or {}).get("status") in {"approved",
                                                                                                    "declined"}]
-    return render_template("manager/review.html", plan=plan, funding=funding, decided=decided, forms=forms or {},
-                           outcomes=REVIEW_OUTCOMES), status
+    forms = {"assess": Form({"category": "technical"}), **(forms or {})}
+    return render_template("manager/review.html", plan=plan, funding=funding, decided=decided, forms=forms,
+                           outcomes=REVIEW_OUTCOMES, categories=CATEGORIES,
+                           may_assess=current_user().has("manager") and plan.get("employee_id") != current_user()
+                           .username), status
 
 
 @bp.get("/plans/<plan_id>")
@@ -76,6 +80,21 @@ def decide_review(plan_id: str):
         flash(_("Your review was saved."), "info")
         return redirect(url_for("manager.review", plan_id=plan_id))
     return review_page(plan_id, {"review": form}, 422)
+
+
+@bp.post("/plans/<plan_id>/assessments")
+@login_required("manager")
+def assess(plan_id: str):
+    """The manager's own rating of a report's skill: the same skill check as the employee's self-evaluation."""
+    plan = load_plan(plan_id)
+    form = Form(request.form)
+    body = assessment_body(plan, form, "manager")
+    path = api_path("/plans/{plan_id}/assessments", plan_id=plan_id)
+    if form.send(lambda: plan_api().post(path, body), set(body)):
+        flash(_("Your assessment was saved: %(skill)s, level %(level)d.", skill=body["skill"], level=body["level"]),
+              "info")
+        return redirect(url_for("manager.review", plan_id=plan_id, _anchor="assess-title"))
+    return review_page(plan_id, {"assess": form}, 422)
 
 
 @bp.post("/plans/<plan_id>/actions/<action_id>/funding/<decision>")
