@@ -15,6 +15,7 @@ from typing import Any
 from services.plan.domain import skills as skill_rules
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.vocabulary import skill_key
+from services.plan.views.page_rows import PageRows
 from shared.sealing import ERASED
 from shared.views import ViewStore, placeholders
 
@@ -29,10 +30,12 @@ class PlanProjection:
         self.store, self.tables = store, tables
         self.statements: dict[str, str] = {}  # SQL text -> the statement for these tables (see _sql)
         self.owners: dict[str, str] = {}  # plan id -> employee id (a plan's owner never changes; see _owner)
-        # The page's skill rows: read at most once, written once at the end of the page (a plan's skills are
-        # rated several times in a page, and a plan started in the page has none to read).
-        self.page_skills: dict[tuple[str, str], dict] = {}
-        self.page_plans: set[str] = set()
+        # The page's goal, action and skill rows: read once, changed in memory, written once (see page_rows).
+        self.goals = PageRows("goals", ("plan_id", "goal_id"), GOAL_COLUMNS)
+        self.goal_skills = PageRows("goal_skills", ("plan_id", "goal_id", "skill_key"), GOAL_SKILL_COLUMNS)
+        self.actions = PageRows("actions", ("plan_id", "action_id"), ACTION_COLUMNS)
+        self.skills = PageRows("skills", ("plan_id", "skill_key"), SKILL_COLUMNS)
+        self.page_rows = (self.goals, self.goal_skills, self.actions, self.skills)
         self.page_ids: dict[Any, str] = {}  # aggregate UUID -> its text, for the page (see _id)
         self.handlers: dict[str, Callable[[Any, Any, Any], None]] = {
             "PersonRegistered": self._person_registered, "PersonUpdated": self._person_updated,
@@ -66,7 +69,8 @@ class PlanProjection:
         plans whose summaries were refreshed."""
         touched: dict[str, tuple[int, str]] = {}
         versions = []
-        self.page_skills, self.page_plans, self.page_ids = {}, set(), {}
+        self.page_ids = {}
+        self._load_rows(cursor, page)
         for notification, event in page:
             name = notification.topic.split(":", 1)[1]
             handler = self.handlers.get(name)
@@ -76,18 +80,24 @@ class PlanProjection:
                 plan_id, at = self._id(notification), instant(event.timestamp)
                 versions.append((plan_id, notification.originator_version, at, notification.id))
                 touched[plan_id] = (notification.originator_version, at)
-        if self.page_skills:
-            names = list(SKILL_COLUMNS)
-            cursor.executemany(self._sql(
-                f"INSERT INTO {{skills}} ({', '.join(names)}) VALUES ({placeholders(names)}) ON CONFLICT "
-                "(plan_id, skill_key) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in names[2:])),
-                [[row.get(n) for n in names] for row in self.page_skills.values()])
+        for rows in self.page_rows:  # before the summaries, which count them
+            rows.write(cursor, self._sql)
         if versions:  # one statement for the page: nothing in it reads the versions
             cursor.executemany(self._sql("INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
                                          "ON CONFLICT (plan_id, version) DO NOTHING"), versions)
         for plan_id, (version, at) in touched.items():
             self._refresh_summary(cursor, plan_id, version, at)
         return set(touched)
+
+    def _load_rows(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> None:
+        """Hold the goal, action and skill rows of the page's plans that existed before it."""
+        plans, started = set(), set()
+        for notification, _event in page:
+            name = notification.topic.split(":", 1)[1]
+            if name in EVENT_CLASSES:
+                (started if name == "PlanStarted" else plans).add(self._id(notification))
+        for rows in self.page_rows:
+            rows.load(cursor, self._sql, plans - started)
 
     # -- helpers ----------------------------------------------------------------------------------
     def _id(self, notification: Any) -> str:
@@ -209,7 +219,8 @@ class PlanProjection:
         person_id = person["person_id"]
         self._x(cursor, "UPDATE {people} SET name = ?, email = ?, job_title = ?, erased = 1, changed_at = ? "
                         "WHERE person_id = ?", (ERASED, ERASED, ERASED, event.timestamp.isoformat(), person_id))
-        self.page_skills = {k: row for k, row in self.page_skills.items() if row["employee_id"] != person_id}
+        self.skills.forget(lambda row: row["employee_id"] != person_id)
+        self.goal_skills.forget(lambda row: self._owner(cursor, row["plan_id"]) != person_id)
         self._x(cursor, "DELETE FROM {skills} WHERE employee_id = ?", (person_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id IN (SELECT plan_id FROM {plans} "
                         "WHERE employee_id = ?)", (person_id,))
@@ -358,7 +369,6 @@ class PlanProjection:
                  event.period_end.isoformat(), event.trigger, notification.originator_version,
                  float(event.available_hours or 0), float(event.available_budget or 0), at, at))
         self._remember_owner(self._id(notification), event.employee_id)
-        self.page_plans.add(self._id(notification))  # a new plan: no skill rows to read yet
         if event.request and "key" in event.request:
             self._x(cursor, "INSERT INTO {requests} (request_key, plan_id, fingerprint) VALUES (?, ?, ?) "
                             "ON CONFLICT (request_key) DO NOTHING",
@@ -378,7 +388,8 @@ class PlanProjection:
         plan_id = self._id(notification)
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE plan_id = ?", (plan_id,))  # sealed with its key
-        self.page_skills = {k: row for k, row in self.page_skills.items() if k[0] != plan_id}
+        self.skills.forget(lambda row: row["plan_id"] != plan_id)
+        self.goal_skills.forget(lambda row: row["plan_id"] != plan_id)
         self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "UPDATE {completions} SET skills = '[]' WHERE plan_id = ?", (plan_id,))
@@ -403,9 +414,7 @@ class PlanProjection:
 
     def _rate(self, cursor, plan_id: str, skill: str, source: str, level: int, on: str, **columns: Any) -> None:
         key = skill_key(skill)
-        row = self.page_skills.get((plan_id, key))
-        if row is None and plan_id not in self.page_plans:
-            row = self._one(cursor, "SELECT * FROM {skills} WHERE plan_id = ? AND skill_key = ?", (plan_id, key))
+        row = self.skills.get(plan_id, key)
         if row is None:
             owner = self._owner(cursor, plan_id)
             if owner is None:
@@ -414,9 +423,8 @@ class PlanProjection:
                    "category": None, "status": None}
         entry = {"levels": {s: row.get(f"{s}_level") for s in SOURCES if row.get(f"{s}_level") is not None}}
         skill_rules.rate(entry, source, level, on)
-        row.update(columns, skill=skill, level=entry["level"], source=entry["source"], rated_at=entry["rated_on"],
-                   **{f"{s}_level": entry["levels"].get(s) for s in SOURCES})
-        self.page_skills[(plan_id, key)] = row
+        self.skills.put({**row, **columns, "skill": skill, "level": entry["level"], "source": entry["source"],
+                         "rated_at": entry["rated_on"], **{f"{s}_level": entry["levels"].get(s) for s in SOURCES}})
 
     def _skill_assessed(self, cursor, notification, event) -> None:
         if event.skill == ERASED or event.level is None:
@@ -431,8 +439,7 @@ class PlanProjection:
         if event.skill_key == ERASED:
             return
         plan_id = self._id(notification)
-        self.page_skills.pop((plan_id, event.skill_key), None)
-        self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ? AND skill_key = ?", (plan_id, event.skill_key))
+        self.skills.delete(lambda row: (row["plan_id"], row["skill_key"]) != (plan_id, event.skill_key))
 
     def _details_changed(self, cursor, notification, event) -> None:
         changes = event.changes or {}  # None once the person's data was erased
@@ -446,91 +453,83 @@ class PlanProjection:
     # -- goals ------------------------------------------------------------------------------------
     def _goal_set(self, cursor, notification, event) -> None:
         plan_id = self._id(notification)
-        self._x(cursor, "INSERT INTO {goals} (plan_id, goal_id, status, deadline, hours_needed, budget_needed, "
-                        "progress) VALUES (?, ?, 'open', ?, ?, ?, 0) ON CONFLICT (plan_id, goal_id) DO NOTHING",
-                (plan_id, event.goal_id, event.deadline.isoformat(), float(event.hours_needed or 0),
-                 float(event.budget_needed or 0)))
-        self._goal_skills(cursor, plan_id, event.goal_id, event.skills, replace=False)  # a new goal has none
+        self.goals.add({"plan_id": plan_id, "goal_id": event.goal_id, "status": "open",
+                        "deadline": event.deadline.isoformat(), "hours_needed": float(event.hours_needed or 0),
+                        "budget_needed": float(event.budget_needed or 0), "progress": 0})
+        self._goal_skills(plan_id, event.goal_id, event.skills, replace=False)  # a new goal has none
 
     def _goal_carried(self, cursor, notification, event) -> None:
         plan_id = self._id(notification)
-        self._x(cursor, "INSERT INTO {goals} (plan_id, goal_id, status, deadline, hours_needed, budget_needed, "
-                        "progress) VALUES (?, ?, 'open', ?, ?, ?, ?) ON CONFLICT (plan_id, goal_id) DO NOTHING",
-                (plan_id, event.goal_id, event.deadline.isoformat(), float(event.hours_needed or 0),
-                 float(event.budget_needed or 0), event.progress or 0))
-        self._goal_skills(cursor, plan_id, event.goal_id, event.skills, replace=False)
+        self.goals.add({"plan_id": plan_id, "goal_id": event.goal_id, "status": "open",
+                        "deadline": event.deadline.isoformat(), "hours_needed": float(event.hours_needed or 0),
+                        "budget_needed": float(event.budget_needed or 0), "progress": event.progress or 0})
+        self._goal_skills(plan_id, event.goal_id, event.skills, replace=False)
 
-    def _goal_skills(self, cursor, plan_id: str, goal_id: str, items: list | None, replace: bool = True) -> None:
+    def _goal_skills(self, plan_id: str, goal_id: str, items: list | None, replace: bool = True) -> None:
         if replace:
-            self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ? AND goal_id = ?", (plan_id, goal_id))
-        if items:  # None once the person's data was erased
-            cursor.executemany(self._sql(
-                "INSERT INTO {goal_skills} (plan_id, goal_id, skill_key, skill, target_level) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (plan_id, goal_id, skill_key) DO UPDATE SET target_level = excluded.target_level"),
-                [(plan_id, goal_id, skill_key(item["skill"]), item["skill"], item["target_level"]) for item in items])
+            self.goal_skills.delete(lambda row: (row["plan_id"], row["goal_id"]) != (plan_id, goal_id))
+        for item in items or ():  # None once the person's data was erased
+            key = skill_key(item["skill"])
+            if self.goal_skills.get(plan_id, goal_id, key) is None:
+                self.goal_skills.put({"plan_id": plan_id, "goal_id": goal_id, "skill_key": key, "skill": item["skill"],
+                                      "target_level": item["target_level"]})
+            else:  # the same skill twice: the first one's name, the last one's level
+                self.goal_skills.update(plan_id, goal_id, key, target_level=item["target_level"])
 
     def _goal_revised(self, cursor, notification, event) -> None:
         plan_id, changes = self._id(notification), event.changes or {}
-        for column in ("deadline", "hours_needed", "budget_needed"):
-            if column in changes:
-                value = changes[column]
-                value = value.isoformat() if column == "deadline" else float(value or 0)
-                self._x(cursor, f"UPDATE {{goals}} SET {column} = ? WHERE plan_id = ? AND goal_id = ?",
-                        (value, plan_id, event.goal_id))
+        values = {column: changes[column].isoformat() if column == "deadline" else float(changes[column] or 0)
+                  for column in ("deadline", "hours_needed", "budget_needed") if column in changes}
+        self.goals.update(plan_id, event.goal_id, **values)
         if "skills" in changes:
-            self._goal_skills(cursor, plan_id, event.goal_id, changes["skills"])
+            self._goal_skills(plan_id, event.goal_id, changes["skills"])
 
     def _goal_achieved(self, cursor, notification, event) -> None:
-        self._x(cursor, "UPDATE {goals} SET status = 'achieved', progress = 100 WHERE plan_id = ? AND goal_id = ?",
-                (self._id(notification), event.goal_id))
+        self.goals.update(self._id(notification), event.goal_id, status="achieved", progress=100)
 
     def _goal_abandoned(self, cursor, notification, event) -> None:
-        self._x(cursor, "UPDATE {goals} SET status = 'abandoned' WHERE plan_id = ? AND goal_id = ?",
-                (self._id(notification), event.goal_id))
+        self.goals.update(self._id(notification), event.goal_id, status="abandoned")
 
     def _progress_reviewed(self, cursor, notification, event) -> None:
         if event.goal_id and event.progress is not None:
-            self._x(cursor, "UPDATE {goals} SET progress = ? WHERE plan_id = ? AND goal_id = ?",
-                    (event.progress, self._id(notification), event.goal_id))
+            self.goals.update(self._id(notification), event.goal_id, progress=event.progress)
 
     # -- learning actions and funding ---------------------------------------------------------------
     def _action_planned(self, cursor, notification, event) -> None:
-        self._x(cursor, "INSERT INTO {actions} (plan_id, action_id, status, means, offer_id, planned_start, "
-                        "planned_end, hours, cost) VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (plan_id, action_id) DO NOTHING",
-                (self._id(notification), event.action_id, event.means, event.offer_id,
-                 event.planned_start.isoformat(), event.planned_end.isoformat(), float(event.hours or 0),
-                 float(event.cost or 0)))
+        self.actions.add({"plan_id": self._id(notification), "action_id": event.action_id, "status": "planned",
+                          "means": event.means, "offer_id": event.offer_id,
+                          "planned_start": event.planned_start.isoformat(),
+                          "planned_end": event.planned_end.isoformat(), "hours": float(event.hours or 0),
+                          "cost": float(event.cost or 0)})
 
     def _action_carried(self, cursor, notification, event) -> None:
         funding = event.funding or {}
         status = funding.get("status")
         amount = float(funding.get("amount") or 0)
-        self._x(cursor, "INSERT INTO {actions} (plan_id, action_id, status, means, offer_id, planned_start, "
-                        "planned_end, hours, cost, started_on, funding_status, funding_requested, funding_approved) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, action_id) DO NOTHING",
-                (self._id(notification), event.action_id, event.status, event.means, event.offer_id,
-                 event.planned_start.isoformat(), event.planned_end.isoformat(), float(event.hours or 0),
-                 float(event.cost or 0), event.started_on.isoformat() if event.started_on else None, status,
-                 amount if status else None, amount if status == "approved" else None))
+        self.actions.add({"plan_id": self._id(notification), "action_id": event.action_id, "status": event.status,
+                          "means": event.means, "offer_id": event.offer_id,
+                          "planned_start": event.planned_start.isoformat(),
+                          "planned_end": event.planned_end.isoformat(), "hours": float(event.hours or 0),
+                          "cost": float(event.cost or 0),
+                          "started_on": event.started_on.isoformat() if event.started_on else None,
+                          "funding_status": status, "funding_requested": amount if status else None,
+                          "funding_approved": amount if status == "approved" else None})
 
-    def _action(self, cursor, notification, event, assignments: str, params: Sequence[Any]) -> None:
-        self._x(cursor, f"UPDATE {{actions}} SET {assignments} WHERE plan_id = ? AND action_id = ?",
-                (*params, self._id(notification), event.action_id))
+    def _action(self, notification, event, **values: Any) -> None:
+        self.actions.update(self._id(notification), event.action_id, **values)
 
     def _action_rescheduled(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "planned_start = ?, planned_end = ?",
-                     (event.planned_start.isoformat(), event.planned_end.isoformat()))
+        self._action(notification, event, planned_start=event.planned_start.isoformat(),
+                     planned_end=event.planned_end.isoformat())
 
     def _action_started(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "status = 'started', started_on = ?", (event.on.isoformat(),))
+        self._action(notification, event, status="started", started_on=event.on.isoformat())
 
     def _action_completed(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "status = 'completed', completed_on = ?", (event.on.isoformat(),))
+        self._action(notification, event, status="completed", completed_on=event.on.isoformat())
         plan_id = self._id(notification)
         owner = self._owner(cursor, plan_id)
-        action = self._one(cursor, "SELECT offer_id FROM {actions} WHERE plan_id = ? AND action_id = ?",
-                           (plan_id, event.action_id))
+        action = self.actions.get(plan_id, event.action_id)
         if owner is not None and action is not None:
             skills = sorted({skill_key(item["skill"]) for item in event.skill_levels or []})
             self._x(cursor, "INSERT INTO {completions} (plan_id, action_id, employee_id, offer_id, completed_on, "
@@ -538,22 +537,20 @@ class PlanProjection:
                             "DO NOTHING", (plan_id, event.action_id, owner, action["offer_id"], event.on.isoformat(),
                                            instant(event.timestamp), json.dumps(skills)))
         for item in event.skill_levels or []:  # None once the person's data was erased
-            self._rate(cursor, self._id(notification), item["skill"], skill_rules.RERATING, item["level"],
-                       event.on.isoformat())
+            self._rate(cursor, plan_id, item["skill"], skill_rules.RERATING, item["level"], event.on.isoformat())
 
     def _action_cancelled(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "status = 'cancelled'", ())
+        self._action(notification, event, status="cancelled")
 
     def _funding_requested(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "funding_status = 'requested', funding_requested = ?, "
-                                                   "funding_approved = NULL", (float(event.amount),))
+        self._action(notification, event, funding_status="requested", funding_requested=float(event.amount),
+                     funding_approved=None)
 
     def _funding_approved(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "funding_status = 'approved', funding_approved = ?",
-                     (float(event.amount),))
+        self._action(notification, event, funding_status="approved", funding_approved=float(event.amount))
 
     def _funding_declined(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "funding_status = 'declined'", ())
+        self._action(notification, event, funding_status="declined")
 
     # -- summaries --------------------------------------------------------------------------------
     def _refresh_summary(self, cursor, plan_id: str, version: int, at: str) -> None:
@@ -565,6 +562,10 @@ STATEMENT_CACHE_TEXT = 8000
 STATEMENT_CACHE_SIZE = 500
 OWNERS_REMEMBERED = 20_000
 SOURCES = ("self", "manager", "peer", skill_rules.RERATING)
+GOAL_SKILL_COLUMNS = ("plan_id", "goal_id", "skill_key", "skill", "target_level")
+GOAL_COLUMNS = ("plan_id", "goal_id", "status", "deadline", "hours_needed", "budget_needed", "progress")
+ACTION_COLUMNS = ("plan_id", "action_id", "status", "means", "offer_id", "planned_start", "planned_end", "hours",
+                  "cost", "funding_status", "funding_requested", "funding_approved", "started_on", "completed_on")
 SKILL_COLUMNS = ("plan_id", "skill_key", "employee_id", "skill", "category", "status", "self_level", "manager_level",
                  "peer_level", "rerating_level", "level", "source", "rated_at")
 
