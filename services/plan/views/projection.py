@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from math import fsum
 from typing import Any
 
 from services.plan.domain import skills as skill_rules
@@ -85,8 +86,8 @@ class PlanProjection:
         if versions:  # one statement for the page: nothing in it reads the versions
             cursor.executemany(self._sql("INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
                                          "ON CONFLICT (plan_id, version) DO NOTHING"), versions)
-        for plan_id, (version, at) in touched.items():
-            self._refresh_summary(cursor, plan_id, version, at)
+        if touched:
+            self._write_summaries(cursor, touched)
         return set(touched)
 
     def _load_rows(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> None:
@@ -143,11 +144,12 @@ class PlanProjection:
         self._person_history(cursor, notification, event.person_id, event.timestamp)
 
     def _person_history(self, cursor, notification, person_id: str, timestamp: datetime) -> None:
-        """Where the person worked from this event on (department and role), for compliance as of any date."""
-        row = self._one(cursor, "SELECT department, job_title FROM {people} WHERE person_id = ?", (person_id,))
+        """Where the person worked from this event on (department and role), for compliance as of any date. Copied
+        in SQL: reading the row back waited a round trip per person on PostgreSQL."""
         self._x(cursor, "INSERT INTO {person_history} (person_id, position, valid_from, department, job_title) "
-                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, position) DO NOTHING",
-                (person_id, notification.id, instant(timestamp), row["department"], row["job_title"]))
+                        "SELECT person_id, ?, ?, department, job_title FROM {people} WHERE person_id = ? "
+                        "ON CONFLICT (person_id, position) DO NOTHING",
+                (notification.id, instant(timestamp), person_id))
 
     def _person_updated(self, cursor, notification, event) -> None:
         person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
@@ -200,10 +202,12 @@ class PlanProjection:
                             f"AND manager_id NOT IN ({placeholders(subtree)})", (*chunk, *subtree))
         if not manager_id or manager_id in below:
             return
-        above = [(manager_id, 1)] + [(row["manager_id"], row["depth"] + 1) for row in self._all(
-            cursor, "SELECT manager_id, depth FROM {managers} WHERE person_id = ?", (manager_id,))]
-        inactive = {row["person_id"] for row in self._all(
-            cursor, "SELECT person_id FROM {provisioned} WHERE person_id = ? AND active = 0", (manager_id,))}
+        # The manager's own chain, and (depth -1) the manager if deactivated: one round trip.
+        found = self._all(cursor, "SELECT manager_id, depth FROM {managers} WHERE person_id = ? UNION ALL "
+                                  "SELECT person_id, -1 FROM {provisioned} WHERE person_id = ? AND active = 0",
+                          (manager_id, manager_id))
+        inactive = {row["manager_id"] for row in found if row["depth"] < 0}
+        above = [(manager_id, 1)] + [(row["manager_id"], row["depth"] + 1) for row in found if row["depth"] >= 0]
         above = [(m, d) for m, d in above if m not in below and m not in inactive]
         rows = [(m, p, d + depth) for p, depth in below.items() for m, d in above]
         if rows:
@@ -553,10 +557,18 @@ class PlanProjection:
         self._action(notification, event, funding_status="declined")
 
     # -- summaries --------------------------------------------------------------------------------
-    def _refresh_summary(self, cursor, plan_id: str, version: int, at: str) -> None:
-        """The plan's counts, sums and dates, from its goal and action rows."""
-        self._x(cursor, SUMMARY, (version, at, plan_id))
-
+    def _write_summaries(self, cursor, touched: dict[str, tuple[int, str]]) -> None:
+        """The touched plans' counts, sums and dates, from their goal and action rows: the page holds all of them
+        (those of plans started before the page were read at its start)."""
+        goals: dict[str, list[dict]] = {plan_id: [] for plan_id in touched}
+        actions: dict[str, list[dict]] = {plan_id: [] for plan_id in touched}
+        for rows, by_plan in ((self.goals, goals), (self.actions, actions)):
+            for row in rows.rows.values():
+                if row["plan_id"] in by_plan:
+                    by_plan[row["plan_id"]].append(row)
+        cursor.executemany(self._sql(SUMMARY), [
+            (version, at, *summary(goals[plan_id], actions[plan_id]).values(), plan_id)
+            for plan_id, (version, at) in touched.items()])
 
 STATEMENT_CACHE_TEXT = 8000
 STATEMENT_CACHE_SIZE = 500
@@ -579,39 +591,29 @@ def _chunks(items: list[str], size: int = 400) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
-def _summary_sql() -> str:
-    goals = "(SELECT {expr} FROM {{goals}} g WHERE g.plan_id = {{plans}}.plan_id{where})"
-    acts = "(SELECT {expr} FROM {{actions}} a WHERE a.plan_id = {{plans}}.plan_id{where})"
+def summary(goals: list[dict], actions: list[dict]) -> dict[str, Any]:
+    """A plan's summary columns from its goal and action rows (sums with fsum: the same whatever the rows' order)."""
+    def count(rows: list[dict], status: str) -> int:
+        return sum(1 for row in rows if row["status"] == status)
 
-    def g(expr: str, where: str = "") -> str:
-        return goals.format(expr=expr, where=where)
-
-    def a(expr: str, where: str = "") -> str:
-        return acts.format(expr=expr, where=where)
-
-    live = " AND a.status <> 'cancelled'"
-    open_ = " AND a.status IN ('planned', 'started')"
-    columns = {
-        "goals_open": g("COUNT(*)", " AND g.status = 'open'"),
-        "goals_achieved": g("COUNT(*)", " AND g.status = 'achieved'"),
-        "goals_abandoned": g("COUNT(*)", " AND g.status = 'abandoned'"),
-        "actions_planned": a("COUNT(*)", " AND a.status = 'planned'"),
-        "actions_started": a("COUNT(*)", " AND a.status = 'started'"),
-        "actions_completed": a("COUNT(*)", " AND a.status = 'completed'"),
-        "actions_cancelled": a("COUNT(*)", " AND a.status = 'cancelled'"),
-        "planned_hours": a("COALESCE(SUM(a.hours), 0)", live),
-        "planned_cost": a("COALESCE(SUM(a.cost), 0)", live),
-        "completed_hours": a("COALESCE(SUM(a.hours), 0)", " AND a.status = 'completed'"),
-        "funding_pending": a("COUNT(*)", " AND a.funding_status = 'requested' AND a.status <> 'cancelled'"),
-        "funding_requested": a("COALESCE(SUM(a.funding_requested), 0)", " AND a.funding_status IS NOT NULL"),
-        "funding_approved": a("COALESCE(SUM(a.funding_approved), 0)", " AND a.funding_status = 'approved'"),
-        "first_open_end": a("MIN(a.planned_end)", open_),
-        "next_deadline": "(SELECT MIN(d) FROM (SELECT g.deadline AS d FROM {goals} g WHERE g.plan_id = "
-                         "{plans}.plan_id AND g.status = 'open' UNION ALL SELECT a.planned_end FROM {actions} a "
-                         "WHERE a.plan_id = {plans}.plan_id AND a.status IN ('planned', 'started')) AS deadlines)",
+    live = [a for a in actions if a["status"] != "cancelled"]
+    open_actions = [a for a in actions if a["status"] in ("planned", "started")]
+    funded = [a for a in actions if a["funding_status"] is not None]
+    ends = [a["planned_end"] for a in open_actions if a["planned_end"] is not None]
+    deadlines = [g["deadline"] for g in goals if g["status"] == "open" and g["deadline"] is not None] + ends
+    return {
+        "goals_open": count(goals, "open"), "goals_achieved": count(goals, "achieved"),
+        "goals_abandoned": count(goals, "abandoned"), "actions_planned": count(actions, "planned"),
+        "actions_started": count(actions, "started"), "actions_completed": count(actions, "completed"),
+        "actions_cancelled": count(actions, "cancelled"),
+        "planned_hours": fsum(a["hours"] for a in live), "planned_cost": fsum(a["cost"] for a in live),
+        "completed_hours": fsum(a["hours"] for a in actions if a["status"] == "completed"),
+        "funding_pending": sum(1 for a in live if a["funding_status"] == "requested"),
+        "funding_requested": fsum(a["funding_requested"] or 0 for a in funded),
+        "funding_approved": fsum(a["funding_approved"] or 0 for a in funded if a["funding_status"] == "approved"),
+        "first_open_end": min(ends, default=None), "next_deadline": min(deadlines, default=None),
     }
-    assignments = ", ".join(f"{name} = {expr}" for name, expr in columns.items())
-    return f"UPDATE {{plans}} SET version = ?, changed_at = ?, {assignments} WHERE plan_id = ?"
 
 
-SUMMARY = _summary_sql()
+SUMMARY = ("UPDATE {plans} SET version = ?, changed_at = ?, "
+           + ", ".join(f"{name} = ?" for name in summary([], [])) + " WHERE plan_id = ?")
