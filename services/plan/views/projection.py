@@ -193,8 +193,14 @@ class PlanProjection:
     def _relink(self, cursor, person_id: str, manager_id: str | None) -> None:
         """Give PERSON and everyone below them the chain above MANAGER_ID instead of their old one. A manager
         inside the person's own subtree (bad data) would close a cycle: the chain stops there."""
-        below = {row["person_id"]: row["depth"] for row in self._all(
-            cursor, "SELECT person_id, depth FROM {managers} WHERE manager_id = ?", (person_id,))}
+        # One round trip (each read waits for one on PostgreSQL): who is below the person, the manager's own chain,
+        # and whether the manager is deactivated. The chain read before the DELETE below is the same as after it:
+        # the DELETE touches only the person's subtree, and a manager inside it stops here.
+        found = self._all(cursor, "SELECT 'below' AS side, person_id AS id, depth FROM {managers} WHERE manager_id = ? "
+                                  "UNION ALL SELECT 'above', manager_id, depth FROM {managers} WHERE person_id = ? "
+                                  "UNION ALL SELECT 'inactive', person_id, 0 FROM {provisioned} WHERE person_id = ? "
+                                  "AND active = 0", (person_id, manager_id, manager_id))
+        below = {row["id"]: row["depth"] for row in found if row["side"] == "below"}
         below[person_id] = 0
         subtree = list(below)
         for chunk in _chunks(subtree):
@@ -202,12 +208,8 @@ class PlanProjection:
                             f"AND manager_id NOT IN ({placeholders(subtree)})", (*chunk, *subtree))
         if not manager_id or manager_id in below:
             return
-        # The manager's own chain, and (depth -1) the manager if deactivated: one round trip.
-        found = self._all(cursor, "SELECT manager_id, depth FROM {managers} WHERE person_id = ? UNION ALL "
-                                  "SELECT person_id, -1 FROM {provisioned} WHERE person_id = ? AND active = 0",
-                          (manager_id, manager_id))
-        inactive = {row["manager_id"] for row in found if row["depth"] < 0}
-        above = [(manager_id, 1)] + [(row["manager_id"], row["depth"] + 1) for row in found if row["depth"] >= 0]
+        inactive = {row["id"] for row in found if row["side"] == "inactive"}
+        above = [(manager_id, 1)] + [(row["id"], row["depth"] + 1) for row in found if row["side"] == "above"]
         above = [(m, d) for m, d in above if m not in below and m not in inactive]
         rows = [(m, p, d + depth) for p, depth in below.items() for m, d in above]
         if rows:
