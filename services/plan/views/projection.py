@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from math import fsum
 from typing import Any
 
 from services.plan.domain import skills as skill_rules
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.vocabulary import skill_key
+from services.plan.views.page_rows import PageRows
 from shared.sealing import ERASED
 from shared.views import ViewStore, placeholders
 
@@ -29,10 +31,12 @@ class PlanProjection:
         self.store, self.tables = store, tables
         self.statements: dict[str, str] = {}  # SQL text -> the statement for these tables (see _sql)
         self.owners: dict[str, str] = {}  # plan id -> employee id (a plan's owner never changes; see _owner)
-        # The page's skill rows: read at most once, written once at the end of the page (a plan's skills are
-        # rated several times in a page, and a plan started in the page has none to read).
-        self.page_skills: dict[tuple[str, str], dict] = {}
-        self.page_plans: set[str] = set()
+        # The page's goal, action and skill rows: read once, changed in memory, written once (see page_rows).
+        self.goals = PageRows("goals", ("plan_id", "goal_id"), GOAL_COLUMNS)
+        self.goal_skills = PageRows("goal_skills", ("plan_id", "goal_id", "skill_key"), GOAL_SKILL_COLUMNS)
+        self.actions = PageRows("actions", ("plan_id", "action_id"), ACTION_COLUMNS)
+        self.skills = PageRows("skills", ("plan_id", "skill_key"), SKILL_COLUMNS)
+        self.page_rows = (self.goals, self.goal_skills, self.actions, self.skills)
         self.page_ids: dict[Any, str] = {}  # aggregate UUID -> its text, for the page (see _id)
         self.handlers: dict[str, Callable[[Any, Any, Any], None]] = {
             "PersonRegistered": self._person_registered, "PersonUpdated": self._person_updated,
@@ -66,7 +70,8 @@ class PlanProjection:
         plans whose summaries were refreshed."""
         touched: dict[str, tuple[int, str]] = {}
         versions = []
-        self.page_skills, self.page_plans, self.page_ids = {}, set(), {}
+        self.page_ids = {}
+        self._load_rows(cursor, page)
         for notification, event in page:
             name = notification.topic.split(":", 1)[1]
             handler = self.handlers.get(name)
@@ -76,18 +81,24 @@ class PlanProjection:
                 plan_id, at = self._id(notification), instant(event.timestamp)
                 versions.append((plan_id, notification.originator_version, at, notification.id))
                 touched[plan_id] = (notification.originator_version, at)
-        if self.page_skills:
-            names = list(SKILL_COLUMNS)
-            cursor.executemany(self._sql(
-                f"INSERT INTO {{skills}} ({', '.join(names)}) VALUES ({placeholders(names)}) ON CONFLICT "
-                "(plan_id, skill_key) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in names[2:])),
-                [[row.get(n) for n in names] for row in self.page_skills.values()])
+        for rows in self.page_rows:  # before the summaries, which count them
+            rows.write(cursor, self._sql)
         if versions:  # one statement for the page: nothing in it reads the versions
             cursor.executemany(self._sql("INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
                                          "ON CONFLICT (plan_id, version) DO NOTHING"), versions)
-        for plan_id, (version, at) in touched.items():
-            self._refresh_summary(cursor, plan_id, version, at)
+        if touched:
+            self._write_summaries(cursor, touched)
         return set(touched)
+
+    def _load_rows(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> None:
+        """Hold the goal, action and skill rows of the page's plans that existed before it."""
+        plans, started = set(), set()
+        for notification, _event in page:
+            name = notification.topic.split(":", 1)[1]
+            if name in EVENT_CLASSES:
+                (started if name == "PlanStarted" else plans).add(self._id(notification))
+        for rows in self.page_rows:
+            rows.load(cursor, self._sql, plans - started)
 
     # -- helpers ----------------------------------------------------------------------------------
     def _id(self, notification: Any) -> str:
@@ -133,11 +144,12 @@ class PlanProjection:
         self._person_history(cursor, notification, event.person_id, event.timestamp)
 
     def _person_history(self, cursor, notification, person_id: str, timestamp: datetime) -> None:
-        """Where the person worked from this event on (department and role), for compliance as of any date."""
-        row = self._one(cursor, "SELECT department, job_title FROM {people} WHERE person_id = ?", (person_id,))
+        """Where the person worked from this event on (department and role), for compliance as of any date. Copied
+        in SQL: reading the row back waited a round trip per person on PostgreSQL."""
         self._x(cursor, "INSERT INTO {person_history} (person_id, position, valid_from, department, job_title) "
-                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, position) DO NOTHING",
-                (person_id, notification.id, instant(timestamp), row["department"], row["job_title"]))
+                        "SELECT person_id, ?, ?, department, job_title FROM {people} WHERE person_id = ? "
+                        "ON CONFLICT (person_id, position) DO NOTHING",
+                (notification.id, instant(timestamp), person_id))
 
     def _person_updated(self, cursor, notification, event) -> None:
         person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
@@ -181,8 +193,14 @@ class PlanProjection:
     def _relink(self, cursor, person_id: str, manager_id: str | None) -> None:
         """Give PERSON and everyone below them the chain above MANAGER_ID instead of their old one. A manager
         inside the person's own subtree (bad data) would close a cycle: the chain stops there."""
-        below = {row["person_id"]: row["depth"] for row in self._all(
-            cursor, "SELECT person_id, depth FROM {managers} WHERE manager_id = ?", (person_id,))}
+        # One round trip (each read waits for one on PostgreSQL): who is below the person, the manager's own chain,
+        # and whether the manager is deactivated. The chain read before the DELETE below is the same as after it:
+        # the DELETE touches only the person's subtree, and a manager inside it stops here.
+        found = self._all(cursor, "SELECT 'below' AS side, person_id AS id, depth FROM {managers} WHERE manager_id = ? "
+                                  "UNION ALL SELECT 'above', manager_id, depth FROM {managers} WHERE person_id = ? "
+                                  "UNION ALL SELECT 'inactive', person_id, 0 FROM {provisioned} WHERE person_id = ? "
+                                  "AND active = 0", (person_id, manager_id, manager_id))
+        below = {row["id"]: row["depth"] for row in found if row["side"] == "below"}
         below[person_id] = 0
         subtree = list(below)
         for chunk in _chunks(subtree):
@@ -190,10 +208,8 @@ class PlanProjection:
                             f"AND manager_id NOT IN ({placeholders(subtree)})", (*chunk, *subtree))
         if not manager_id or manager_id in below:
             return
-        above = [(manager_id, 1)] + [(row["manager_id"], row["depth"] + 1) for row in self._all(
-            cursor, "SELECT manager_id, depth FROM {managers} WHERE person_id = ?", (manager_id,))]
-        inactive = {row["person_id"] for row in self._all(
-            cursor, "SELECT person_id FROM {provisioned} WHERE person_id = ? AND active = 0", (manager_id,))}
+        inactive = {row["id"] for row in found if row["side"] == "inactive"}
+        above = [(manager_id, 1)] + [(row["id"], row["depth"] + 1) for row in found if row["side"] == "above"]
         above = [(m, d) for m, d in above if m not in below and m not in inactive]
         rows = [(m, p, d + depth) for p, depth in below.items() for m, d in above]
         if rows:
@@ -209,7 +225,8 @@ class PlanProjection:
         person_id = person["person_id"]
         self._x(cursor, "UPDATE {people} SET name = ?, email = ?, job_title = ?, erased = 1, changed_at = ? "
                         "WHERE person_id = ?", (ERASED, ERASED, ERASED, event.timestamp.isoformat(), person_id))
-        self.page_skills = {k: row for k, row in self.page_skills.items() if row["employee_id"] != person_id}
+        self.skills.forget(lambda row: row["employee_id"] != person_id)
+        self.goal_skills.forget(lambda row: self._owner(cursor, row["plan_id"]) != person_id)
         self._x(cursor, "DELETE FROM {skills} WHERE employee_id = ?", (person_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id IN (SELECT plan_id FROM {plans} "
                         "WHERE employee_id = ?)", (person_id,))
@@ -358,7 +375,6 @@ class PlanProjection:
                  event.period_end.isoformat(), event.trigger, notification.originator_version,
                  float(event.available_hours or 0), float(event.available_budget or 0), at, at))
         self._remember_owner(self._id(notification), event.employee_id)
-        self.page_plans.add(self._id(notification))  # a new plan: no skill rows to read yet
         if event.request and "key" in event.request:
             self._x(cursor, "INSERT INTO {requests} (request_key, plan_id, fingerprint) VALUES (?, ?, ?) "
                             "ON CONFLICT (request_key) DO NOTHING",
@@ -378,7 +394,8 @@ class PlanProjection:
         plan_id = self._id(notification)
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE plan_id = ?", (plan_id,))  # sealed with its key
-        self.page_skills = {k: row for k, row in self.page_skills.items() if k[0] != plan_id}
+        self.skills.forget(lambda row: row["plan_id"] != plan_id)
+        self.goal_skills.forget(lambda row: row["plan_id"] != plan_id)
         self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "UPDATE {completions} SET skills = '[]' WHERE plan_id = ?", (plan_id,))
@@ -403,9 +420,7 @@ class PlanProjection:
 
     def _rate(self, cursor, plan_id: str, skill: str, source: str, level: int, on: str, **columns: Any) -> None:
         key = skill_key(skill)
-        row = self.page_skills.get((plan_id, key))
-        if row is None and plan_id not in self.page_plans:
-            row = self._one(cursor, "SELECT * FROM {skills} WHERE plan_id = ? AND skill_key = ?", (plan_id, key))
+        row = self.skills.get(plan_id, key)
         if row is None:
             owner = self._owner(cursor, plan_id)
             if owner is None:
@@ -414,9 +429,8 @@ class PlanProjection:
                    "category": None, "status": None}
         entry = {"levels": {s: row.get(f"{s}_level") for s in SOURCES if row.get(f"{s}_level") is not None}}
         skill_rules.rate(entry, source, level, on)
-        row.update(columns, skill=skill, level=entry["level"], source=entry["source"], rated_at=entry["rated_on"],
-                   **{f"{s}_level": entry["levels"].get(s) for s in SOURCES})
-        self.page_skills[(plan_id, key)] = row
+        self.skills.put({**row, **columns, "skill": skill, "level": entry["level"], "source": entry["source"],
+                         "rated_at": entry["rated_on"], **{f"{s}_level": entry["levels"].get(s) for s in SOURCES}})
 
     def _skill_assessed(self, cursor, notification, event) -> None:
         if event.skill == ERASED or event.level is None:
@@ -431,8 +445,7 @@ class PlanProjection:
         if event.skill_key == ERASED:
             return
         plan_id = self._id(notification)
-        self.page_skills.pop((plan_id, event.skill_key), None)
-        self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ? AND skill_key = ?", (plan_id, event.skill_key))
+        self.skills.delete(lambda row: (row["plan_id"], row["skill_key"]) != (plan_id, event.skill_key))
 
     def _details_changed(self, cursor, notification, event) -> None:
         changes = event.changes or {}  # None once the person's data was erased
@@ -446,91 +459,83 @@ class PlanProjection:
     # -- goals ------------------------------------------------------------------------------------
     def _goal_set(self, cursor, notification, event) -> None:
         plan_id = self._id(notification)
-        self._x(cursor, "INSERT INTO {goals} (plan_id, goal_id, status, deadline, hours_needed, budget_needed, "
-                        "progress) VALUES (?, ?, 'open', ?, ?, ?, 0) ON CONFLICT (plan_id, goal_id) DO NOTHING",
-                (plan_id, event.goal_id, event.deadline.isoformat(), float(event.hours_needed or 0),
-                 float(event.budget_needed or 0)))
-        self._goal_skills(cursor, plan_id, event.goal_id, event.skills, replace=False)  # a new goal has none
+        self.goals.add({"plan_id": plan_id, "goal_id": event.goal_id, "status": "open",
+                        "deadline": event.deadline.isoformat(), "hours_needed": float(event.hours_needed or 0),
+                        "budget_needed": float(event.budget_needed or 0), "progress": 0})
+        self._goal_skills(plan_id, event.goal_id, event.skills, replace=False)  # a new goal has none
 
     def _goal_carried(self, cursor, notification, event) -> None:
         plan_id = self._id(notification)
-        self._x(cursor, "INSERT INTO {goals} (plan_id, goal_id, status, deadline, hours_needed, budget_needed, "
-                        "progress) VALUES (?, ?, 'open', ?, ?, ?, ?) ON CONFLICT (plan_id, goal_id) DO NOTHING",
-                (plan_id, event.goal_id, event.deadline.isoformat(), float(event.hours_needed or 0),
-                 float(event.budget_needed or 0), event.progress or 0))
-        self._goal_skills(cursor, plan_id, event.goal_id, event.skills, replace=False)
+        self.goals.add({"plan_id": plan_id, "goal_id": event.goal_id, "status": "open",
+                        "deadline": event.deadline.isoformat(), "hours_needed": float(event.hours_needed or 0),
+                        "budget_needed": float(event.budget_needed or 0), "progress": event.progress or 0})
+        self._goal_skills(plan_id, event.goal_id, event.skills, replace=False)
 
-    def _goal_skills(self, cursor, plan_id: str, goal_id: str, items: list | None, replace: bool = True) -> None:
+    def _goal_skills(self, plan_id: str, goal_id: str, items: list | None, replace: bool = True) -> None:
         if replace:
-            self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ? AND goal_id = ?", (plan_id, goal_id))
-        if items:  # None once the person's data was erased
-            cursor.executemany(self._sql(
-                "INSERT INTO {goal_skills} (plan_id, goal_id, skill_key, skill, target_level) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (plan_id, goal_id, skill_key) DO UPDATE SET target_level = excluded.target_level"),
-                [(plan_id, goal_id, skill_key(item["skill"]), item["skill"], item["target_level"]) for item in items])
+            self.goal_skills.delete(lambda row: (row["plan_id"], row["goal_id"]) != (plan_id, goal_id))
+        for item in items or ():  # None once the person's data was erased
+            key = skill_key(item["skill"])
+            if self.goal_skills.get(plan_id, goal_id, key) is None:
+                self.goal_skills.put({"plan_id": plan_id, "goal_id": goal_id, "skill_key": key, "skill": item["skill"],
+                                      "target_level": item["target_level"]})
+            else:  # the same skill twice: the first one's name, the last one's level
+                self.goal_skills.update(plan_id, goal_id, key, target_level=item["target_level"])
 
     def _goal_revised(self, cursor, notification, event) -> None:
         plan_id, changes = self._id(notification), event.changes or {}
-        for column in ("deadline", "hours_needed", "budget_needed"):
-            if column in changes:
-                value = changes[column]
-                value = value.isoformat() if column == "deadline" else float(value or 0)
-                self._x(cursor, f"UPDATE {{goals}} SET {column} = ? WHERE plan_id = ? AND goal_id = ?",
-                        (value, plan_id, event.goal_id))
+        values = {column: changes[column].isoformat() if column == "deadline" else float(changes[column] or 0)
+                  for column in ("deadline", "hours_needed", "budget_needed") if column in changes}
+        self.goals.update(plan_id, event.goal_id, **values)
         if "skills" in changes:
-            self._goal_skills(cursor, plan_id, event.goal_id, changes["skills"])
+            self._goal_skills(plan_id, event.goal_id, changes["skills"])
 
     def _goal_achieved(self, cursor, notification, event) -> None:
-        self._x(cursor, "UPDATE {goals} SET status = 'achieved', progress = 100 WHERE plan_id = ? AND goal_id = ?",
-                (self._id(notification), event.goal_id))
+        self.goals.update(self._id(notification), event.goal_id, status="achieved", progress=100)
 
     def _goal_abandoned(self, cursor, notification, event) -> None:
-        self._x(cursor, "UPDATE {goals} SET status = 'abandoned' WHERE plan_id = ? AND goal_id = ?",
-                (self._id(notification), event.goal_id))
+        self.goals.update(self._id(notification), event.goal_id, status="abandoned")
 
     def _progress_reviewed(self, cursor, notification, event) -> None:
         if event.goal_id and event.progress is not None:
-            self._x(cursor, "UPDATE {goals} SET progress = ? WHERE plan_id = ? AND goal_id = ?",
-                    (event.progress, self._id(notification), event.goal_id))
+            self.goals.update(self._id(notification), event.goal_id, progress=event.progress)
 
     # -- learning actions and funding ---------------------------------------------------------------
     def _action_planned(self, cursor, notification, event) -> None:
-        self._x(cursor, "INSERT INTO {actions} (plan_id, action_id, status, means, offer_id, planned_start, "
-                        "planned_end, hours, cost) VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (plan_id, action_id) DO NOTHING",
-                (self._id(notification), event.action_id, event.means, event.offer_id,
-                 event.planned_start.isoformat(), event.planned_end.isoformat(), float(event.hours or 0),
-                 float(event.cost or 0)))
+        self.actions.add({"plan_id": self._id(notification), "action_id": event.action_id, "status": "planned",
+                          "means": event.means, "offer_id": event.offer_id,
+                          "planned_start": event.planned_start.isoformat(),
+                          "planned_end": event.planned_end.isoformat(), "hours": float(event.hours or 0),
+                          "cost": float(event.cost or 0)})
 
     def _action_carried(self, cursor, notification, event) -> None:
         funding = event.funding or {}
         status = funding.get("status")
         amount = float(funding.get("amount") or 0)
-        self._x(cursor, "INSERT INTO {actions} (plan_id, action_id, status, means, offer_id, planned_start, "
-                        "planned_end, hours, cost, started_on, funding_status, funding_requested, funding_approved) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, action_id) DO NOTHING",
-                (self._id(notification), event.action_id, event.status, event.means, event.offer_id,
-                 event.planned_start.isoformat(), event.planned_end.isoformat(), float(event.hours or 0),
-                 float(event.cost or 0), event.started_on.isoformat() if event.started_on else None, status,
-                 amount if status else None, amount if status == "approved" else None))
+        self.actions.add({"plan_id": self._id(notification), "action_id": event.action_id, "status": event.status,
+                          "means": event.means, "offer_id": event.offer_id,
+                          "planned_start": event.planned_start.isoformat(),
+                          "planned_end": event.planned_end.isoformat(), "hours": float(event.hours or 0),
+                          "cost": float(event.cost or 0),
+                          "started_on": event.started_on.isoformat() if event.started_on else None,
+                          "funding_status": status, "funding_requested": amount if status else None,
+                          "funding_approved": amount if status == "approved" else None})
 
-    def _action(self, cursor, notification, event, assignments: str, params: Sequence[Any]) -> None:
-        self._x(cursor, f"UPDATE {{actions}} SET {assignments} WHERE plan_id = ? AND action_id = ?",
-                (*params, self._id(notification), event.action_id))
+    def _action(self, notification, event, **values: Any) -> None:
+        self.actions.update(self._id(notification), event.action_id, **values)
 
     def _action_rescheduled(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "planned_start = ?, planned_end = ?",
-                     (event.planned_start.isoformat(), event.planned_end.isoformat()))
+        self._action(notification, event, planned_start=event.planned_start.isoformat(),
+                     planned_end=event.planned_end.isoformat())
 
     def _action_started(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "status = 'started', started_on = ?", (event.on.isoformat(),))
+        self._action(notification, event, status="started", started_on=event.on.isoformat())
 
     def _action_completed(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "status = 'completed', completed_on = ?", (event.on.isoformat(),))
+        self._action(notification, event, status="completed", completed_on=event.on.isoformat())
         plan_id = self._id(notification)
         owner = self._owner(cursor, plan_id)
-        action = self._one(cursor, "SELECT offer_id FROM {actions} WHERE plan_id = ? AND action_id = ?",
-                           (plan_id, event.action_id))
+        action = self.actions.get(plan_id, event.action_id)
         if owner is not None and action is not None:
             skills = sorted({skill_key(item["skill"]) for item in event.skill_levels or []})
             self._x(cursor, "INSERT INTO {completions} (plan_id, action_id, employee_id, offer_id, completed_on, "
@@ -538,33 +543,43 @@ class PlanProjection:
                             "DO NOTHING", (plan_id, event.action_id, owner, action["offer_id"], event.on.isoformat(),
                                            instant(event.timestamp), json.dumps(skills)))
         for item in event.skill_levels or []:  # None once the person's data was erased
-            self._rate(cursor, self._id(notification), item["skill"], skill_rules.RERATING, item["level"],
-                       event.on.isoformat())
+            self._rate(cursor, plan_id, item["skill"], skill_rules.RERATING, item["level"], event.on.isoformat())
 
     def _action_cancelled(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "status = 'cancelled'", ())
+        self._action(notification, event, status="cancelled")
 
     def _funding_requested(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "funding_status = 'requested', funding_requested = ?, "
-                                                   "funding_approved = NULL", (float(event.amount),))
+        self._action(notification, event, funding_status="requested", funding_requested=float(event.amount),
+                     funding_approved=None)
 
     def _funding_approved(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "funding_status = 'approved', funding_approved = ?",
-                     (float(event.amount),))
+        self._action(notification, event, funding_status="approved", funding_approved=float(event.amount))
 
     def _funding_declined(self, cursor, notification, event) -> None:
-        self._action(cursor, notification, event, "funding_status = 'declined'", ())
+        self._action(notification, event, funding_status="declined")
 
     # -- summaries --------------------------------------------------------------------------------
-    def _refresh_summary(self, cursor, plan_id: str, version: int, at: str) -> None:
-        """The plan's counts, sums and dates, from its goal and action rows."""
-        self._x(cursor, SUMMARY, (version, at, plan_id))
-
+    def _write_summaries(self, cursor, touched: dict[str, tuple[int, str]]) -> None:
+        """The touched plans' counts, sums and dates, from their goal and action rows: the page holds all of them
+        (those of plans started before the page were read at its start)."""
+        goals: dict[str, list[dict]] = {plan_id: [] for plan_id in touched}
+        actions: dict[str, list[dict]] = {plan_id: [] for plan_id in touched}
+        for rows, by_plan in ((self.goals, goals), (self.actions, actions)):
+            for row in rows.rows.values():
+                if row["plan_id"] in by_plan:
+                    by_plan[row["plan_id"]].append(row)
+        cursor.executemany(self._sql(SUMMARY), [
+            (version, at, *summary(goals[plan_id], actions[plan_id]).values(), plan_id)
+            for plan_id, (version, at) in touched.items()])
 
 STATEMENT_CACHE_TEXT = 8000
 STATEMENT_CACHE_SIZE = 500
 OWNERS_REMEMBERED = 20_000
 SOURCES = ("self", "manager", "peer", skill_rules.RERATING)
+GOAL_SKILL_COLUMNS = ("plan_id", "goal_id", "skill_key", "skill", "target_level")
+GOAL_COLUMNS = ("plan_id", "goal_id", "status", "deadline", "hours_needed", "budget_needed", "progress")
+ACTION_COLUMNS = ("plan_id", "action_id", "status", "means", "offer_id", "planned_start", "planned_end", "hours",
+                  "cost", "funding_status", "funding_requested", "funding_approved", "started_on", "completed_on")
 SKILL_COLUMNS = ("plan_id", "skill_key", "employee_id", "skill", "category", "status", "self_level", "manager_level",
                  "peer_level", "rerating_level", "level", "source", "rated_at")
 
@@ -578,39 +593,29 @@ def _chunks(items: list[str], size: int = 400) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
-def _summary_sql() -> str:
-    goals = "(SELECT {expr} FROM {{goals}} g WHERE g.plan_id = {{plans}}.plan_id{where})"
-    acts = "(SELECT {expr} FROM {{actions}} a WHERE a.plan_id = {{plans}}.plan_id{where})"
+def summary(goals: list[dict], actions: list[dict]) -> dict[str, Any]:
+    """A plan's summary columns from its goal and action rows (sums with fsum: the same whatever the rows' order)."""
+    def count(rows: list[dict], status: str) -> int:
+        return sum(1 for row in rows if row["status"] == status)
 
-    def g(expr: str, where: str = "") -> str:
-        return goals.format(expr=expr, where=where)
-
-    def a(expr: str, where: str = "") -> str:
-        return acts.format(expr=expr, where=where)
-
-    live = " AND a.status <> 'cancelled'"
-    open_ = " AND a.status IN ('planned', 'started')"
-    columns = {
-        "goals_open": g("COUNT(*)", " AND g.status = 'open'"),
-        "goals_achieved": g("COUNT(*)", " AND g.status = 'achieved'"),
-        "goals_abandoned": g("COUNT(*)", " AND g.status = 'abandoned'"),
-        "actions_planned": a("COUNT(*)", " AND a.status = 'planned'"),
-        "actions_started": a("COUNT(*)", " AND a.status = 'started'"),
-        "actions_completed": a("COUNT(*)", " AND a.status = 'completed'"),
-        "actions_cancelled": a("COUNT(*)", " AND a.status = 'cancelled'"),
-        "planned_hours": a("COALESCE(SUM(a.hours), 0)", live),
-        "planned_cost": a("COALESCE(SUM(a.cost), 0)", live),
-        "completed_hours": a("COALESCE(SUM(a.hours), 0)", " AND a.status = 'completed'"),
-        "funding_pending": a("COUNT(*)", " AND a.funding_status = 'requested' AND a.status <> 'cancelled'"),
-        "funding_requested": a("COALESCE(SUM(a.funding_requested), 0)", " AND a.funding_status IS NOT NULL"),
-        "funding_approved": a("COALESCE(SUM(a.funding_approved), 0)", " AND a.funding_status = 'approved'"),
-        "first_open_end": a("MIN(a.planned_end)", open_),
-        "next_deadline": "(SELECT MIN(d) FROM (SELECT g.deadline AS d FROM {goals} g WHERE g.plan_id = "
-                         "{plans}.plan_id AND g.status = 'open' UNION ALL SELECT a.planned_end FROM {actions} a "
-                         "WHERE a.plan_id = {plans}.plan_id AND a.status IN ('planned', 'started')) AS deadlines)",
+    live = [a for a in actions if a["status"] != "cancelled"]
+    open_actions = [a for a in actions if a["status"] in ("planned", "started")]
+    funded = [a for a in actions if a["funding_status"] is not None]
+    ends = [a["planned_end"] for a in open_actions if a["planned_end"] is not None]
+    deadlines = [g["deadline"] for g in goals if g["status"] == "open" and g["deadline"] is not None] + ends
+    return {
+        "goals_open": count(goals, "open"), "goals_achieved": count(goals, "achieved"),
+        "goals_abandoned": count(goals, "abandoned"), "actions_planned": count(actions, "planned"),
+        "actions_started": count(actions, "started"), "actions_completed": count(actions, "completed"),
+        "actions_cancelled": count(actions, "cancelled"),
+        "planned_hours": fsum(a["hours"] for a in live), "planned_cost": fsum(a["cost"] for a in live),
+        "completed_hours": fsum(a["hours"] for a in actions if a["status"] == "completed"),
+        "funding_pending": sum(1 for a in live if a["funding_status"] == "requested"),
+        "funding_requested": fsum(a["funding_requested"] or 0 for a in funded),
+        "funding_approved": fsum(a["funding_approved"] or 0 for a in funded if a["funding_status"] == "approved"),
+        "first_open_end": min(ends, default=None), "next_deadline": min(deadlines, default=None),
     }
-    assignments = ", ".join(f"{name} = {expr}" for name, expr in columns.items())
-    return f"UPDATE {{plans}} SET version = ?, changed_at = ?, {assignments} WHERE plan_id = ?"
 
 
-SUMMARY = _summary_sql()
+SUMMARY = ("UPDATE {plans} SET version = ?, changed_at = ?, "
+           + ", ".join(f"{name} = ?" for name in summary([], [])) + " WHERE plan_id = ?")
