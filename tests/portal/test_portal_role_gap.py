@@ -7,17 +7,10 @@ at the request can appear in the box."""
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 
 import pytest
 
-from recommender.plan_gaps import PlanGaps
 from tests.portal.conftest import Browser
-
-# Until the recommender's RoleGap asks the plan service for the levels (branch h-rec16: PlanGaps gains the levels),
-# it reads its follower's copy, which is empty here; strict, so a wrong box is never taken for a known gap.
-pytestmark = pytest.mark.xfail("levels" not in {f.name for f in fields(PlanGaps)}, strict=True,
-                               reason="the recommender's role gap reads its follower copy until h-rec16 lands")
 
 
 def section(html: str, section_id: str) -> str:
