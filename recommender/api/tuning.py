@@ -144,8 +144,9 @@ class Evaluation(MethodView):
                 raise field_error(422, "by_group", "groups are evaluated on the feed's judgments; send no queries")
             answer["by_group"] = evaluation_by_group(body["by_group"], rt.log.groups(),
                                                      rt.readmodel.judgments_by_person(),
-                                                     {"current": rt.matcher.current(),
+                                                     {"current": answer.pop("in_use"),
                                                       "proposed": answer.pop("alternative")})
+        answer.pop("in_use", None)
         answer.pop("alternative", None)
         return answer
 
@@ -169,14 +170,20 @@ def compare(proposal: dict, queries: list[dict] | None) -> dict:
     proposed = {"weights": {**current["weights"], **(proposal.get("weights") or {})},
                 "synonyms": proposal.get("synonyms") or current["synonyms"],
                 "curation": proposal.get("curation") or current["curation"]}
-    taxonomy = Taxonomy.build(rt.app.imported_skills(), proposed["synonyms"])
-    alternative = Matcher(matcher.index, taxonomy, proposed["weights"], matcher.stats,
-                          curation=proposed["curation"])
+    # Both sides are built from stored settings: the live matcher picks up a save only at its next index check,
+    # so a save right after another would otherwise be judged against the settings before it.
+    in_use, alternative = (settings_matcher(matcher, settings) for settings in (current, proposed))
     return {"source": source, "queries": len(queries), "minimum_queries": MIN_JUDGED_QUERIES,
             "enough": len(queries) >= MIN_JUDGED_QUERIES,
-            "current": {"settings": current, "metrics": evaluate(matcher, queries)},
+            "current": {"settings": current, "metrics": evaluate(in_use, queries)},
             "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)},
-            "alternative": alternative}
+            "in_use": in_use, "alternative": alternative}
+
+
+def settings_matcher(base: Matcher, settings: dict) -> Matcher:
+    """BASE's index and statistics ranked with SETTINGS (weights, synonyms, curation)."""
+    taxonomy = Taxonomy.build(runtime().app.imported_skills(), settings["synonyms"])
+    return Matcher(base.index, taxonomy, settings["weights"], base.stats, curation=settings["curation"])
 
 
 def demand(min_position: str | None) -> tuple[list[dict], int]:
