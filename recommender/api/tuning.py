@@ -104,7 +104,7 @@ class Settings(MethodView):
         principal = require_role("ld", "admin")
         reason = body.pop("reason")
         if body.pop("only_if_better"):
-            verdict = compare(body, None)
+            verdict, _ = compare(body, None)
             better = verdict["proposed"]["metrics"].get(DECIDING_METRIC, 0) > verdict["current"]["metrics"].get(
                 DECIDING_METRIC, 0)
             if not verdict["enough"] or not better:
@@ -137,23 +137,19 @@ class Evaluation(MethodView):
     def post(self, body):
         """nDCG@10, recall@10, MRR, coverage of current and proposed settings, side by side (ld)."""
         require_role("ld", "admin")
-        answer = compare(body["proposed"], body["queries"])
+        answer, matchers = compare(body["proposed"], body["queries"])
         rt = runtime()
         if body["by_group"]:
             if answer["source"] != "feed":
                 raise field_error(422, "by_group", "groups are evaluated on the feed's judgments; send no queries")
             answer["by_group"] = evaluation_by_group(body["by_group"], rt.log.groups(),
-                                                     rt.readmodel.judgments_by_person(),
-                                                     {"current": answer.pop("in_use"),
-                                                      "proposed": answer.pop("alternative")})
-        answer.pop("in_use", None)
-        answer.pop("alternative", None)
+                                                     rt.readmodel.judgments_by_person(), matchers)
         return answer
 
 
-def compare(proposal: dict, queries: list[dict] | None) -> dict:
+def compare(proposal: dict, queries: list[dict] | None) -> tuple[dict, dict[str, Matcher]]:
     """The metrics of the settings in use and of PROPOSAL on QUERIES (default: the feed's judgments), with
-    whether there were enough judged queries for the difference to mean something."""
+    whether there were enough judged queries for the difference to mean something; and the two matchers."""
     rt = runtime()
     matcher = rt.matcher.current()
     if queries is not None:
@@ -176,8 +172,8 @@ def compare(proposal: dict, queries: list[dict] | None) -> dict:
     return {"source": source, "queries": len(queries), "minimum_queries": MIN_JUDGED_QUERIES,
             "enough": len(queries) >= MIN_JUDGED_QUERIES,
             "current": {"settings": current, "metrics": evaluate(in_use, queries)},
-            "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)},
-            "in_use": in_use, "alternative": alternative}
+            "proposed": {"settings": proposed, "metrics": evaluate(alternative, queries)}}, {
+        "current": in_use, "proposed": alternative}
 
 
 def settings_matcher(base: Matcher, settings: dict) -> Matcher:
