@@ -59,8 +59,8 @@ class PlanQueries:
         self.store = store
         self.tables = view_tables.physical()
 
-    def rows(self, text: str, params: tuple | list = ()) -> list[dict]:
-        return self.store.rows(text, params, self.tables)
+    def rows(self, text: str, params: tuple | list = (), cursor: Any = None) -> list[dict]:
+        return self.store.rows(text, params, self.tables, cursor)
 
     def one(self, text: str, params: tuple | list = ()) -> dict | None:
         found = self.rows(text, params)
@@ -198,16 +198,28 @@ class PlanQueries:
                                                 "AND period_end < ?", (day.isoformat(),))]
 
     def plans(self, viewer: Viewer, flt: PlanFilter, *, today: date, sort: str = "employee_id", limit: int = 50,
-              offset: int = 0) -> tuple[list[dict], int]:
+              offset: int = 0) -> tuple[list[dict], int, int]:
+        """A page of the plans VIEWER may see, the total, and the views' position the two reflect: one statement
+        (the total and the position as subqueries SQL runs once), so they agree and a list is one round trip."""
         where, params = self._plan_filter(viewer, flt, today)
         clause = " AND ".join(where) or "1 = 1"
         column = PLAN_SORTS[sort.lstrip("-")] + (" DESC" if sort.startswith("-") else "")
         source = "{plans} p LEFT JOIN {people} pe ON pe.person_id = p.employee_id"
-        total = self.one(f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}", params)["n"]
-        items = self.rows(f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions FROM {source} WHERE {clause} "
+        total = f"(SELECT COUNT(*) FROM {source} WHERE {clause})"
+        items = self.rows(f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions, {total} AS page_total, "
+                          f"{POSITION} AS page_position FROM {source} WHERE {clause} "
                           f"ORDER BY {column}, p.employee_id, p.period_start LIMIT ? OFFSET ?",
-                          [today.isoformat(), *params, limit, offset])
-        return [_plan_row(item) for item in items], total
+                          [today.isoformat(), *params, view_tables.LIVE, *params, limit, offset])
+        if not items:  # nothing on this page: the total and position come apart
+            with self.store.reading() as cursor:
+                position = self.store.position(view_tables.LIVE, cursor)
+                counted = self.rows(f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}", params, cursor)[0]["n"]
+            return [], counted, position
+        first = items[0]
+        total, position = int(first["page_total"]), int(first["page_position"])
+        for item in items:
+            del item["page_total"], item["page_position"]
+        return [_plan_row(item) for item in items], total, position
 
     def _plan_filter(self, viewer: Viewer, flt: PlanFilter, today: date) -> tuple[list[str], list[Any]]:
         where, params = _visible_to(viewer)
@@ -292,9 +304,11 @@ class PlanQueries:
         return row["plan_id"] if row else None
 
     def team_overview(self, manager_id: str, today: date, *, q: str | None = None, direct: bool | None = None,
-                      attention: bool | None = None, limit: int = 100, offset: int = 0) -> dict:
+                      attention: bool | None = None, limit: int = 100, offset: int = 0) -> tuple[dict, int] | None:
         """The manager's direct and indirect reports, a page at a time, each with their current plan (the open one
-        with the latest period), and the whole team's totals: one pass over the team in SQL, whatever its size."""
+        with the latest period), and the whole team's totals: one pass over the team in SQL, whatever its size.
+        With the views' position the answer reflects; None when nobody has MANAGER_ID. Two statements on one
+        connection: the totals (with the position and whether the manager exists), then the page with its plans."""
         day = today.isoformat()
         reports = ("SELECT pe.person_id AS id, pe.name, pe.department, pe.job_title, pe.manager_id, m.depth "
                    "FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id WHERE m.manager_id = ?")
@@ -303,10 +317,6 @@ class PlanQueries:
                   "LEFT JOIN {plans} p ON p.plan_id = member.plan_id) ")
         waiting = ("(COALESCE(status, '') = 'submitted' OR COALESCE(funding_pending, 0) > 0 "
                    "OR COALESCE(overdue, 0) > 0)")
-        totals = self.one(member + "SELECT COUNT(*) AS people, SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 "
-                          "END) AS pending_reviews, SUM(COALESCE(funding_pending, 0)) AS pending_funding, "
-                          f"SUM(COALESCE(overdue, 0)) AS overdue_actions, SUM(CASE WHEN {waiting} THEN 1 ELSE 0 END) "
-                          "AS attention FROM state", (manager_id, day))
         where, params = [], []
         if q:
             where.append("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(id) LIKE ? ESCAPE '\\')")
@@ -317,27 +327,43 @@ class PlanQueries:
         clause = " AND ".join(where) or "1 = 1"
         if attention is not None:  # needs each member's plan state: the whole team's, as for the totals
             clause += f" AND {waiting if attention else f'NOT {waiting}'}"
-            source, head = "state", (manager_id, day)
+            prefix, head, source, inner = member, (manager_id, day), "state", ()
         else:  # the page first, then only its members' current plans
-            source, head = f"({reports}) r", (manager_id,)
-        total = (self.one((member if attention is not None else "") + f"SELECT COUNT(*) AS n FROM {source} "
-                          f"WHERE {clause}", (*head, *params))["n"]
-                 if clause != "1 = 1" else int(totals["people"] or 0))
-        people = self.rows((member if attention is not None else "") + "SELECT id, name, department, job_title, "
-                           f"manager_id, depth, {CURRENT_PLAN.format(person='id')} AS plan_id FROM {source} "
-                           f"WHERE {clause} ORDER BY name, id LIMIT ? OFFSET ?", (*head, *params, limit, offset))
-        wanted = [p["plan_id"] for p in people if p["plan_id"]]
-        plans = {}
-        if wanted:
-            marks = ", ".join("?" * len(wanted))
-            plans = {row["id"]: _plan_row(row) for row in self.rows(
-                f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions FROM {{plans}} p LEFT JOIN {{people}} pe "
-                f"ON pe.person_id = p.employee_id WHERE p.plan_id IN ({marks})", (day, *wanted))}
-        members = [{"person": {k: person[k] for k in ("id", "name", "department", "job_title", "manager_id")},
-                    "direct": person["depth"] == 1, "plan": plans.get(person["plan_id"])} for person in people]
-        return {"manager_id": manager_id, "members": members, "total": total, "limit": limit, "offset": offset,
-                **{k: int(totals[k] or 0) for k in ("people", "pending_reviews", "pending_funding", "overdue_actions",
-                                                    "attention")}}
+            prefix, head, source, inner = "", (), f"({reports}) r", (manager_id,)
+        counted = clause != "1 = 1"
+        with self.store.reading() as cursor:
+            totals = self.rows(member + "SELECT COUNT(*) AS people, SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 "
+                               "END) AS pending_reviews, SUM(COALESCE(funding_pending, 0)) AS pending_funding, "
+                               "SUM(COALESCE(overdue, 0)) AS overdue_actions, SUM(CASE WHEN "
+                               f"{waiting} THEN 1 ELSE 0 END) AS attention, {POSITION} AS position, "
+                               "(SELECT COUNT(*) FROM {people} WHERE person_id = ?) AS known FROM state",
+                               (manager_id, day, view_tables.LIVE, manager_id), cursor)[0]
+            if not totals["known"]:
+                return None
+            # The page of members, then each one's current plan joined to it; its total when filtered.
+            page = (f"SELECT id, name, department, job_title, manager_id, depth, "
+                    f"{CURRENT_PLAN.format(person='id')} AS plan_id FROM {source} WHERE {clause} "
+                    "ORDER BY name, id LIMIT ? OFFSET ?")
+            total = f", (SELECT COUNT(*) FROM {source} WHERE {clause}) AS m_total" if counted else ""
+            rows = self.rows(prefix + f"SELECT r.id AS m_id, r.name AS m_name, r.department AS m_department, "
+                             "r.job_title AS m_job_title, r.manager_id AS m_manager_id, r.depth AS m_depth, "
+                             f"{PLAN_COLUMNS}, {OVERDUE} AS overdue_actions{total} FROM ({page}) r "
+                             "LEFT JOIN {plans} p ON p.plan_id = r.plan_id LEFT JOIN {people} pe "
+                             "ON pe.person_id = p.employee_id ORDER BY r.name, r.id",
+                             (*head, day, *((*inner, *params) if counted else ()), *inner, *params, limit, offset),
+                             cursor)
+            if not counted:
+                total_members = int(totals["people"] or 0)
+            elif rows:
+                total_members = int(rows[0]["m_total"])
+            else:
+                total_members = self.rows(prefix + f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}",
+                                          (*head, *inner, *params), cursor)[0]["n"]
+        members = [_member(row) for row in rows]
+        body = {"manager_id": manager_id, "members": members, "total": total_members, "limit": limit,
+                "offset": offset, **{k: int(totals[k] or 0) for k in ("people", "pending_reviews", "pending_funding",
+                                                                     "overdue_actions", "attention")}}
+        return body, int(totals["position"])
 
     # -- skills -----------------------------------------------------------------------------------
     def skills_of(self, employee_id: str) -> tuple[dict | None, list[dict]]:
@@ -486,6 +512,8 @@ SKILL_GAPS = (
 # The overdue rule in SQL, the one place the views decide it (the domain's is plan.action_overdue, the same rule):
 # planned or started, and its planned end has passed. `?` is the day it is asked for.
 OVERDUE_ACTION = "a.status IN ('planned', 'started') AND a.planned_end < ?"
+# The views' position, as a subquery: a page says which state of the views it shows. `?` is the projection's name.
+POSITION = "COALESCE((SELECT v.position FROM {view_positions} v WHERE v.name = ?), 0)"
 OVERDUE = f"(SELECT COUNT(*) FROM {{actions}} a WHERE a.plan_id = p.plan_id AND {OVERDUE_ACTION})"
 
 
@@ -500,12 +528,20 @@ def _visible_to(viewer: Viewer) -> tuple[list[str], list[Any]]:
 
 
 def _plan_row(row: dict) -> dict:
-    row = dict(row)
+    """ROW (fresh from the query, changed in place) as the API shows a plan."""
     row["erased"] = bool(row["erased"])
     row["review_pending"] = row["status"] == "submitted"
     row["budget_left"] = round(float(row["available_budget"]) - float(row["planned_cost"]), 2)
     row["hours_left"] = round(float(row["available_hours"]) - float(row["planned_hours"]), 2)
     return row
+
+
+def _member(row: dict) -> dict:
+    """A team overview's row (the member's columns prefixed `m_`, then their current plan's) as the API shows it."""
+    person = {k: row.pop(f"m_{k}") for k in ("id", "name", "department", "job_title", "manager_id")}
+    direct = row.pop("m_depth") == 1
+    row.pop("m_total", None)
+    return {"person": person, "direct": direct, "plan": _plan_row(row) if row["id"] is not None else None}
 
 
 def _skill(name: str, level: int, source: str | None, rated_on: str | None, category: str | None,
