@@ -307,8 +307,9 @@ class PlanQueries:
                       attention: bool | None = None, limit: int = 100, offset: int = 0) -> tuple[dict, int] | None:
         """The manager's direct and indirect reports, a page at a time, each with their current plan (the open one
         with the latest period), and the whole team's totals: one pass over the team in SQL, whatever its size.
-        With the views' position the answer reflects; None when nobody has MANAGER_ID. Two statements on one
-        connection: the totals (with the position and whether the manager exists), then the page with its plans."""
+        With the views' position the answer reflects; None when nobody has MANAGER_ID. One statement: the page
+        (each member's plan looked up after the page is cut), its plans, the totals, the position, whether the
+        manager exists; a page past the end reads the rest apart."""
         day = today.isoformat()
         reports = ("SELECT pe.person_id AS id, pe.name, pe.department, pe.job_title, pe.manager_id, m.depth "
                    "FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id WHERE m.manager_id = ?")
@@ -317,6 +318,11 @@ class PlanQueries:
                   "LEFT JOIN {plans} p ON p.plan_id = member.plan_id) ")
         waiting = ("(COALESCE(status, '') = 'submitted' OR COALESCE(funding_pending, 0) > 0 "
                    "OR COALESCE(overdue, 0) > 0)")
+        totals = ("SELECT COUNT(*) AS t_people, SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END) "
+                  "AS t_pending_reviews, SUM(COALESCE(funding_pending, 0)) AS t_pending_funding, "
+                  f"SUM(COALESCE(overdue, 0)) AS t_overdue_actions, SUM(CASE WHEN {waiting} THEN 1 ELSE 0 END) "
+                  f"AS t_attention, {POSITION} AS t_position, "
+                  "(SELECT COUNT(*) FROM {people} WHERE person_id = ?) AS t_known FROM state")
         where, params = [], []
         if q:
             where.append("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(id) LIKE ? ESCAPE '\\')")
@@ -327,43 +333,39 @@ class PlanQueries:
         clause = " AND ".join(where) or "1 = 1"
         if attention is not None:  # needs each member's plan state: the whole team's, as for the totals
             clause += f" AND {waiting if attention else f'NOT {waiting}'}"
-            prefix, head, source, inner = member, (manager_id, day), "state", ()
+            source, inner = "state", ()
         else:  # the page first, then only its members' current plans
-            prefix, head, source, inner = "", (), f"({reports}) r", (manager_id,)
-        counted = clause != "1 = 1"
-        with self.store.reading() as cursor:
-            totals = self.rows(member + "SELECT COUNT(*) AS people, SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 "
-                               "END) AS pending_reviews, SUM(COALESCE(funding_pending, 0)) AS pending_funding, "
-                               "SUM(COALESCE(overdue, 0)) AS overdue_actions, SUM(CASE WHEN "
-                               f"{waiting} THEN 1 ELSE 0 END) AS attention, {POSITION} AS position, "
-                               "(SELECT COUNT(*) FROM {people} WHERE person_id = ?) AS known FROM state",
-                               (manager_id, day, view_tables.LIVE, manager_id), cursor)[0]
-            if not totals["known"]:
-                return None
-            # The page of members, then each one's current plan joined to it; its total when filtered.
-            page = (f"SELECT id, name, department, job_title, manager_id, depth, "
-                    f"{CURRENT_PLAN.format(person='id')} AS plan_id FROM {source} WHERE {clause} "
-                    "ORDER BY name, id LIMIT ? OFFSET ?")
-            total = f", (SELECT COUNT(*) FROM {source} WHERE {clause}) AS m_total" if counted else ""
-            rows = self.rows(prefix + f"SELECT r.id AS m_id, r.name AS m_name, r.department AS m_department, "
-                             "r.job_title AS m_job_title, r.manager_id AS m_manager_id, r.depth AS m_depth, "
-                             f"{PLAN_COLUMNS}, {OVERDUE} AS overdue_actions{total} FROM ({page}) r "
-                             "LEFT JOIN {plans} p ON p.plan_id = r.plan_id LEFT JOIN {people} pe "
-                             "ON pe.person_id = p.employee_id ORDER BY r.name, r.id",
-                             (*head, day, *((*inner, *params) if counted else ()), *inner, *params, limit, offset),
-                             cursor)
-            if not counted:
-                total_members = int(totals["people"] or 0)
-            elif rows:
-                total_members = int(rows[0]["m_total"])
-            else:
-                total_members = self.rows(prefix + f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}",
-                                          (*head, *inner, *params), cursor)[0]["n"]
+            source, inner = f"({reports}) r", (manager_id,)
+        counted = clause != "1 = 1"  # else the page's total is the team's
+        page = (f"SELECT id, name, department, job_title, manager_id, depth FROM {source} WHERE {clause} "
+                "ORDER BY name, id LIMIT ? OFFSET ?")
+        total = f", (SELECT COUNT(*) FROM {source} WHERE {clause}) AS m_total" if counted else ""
+        rows = self.rows(member + "SELECT r.id AS m_id, r.name AS m_name, r.department AS m_department, "
+                         "r.job_title AS m_job_title, r.manager_id AS m_manager_id, r.depth AS m_depth, "
+                         f"{PLAN_COLUMNS}, {OVERDUE} AS overdue_actions{total}, tot.* FROM ({page}) r "
+                         f"LEFT JOIN {{plans}} p ON p.plan_id = {CURRENT_PLAN.format(person='r.id')} "
+                         f"LEFT JOIN {{people}} pe ON pe.person_id = p.employee_id CROSS JOIN ({totals}) tot "
+                         "ORDER BY r.name, r.id",
+                         (manager_id, day, day, *((*inner, *params) if counted else ()), *inner, *params, limit,
+                          offset, view_tables.LIVE, manager_id))
+        if rows:
+            first = rows[0]
+            head = {k: first[k] for k in first if k.startswith("t_")}
+            total_members = int(first["m_total"]) if counted else int(head["t_people"] or 0)
+        else:  # a page past the end (or an empty team): nothing carried the totals
+            with self.store.reading() as cursor:
+                head = self.rows(member + totals, (manager_id, day, view_tables.LIVE, manager_id), cursor)[0]
+                total_members = (self.rows(member + f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}",
+                                           (manager_id, day, *inner, *params), cursor)[0]["n"]
+                                 if counted else int(head["t_people"] or 0))
+        if not head["t_known"]:
+            return None
         members = [_member(row) for row in rows]
         body = {"manager_id": manager_id, "members": members, "total": total_members, "limit": limit,
-                "offset": offset, **{k: int(totals[k] or 0) for k in ("people", "pending_reviews", "pending_funding",
-                                                                     "overdue_actions", "attention")}}
-        return body, int(totals["position"])
+                "offset": offset, **{k: int(head[f"t_{k}"] or 0) for k in ("people", "pending_reviews",
+                                                                         "pending_funding", "overdue_actions",
+                                                                         "attention")}}
+        return body, int(head["t_position"])
 
     # -- skills -----------------------------------------------------------------------------------
     def skills_of(self, employee_id: str) -> tuple[dict | None, list[dict]]:
@@ -540,7 +542,8 @@ def _member(row: dict) -> dict:
     """A team overview's row (the member's columns prefixed `m_`, then their current plan's) as the API shows it."""
     person = {k: row.pop(f"m_{k}") for k in ("id", "name", "department", "job_title", "manager_id")}
     direct = row.pop("m_depth") == 1
-    row.pop("m_total", None)
+    for column in [c for c in row if c == "m_total" or c.startswith("t_")]:
+        del row[column]
     return {"person": person, "direct": direct, "plan": _plan_row(row) if row["id"] is not None else None}
 
 
