@@ -615,8 +615,9 @@ class PlanService(Application[UUID]):
         return list(self.events.get(plan_id, gt=after_version or None, limit=limit))
 
     def list_plans(self, principal: Principal, flt: PlanFilter | None = None, *, today: date | None = None,
-                   sort: str = "employee_id", limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
-        """A page of the plans PRINCIPAL may see, from the views, and how many there are in all."""
+                   sort: str = "employee_id", limit: int = 200, offset: int = 0) -> tuple[list[dict], int, int]:
+        """A page of the plans PRINCIPAL may see, from the views, how many there are in all, and the views'
+        position the page reflects."""
         return self.views.plans(self.viewer(principal), flt or PlanFilter(), today=today or date.today(), sort=sort,
                                 limit=limit, offset=offset)
 

@@ -104,6 +104,10 @@ def test_the_team_overview_pages_filters_and_totals_the_whole_team(client, auth)
     assert {m["person"]["id"] for m in overview(direct="true")["members"]} == {"marieke", "petra", "hanna"}
     assert [m["person"]["id"] for m in overview(q="karim")["members"]] == ["karim"]
     assert overview(q="100%_")["members"] == []
+    past = overview(direct="true", offset=10)  # a filtered page past the end still counts the filtered team
+    assert past["members"] == [] and past["total"] == 3 and past["people"] == 7
+    assert overview(attention="true", offset=10)["total"] == 2 and overview(offset=10)["total"] == 7
+    assert client.get(f"{API}/teams/nobody/overview", headers=auth("hanna")).status_code == 404
     for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"attention": "misschien"}):
         answer = client.get(f"{API}/teams/boss/overview", headers=boss, query_string=bad)
         assert answer.status_code == 422, bad
@@ -270,6 +274,24 @@ def test_a_write_answers_its_position_and_a_read_waits_for_it(tmp_path, tokens, 
     assert started.status_code == 201 and int(started.headers["X-Position"]) > position
     # A single plan is read from the event store: current even before the views know it.
     assert client.get(f"{API}/plans/{started.json['id']}", headers=tokens("karim", "employee")).status_code == 200
+    # The list and the team overview read the position in their own statement: the same rule.
+    wanted = {"X-Min-Position": started.headers["X-Position"]}
+    boss = tokens("boss", "manager", "employee")
+    for path, headers in ((f"{API}/plans", hr), (f"{API}/teams/boss/overview", boss)):
+        behind = client.get(path, headers={**headers, **wanted})
+        assert behind.status_code == 200 and behind.headers["X-Views-Stale"] == "true", path
+        assert int(behind.headers["X-Views-Position"]) == service.views.position() < int(wanted["X-Min-Position"])
+    assert client.get(f"{API}/plans", headers={**hr, **wanted}).json["total"] == 0
+    Projector(service).catch_up()
+    for path, headers in ((f"{API}/plans", hr), (f"{API}/teams/boss/overview", boss)):
+        seen = client.get(path, headers={**headers, **wanted})
+        assert "X-Views-Stale" not in seen.headers, path
+        assert int(seen.headers["X-Views-Position"]) == service.views.position() >= int(wanted["X-Min-Position"])
+    listed = client.get(f"{API}/plans", headers={**hr, **wanted}).json
+    assert listed["total"] == 1 and listed["items"][0]["employee_id"] == "karim"
+    past = client.get(f"{API}/plans", headers=hr, query_string={"offset": 5})  # no row to carry the total
+    assert past.json == {"items": [], "total": 1, "limit": 50, "offset": 5}
+    assert int(past.headers["X-Views-Position"]) == service.views.position()
     bad = client.get(f"{API}/plans", headers={**hr, "X-Min-Position": "soon"})
     assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "X-Min-Position"
     service.close()

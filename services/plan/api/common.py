@@ -85,13 +85,29 @@ def views_read() -> dict[str, str]:
     `X-Views-Stale: true` when they could not catch up in time (the answer is then older than that write)."""
     wanted = min_position()
     queries = service().views
-    if wanted is None:
-        return {"X-Views-Position": str(queries.position())}
-    reached = queries.wait(wanted, current_app.config.get("VIEWS_WAIT_SECONDS", 2.0))
-    headers = {"X-Views-Position": str(reached)}
-    if reached < wanted:
+    reached = queries.position() if wanted is None else queries.wait(wanted, wait_seconds())
+    return views_headers(reached, wanted)
+
+
+def await_views() -> int | None:
+    """views_read for a query that reads the views' position in its own statement: only the wait for
+    X-Min-Position (when asked) before it; views_headers after it. The wanted position, or None."""
+    wanted = min_position()
+    if wanted is not None:
+        service().views.wait(wanted, wait_seconds())
+    return wanted
+
+
+def views_headers(position: int, wanted: int | None) -> dict[str, str]:
+    """X-Views-Position for an answer read at POSITION, and X-Views-Stale when it is short of WANTED."""
+    headers = {"X-Views-Position": str(position)}
+    if wanted is not None and position < wanted:
         headers["X-Views-Stale"] = "true"
     return headers
+
+
+def wait_seconds() -> float:
+    return current_app.config.get("VIEWS_WAIT_SECONDS", 2.0)
 
 
 def employee_name(employee_id: str) -> str | None:

@@ -13,6 +13,7 @@ from services.plan.api import schemas as s
 from services.plan.api.common import (
     access,
     answer,
+    await_views,
     employee_name,
     idempotent_request,
     if_match,
@@ -20,7 +21,7 @@ from services.plan.api.common import (
     plan_uuid,
     service,
     shaped_by_sql,
-    views_read,
+    views_headers,
 )
 from services.plan.api.views import plan_view
 from services.plan.application import history_entry, jsonable
@@ -50,12 +51,13 @@ class Plans(MethodView):
     @blp.response(200, s.PlanListSchema)
     def get(self, query):
         """List the plans the caller may see, from the views: filter, sort and page (X-Min-Position waits)."""
-        headers = views_read()
+        wanted = await_views()
         flt = PlanFilter(**{k: query[k] for k in PlanFilter.__dataclass_fields__ if k in query})
-        items, total = service().list_plans(current_principal(), flt, today=date.today(), sort=query["sort"],
-                                            limit=query["limit"], offset=query["offset"])
+        items, total, position = service().list_plans(current_principal(), flt, today=date.today(),
+                                                      sort=query["sort"], limit=query["limit"],
+                                                      offset=query["offset"])
         return shaped_by_sql({"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}
-                             ), 200, headers
+                             ), 200, views_headers(position, wanted)
 
     @blp.arguments(s.PlanCreateSchema)
     @blp.response(201, s.WriteResultSchema)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.plan.api import schemas as s
-from services.plan.api.common import service, shaped_by_sql, views_read
+from services.plan.api.common import await_views, service, shaped_by_sql, views_headers
 from shared.auth import current_principal
 from shared.errors import ApiError
 from shared.httpapi import Blueprint
@@ -25,7 +25,11 @@ def overview(query, manager_id):
     views = service().views
     own = principal.has("manager") and (principal.subject == manager_id or views.is_above(principal.subject,
                                                                                            manager_id))
-    if not (own or principal.has("hr", "admin")) or views.person(manager_id) is None:
+    if not (own or principal.has("hr", "admin")):
         raise ApiError(404, "team not found")
-    headers = views_read()
-    return shaped_by_sql(views.team_overview(manager_id, date.today(), **query)), 200, headers
+    wanted = await_views()
+    found = views.team_overview(manager_id, date.today(), **query)
+    if found is None:  # nobody has this id
+        raise ApiError(404, "team not found")
+    body, position = found
+    return shaped_by_sql(body), 200, views_headers(position, wanted)

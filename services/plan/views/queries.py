@@ -59,8 +59,8 @@ class PlanQueries:
         self.store = store
         self.tables = view_tables.physical()
 
-    def rows(self, text: str, params: tuple | list = ()) -> list[dict]:
-        return self.store.rows(text, params, self.tables)
+    def rows(self, text: str, params: tuple | list = (), cursor: Any = None) -> list[dict]:
+        return self.store.rows(text, params, self.tables, cursor)
 
     def one(self, text: str, params: tuple | list = ()) -> dict | None:
         found = self.rows(text, params)
@@ -198,16 +198,28 @@ class PlanQueries:
                                                 "AND period_end < ?", (day.isoformat(),))]
 
     def plans(self, viewer: Viewer, flt: PlanFilter, *, today: date, sort: str = "employee_id", limit: int = 50,
-              offset: int = 0) -> tuple[list[dict], int]:
+              offset: int = 0) -> tuple[list[dict], int, int]:
+        """A page of the plans VIEWER may see, the total, and the views' position the two reflect: one statement
+        (the total and the position as subqueries SQL runs once), so they agree and a list is one round trip."""
         where, params = self._plan_filter(viewer, flt, today)
         clause = " AND ".join(where) or "1 = 1"
         column = PLAN_SORTS[sort.lstrip("-")] + (" DESC" if sort.startswith("-") else "")
         source = "{plans} p LEFT JOIN {people} pe ON pe.person_id = p.employee_id"
-        total = self.one(f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}", params)["n"]
-        items = self.rows(f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions FROM {source} WHERE {clause} "
+        total = f"(SELECT COUNT(*) FROM {source} WHERE {clause})"
+        items = self.rows(f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions, {total} AS page_total, "
+                          f"{POSITION} AS page_position FROM {source} WHERE {clause} "
                           f"ORDER BY {column}, p.employee_id, p.period_start LIMIT ? OFFSET ?",
-                          [today.isoformat(), *params, limit, offset])
-        return [_plan_row(item) for item in items], total
+                          [today.isoformat(), *params, view_tables.LIVE, *params, limit, offset])
+        if not items:  # nothing on this page: the total and position come apart
+            with self.store.reading() as cursor:
+                position = self.store.position(view_tables.LIVE, cursor)
+                counted = self.rows(f"SELECT COUNT(*) AS n FROM {source} WHERE {clause}", params, cursor)[0]["n"]
+            return [], counted, position
+        first = items[0]
+        total, position = int(first["page_total"]), int(first["page_position"])
+        for item in items:
+            del item["page_total"], item["page_position"]
+        return [_plan_row(item) for item in items], total, position
 
     def _plan_filter(self, viewer: Viewer, flt: PlanFilter, today: date) -> tuple[list[str], list[Any]]:
         where, params = _visible_to(viewer)
@@ -292,21 +304,25 @@ class PlanQueries:
         return row["plan_id"] if row else None
 
     def team_overview(self, manager_id: str, today: date, *, q: str | None = None, direct: bool | None = None,
-                      attention: bool | None = None, limit: int = 100, offset: int = 0) -> dict:
+                      attention: bool | None = None, limit: int = 100, offset: int = 0) -> tuple[dict, int] | None:
         """The manager's direct and indirect reports, a page at a time, each with their current plan (the open one
-        with the latest period), and the whole team's totals: one pass over the team in SQL, whatever its size."""
+        with the latest period), and the whole team's totals: one pass over the team in SQL, whatever its size.
+        With the views' position the answer reflects; None when nobody has MANAGER_ID. One statement: the page
+        (each member's plan looked up after the page is cut), its plans, the totals, the position, whether the
+        manager exists; a page past the end reads the rest apart."""
         day = today.isoformat()
         reports = ("SELECT pe.person_id AS id, pe.name, pe.department, pe.job_title, pe.manager_id, m.depth "
                    "FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id WHERE m.manager_id = ?")
         member = (f"WITH member AS (SELECT t.*, {CURRENT_PLAN.format(person='t.id')} AS plan_id FROM ({reports}) t), "
                   f"state AS (SELECT member.*, {OVERDUE} AS overdue, p.status, p.funding_pending FROM member "
-                  "LEFT JOIN {plans} p ON p.plan_id = member.plan_id) ")
+                  "LEFT JOIN {plans} p ON p.plan_id = member.plan_id)")
         waiting = ("(COALESCE(status, '') = 'submitted' OR COALESCE(funding_pending, 0) > 0 "
                    "OR COALESCE(overdue, 0) > 0)")
-        totals = self.one(member + "SELECT COUNT(*) AS people, SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 "
-                          "END) AS pending_reviews, SUM(COALESCE(funding_pending, 0)) AS pending_funding, "
-                          f"SUM(COALESCE(overdue, 0)) AS overdue_actions, SUM(CASE WHEN {waiting} THEN 1 ELSE 0 END) "
-                          "AS attention FROM state", (manager_id, day))
+        totals = ("SELECT COUNT(*) AS t_people, SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END) "
+                  "AS t_pending_reviews, SUM(COALESCE(funding_pending, 0)) AS t_pending_funding, "
+                  f"SUM(COALESCE(overdue, 0)) AS t_overdue_actions, SUM(CASE WHEN {waiting} THEN 1 ELSE 0 END) "
+                  f"AS t_attention, {POSITION} AS t_position, "
+                  "(SELECT COUNT(*) FROM {people} WHERE person_id = ?) AS t_known FROM state")
         where, params = [], []
         if q:
             where.append("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(id) LIKE ? ESCAPE '\\')")
@@ -317,27 +333,42 @@ class PlanQueries:
         clause = " AND ".join(where) or "1 = 1"
         if attention is not None:  # needs each member's plan state: the whole team's, as for the totals
             clause += f" AND {waiting if attention else f'NOT {waiting}'}"
-            source, head = "state", (manager_id, day)
+            source, inner = "state", ()
         else:  # the page first, then only its members' current plans
-            source, head = f"({reports}) r", (manager_id,)
-        total = (self.one((member if attention is not None else "") + f"SELECT COUNT(*) AS n FROM {source} "
-                          f"WHERE {clause}", (*head, *params))["n"]
-                 if clause != "1 = 1" else int(totals["people"] or 0))
-        people = self.rows((member if attention is not None else "") + "SELECT id, name, department, job_title, "
-                           f"manager_id, depth, {CURRENT_PLAN.format(person='id')} AS plan_id FROM {source} "
-                           f"WHERE {clause} ORDER BY name, id LIMIT ? OFFSET ?", (*head, *params, limit, offset))
-        wanted = [p["plan_id"] for p in people if p["plan_id"]]
-        plans = {}
-        if wanted:
-            marks = ", ".join("?" * len(wanted))
-            plans = {row["id"]: _plan_row(row) for row in self.rows(
-                f"SELECT {PLAN_COLUMNS}, {OVERDUE} AS overdue_actions FROM {{plans}} p LEFT JOIN {{people}} pe "
-                f"ON pe.person_id = p.employee_id WHERE p.plan_id IN ({marks})", (day, *wanted))}
-        members = [{"person": {k: person[k] for k in ("id", "name", "department", "job_title", "manager_id")},
-                    "direct": person["depth"] == 1, "plan": plans.get(person["plan_id"])} for person in people]
-        return {"manager_id": manager_id, "members": members, "total": total, "limit": limit, "offset": offset,
-                **{k: int(totals[k] or 0) for k in ("people", "pending_reviews", "pending_funding", "overdue_actions",
-                                                    "attention")}}
+            source, inner = f"({reports}) r", (manager_id,)
+        counted = clause != "1 = 1"  # else the page's total is the team's
+        page = (f"SELECT id, name, department, job_title, manager_id, depth FROM {source} WHERE {clause} "
+                "ORDER BY name, id LIMIT ? OFFSET ?")
+        total = f", (SELECT COUNT(*) FROM {source} WHERE {clause}) AS m_total" if counted else ""
+        # The totals are MATERIALIZED: inlined, PostgreSQL's generic plan for the prepared statement (estimating
+        # one row for the page) ran them again for every member of the page, 7x slower without table statistics.
+        rows = self.rows(member + f", tot AS MATERIALIZED ({totals}) "
+                         "SELECT r.id AS m_id, r.name AS m_name, r.department AS m_department, "
+                         "r.job_title AS m_job_title, r.manager_id AS m_manager_id, r.depth AS m_depth, "
+                         f"{PLAN_COLUMNS}, {OVERDUE} AS overdue_actions{total}, tot.* FROM ({page}) r "
+                         f"LEFT JOIN {{plans}} p ON p.plan_id = {CURRENT_PLAN.format(person='r.id')} "
+                         "LEFT JOIN {people} pe ON pe.person_id = p.employee_id CROSS JOIN tot "
+                         "ORDER BY r.name, r.id",
+                         (manager_id, day, view_tables.LIVE, manager_id, day,
+                          *((*inner, *params) if counted else ()), *inner, *params, limit, offset))
+        if rows:
+            first = rows[0]
+            head = {k: first[k] for k in first if k.startswith("t_")}
+            total_members = int(first["m_total"]) if counted else int(head["t_people"] or 0)
+        else:  # a page past the end (or an empty team): nothing carried the totals
+            with self.store.reading() as cursor:
+                head = self.rows(member + " " + totals, (manager_id, day, view_tables.LIVE, manager_id), cursor)[0]
+                total_members = (self.rows(member + f" SELECT COUNT(*) AS n FROM {source} WHERE {clause}",
+                                           (manager_id, day, *inner, *params), cursor)[0]["n"]
+                                 if counted else int(head["t_people"] or 0))
+        if not head["t_known"]:
+            return None
+        members = [_member(row) for row in rows]
+        body = {"manager_id": manager_id, "members": members, "total": total_members, "limit": limit,
+                "offset": offset, **{k: int(head[f"t_{k}"] or 0) for k in ("people", "pending_reviews",
+                                                                         "pending_funding", "overdue_actions",
+                                                                         "attention")}}
+        return body, int(head["t_position"])
 
     # -- skills -----------------------------------------------------------------------------------
     def skills_of(self, employee_id: str) -> tuple[dict | None, list[dict]]:
@@ -486,6 +517,8 @@ SKILL_GAPS = (
 # The overdue rule in SQL, the one place the views decide it (the domain's is plan.action_overdue, the same rule):
 # planned or started, and its planned end has passed. `?` is the day it is asked for.
 OVERDUE_ACTION = "a.status IN ('planned', 'started') AND a.planned_end < ?"
+# The views' position, as a subquery: a page says which state of the views it shows. `?` is the projection's name.
+POSITION = "COALESCE((SELECT v.position FROM {view_positions} v WHERE v.name = ?), 0)"
 OVERDUE = f"(SELECT COUNT(*) FROM {{actions}} a WHERE a.plan_id = p.plan_id AND {OVERDUE_ACTION})"
 
 
@@ -500,12 +533,21 @@ def _visible_to(viewer: Viewer) -> tuple[list[str], list[Any]]:
 
 
 def _plan_row(row: dict) -> dict:
-    row = dict(row)
+    """ROW (fresh from the query, changed in place) as the API shows a plan."""
     row["erased"] = bool(row["erased"])
     row["review_pending"] = row["status"] == "submitted"
     row["budget_left"] = round(float(row["available_budget"]) - float(row["planned_cost"]), 2)
     row["hours_left"] = round(float(row["available_hours"]) - float(row["planned_hours"]), 2)
     return row
+
+
+def _member(row: dict) -> dict:
+    """A team overview's row (the member's columns prefixed `m_`, then their current plan's) as the API shows it."""
+    person = {k: row.pop(f"m_{k}") for k in ("id", "name", "department", "job_title", "manager_id")}
+    direct = row.pop("m_depth") == 1
+    for column in [c for c in row if c == "m_total" or c.startswith("t_")]:
+        del row[column]
+    return {"person": person, "direct": direct, "plan": _plan_row(row) if row["id"] is not None else None}
 
 
 def _skill(name: str, level: int, source: str | None, rated_on: str | None, category: str | None,
