@@ -11,8 +11,6 @@ from datetime import datetime
 
 import click
 
-from services.notifier.runtime import create_tables
-
 
 @click.command()
 @click.option("--once", is_flag=True, help="Follow the feed to its head, sweep once, deliver what is due, stop.")
@@ -73,6 +71,14 @@ def mail_sink(host: str, port: int) -> None:
         stop.wait()
     finally:
         controller.stop()
+
+
+def create_tables() -> None:
+    """`groeipad migrate`'s notifier tables; imported here, not at the top, so that every other `groeipad`
+    command (token, seed-demo, project, ...) starts without loading the notifier's delivery stack."""
+    from services.notifier.runtime import create_tables as create
+
+    create()
 
 
 COMMANDS = [notify, mail_sink]

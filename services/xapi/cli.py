@@ -7,8 +7,6 @@ import threading
 
 import click
 
-from services.xapi.runtime import create_tables
-
 
 @click.command("xapi-sync")
 @click.option("--once", is_flag=True, help="Follow the feed to its head, send what is due, read back once, stop.")
@@ -31,6 +29,14 @@ def xapi_sync(once: bool) -> None:
     finally:
         click.echo(f"xapi-sync stopped at feed position {rt.store.position()}")
         rt.close()
+
+
+def create_tables() -> None:
+    """`groeipad migrate`'s xapi tables; imported here, not at the top, so that every other `groeipad`
+    command (token, seed-demo, project, ...) starts without loading the xAPI sync's stack."""
+    from services.xapi.runtime import create_tables as create
+
+    create()
 
 
 COMMANDS = [xapi_sync]

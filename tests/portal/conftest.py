@@ -18,6 +18,7 @@ from services.portal.api_client import Reply
 from services.portal.app import create_app
 from services.portal.settings import PortalSettings
 from shared.auth import TokenSettings, issue_token
+from tests.portal.browser_stack import demo_stack
 from tests.portal.fake_recommender import create_app as fake_recommender
 from tests.portal.real_recommender import plan_client
 
@@ -50,6 +51,15 @@ def seeded_dir(tmp_path_factory):
             else:
                 os.environ[key] = value
     return folder
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The demo stack of real processes, started once for the browser files that share it (test_browser.py,
+    test_browser_editing.py, test_browser_manager_assessment.py, test_accessibility.py). Each of them signs in as
+    the people of its own story and checks what its own steps did, so none relies on another having run or not."""
+    with demo_stack(tmp_path_factory.mktemp("browser-data")) as shared:
+        yield shared
 
 
 class FlaskTransport:

@@ -28,7 +28,6 @@ from tests.portal.test_browser import (  # noqa: F401 - the module fixtures are 
     SHOTS,
     browser,
     expect,
-    stack,
 )
 
 AXE = ROOT / "tests" / "accessibility" / "node_modules" / "axe-core" / "axe.min.js"

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from tests.portal.browser_stack import demo_stack
 from tests.portal.test_browser import (  # noqa: F401 - the module fixtures are used by name
     DESKTOP,
     PASSWORD,
@@ -16,10 +17,16 @@ from tests.portal.test_browser import (  # noqa: F401 - the module fixtures are 
     Person,
     browser,
     expect,
-    stack,
 )
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """Its own demo stack: this story disables Karim's account, with which the other browser files sign in."""
+    with demo_stack(tmp_path_factory.mktemp("browser-admin")) as own:
+        yield own
 
 
 def test_admin_manages_accounts(stack, browser):  # noqa: F811 - fixtures

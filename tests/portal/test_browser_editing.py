@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.portal.test_browser import Person, browser, expect, flashed, shots, stack  # noqa: F401 - fixtures
+from tests.portal.test_browser import Person, browser, expect, flashed, shots  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.integration
 
