@@ -79,6 +79,13 @@ class ViewStore:
         with cursor.connection.pipeline():
             yield
 
+    def sync(self, cursor: Any) -> None:
+        """Wait for the statements CURSOR's pipeline has sent (PostgreSQL): a SELECT sent right after a long
+        executemany in one pipeline sometimes got the INSERT's status instead of its rows (psycopg 3.3.9)."""
+        if self.postgres:
+            with cursor.connection.pipeline() as pipeline:
+                pipeline.sync()
+
     def rows(self, text: str, params: Sequence[Any] = (), tables: dict[str, str] | None = None) -> list[dict]:
         with self.transaction() as cursor:
             cursor.execute(self.sql(text, tables), tuple(params))

@@ -68,3 +68,30 @@ def test_registrations_applied_together_give_what_one_by_one_gives(store_url, mo
         assert [r["department"] for r in history] == ["TD", "HR"]
     finally:
         service.close()
+
+
+def test_a_long_run_of_registrations_a_move_and_another_run_in_one_page(store_url, monkeypatch):
+    """The second run reads the chains after the first run's writes in the same transaction (on PostgreSQL, in
+    the same pipeline)."""
+    monkeypatch.delenv("PLAN_VIEWS_INLINE")
+    service = build_plan_service(store_url)
+    try:
+        service.upsert_people(HR, [person(f"p{i:04d}", f"p{(i - 1) // 8:04d}" if i else None) for i in range(1200)])
+        service.upsert_people(HR, [person("p0009", "p0002")])  # from under p0001 to under p0002
+        service.upsert_people(HR, [person(f"q{i:03d}", "p0009") for i in range(500)])
+        log = []
+        while page := service.notification_log.select(len(log), 1000, inclusive_of_start=False):
+            log += [(n, service.mapper.to_domain_event(n)) for n in page]
+        results = {}
+        for size in (250, len(log)):
+            projector = Projector(service, name=f"long_{size}", suffix=f"_l{size}", snapshots=False)
+            for at in range(0, len(log), size):
+                with service.view_store.transaction(commit=True) as cursor, service.view_store.pipelined(cursor):
+                    projector.projection.apply(cursor, log[at:at + size])
+            results[size] = directory(service, projector.tables)
+        assert results[250] == results[len(log)]
+        managers = chain(service, view_tables.physical(f"_l{len(log)}"))
+        assert {("p0009", "q007", 1), ("p0002", "q007", 2), ("p0000", "q007", 3)} <= managers
+        assert not {row for row in managers if row[0] == "p0001" and row[1] in {"p0009", "p0073", "q007"}}
+    finally:
+        service.close()

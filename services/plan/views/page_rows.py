@@ -74,27 +74,15 @@ class PageRows:
         return gone
 
     def write(self, cursor: Any, sql: Callable[[str], str]) -> None:
-        """End the page: delete the deleted rows and upsert the changed ones (see insert_rows)."""
+        """End the page: delete the deleted rows and upsert the changed ones, a statement each."""
         key, names = self.key, self.columns
         if self.deleted:
             cursor.executemany(sql(f"DELETE FROM {{{self.name}}} WHERE " + " AND ".join(f"{k} = ?" for k in key)),
                                sorted(self.deleted))
         if self.changed:
-            insert_rows(cursor, sql, f"INSERT INTO {{{self.name}}} ({', '.join(names)})",
-                        [[self.rows[k][n] for n in names] for k in sorted(self.changed)],
-                        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
-                        + ", ".join(f"{n} = excluded.{n}" for n in names if n not in key))
+            cursor.executemany(sql(
+                f"INSERT INTO {{{self.name}}} ({', '.join(names)}) VALUES ({placeholders(names)}) ON CONFLICT "
+                f"({', '.join(key)}) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in names if n not in key)),
+                [[self.rows[k][n] for n in names] for k in sorted(self.changed)])
         self.changed, self.deleted = set(), set()
 
-
-ROWS_PER_INSERT = 100  # rows per multi-row INSERT: under SQLite's and psycopg's parameter limits
-
-
-def insert_rows(cursor: Any, sql: Callable[[str], str], head: str, rows: list, tail: str = "") -> None:
-    """HEAD VALUES (...), (...) ... TAIL for ROWS, a statement per ROWS_PER_INSERT rows: on PostgreSQL psycopg's
-    cost is per statement, and an executemany is a statement per row. Keys must be distinct (an upsert may not
-    change a row twice in one statement)."""
-    for at in range(0, len(rows), ROWS_PER_INSERT):
-        chunk = rows[at:at + ROWS_PER_INSERT]
-        values = ", ".join(f"({placeholders(chunk[0])})" for _ in chunk)
-        cursor.execute(sql(f"{head} VALUES {values} {tail}"), [value for row in chunk for value in row])

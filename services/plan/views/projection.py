@@ -16,7 +16,7 @@ from typing import Any
 from services.plan.domain import skills as skill_rules
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.vocabulary import skill_key
-from services.plan.views.page_rows import PageRows, insert_rows
+from services.plan.views.page_rows import PageRows
 from services.plan.views.registrations import Registrations
 from shared.sealing import ERASED
 from shared.views import ViewStore, placeholders
@@ -84,15 +84,15 @@ class PlanProjection:
                 plan_id, at = self._id(notification), instant(event.timestamp)
                 versions.append((plan_id, notification.originator_version, at, notification.id))
                 touched[plan_id] = (notification.originator_version, at)
-        self.registrations.apply(cursor, self._sql)
+        self._apply_registrations(cursor)
         self._write_completions(cursor)
         if touched:
             self._summarise(touched)
         for rows in (self.goals, self.goal_skills, self.actions, self.skills, self.plans):
             rows.write(cursor, self._sql)
         if versions:  # one statement for the page: nothing in it reads the versions
-            insert_rows(cursor, self._sql, "INSERT INTO {versions} (plan_id, version, at, position)", versions,
-                        "ON CONFLICT (plan_id, version) DO NOTHING")
+            cursor.executemany(self._sql("INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
+                                         "ON CONFLICT (plan_id, version) DO NOTHING"), versions)
         return set(touched)
 
     def _load_rows(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> None:
@@ -142,6 +142,14 @@ class PlanProjection:
                                 event.manager_id, event.department or "", event.job_title or "",
                                 event.timestamp.isoformat()), notification.id, instant(event.timestamp))
 
+    def _apply_registrations(self, cursor) -> None:
+        """The registrations held so far. Their long executemany calls are fenced with ViewStore.sync: a read sent
+        next to one in psycopg's pipeline could get the INSERT's status instead of its rows."""
+        if self.registrations.people:
+            self.store.sync(cursor)
+            self.registrations.apply(cursor, self._sql)
+            self.store.sync(cursor)
+
     def _person_history(self, cursor, notification, person_id: str, timestamp: datetime) -> None:
         """Where the person worked from this event on (department and role), for compliance as of any date. Copied
         in SQL: reading the row back waited a round trip per person on PostgreSQL."""
@@ -151,7 +159,7 @@ class PlanProjection:
                 (notification.id, instant(timestamp), person_id))
 
     def _person_updated(self, cursor, notification, event) -> None:
-        self.registrations.apply(cursor, self._sql)  # it reads the directory
+        self._apply_registrations(cursor)  # it reads the directory
         person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
                            (self._id(notification),))
         if person is None:
@@ -218,7 +226,7 @@ class PlanProjection:
                 "ON CONFLICT (manager_id, person_id) DO UPDATE SET depth = excluded.depth"), rows)
 
     def _person_erased(self, cursor, notification, event) -> None:
-        self.registrations.apply(cursor, self._sql)  # it reads the directory
+        self._apply_registrations(cursor)  # it reads the directory
         person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
                            (self._id(notification),))
         if person is None:
@@ -535,9 +543,10 @@ class PlanProjection:
             self._rate(cursor, plan_id, item["skill"], skill_rules.RERATING, item["level"], event.on.isoformat())
 
     def _write_completions(self, cursor) -> None:
-        insert_rows(cursor, self._sql, "INSERT INTO {completions} (plan_id, action_id, employee_id, offer_id, "
-                    "completed_on, recorded_at, skills)", self.completions,
-                    "ON CONFLICT (plan_id, action_id) DO NOTHING")
+        if self.completions:
+            cursor.executemany(self._sql("INSERT INTO {completions} (plan_id, action_id, employee_id, offer_id, "
+                                         "completed_on, recorded_at, skills) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                                         "ON CONFLICT (plan_id, action_id) DO NOTHING"), self.completions)
         self.completions = []
 
     def _action_cancelled(self, cursor, notification, event) -> None:

@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from services.plan.views.page_rows import insert_rows
 from shared.views import placeholders
 
 IN_LIST = 400  # ids per SELECT ... IN (...): under SQLite's and psycopg's parameter limits
-UPSERT_PERSON_HEAD = ("INSERT INTO {people} (person_id, aggregate_id, name, email, manager_id, department, "
-                      "job_title, erased, changed_at)")
-UPSERT_PERSON_TAIL = ("ON CONFLICT (person_id) DO UPDATE SET aggregate_id = excluded.aggregate_id, "
-                      "name = excluded.name, email = excluded.email, department = excluded.department, "
-                      "job_title = excluded.job_title, changed_at = excluded.changed_at")
-INSERT_HISTORY_HEAD = "INSERT INTO {person_history} (person_id, position, valid_from, department, job_title)"
+UPSERT_PERSON = ("INSERT INTO {people} (person_id, aggregate_id, name, email, manager_id, department, job_title, "
+                 "erased, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
+                 "aggregate_id = excluded.aggregate_id, name = excluded.name, email = excluded.email, "
+                 "department = excluded.department, job_title = excluded.job_title, changed_at = excluded.changed_at")
+INSERT_HISTORY = ("INSERT INTO {person_history} (person_id, position, valid_from, department, job_title) "
+                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, position) DO NOTHING")
 
 
 class Registrations:
@@ -42,17 +41,13 @@ class Registrations:
         """Write the run (nothing if empty), as applying each registration in turn would."""
         if not self.people:
             return
-        chain = ManagerChain()  # read first: a SELECT after a long executemany in psycopg's pipeline got no rows once
+        chain = ManagerChain()
         chain.load(cursor, sql, [p for p, _m in self.links], [m for _p, m in self.links if m])
-        if len({person[0] for person in self.people}) == len(self.people):
-            insert_rows(cursor, sql, UPSERT_PERSON_HEAD, self.people, UPSERT_PERSON_TAIL)
-        else:  # someone registered twice: in turn
-            cursor.executemany(sql(f"{UPSERT_PERSON_HEAD} VALUES ({placeholders(self.people[0])}) "
-                                   f"{UPSERT_PERSON_TAIL}"), self.people)
+        cursor.executemany(sql(UPSERT_PERSON), self.people)
         for person, manager in self.links:
             chain.relink(person, manager)
         chain.write(cursor, sql)
-        insert_rows(cursor, sql, INSERT_HISTORY_HEAD, self.history, "ON CONFLICT (person_id, position) DO NOTHING")
+        cursor.executemany(sql(INSERT_HISTORY), self.history)
         self.people, self.history, self.links = [], [], []
 
 
@@ -113,9 +108,9 @@ class ManagerChain:
             cursor.executemany(sql("DELETE FROM {managers} WHERE manager_id = ? AND person_id = ?"),
                                sorted(self.deleted))
         if self.changed:
-            insert_rows(cursor, sql, "INSERT INTO {managers} (manager_id, person_id, depth)",
-                        [(m, p, self.above[p][m]) for m, p in sorted(self.changed)],
-                        "ON CONFLICT (manager_id, person_id) DO UPDATE SET depth = excluded.depth")
+            cursor.executemany(sql("INSERT INTO {managers} (manager_id, person_id, depth) VALUES (?, ?, ?) "
+                                   "ON CONFLICT (manager_id, person_id) DO UPDATE SET depth = excluded.depth"),
+                               [(m, p, self.above[p][m]) for m, p in sorted(self.changed)])
 
     def _hold(self, manager: str, person: str, depth: int) -> None:
         self.below.setdefault(manager, {})[person] = depth
