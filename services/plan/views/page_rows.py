@@ -85,4 +85,3 @@ class PageRows:
                 f"({', '.join(key)}) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in names if n not in key)),
                 [[self.rows[k][n] for n in names] for k in sorted(self.changed)])
         self.changed, self.deleted = set(), set()
-

@@ -4,7 +4,7 @@ A directory import registers people by the hundred, one after another. Applied o
 was four statements and a read that waited a round trip. Instead the projection collects a run of them and
 applies it before anything reads the directory again (the page's end, a person's update or erasure): the people
 and their history rows in one statement each, and the manager chains relinked in memory over the rows they can
-touch, read in two statements and written in two.
+touch, read in three statements and written in two.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from services.plan.views.page_rows import IN_LIST
 from shared.views import placeholders
 
-IN_LIST = 400  # ids per SELECT ... IN (...): under SQLite's and psycopg's parameter limits
 UPSERT_PERSON = ("INSERT INTO {people} (person_id, aggregate_id, name, email, manager_id, department, job_title, "
                  "erased, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
                  "aggregate_id = excluded.aggregate_id, name = excluded.name, email = excluded.email, "
@@ -63,9 +63,9 @@ class ManagerChain:
         self.deleted: set[tuple[str, str]] = set()
 
     def load(self, cursor: Any, sql: Callable[[str], str], people: Iterable[str], managers: Iterable[str]) -> None:
-        """Two reads: the rows below PEOPLE, then the chains above them, above MANAGERS and above whoever is
-        below them, with which MANAGERS are inactive. A relink of the run reaches no other row (each person it
-        moves was below one of PEOPLE, or is one of them)."""
+        """Three reads (by IN lists): the rows below PEOPLE, then the chains above them, above MANAGERS and above
+        whoever is below them, then which MANAGERS are inactive. A relink of the run reaches no other row (each
+        person it moves was below one of PEOPLE, or is one of them)."""
         people, managers = set(people), set(managers)
         for chunk in _chunks(sorted(people)):
             cursor.execute(sql(f"SELECT manager_id, person_id, depth FROM {{managers}} "
