@@ -14,8 +14,8 @@ SQLite store, one plan-service gunicorn worker's time from start to `/ready` and
 list, one overview and one report (targets 2 s and 250 MB).
 BENCH_VIEW_SIZES (default 1000,10000,50000), BENCH_VIEW_STORES (default SQLite,PostgreSQL),
 BENCH_VIEW_PG_MAX (default 10000: larger PostgreSQL sizes are skipped and say so), BENCH_VIEW_ROUNDS (default 40
-samples per query), BENCH_VIEW_CATCH_UP_ROUNDS (default 3) and BENCH_VIEW_CATCH_UP_EVENTS (default 300000: fewer
-rounds on big logs).
+samples per query), BENCH_VIEW_CATCH_UP_ROUNDS (default 3), BENCH_VIEW_CATCH_UP_EVENTS (default 300000: fewer
+rounds on big logs) and BENCH_VIEW_ONLY (`catchup`: only the import and the catch-up rounds).
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ CATCH_UP_ROUNDS = int(os.environ.get("BENCH_VIEW_CATCH_UP_ROUNDS", "3"))
 # At most this many events read per side in all catch-up rounds together (by default 50,000 people: 1 round).
 CATCH_UP_EVENTS = int(os.environ.get("BENCH_VIEW_CATCH_UP_EVENTS", "300000"))
 STORES = os.environ.get("BENCH_VIEW_STORES", "SQLite,PostgreSQL").split(",")
+CATCH_UP_ONLY = os.environ.get("BENCH_VIEW_ONLY", "") == "catchup"
 DEPARTMENTS = 20
 SPAN = 8
 PLAN_BATCH = 250
@@ -348,6 +349,9 @@ def run_size(store: str, url: str, size: int, workdir: Path, last: bool) -> dict
         library, projected, ratio, read = catch_up_rounds(service, events)
         print(f"{store} {size}: library read {library:.0f} ev/s, projector {projected:.0f} ev/s, ratio {ratio:.2f} "
               f"({read} events)", flush=True)
+        if CATCH_UP_ONLY:
+            return {"events": events, "import": imported, "library": library, "projector": projected,
+                    "ratio": ratio, "queries": {}, "worker": None, "refresh": None}
         started = time.perf_counter()
         Projector(service).refresh_reports()  # what `groeipad project` does when the views moved
         refresh = time.perf_counter() - started
@@ -369,14 +373,17 @@ def table(results: dict[tuple[str, int], dict], skipped: list[str]) -> str:
     steps = list(zip(sizes, sizes[1:], strict=False))
     lines = ["| store | people | events | operation | endpoint p95 | raw SQL p95 | ratio | rows |",
              "|---|---:|---:|---|---:|---:|---:|---:|"]
+    if CATCH_UP_ONLY:
+        lines = []
     for (store, size), r in results.items():
         for name, (api, raw, rows) in r["queries"].items():
             lines.append(f"| {store} | {size:,} | {r['events']:,} | {name} | {api:.2f} ms | {raw:.2f} ms | "
                          f"{api / raw:.1f}x | {rows:,} |")
-    lines += ["", "Growth of the endpoint p95 with the organisation (x = the later size's p95 over the earlier's; "
-              f"{' -> '.join(f'{s:,}' for s in sizes)} people):", "",
-              "| store | operation | " + " | ".join(f"{a:,} -> {b:,}" for a, b in steps) + " |",
-              "|---|---|" + "---:|" * (len(sizes) - 1)]
+    if not CATCH_UP_ONLY:
+        lines += ["", "Growth of the endpoint p95 with the organisation (x = the later size's p95 over the earlier's; "
+                  f"{' -> '.join(f'{s:,}' for s in sizes)} people):", "",
+                  "| store | operation | " + " | ".join(f"{a:,} -> {b:,}" for a, b in steps) + " |",
+                  "|---|---|" + "---:|" * (len(sizes) - 1)]
     for store in dict.fromkeys(s for s, _ in results):
         names = next(r["queries"] for (s, _), r in results.items() if s == store)
         for name in names:
@@ -396,7 +403,7 @@ def table(results: dict[tuple[str, int], dict], skipped: list[str]) -> str:
     for (store, size), r in results.items():
         lines.append(f"| {store} | {size:,} | {r['import']:.1f} s ({size / r['import']:,.0f}/s) | "
                      f"{r['library']:,.0f} ev/s | {r['projector']:,.0f} ev/s | {r['ratio']:.0%} | "
-                     f"{r['refresh']:.2f} s |")
+                     + (f"{r['refresh']:.2f} s |" if r["refresh"] is not None else "- |"))
     workers = [(store, size, r["worker"]) for (store, size), r in results.items() if r["worker"]]
     if workers:
         lines += ["", "| store | people | plan worker: start to /ready | worker RSS after a list, an overview "

@@ -80,6 +80,13 @@ class ViewStore:
         with cursor.connection.pipeline():
             yield
 
+    def sync(self, cursor: Any) -> None:
+        """Wait for the statements CURSOR's pipeline has sent (PostgreSQL): a SELECT sent right after a long
+        executemany in one pipeline sometimes got the INSERT's status instead of its rows (psycopg 3.3.9)."""
+        if self.postgres:
+            with cursor.connection.pipeline() as pipeline:
+                pipeline.sync()
+
     @contextmanager
     def reading(self) -> Iterator[Any]:
         """A cursor for reads, with no BEGIN and ROLLBACK around them: the connections are in autocommit mode, so

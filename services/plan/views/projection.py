@@ -17,6 +17,7 @@ from services.plan.domain import skills as skill_rules
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.vocabulary import skill_key
 from services.plan.views.page_rows import PageRows
+from services.plan.views.registrations import Registrations
 from shared.sealing import ERASED
 from shared.views import ViewStore, placeholders
 
@@ -30,14 +31,14 @@ class PlanProjection:
     def __init__(self, store: ViewStore, tables: dict[str, str]) -> None:
         self.store, self.tables = store, tables
         self.statements: dict[str, str] = {}  # SQL text -> the statement for these tables (see _sql)
-        self.owners: dict[str, str] = {}  # plan id -> employee id (a plan's owner never changes; see _owner)
-        # The page's goal, action and skill rows: read once, changed in memory, written once (see page_rows).
+        # The page's plan, goal, action and skill rows: read once, changed in memory, written once (see page_rows).
         self.goals = PageRows("goals", ("plan_id", "goal_id"), GOAL_COLUMNS)
         self.goal_skills = PageRows("goal_skills", ("plan_id", "goal_id", "skill_key"), GOAL_SKILL_COLUMNS)
         self.actions = PageRows("actions", ("plan_id", "action_id"), ACTION_COLUMNS)
         self.skills = PageRows("skills", ("plan_id", "skill_key"), SKILL_COLUMNS)
-        self.page_rows = (self.goals, self.goal_skills, self.actions, self.skills)
+        self.plans = PageRows("plans", ("plan_id",), PLAN_COLUMNS)  # written last: its summaries count the others
         self.page_ids: dict[Any, str] = {}  # aggregate UUID -> its text, for the page (see _id)
+        self.registrations = Registrations()  # applied before the directory is read (see registrations)
         self.handlers: dict[str, Callable[[Any, Any, Any], None]] = {
             "PersonRegistered": self._person_registered, "PersonUpdated": self._person_updated,
             "PersonErased": self._person_erased, "DirectoryGroupCreated": self._group_created,
@@ -71,6 +72,8 @@ class PlanProjection:
         touched: dict[str, tuple[int, str]] = {}
         versions = []
         self.page_ids = {}
+        self.registrations = Registrations()  # nothing left of a page that failed
+        self.completions: list[tuple] = []  # written before an erasure reads them, else at the page's end
         self._load_rows(cursor, page)
         for notification, event in page:
             name = notification.topic.split(":", 1)[1]
@@ -81,23 +84,25 @@ class PlanProjection:
                 plan_id, at = self._id(notification), instant(event.timestamp)
                 versions.append((plan_id, notification.originator_version, at, notification.id))
                 touched[plan_id] = (notification.originator_version, at)
-        for rows in self.page_rows:  # before the summaries, which count them
+        self._apply_registrations(cursor)
+        self._write_completions(cursor)
+        if touched:
+            self._summarise(touched)
+        for rows in (self.goals, self.goal_skills, self.actions, self.skills, self.plans):
             rows.write(cursor, self._sql)
         if versions:  # one statement for the page: nothing in it reads the versions
             cursor.executemany(self._sql("INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
                                          "ON CONFLICT (plan_id, version) DO NOTHING"), versions)
-        if touched:
-            self._write_summaries(cursor, touched)
         return set(touched)
 
     def _load_rows(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> None:
-        """Hold the goal, action and skill rows of the page's plans that existed before it."""
+        """Hold the plan, goal, action and skill rows of the page's plans that existed before it."""
         plans, started = set(), set()
         for notification, _event in page:
             name = notification.topic.split(":", 1)[1]
             if name in EVENT_CLASSES:
                 (started if name == "PlanStarted" else plans).add(self._id(notification))
-        for rows in self.page_rows:
+        for rows in (self.goals, self.goal_skills, self.actions, self.skills, self.plans):
             rows.load(cursor, self._sql, plans - started)
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -133,15 +138,17 @@ class PlanProjection:
 
     # -- the directory ----------------------------------------------------------------------------
     def _person_registered(self, cursor, notification, event) -> None:
-        self._x(cursor, "INSERT INTO {people} (person_id, aggregate_id, name, email, manager_id, department, "
-                        "job_title, erased, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (person_id) DO "
-                        "UPDATE SET aggregate_id = excluded.aggregate_id, name = excluded.name, "
-                        "email = excluded.email, department = excluded.department, job_title = excluded.job_title, "
-                        "changed_at = excluded.changed_at",
-                (event.person_id, self._id(notification), event.name or "", event.email or "",
-                 event.manager_id, event.department or "", event.job_title or "", event.timestamp.isoformat()))
-        self._relink(cursor, event.person_id, event.manager_id)
-        self._person_history(cursor, notification, event.person_id, event.timestamp)
+        self.registrations.add((event.person_id, self._id(notification), event.name or "", event.email or "",
+                                event.manager_id, event.department or "", event.job_title or "",
+                                event.timestamp.isoformat()), notification.id, instant(event.timestamp))
+
+    def _apply_registrations(self, cursor) -> None:
+        """The registrations held so far. Their long executemany calls are fenced with ViewStore.sync: a read sent
+        next to one in psycopg's pipeline could get the INSERT's status instead of its rows."""
+        if self.registrations.people:
+            self.store.sync(cursor)
+            self.registrations.apply(cursor, self._sql)
+            self.store.sync(cursor)
 
     def _person_history(self, cursor, notification, person_id: str, timestamp: datetime) -> None:
         """Where the person worked from this event on (department and role), for compliance as of any date. Copied
@@ -152,6 +159,7 @@ class PlanProjection:
                 (notification.id, instant(timestamp), person_id))
 
     def _person_updated(self, cursor, notification, event) -> None:
+        self._apply_registrations(cursor)  # it reads the directory
         person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
                            (self._id(notification),))
         if person is None:
@@ -218,6 +226,7 @@ class PlanProjection:
                 "ON CONFLICT (manager_id, person_id) DO UPDATE SET depth = excluded.depth"), rows)
 
     def _person_erased(self, cursor, notification, event) -> None:
+        self._apply_registrations(cursor)  # it reads the directory
         person = self._one(cursor, "SELECT person_id FROM {people} WHERE aggregate_id = ?",
                            (self._id(notification),))
         if person is None:
@@ -231,8 +240,12 @@ class PlanProjection:
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id IN (SELECT plan_id FROM {plans} "
                         "WHERE employee_id = ?)", (person_id,))
         self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE employee_id = ?", (person_id,))
+        for key, row in self.plans.rows.items():  # the held ones are written at the page's end
+            if row["employee_id"] == person_id:
+                self.plans.update(*key, erased=1)
         self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE employee_id = ?", (person_id,))
         self._x(cursor, "UPDATE {person_history} SET job_title = ? WHERE person_id = ?", (ERASED, person_id))
+        self._write_completions(cursor)
         self._x(cursor, "UPDATE {completions} SET skills = '[]' WHERE employee_id = ?", (person_id,))
         self._x(cursor, "UPDATE {provisioned} SET user_name = NULL, external_id = NULL, document = NULL "
                         "WHERE person_id = ?", (person_id,))
@@ -368,13 +381,12 @@ class PlanProjection:
     # -- plans ------------------------------------------------------------------------------------
     def _plan_started(self, cursor, notification, event) -> None:
         at = event.timestamp.isoformat()
-        self._x(cursor, "INSERT INTO {plans} (plan_id, employee_id, period_start, period_end, trigger_code, status, "
-                        "version, available_hours, available_budget, started_at, changed_at) "
-                        "VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?) ON CONFLICT (plan_id) DO NOTHING",
-                (self._id(notification), event.employee_id, event.period_start.isoformat(),
-                 event.period_end.isoformat(), event.trigger, notification.originator_version,
-                 float(event.available_hours or 0), float(event.available_budget or 0), at, at))
-        self._remember_owner(self._id(notification), event.employee_id)
+        self.plans.add({"plan_id": self._id(notification), "employee_id": event.employee_id,
+                        "period_start": event.period_start.isoformat(), "period_end": event.period_end.isoformat(),
+                        "trigger_code": event.trigger, "status": "draft", "version": notification.originator_version,
+                        "available_hours": float(event.available_hours or 0),
+                        "available_budget": float(event.available_budget or 0), **summary([], []), "erased": 0,
+                        "started_at": at, "changed_at": at})
         if event.request and "key" in event.request:
             self._x(cursor, "INSERT INTO {requests} (request_key, plan_id, fingerprint) VALUES (?, ?, ?) "
                             "ON CONFLICT (request_key) DO NOTHING",
@@ -382,8 +394,7 @@ class PlanProjection:
 
     def _status(self, status: str) -> Callable[[Any, Any, Any], None]:
         def handle(cursor, notification, event) -> None:
-            self._x(cursor, "UPDATE {plans} SET status = ? WHERE plan_id = ?",
-                    (status, self._id(notification)))
+            self.plans.update(self._id(notification), status=status)
         return handle
 
     def _plan_reviewed(self, cursor, notification, event) -> None:
@@ -392,31 +403,20 @@ class PlanProjection:
 
     def _plan_erased(self, cursor, notification, event) -> None:
         plan_id = self._id(notification)
-        self._x(cursor, "UPDATE {plans} SET erased = 1 WHERE plan_id = ?", (plan_id,))
+        self.plans.update(plan_id, erased=1)
         self._x(cursor, "UPDATE {accesses} SET note = NULL WHERE plan_id = ?", (plan_id,))  # sealed with its key
         self.skills.forget(lambda row: row["plan_id"] != plan_id)
         self.goal_skills.forget(lambda row: row["plan_id"] != plan_id)
         self._x(cursor, "DELETE FROM {skills} WHERE plan_id = ?", (plan_id,))
         self._x(cursor, "DELETE FROM {goal_skills} WHERE plan_id = ?", (plan_id,))
+        self._write_completions(cursor)
         self._x(cursor, "UPDATE {completions} SET skills = '[]' WHERE plan_id = ?", (plan_id,))
 
     # -- skills -----------------------------------------------------------------------------------
     def _owner(self, cursor, plan_id: str) -> str | None:
-        """The plan's employee, remembered for the page's next events (most pages rate skills of plans they
-        start); a fact of the log, so a page rolled back and applied again finds the same."""
-        owner = self.owners.get(plan_id)
-        if owner is None:
-            found = self._one(cursor, "SELECT employee_id FROM {plans} WHERE plan_id = ?", (plan_id,))
-            if found is None:
-                return None
-            owner = found["employee_id"]
-            self._remember_owner(plan_id, owner)
-        return owner
-
-    def _remember_owner(self, plan_id: str, employee_id: str) -> None:
-        if len(self.owners) >= OWNERS_REMEMBERED:
-            self.owners.clear()
-        self.owners[plan_id] = employee_id
+        """The plan's employee: every plan with an event in the page is held."""
+        row = self.plans.get(plan_id)
+        return row["employee_id"] if row else None
 
     def _rate(self, cursor, plan_id: str, skill: str, source: str, level: int, on: str, **columns: Any) -> None:
         key = skill_key(skill)
@@ -453,8 +453,7 @@ class PlanProjection:
             if column in changes:
                 value = changes[column]
                 value = value.isoformat() if column.startswith("period") else float(value or 0)
-                self._x(cursor, f"UPDATE {{plans}} SET {column} = ? WHERE plan_id = ?",
-                        (value, self._id(notification)))
+                self.plans.update(self._id(notification), **{column: value})
 
     # -- goals ------------------------------------------------------------------------------------
     def _goal_set(self, cursor, notification, event) -> None:
@@ -538,12 +537,17 @@ class PlanProjection:
         action = self.actions.get(plan_id, event.action_id)
         if owner is not None and action is not None:
             skills = sorted({skill_key(item["skill"]) for item in event.skill_levels or []})
-            self._x(cursor, "INSERT INTO {completions} (plan_id, action_id, employee_id, offer_id, completed_on, "
-                            "recorded_at, skills) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, action_id) "
-                            "DO NOTHING", (plan_id, event.action_id, owner, action["offer_id"], event.on.isoformat(),
-                                           instant(event.timestamp), json.dumps(skills)))
+            self.completions.append((plan_id, event.action_id, owner, action["offer_id"], event.on.isoformat(),
+                                     instant(event.timestamp), json.dumps(skills)))
         for item in event.skill_levels or []:  # None once the person's data was erased
             self._rate(cursor, plan_id, item["skill"], skill_rules.RERATING, item["level"], event.on.isoformat())
+
+    def _write_completions(self, cursor) -> None:
+        if self.completions:
+            cursor.executemany(self._sql("INSERT INTO {completions} (plan_id, action_id, employee_id, offer_id, "
+                                         "completed_on, recorded_at, skills) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                                         "ON CONFLICT (plan_id, action_id) DO NOTHING"), self.completions)
+        self.completions = []
 
     def _action_cancelled(self, cursor, notification, event) -> None:
         self._action(notification, event, status="cancelled")
@@ -559,22 +563,21 @@ class PlanProjection:
         self._action(notification, event, funding_status="declined")
 
     # -- summaries --------------------------------------------------------------------------------
-    def _write_summaries(self, cursor, touched: dict[str, tuple[int, str]]) -> None:
-        """The touched plans' counts, sums and dates, from their goal and action rows: the page holds all of them
-        (those of plans started before the page were read at its start)."""
+    def _summarise(self, touched: dict[str, tuple[int, str]]) -> None:
+        """The touched plans' version, counts, sums and dates, from their goal and action rows: the page holds all
+        of them (those of plans started before the page were read at its start)."""
         goals: dict[str, list[dict]] = {plan_id: [] for plan_id in touched}
         actions: dict[str, list[dict]] = {plan_id: [] for plan_id in touched}
         for rows, by_plan in ((self.goals, goals), (self.actions, actions)):
             for row in rows.rows.values():
                 if row["plan_id"] in by_plan:
                     by_plan[row["plan_id"]].append(row)
-        cursor.executemany(self._sql(SUMMARY), [
-            (version, at, *summary(goals[plan_id], actions[plan_id]).values(), plan_id)
-            for plan_id, (version, at) in touched.items()])
+        for plan_id, (version, at) in touched.items():
+            self.plans.update(plan_id, version=version, changed_at=at, **summary(goals[plan_id], actions[plan_id]))
+
 
 STATEMENT_CACHE_TEXT = 8000
 STATEMENT_CACHE_SIZE = 500
-OWNERS_REMEMBERED = 20_000
 SOURCES = ("self", "manager", "peer", skill_rules.RERATING)
 GOAL_SKILL_COLUMNS = ("plan_id", "goal_id", "skill_key", "skill", "target_level")
 GOAL_COLUMNS = ("plan_id", "goal_id", "status", "deadline", "hours_needed", "budget_needed", "progress")
@@ -617,5 +620,5 @@ def summary(goals: list[dict], actions: list[dict]) -> dict[str, Any]:
     }
 
 
-SUMMARY = ("UPDATE {plans} SET version = ?, changed_at = ?, "
-           + ", ".join(f"{name} = ?" for name in summary([], [])) + " WHERE plan_id = ?")
+PLAN_COLUMNS = ("plan_id", "employee_id", "period_start", "period_end", "trigger_code", "status", "version",
+                "available_hours", "available_budget", *summary([], []), "erased", "started_at", "changed_at")
