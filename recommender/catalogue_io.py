@@ -160,7 +160,7 @@ def _csv_cell(name: str, raw: str) -> Any:
 
 def read_csv(text: str) -> Iterator[tuple[int, Any, str | None]]:
     """(line number, object, parse error) per data row; lists are separated by '|'."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))  # csv decides where a line ends: a lone \r too
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

@@ -62,14 +62,24 @@ def _split(value: str | None) -> list[str]:
     return [part.strip() for part in re.split(r"[|\n]", value or "") if part.strip()]
 
 
+def _csv_dicts(text: str) -> tuple[list[str], list[dict]]:
+    """A CSV text's header and rows; a file csv cannot read is a TaxonomyFormatError (a 422), not a crash.
+    newline="": csv itself decides where a line ends, so a lone carriage return is one, as in any CSV reader."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return list(reader.fieldnames or []), list(reader)
+    except csv.Error as error:
+        raise TaxonomyFormatError(f"not valid CSV after line {reader.line_num}: {error}") from None
+
+
 def read_simple_csv(text: str) -> list[dict]:
     """Skills from the simple CSV: id,type,en,nl,synonyms_en,synonyms_nl (synonyms split by '|')."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"id", "en"} - set(reader.fieldnames or [])
+    header, rows = _csv_dicts(text)
+    missing = {"id", "en"} - set(header)
     if missing:
         raise TaxonomyFormatError(f"the CSV header lacks the column(s): {', '.join(sorted(missing))}")
     skills = []
-    for row in reader:
+    for row in rows:
         if not (row.get("id") or "").strip() or not (row.get("en") or row.get("nl") or "").strip():
             continue
         kind = (row.get("type") or "technical").strip()
@@ -86,12 +96,12 @@ def read_simple_csv(text: str) -> list[dict]:
 
 def read_esco_csv(text: str, language: str) -> list[dict]:
     """Skills from one language file of ESCO's skills CSV (conceptUri, preferredLabel, altLabels…)."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"conceptUri", "preferredLabel"} - set(reader.fieldnames or [])
+    header, rows = _csv_dicts(text)
+    missing = {"conceptUri", "preferredLabel"} - set(header)
     if missing:
         raise TaxonomyFormatError(f"not an ESCO skills file; missing: {', '.join(sorted(missing))}")
     skills = []
-    for row in reader:
+    for row in rows:
         uri = (row.get("conceptUri") or "").strip()
         label = (row.get("preferredLabel") or "").strip()
         if not uri or not label:

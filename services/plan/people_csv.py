@@ -19,7 +19,14 @@ def read_people_csv(text: str) -> list[dict[str, Any]]:
     if "\x00" in text:  # PostgreSQL cannot store it; refused before any row or key is written
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise PeopleCsvError(f"line {line}: a NUL character")
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # csv decides where a line ends: a lone \r too
+    try:
+        return _rows(reader)
+    except csv.Error as error:  # e.g. a field over csv's size limit: the file is refused, as for a bad row
+        raise PeopleCsvError(f"not valid CSV after line {reader.line_num}: {error}") from None
+
+
+def _rows(reader: csv.DictReader) -> list[dict[str, Any]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in ("id", "name") if c not in header]
     if missing:

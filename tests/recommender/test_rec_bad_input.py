@@ -99,3 +99,26 @@ def test_a_nul_in_a_taxonomy_file_is_refused(client, runtime, ld):
     csv = "id,type,en,nl,synonyms_en,synonyms_nl\nx-1,technical,welding\x00,lassen,,\n"
     response = client.post("/api/v1/skills/import", data=csv, headers={**ld, "Content-Type": "text/csv"})
     assert response.status_code == 422 and stored_events(runtime) == before
+
+
+def test_a_taxonomy_file_with_lone_carriage_returns_is_read_as_lines(client, runtime, ld):
+    """Old Mac and some spreadsheet exports end lines with a lone \\r: csv reads them as lines, not as a crash."""
+    csv = "id,type,en,nl,synonyms_en,synonyms_nl\rcr-1,technical,Welding,Lassen,,\rcr-2,technical,Soldering,,,\r"
+    response = client.post("/api/v1/skills/import", data=csv, headers={**ld, "Content-Type": "text/csv"})
+    assert response.status_code == 200, response.json
+    ids = {s["id"] for s in client.get("/api/v1/skills?q=welding", headers=ld).json["skills"]}
+    assert "cr-1" in ids
+
+
+def test_a_taxonomy_field_over_the_csv_size_limit_is_a_422_and_stores_nothing(client, runtime, ld):
+    before = stored_events(runtime)
+    csv = 'id,type,en,nl,synonyms_en,synonyms_nl\nbig-1,technical,"' + "x" * 200_000 + '",,,\n'
+    response = client.post("/api/v1/skills/import", data=csv, headers={**ld, "Content-Type": "text/csv"})
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "body"
+    assert "after line 1" in response.json["message"] and stored_events(runtime) == before
+
+
+def test_catalogue_csv_rows_ended_by_lone_carriage_returns_are_imported(client, ld):
+    csv = "external_id,title,means\rcr-a,Excel basics,mooc\rcr-b,Excel advanced,mooc\r"
+    response = client.post("/api/v1/catalogue/import", data=csv, headers={**ld, "Content-Type": "text/csv"})
+    assert response.json["imported"] == 2 and response.json["rejected"] == []
