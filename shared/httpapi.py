@@ -23,6 +23,11 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = StrictJsonParser()
 
+    def arguments(self, schema, *args, **kwargs):
+        """A schema class becomes its one instance here, once: given the class, webargs would build one per
+        request (marshmallow's load keeps no state on the instance; the response schemas are shared alike)."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
 
 class GroeipadApi(Api):
     """flask-smorest's Api, documenting the shared error shape instead of its own."""

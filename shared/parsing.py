@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-import marshmallow as ma
+from webargs import missing
 from webargs.flaskparser import FlaskParser
 
 from shared.errors import ApiError
@@ -22,23 +22,11 @@ MAX_DEPTH = 32
 
 
 class StrictJsonParser(FlaskParser):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._schemas: dict[type[ma.Schema], ma.Schema] = {}
+    """webargs' Flask parser, reading every non-empty body with `parse_json` whatever its content type."""
 
-    def _get_schema(self, argmap, req) -> ma.Schema:
-        """One instance per schema class, made once: webargs would build one per request (marshmallow's
-        load keeps no state on the instance, as flask-smorest's shared response schemas rely on too)."""
-        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
-            schema = self._schemas.get(argmap)
-            if schema is None:
-                schema = self._schemas.setdefault(argmap, argmap())
-            return schema
-        return super()._get_schema(argmap, req)
-
-    def _raw_load_json(self, req) -> Any:
+    def load_json(self, req, schema) -> Any:
         if not req.get_data(cache=True):
-            return super()._raw_load_json(req)
+            return missing
         try:
             return parse_json(req.get_data(cache=True))
         except JsonInputError as error:
