@@ -11,20 +11,15 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import requests
 
+from tests.integration.servers import free_port
+
 FOLDER = Path(__file__).resolve().parents[1] / "oidc_provider"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def missing_tools() -> str | None:
