@@ -17,9 +17,9 @@ from services.plan.domain import skills as skill_rules
 from services.plan.domain.events import EVENT_CLASSES
 from services.plan.domain.vocabulary import skill_key
 from services.plan.views.page_rows import PageRows
-from services.plan.views.registrations import Registrations
+from services.plan.views.registrations import ManagerChain, Registrations
 from shared.sealing import ERASED
-from shared.views import ViewStore, placeholders
+from shared.views import ViewStore
 
 PROVISIONED_COLUMNS = {"user_name": "user_name", "external_id": "external_id", "active": "active",
                        "deprovisioned": "deprovisioned", "scim": "document"}
@@ -171,7 +171,7 @@ class PlanProjection:
                     (value if column == "manager_id" else value or "", event.timestamp.isoformat(),
                      person["person_id"]))
         if "manager_id" in changes:
-            self._relink(cursor, person["person_id"], changes["manager_id"])
+            self._relink(cursor, [(person["person_id"], changes["manager_id"])])
         if {"department", "job_title"} & set(changes):
             self._person_history(cursor, notification, person["person_id"], event.timestamp)
         provisioned = {k: v for k, v in (event.changes or {}).items() if k in PROVISIONED_COLUMNS}
@@ -195,35 +195,17 @@ class PlanProjection:
         if changes.get("active") is False:
             self._x(cursor, "DELETE FROM {managers} WHERE manager_id = ?", (person_id,))
         elif changes.get("active") is True:
-            for row in self._all(cursor, "SELECT person_id FROM {people} WHERE manager_id = ?", (person_id,)):
-                self._relink(cursor, row["person_id"], person_id)
+            reports = self._all(cursor, "SELECT person_id FROM {people} WHERE manager_id = ?", (person_id,))
+            self._relink(cursor, [(row["person_id"], person_id) for row in reports])
 
-    def _relink(self, cursor, person_id: str, manager_id: str | None) -> None:
-        """Give PERSON and everyone below them the chain above MANAGER_ID instead of their old one. A manager
-        inside the person's own subtree (bad data) would close a cycle: the chain stops there."""
-        # One round trip (each read waits for one on PostgreSQL): who is below the person, the manager's own chain,
-        # and whether the manager is deactivated. The chain read before the DELETE below is the same as after it:
-        # the DELETE touches only the person's subtree, and a manager inside it stops here.
-        found = self._all(cursor, "SELECT 'below' AS side, person_id AS id, depth FROM {managers} WHERE manager_id = ? "
-                                  "UNION ALL SELECT 'above', manager_id, depth FROM {managers} WHERE person_id = ? "
-                                  "UNION ALL SELECT 'inactive', person_id, 0 FROM {provisioned} WHERE person_id = ? "
-                                  "AND active = 0", (person_id, manager_id, manager_id))
-        below = {row["id"]: row["depth"] for row in found if row["side"] == "below"}
-        below[person_id] = 0
-        subtree = list(below)
-        for chunk in _chunks(subtree):
-            self._x(cursor, f"DELETE FROM {{managers}} WHERE person_id IN ({placeholders(chunk)}) "
-                            f"AND manager_id NOT IN ({placeholders(subtree)})", (*chunk, *subtree))
-        if not manager_id or manager_id in below:
-            return
-        inactive = {row["id"] for row in found if row["side"] == "inactive"}
-        above = [(manager_id, 1)] + [(row["id"], row["depth"] + 1) for row in found if row["side"] == "above"]
-        above = [(m, d) for m, d in above if m not in below and m not in inactive]
-        rows = [(m, p, d + depth) for p, depth in below.items() for m, d in above]
-        if rows:
-            cursor.executemany(self._sql(
-                "INSERT INTO {managers} (manager_id, person_id, depth) VALUES (?, ?, ?) "
-                "ON CONFLICT (manager_id, person_id) DO UPDATE SET depth = excluded.depth"), rows)
+    def _relink(self, cursor, moves: list[tuple[str, str | None]]) -> None:
+        """Give each moved person and everyone below them the chain above their new manager (None: no manager),
+        with the same in-memory relink a run of registrations uses (registrations.ManagerChain)."""
+        chain = ManagerChain()
+        chain.load(cursor, self._sql, [p for p, _m in moves], [m for _p, m in moves if m])
+        for person, manager in moves:
+            chain.relink(person, manager)
+        chain.write(cursor, self._sql)
 
     def _person_erased(self, cursor, notification, event) -> None:
         self._apply_registrations(cursor)  # it reads the directory
@@ -590,10 +572,6 @@ SKILL_COLUMNS = ("plan_id", "skill_key", "employee_id", "skill", "category", "st
 def instant(moment: datetime) -> str:
     """A UTC time as text that sorts as time does (fixed width: always with microseconds)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _chunks(items: list[str], size: int = 400) -> list[list[str]]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
 def summary(goals: list[dict], actions: list[dict]) -> dict[str, Any]:
