@@ -147,13 +147,5 @@ def seed_recommender_demo() -> None:
     click.echo(seed())
 
 
-def create_tables() -> None:
-    """`groeipad migrate`'s recommender tables; imported here, not at the top, so that every other `groeipad`
-    command (token, seed-demo, project, ...) starts without loading the matcher (scikit-learn)."""
-    from recommender.runtime import create_tables as create
-
-    create()
-
-
 COMMANDS = [follow, import_catalogue, evaluate, rebuild_read_model, prune_recommendation_log, seed_recommender_demo]
-MIGRATIONS = [("recommender", create_tables)]
+MIGRATIONS = [("recommender", "recommender.runtime:create_tables")]  # imported by `migrate` only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -42,8 +43,9 @@ def migrate() -> None:
 
     build_portal_store(create_tables=True).close()
     click.echo("portal: tables ready")
-    for name, create in _extra_migrations():
-        create()
+    for name, target in _extra_migrations():
+        module, _, function = target.partition(":")
+        getattr(import_module(module), function)()
         click.echo(f"{name}: tables ready")
 
 
@@ -262,8 +264,6 @@ def apply_retention(older_than_days: int | None, deprovisioned_days: int | None)
 
 def _service_clis():
     """The command modules of the other services (each holds COMMANDS and MIGRATIONS)."""
-    from importlib import import_module
-
     modules = []
     for name in ("recommender.cli", "services.notifier.cli", "services.xapi.cli"):
         try:
@@ -274,7 +274,9 @@ def _service_clis():
 
 
 def _extra_migrations():
-    """Other services' table creation, registered by their packages."""
+    """Other services' table creation, registered by their packages as (name, "module:function"): the module is
+    imported only by `migrate`, so every other command starts without the services' runtimes (the recommender's
+    loads scikit-learn)."""
     return [migration for module in _service_clis() for migration in module.MIGRATIONS]
 
 

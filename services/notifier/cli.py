@@ -73,13 +73,5 @@ def mail_sink(host: str, port: int) -> None:
         controller.stop()
 
 
-def create_tables() -> None:
-    """`groeipad migrate`'s notifier tables; imported here, not at the top, so that every other `groeipad`
-    command (token, seed-demo, project, ...) starts without loading the notifier's delivery stack."""
-    from services.notifier.runtime import create_tables as create
-
-    create()
-
-
 COMMANDS = [notify, mail_sink]
-MIGRATIONS = [("notifier", create_tables)]
+MIGRATIONS = [("notifier", "services.notifier.runtime:create_tables")]  # imported by `migrate` only

@@ -31,13 +31,5 @@ def xapi_sync(once: bool) -> None:
         rt.close()
 
 
-def create_tables() -> None:
-    """`groeipad migrate`'s xapi tables; imported here, not at the top, so that every other `groeipad`
-    command (token, seed-demo, project, ...) starts without loading the xAPI sync's stack."""
-    from services.xapi.runtime import create_tables as create
-
-    create()
-
-
 COMMANDS = [xapi_sync]
-MIGRATIONS = [("xapi", create_tables)]
+MIGRATIONS = [("xapi", "services.xapi.runtime:create_tables")]  # imported by `migrate` only

@@ -94,3 +94,15 @@ def test_seed_demo_runs_once_and_a_second_run_changes_nothing(store):
 
 def _hr():
     return Principal("hanna", frozenset({"hr"}))
+
+
+def test_groeipad_starts_without_the_services_runtimes():
+    """Tests and operators start `groeipad` often (token, seed-demo, project): only `migrate` imports the other
+    services' runtimes, so none of them loads scikit-learn at start."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run([sys.executable, "-c", "import sys, services.cli; print(sorted(m for m in sys.modules "
+                             "if m.split('.')[0] == 'sklearn' or m.endswith('.runtime')))"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

@@ -9,6 +9,7 @@ from services.plan.app import build_plan_service
 from services.plan.domain.plan import Context, DevelopmentPlan
 from services.plan.views import tables as view_tables
 from services.plan.views.projector import Projector
+from tests.unit.views_pages import project_in_pages, whole_log
 
 HR = {"subject": "hanna", "role": "hr"}
 
@@ -127,16 +128,9 @@ def test_pages_of_one_of_a_few_and_of_the_whole_log_give_the_same_tables(store_u
                           skills=[{"skill": "Lassen", "target_level": 5}])
         karim.withdraw_assessment(Context("karim", "owner"), skill="Plannen")
         service.save(karim)  # a later page changes rows an earlier page wrote
-        head = service.recorder.max_notification_id()
-        log = [(n, service.mapper.to_domain_event(n)) for n in service.notification_log.select(0, head)]
-
-        results = {}
-        for size in (1, 4, len(log)):
-            projector = Projector(service, name=f"pages_{size}", suffix=f"_p{size}", snapshots=False)
-            for at in range(0, len(log), size):
-                with service.view_store.transaction(commit=True) as cursor:
-                    projector.projection.apply(cursor, log[at:at + size])
-            results[size] = table_rows(service, projector.tables)
+        log = whole_log(service)
+        results = {size: table_rows(service, project_in_pages(service, log, size, f"p{size}").tables)
+                   for size in (1, 4, len(log))}
         assert results[1] == results[4] == results[len(log)]
 
         tables = view_tables.physical(f"_p{len(log)}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from services.plan.app import build_plan_service
 from services.plan.provisioning import Provisioning
 from services.plan.views import tables as view_tables
-from services.plan.views.projector import Projector
+from tests.unit.views_pages import project_in_pages, whole_log
 
 HR = {"subject": "hanna", "role": "hr"}
 DIRECTORY = ("people", "managers", "person_history", "provisioned")
@@ -43,16 +43,9 @@ def test_registrations_applied_together_give_what_one_by_one_gives(store_url, mo
         provisioning.update_person("entra", "bram", fields, active=True)  # and has his direct reports back
         service.upsert_people(HR, [person("dirk", "cas"), person("hugo", "gijs"), person("ida", "cas")])
         service.erase_person(HR, "ida")  # dirk is under his own report now, and ida is erased
-        head = service.recorder.max_notification_id()
-        log = [(n, service.mapper.to_domain_event(n)) for n in service.notification_log.select(0, head)]
-
-        results = {}
-        for size in (1, 3, len(log)):
-            projector = Projector(service, name=f"reg_{size}", suffix=f"_r{size}", snapshots=False)
-            for at in range(0, len(log), size):
-                with service.view_store.transaction(commit=True) as cursor:
-                    projector.projection.apply(cursor, log[at:at + size])
-            results[size] = directory(service, projector.tables)
+        log = whole_log(service)
+        results = {size: directory(service, project_in_pages(service, log, size, f"r{size}").tables)
+                   for size in (1, 3, len(log))}
         assert results[1] == results[3] == results[len(log)]
 
         tables = view_tables.physical(f"_r{len(log)}")
@@ -79,16 +72,9 @@ def test_a_long_run_of_registrations_a_move_and_another_run_in_one_page(store_ur
         service.upsert_people(HR, [person(f"p{i:04d}", f"p{(i - 1) // 8:04d}" if i else None) for i in range(1200)])
         service.upsert_people(HR, [person("p0009", "p0002")])  # from under p0001 to under p0002
         service.upsert_people(HR, [person(f"q{i:03d}", "p0009") for i in range(500)])
-        log = []
-        while page := service.notification_log.select(len(log), 1000, inclusive_of_start=False):
-            log += [(n, service.mapper.to_domain_event(n)) for n in page]
-        results = {}
-        for size in (250, len(log)):
-            projector = Projector(service, name=f"long_{size}", suffix=f"_l{size}", snapshots=False)
-            for at in range(0, len(log), size):
-                with service.view_store.transaction(commit=True) as cursor, service.view_store.pipelined(cursor):
-                    projector.projection.apply(cursor, log[at:at + size])
-            results[size] = directory(service, projector.tables)
+        log = whole_log(service)
+        results = {size: directory(service, project_in_pages(service, log, size, f"l{size}").tables)
+                   for size in (250, len(log))}
         assert results[250] == results[len(log)]
         managers = chain(service, view_tables.physical(f"_l{len(log)}"))
         assert {("p0009", "q007", 1), ("p0002", "q007", 2), ("p0000", "q007", 3)} <= managers

@@ -1,4 +1,4 @@
-"""A plan child table's rows (goals, their skills, actions, skills) held for one page of the log.
+"""A plan table's rows (plans, goals, their skills, actions, skills) held for one page of the log.
 
 A page applies many events to the same few rows (a goal set, revised and achieved; an action planned, funded,
 started and completed). Reading and writing each row per event was most of the projector's SQL; instead the
@@ -17,6 +17,11 @@ IN_LIST = 400  # ids per SELECT ... IN (...): under SQLite's and psycopg's param
 Key = tuple[Any, ...]
 
 
+def in_lists(ids: list[str]) -> list[list[str]]:
+    """IDS cut into lists short enough for one SELECT ... IN (...) each."""
+    return [ids[at:at + IN_LIST] for at in range(0, len(ids), IN_LIST)]
+
+
 class PageRows:
     """The rows of one table, keyed by KEY (its primary key, plan_id first): what `rows` lacks, the table lacks."""
 
@@ -30,9 +35,7 @@ class PageRows:
         """Start a page: hold the rows of PLAN_IDS (the page's plans that existed before it; a plan started in
         the page has none)."""
         self.rows, self.changed, self.deleted = {}, set(), set()
-        ids = sorted(plan_ids)
-        for at in range(0, len(ids), IN_LIST):
-            chunk = ids[at:at + IN_LIST]
+        for chunk in in_lists(sorted(plan_ids)):
             cursor.execute(sql(f"SELECT * FROM {{{self.name}}} WHERE plan_id IN ({placeholders(chunk)})"),
                            tuple(chunk))
             for row in cursor.fetchall():

@@ -36,7 +36,9 @@ class PlanProjection:
         self.goal_skills = PageRows("goal_skills", ("plan_id", "goal_id", "skill_key"), GOAL_SKILL_COLUMNS)
         self.actions = PageRows("actions", ("plan_id", "action_id"), ACTION_COLUMNS)
         self.skills = PageRows("skills", ("plan_id", "skill_key"), SKILL_COLUMNS)
-        self.plans = PageRows("plans", ("plan_id",), PLAN_COLUMNS)  # written last: its summaries count the others
+        self.plans = PageRows("plans", ("plan_id",), PLAN_COLUMNS)
+        self.page_rows = (self.goals, self.goal_skills, self.actions, self.skills, self.plans)
+        self.completions: list[tuple] = []  # written before an erasure reads them, else at the page's end
         self.page_ids: dict[Any, str] = {}  # aggregate UUID -> its text, for the page (see _id)
         self.registrations = Registrations()  # applied before the directory is read (see registrations)
         self.handlers: dict[str, Callable[[Any, Any, Any], None]] = {
@@ -73,7 +75,7 @@ class PlanProjection:
         versions = []
         self.page_ids = {}
         self.registrations = Registrations()  # nothing left of a page that failed
-        self.completions: list[tuple] = []  # written before an erasure reads them, else at the page's end
+        self.completions = []
         self._load_rows(cursor, page)
         for notification, event in page:
             name = notification.topic.split(":", 1)[1]
@@ -88,7 +90,7 @@ class PlanProjection:
         self._write_completions(cursor)
         if touched:
             self._summarise(touched)
-        for rows in (self.goals, self.goal_skills, self.actions, self.skills, self.plans):
+        for rows in self.page_rows:
             rows.write(cursor, self._sql)
         if versions:  # one statement for the page: nothing in it reads the versions
             cursor.executemany(self._sql("INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
@@ -102,7 +104,7 @@ class PlanProjection:
             name = notification.topic.split(":", 1)[1]
             if name in EVENT_CLASSES:
                 (started if name == "PlanStarted" else plans).add(self._id(notification))
-        for rows in (self.goals, self.goal_skills, self.actions, self.skills, self.plans):
+        for rows in self.page_rows:
             rows.load(cursor, self._sql, plans - started)
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -143,12 +145,16 @@ class PlanProjection:
                                 event.timestamp.isoformat()), notification.id, instant(event.timestamp))
 
     def _apply_registrations(self, cursor) -> None:
-        """The registrations held so far. Their long executemany calls are fenced with ViewStore.sync: a read sent
-        next to one in psycopg's pipeline could get the INSERT's status instead of its rows."""
+        """The registrations held so far."""
         if self.registrations.people:
-            self.store.sync(cursor)
-            self.registrations.apply(cursor, self._sql)
-            self.store.sync(cursor)
+            self._fenced(cursor, lambda: self.registrations.apply(cursor, self._sql))
+
+    def _fenced(self, cursor, write: Callable[[], None]) -> None:
+        """Run WRITE, directory reads followed by long executemany calls, between pipeline syncs (ViewStore.sync):
+        in psycopg's pipeline a read sent next to such a call could get the INSERT's status instead of its rows."""
+        self.store.sync(cursor)
+        write()
+        self.store.sync(cursor)
 
     def _person_history(self, cursor, notification, person_id: str, timestamp: datetime) -> None:
         """Where the person worked from this event on (department and role), for compliance as of any date. Copied
@@ -201,11 +207,13 @@ class PlanProjection:
     def _relink(self, cursor, moves: list[tuple[str, str | None]]) -> None:
         """Give each moved person and everyone below them the chain above their new manager (None: no manager),
         with the same in-memory relink a run of registrations uses (registrations.ManagerChain)."""
-        chain = ManagerChain()
-        chain.load(cursor, self._sql, [p for p, _m in moves], [m for _p, m in moves if m])
-        for person, manager in moves:
-            chain.relink(person, manager)
-        chain.write(cursor, self._sql)
+        def write() -> None:
+            chain = ManagerChain()
+            chain.load(cursor, self._sql, [p for p, _m in moves], [m for _p, m in moves if m])
+            for person, manager in moves:
+                chain.relink(person, manager)
+            chain.write(cursor, self._sql)
+        self._fenced(cursor, write)
 
     def _person_erased(self, cursor, notification, event) -> None:
         self._apply_registrations(cursor)  # it reads the directory

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from services.plan.views.page_rows import IN_LIST
+from services.plan.views.page_rows import in_lists
 from shared.views import placeholders
 
 UPSERT_PERSON = ("INSERT INTO {people} (person_id, aggregate_id, name, email, manager_id, department, job_title, "
@@ -67,18 +67,18 @@ class ManagerChain:
         whoever is below them, then which MANAGERS are inactive. A relink of the run reaches no other row (each
         person it moves was below one of PEOPLE, or is one of them)."""
         people, managers = set(people), set(managers)
-        for chunk in _chunks(sorted(people)):
+        for chunk in in_lists(sorted(people)):
             cursor.execute(sql(f"SELECT manager_id, person_id, depth FROM {{managers}} "
                                f"WHERE manager_id IN ({placeholders(chunk)})"), tuple(chunk))
             for row in cursor.fetchall():
                 self._hold(row["manager_id"], row["person_id"], row["depth"])
         chained = sorted(people | managers | {p for below in self.below.values() for p in below})
-        for chunk in _chunks(chained):
+        for chunk in in_lists(chained):
             cursor.execute(sql(f"SELECT manager_id, person_id, depth FROM {{managers}} "
                                f"WHERE person_id IN ({placeholders(chunk)})"), tuple(chunk))
             for row in cursor.fetchall():
                 self._hold(row["manager_id"], row["person_id"], row["depth"])
-        for chunk in _chunks(sorted(managers)):
+        for chunk in in_lists(sorted(managers)):
             cursor.execute(sql(f"SELECT person_id FROM {{provisioned}} WHERE active = 0 "
                                f"AND person_id IN ({placeholders(chunk)})"), tuple(chunk))
             self.inactive.update(row["person_id"] for row in cursor.fetchall())
@@ -121,7 +121,3 @@ class ManagerChain:
         del self.above[person][manager]
         self.changed.discard((manager, person))
         self.deleted.add((manager, person))
-
-
-def _chunks(ids: list[str]) -> list[list[str]]:
-    return [ids[at:at + IN_LIST] for at in range(0, len(ids), IN_LIST)]
