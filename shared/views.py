@@ -9,6 +9,7 @@ public API. The store's connections are the application's own (its public `datas
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -79,6 +80,25 @@ class ViewStore:
             return
         with cursor.connection.pipeline():
             yield
+
+    def insert_many(self, cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                    key: Sequence[str], update: Sequence[str] = ()) -> None:
+        """INSERT ROWS (values of COLUMNS) into TABLE (its name in SQL), ON CONFLICT (KEY) DO UPDATE SET the
+        UPDATE columns or DO NOTHING, as an executemany would in the rows' order. On PostgreSQL one statement per
+        run of distinct keys, the rows sent as one JSON document typed by the table's own row type: executemany
+        sends each row as a statement of its own, and on a page of a thousand events those were half of the
+        projector's time."""
+        conflict = f"ON CONFLICT ({', '.join(key)}) " + (
+            "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update) if update else "DO NOTHING")
+        names = ", ".join(columns)
+        if not self.postgres:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders(columns)}) {conflict}", rows)
+            return
+        statement = (f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table}, %s) "
+                     f"{conflict}")
+        at = [columns.index(k) for k in key]
+        for run in _distinct_runs(rows, at):
+            cursor.execute(statement, (json.dumps([dict(zip(columns, row, strict=True)) for row in run]),))
 
     def sync(self, cursor: Any) -> None:
         """Wait for the statements CURSOR's pipeline has sent (PostgreSQL): a SELECT sent right after a long
@@ -198,6 +218,22 @@ def fetch_dicts(cursor: Any) -> list[dict]:
         return cursor.fetchall()
     names = [column[0] for column in raw.description]
     return [dict(zip(names, row, strict=True)) for row in raw.fetchall()]
+
+
+def _distinct_runs(rows: Sequence[Sequence[Any]], at: list[int]) -> Iterator[list[Sequence[Any]]]:
+    """ROWS cut, in order, into runs in which no two rows share a key (the values at AT): one statement may not
+    change a row twice."""
+    run: list[Sequence[Any]] = []
+    keys: set[tuple] = set()
+    for row in rows:
+        key = tuple(row[i] for i in at)
+        if key in keys:
+            yield run
+            run, keys = [], set()
+        run.append(row)
+        keys.add(key)
+    if run:
+        yield run
 
 
 def _rowcount(cursor: Any) -> int:

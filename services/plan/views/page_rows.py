@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from shared.views import placeholders
+from shared.views import ViewStore, placeholders
 
 IN_LIST = 400  # ids per SELECT ... IN (...): under SQLite's and psycopg's parameter limits
 Key = tuple[Any, ...]
@@ -76,15 +76,14 @@ class PageRows:
             self.changed.discard(key)
         return gone
 
-    def write(self, cursor: Any, sql: Callable[[str], str]) -> None:
+    def write(self, cursor: Any, store: ViewStore, sql: Callable[[str], str]) -> None:
         """End the page: delete the deleted rows and upsert the changed ones, a statement each."""
         key, names = self.key, self.columns
         if self.deleted:
             cursor.executemany(sql(f"DELETE FROM {{{self.name}}} WHERE " + " AND ".join(f"{k} = ?" for k in key)),
                                sorted(self.deleted))
         if self.changed:
-            cursor.executemany(sql(
-                f"INSERT INTO {{{self.name}}} ({', '.join(names)}) VALUES ({placeholders(names)}) ON CONFLICT "
-                f"({', '.join(key)}) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in names if n not in key)),
-                [[self.rows[k][n] for n in names] for k in sorted(self.changed)])
+            store.insert_many(cursor, sql(f"{{{self.name}}}"), names,
+                              [[self.rows[k][n] for n in names] for k in sorted(self.changed)],
+                              key=key, update=[n for n in names if n not in key])
         self.changed, self.deleted = set(), set()

@@ -91,10 +91,10 @@ class PlanProjection:
         if touched:
             self._summarise(touched)
         for rows in self.page_rows:
-            rows.write(cursor, self._sql)
+            rows.write(cursor, self.store, self._sql)
         if versions:  # one statement for the page: nothing in it reads the versions
-            cursor.executemany(self._sql("INSERT INTO {versions} (plan_id, version, at, position) VALUES (?, ?, ?, ?) "
-                                         "ON CONFLICT (plan_id, version) DO NOTHING"), versions)
+            self.store.insert_many(cursor, self._sql("{versions}"), ("plan_id", "version", "at", "position"), versions,
+                                   key=("plan_id", "version"))
         return set(touched)
 
     def _load_rows(self, cursor: Any, page: Sequence[tuple[Any, Any]]) -> None:
@@ -147,7 +147,7 @@ class PlanProjection:
     def _apply_registrations(self, cursor) -> None:
         """The registrations held so far."""
         if self.registrations.people:
-            self._fenced(cursor, lambda: self.registrations.apply(cursor, self._sql))
+            self._fenced(cursor, lambda: self.registrations.apply(cursor, self.store, self._sql))
 
     def _fenced(self, cursor, write: Callable[[], None]) -> None:
         """Run WRITE, directory reads followed by long executemany calls, between pipeline syncs (ViewStore.sync):
@@ -212,7 +212,7 @@ class PlanProjection:
             chain.load(cursor, self._sql, [p for p, _m in moves], [m for _p, m in moves if m])
             for person, manager in moves:
                 chain.relink(person, manager)
-            chain.write(cursor, self._sql)
+            chain.write(cursor, self.store, self._sql)
         self._fenced(cursor, write)
 
     def _person_erased(self, cursor, notification, event) -> None:
@@ -534,9 +534,8 @@ class PlanProjection:
 
     def _write_completions(self, cursor) -> None:
         if self.completions:
-            cursor.executemany(self._sql("INSERT INTO {completions} (plan_id, action_id, employee_id, offer_id, "
-                                         "completed_on, recorded_at, skills) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                                         "ON CONFLICT (plan_id, action_id) DO NOTHING"), self.completions)
+            self.store.insert_many(cursor, self._sql("{completions}"), COMPLETIONS, self.completions,
+                                   key=("plan_id", "action_id"))
         self.completions = []
 
     def _action_cancelled(self, cursor, notification, event) -> None:
@@ -569,6 +568,7 @@ class PlanProjection:
 STATEMENT_CACHE_TEXT = 8000
 STATEMENT_CACHE_SIZE = 500
 SOURCES = ("self", "manager", "peer", skill_rules.RERATING)
+COMPLETIONS = ("plan_id", "action_id", "employee_id", "offer_id", "completed_on", "recorded_at", "skills")
 GOAL_SKILL_COLUMNS = ("plan_id", "goal_id", "skill_key", "skill", "target_level")
 GOAL_COLUMNS = ("plan_id", "goal_id", "status", "deadline", "hours_needed", "budget_needed", "progress")
 ACTION_COLUMNS = ("plan_id", "action_id", "status", "means", "offer_id", "planned_start", "planned_end", "hours",

@@ -13,14 +13,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from services.plan.views.page_rows import in_lists
-from shared.views import placeholders
+from shared.views import ViewStore, placeholders
 
-UPSERT_PERSON = ("INSERT INTO {people} (person_id, aggregate_id, name, email, manager_id, department, job_title, "
-                 "erased, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
-                 "aggregate_id = excluded.aggregate_id, name = excluded.name, email = excluded.email, "
-                 "department = excluded.department, job_title = excluded.job_title, changed_at = excluded.changed_at")
-INSERT_HISTORY = ("INSERT INTO {person_history} (person_id, position, valid_from, department, job_title) "
-                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, position) DO NOTHING")
+PEOPLE = ("person_id", "aggregate_id", "name", "email", "manager_id", "department", "job_title", "erased", "changed_at")
+PERSON_UPDATES = ("aggregate_id", "name", "email", "department", "job_title", "changed_at")  # not the chain, not erased
+HISTORY = ("person_id", "position", "valid_from", "department", "job_title")
 
 
 class Registrations:
@@ -37,17 +34,17 @@ class Registrations:
         self.history.append((person[0], position, valid_from, person[5], person[6]))
         self.links.append((person[0], person[4]))
 
-    def apply(self, cursor: Any, sql: Callable[[str], str]) -> None:
+    def apply(self, cursor: Any, store: ViewStore, sql: Callable[[str], str]) -> None:
         """Write the run (nothing if empty), as applying each registration in turn would."""
         if not self.people:
             return
         chain = ManagerChain()
         chain.load(cursor, sql, [p for p, _m in self.links], [m for _p, m in self.links if m])
-        cursor.executemany(sql(UPSERT_PERSON), self.people)
+        store.insert_many(cursor, sql("{people}"), PEOPLE, self.people, key=("person_id",), update=PERSON_UPDATES)
         for person, manager in self.links:
             chain.relink(person, manager)
-        chain.write(cursor, sql)
-        cursor.executemany(sql(INSERT_HISTORY), self.history)
+        chain.write(cursor, store, sql)
+        store.insert_many(cursor, sql("{person_history}"), HISTORY, self.history, key=("person_id", "position"))
         self.people, self.history, self.links = [], [], []
 
 
@@ -102,15 +99,15 @@ class ManagerChain:
                 self.changed.add((boss, member))
                 self.deleted.discard((boss, member))
 
-    def write(self, cursor: Any, sql: Callable[[str], str]) -> None:
+    def write(self, cursor: Any, store: ViewStore, sql: Callable[[str], str]) -> None:
         """Delete the dropped rows and upsert the changed ones, a statement each."""
         if self.deleted:
             cursor.executemany(sql("DELETE FROM {managers} WHERE manager_id = ? AND person_id = ?"),
                                sorted(self.deleted))
         if self.changed:
-            cursor.executemany(sql("INSERT INTO {managers} (manager_id, person_id, depth) VALUES (?, ?, ?) "
-                                   "ON CONFLICT (manager_id, person_id) DO UPDATE SET depth = excluded.depth"),
-                               [(m, p, self.above[p][m]) for m, p in sorted(self.changed)])
+            store.insert_many(cursor, sql("{managers}"), ("manager_id", "person_id", "depth"),
+                              [(m, p, self.above[p][m]) for m, p in sorted(self.changed)],
+                              key=("manager_id", "person_id"), update=("depth",))
 
     def _hold(self, manager: str, person: str, depth: int) -> None:
         self.below.setdefault(manager, {})[person] = depth
