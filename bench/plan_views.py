@@ -9,7 +9,8 @@ same application) against the projector's catch-up from position 0 (`Projector.c
 half); the projector computing and storing the three HR reports (timed); each query through the Flask test
 client (`GET /plans?department=` page of 50 as HR, a page of 100 of a department head's team overview with the
 team's totals, the three reports as the projector stored them) against the raw SQL for the same rows on a plain
-driver connection (for a report: the GROUP BY that computes it) (target: p95 within 3x); on the largest
+driver connection (for a report: the GROUP BY that computes it) (target: p95 within 3x), and beside them a bare
+Flask app answering the same JSON through the same test client (what any Flask endpoint pays); on the largest
 SQLite store, one plan-service gunicorn worker's time from start to `/ready` and its resident memory after one
 list, one overview and one report (targets 2 s and 250 MB).
 BENCH_VIEW_SIZES (default 1000,10000,50000), BENCH_VIEW_STORES (default SQLite,PostgreSQL),
@@ -28,11 +29,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import requests
+from flask import Flask, jsonify
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -217,20 +221,31 @@ def timed(call, rounds: int = ROUNDS) -> float:
     return p95(samples)
 
 
-def measure_queries(url: str, service: PlanService) -> dict[str, tuple[float, float, int]]:
-    """Per query: (endpoint p95 ms, raw SQL p95 ms, rows answered)."""
+def bare_flask(body: Any) -> Callable[..., Any]:
+    """A GET of a Flask app whose one route answers BODY as JSON (jsonify), through Flask's test client: no token,
+    no arguments, no SQL. What any Flask endpoint pays for an answer of this size, whatever its query."""
+    app = Flask("floor")
+    app.get("/")(lambda: jsonify(body))
+    client = app.test_client()
+    return lambda i=0: client.get("/")
+
+
+def measure_queries(url: str, service: PlanService) -> dict[str, tuple[float, float, int, float]]:
+    """Per query: (endpoint p95 ms, raw SQL p95 ms, rows answered, bare Flask answering the same JSON p95 ms)."""
     settings = TokenSettings(SECRET, "groeipad")
     client = create_app({"PLAN_SERVICE": service, "TOKENS": settings}).test_client()
     hr = {"Authorization": f"Bearer {issue_token(settings, 'bench-hr', ('hr',))}"}
     head = person_id(0, 0)
     boss = {"Authorization": f"Bearer {issue_token(settings, head, ('manager', 'employee'))}"}
     raw = Raw(url, service)
-    results: dict[str, tuple[float, float, int]] = {}
+    results: dict[str, tuple[float, float, int, float]] = {}
+    bodies: dict = {}
 
     def endpoint(path, headers, key="items"):
         def call(i=0):
             response = client.get(path(i) if callable(path) else path, headers=headers)
             assert response.status_code == 200, response.get_data(as_text=True)[:300]
+            bodies[call] = response.json
             return len(response.json[key])
         return call
 
@@ -273,12 +288,14 @@ def measure_queries(url: str, service: PlanService) -> dict[str, tuple[float, fl
     try:
         for name, (api, baseline) in queries.items():
             rows = api()
-            # Alternate the two sides in blocks so both see the same machine load.
-            api_p95, raw_p95 = [], []
+            floor = bare_flask(bodies[api])
+            # Alternate the sides in blocks so all see the same machine load.
+            api_p95, raw_p95, floor_p95 = [], [], []
             for _ in range(2):
                 api_p95.append(timed(api, ROUNDS // 2))
                 raw_p95.append(timed(baseline, ROUNDS // 2))
-            results[name] = (statistics.mean(api_p95), statistics.mean(raw_p95), rows)
+                floor_p95.append(timed(floor, ROUNDS // 2))
+            results[name] = (statistics.mean(api_p95), statistics.mean(raw_p95), rows, statistics.mean(floor_p95))
     finally:
         raw.close()
     return results
@@ -357,8 +374,9 @@ def run_size(store: str, url: str, size: int, workdir: Path, last: bool) -> dict
         refresh = time.perf_counter() - started
         print(f"{store} {size}: the projector computed and stored the three reports in {refresh:.2f} s", flush=True)
         queries = measure_queries(url, service)
-        for name, (api, raw, rows) in queries.items():
-            print(f"{store} {size}: {name}: {api:.2f} ms vs raw {raw:.2f} ms ({rows} rows)", flush=True)
+        for name, (api, raw, rows, floor) in queries.items():
+            print(f"{store} {size}: {name}: {api:.2f} ms vs raw {raw:.2f} ms ({rows} rows; bare Flask {floor:.2f} ms)",
+                  flush=True)
     finally:
         service.close()
     worker = worker_start(url, workdir) if last and store == "SQLite" else None
@@ -371,14 +389,14 @@ def run_size(store: str, url: str, size: int, workdir: Path, last: bool) -> dict
 def table(results: dict[tuple[str, int], dict], skipped: list[str]) -> str:
     sizes = sorted({size for _, size in results})
     steps = list(zip(sizes, sizes[1:], strict=False))
-    lines = ["| store | people | events | operation | endpoint p95 | raw SQL p95 | ratio | rows |",
-             "|---|---:|---:|---|---:|---:|---:|---:|"]
+    lines = ["| store | people | events | operation | endpoint p95 | raw SQL p95 | ratio | rows "
+             "| bare Flask, same JSON p95 |", "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
     if CATCH_UP_ONLY:
         lines = []
     for (store, size), r in results.items():
-        for name, (api, raw, rows) in r["queries"].items():
+        for name, (api, raw, rows, floor) in r["queries"].items():
             lines.append(f"| {store} | {size:,} | {r['events']:,} | {name} | {api:.2f} ms | {raw:.2f} ms | "
-                         f"{api / raw:.1f}x | {rows:,} |")
+                         f"{api / raw:.1f}x | {rows:,} | {floor:.2f} ms |")
     if not CATCH_UP_ONLY:
         lines += ["", "Growth of the endpoint p95 with the organisation (x = the later size's p95 over the earlier's; "
                   f"{' -> '.join(f'{s:,}' for s in sizes)} people):", "",

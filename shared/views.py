@@ -88,6 +88,8 @@ class ViewStore:
         run of distinct keys, the rows sent as one JSON document typed by the table's own row type: executemany
         sends each row as a statement of its own, and on a page of a thousand events those were half of the
         projector's time."""
+        if not rows:
+            return
         conflict = f"ON CONFLICT ({', '.join(key)}) " + (
             "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update) if update else "DO NOTHING")
         names = ", ".join(columns)
@@ -220,20 +222,22 @@ def fetch_dicts(cursor: Any) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in raw.fetchall()]
 
 
-def _distinct_runs(rows: Sequence[Sequence[Any]], at: list[int]) -> Iterator[list[Sequence[Any]]]:
+def _distinct_runs(rows: Sequence[Sequence[Any]], at: list[int]) -> Iterator[Sequence[Sequence[Any]]]:
     """ROWS cut, in order, into runs in which no two rows share a key (the values at AT): one statement may not
-    change a row twice."""
+    change a row twice. Usually all keys differ: one run."""
+    keys = [tuple(row[i] for i in at) for row in rows]
+    if len(set(keys)) == len(keys):
+        yield rows
+        return
     run: list[Sequence[Any]] = []
-    keys: set[tuple] = set()
-    for row in rows:
-        key = tuple(row[i] for i in at)
-        if key in keys:
+    seen: set[tuple] = set()
+    for key, row in zip(keys, rows, strict=True):
+        if key in seen:
             yield run
-            run, keys = [], set()
+            run, seen = [], set()
         run.append(row)
-        keys.add(key)
-    if run:
-        yield run
+        seen.add(key)
+    yield run
 
 
 def _rowcount(cursor: Any) -> int:
