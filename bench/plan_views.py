@@ -8,8 +8,9 @@ the library's own notification-log read (`notification_log.select` pages of 1,00
 same application) against the projector's catch-up from position 0 (`Projector.catch_up()`, target at least
 half); the projector computing and storing the three HR reports (timed); each query through the Flask test
 client (`GET /plans?department=` page of 50 as HR, a page of 100 of a department head's team overview with the
-team's totals, the three reports as the projector stored them) against the raw SQL for the same rows on a plain
-driver connection (for a report: the GROUP BY that computes it) (target: p95 within 3x), and beside them a bare
+team's totals, the three reports as the projector stored them) against raw SQL on a plain driver connection that
+answers the same (the same rows with their overdue actions and next check-in, the list's total, the team's totals;
+for a report: the GROUP BY that computes it) (target: p95 within 3x), and beside them a bare
 Flask app answering the same JSON through the same test client (what any Flask endpoint pays); on the largest
 SQLite store, one plan-service gunicorn worker's time from start to `/ready` and its resident memory after one
 list, one overview and one report (targets 2 s and 250 MB).
