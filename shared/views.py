@@ -100,7 +100,8 @@ class ViewStore:
                      f"{conflict}")
         at = [columns.index(k) for k in key]
         for run in _distinct_runs(rows, at):
-            cursor.execute(statement, (json.dumps([dict(zip(columns, row, strict=True)) for row in run]),))
+            document = [dict(zip(columns, row, strict=True)) for row in run]
+            cursor.execute(statement, (json.dumps(document, default=str),))  # a date or Decimal as its text
 
     def sync(self, cursor: Any) -> None:
         """Wait for the statements CURSOR's pipeline has sent (PostgreSQL): a SELECT sent right after a long
