@@ -86,8 +86,8 @@ class ViewStore:
         """INSERT ROWS (values of COLUMNS) into TABLE (its name in SQL), ON CONFLICT (KEY) DO UPDATE SET the
         UPDATE columns or DO NOTHING, as an executemany would in the rows' order. On PostgreSQL one statement per
         run of distinct keys, the rows sent as one JSON document typed by the table's own row type: executemany
-        sends each row as a statement of its own, and on a page of a thousand events those were half of the
-        projector's time."""
+        sends each row as a statement of its own, and on a page of a thousand events those were more than half of
+        the page's work after decoding its events."""
         if not rows:
             return
         conflict = f"ON CONFLICT ({', '.join(key)}) " + (
