@@ -49,6 +49,7 @@ from services.plan.application import PlanService  # noqa: E402
 from services.plan.domain.plan import Context, DevelopmentPlan  # noqa: E402
 from services.plan.views import tables as view_tables  # noqa: E402
 from services.plan.views.projector import PAGE, Projector  # noqa: E402
+from services.plan.views.queries import OVERDUE_ACTION  # noqa: E402
 from shared.auth import TokenSettings, issue_token  # noqa: E402
 from shared.config import StoreSettings  # noqa: E402
 from tests.integration.servers import BIN, free_port  # noqa: E402
@@ -72,9 +73,11 @@ SKILLS = ["Communicatie", "Projectmanagement", "Python", "Storingsanalyse", "Tea
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 HR = {"subject": "bench-hr", "role": "hr"}
 TODAY = date.today().isoformat()
-# An action still planned or started after its planned end (the service's rule, written here by hand).
-OVERDUE = ("(SELECT COUNT(*) FROM {{actions}} a WHERE a.plan_id = {plan} AND a.status IN ('planned', 'started') "
-           "AND a.planned_end < ?)")
+
+
+def overdue(plan: str) -> str:
+    """The overdue actions of PLAN (an SQL expression), by the service's one rule."""
+    return f"(SELECT COUNT(*) FROM {{actions}} a WHERE a.plan_id = {plan} AND {OVERDUE_ACTION})"
 
 
 # -- the organisation ----------------------------------------------------------------------------------
@@ -270,7 +273,7 @@ def measure_queries(url: str, service: PlanService) -> dict[str, tuple[float, fl
     queries = {
         "`GET /plans?department=` (page of 50)": (
             endpoint(lambda i: f"/api/v1/plans?department={department(i % DEPARTMENTS)}&limit=50", hr),
-            sql("SELECT p.*, pe.name, pe.department, " + OVERDUE.format(plan="p.plan_id") + " AS overdue, "
+            sql("SELECT p.*, pe.name, pe.department, " + overdue("p.plan_id") + " AS overdue, "
                 "(SELECT MIN(c.on_date) FROM {checkins} c WHERE c.plan_id = p.plan_id AND c.status = 'scheduled') "
                 "AS next_checkin, (SELECT COUNT(*) FROM {plans} q JOIN {people} qe ON qe.person_id = q.employee_id "
                 "WHERE qe.department = ?) AS total FROM {plans} p JOIN {people} pe ON pe.person_id = p.employee_id "
@@ -281,7 +284,7 @@ def measure_queries(url: str, service: PlanService) -> dict[str, tuple[float, fl
             sql("WITH t AS (SELECT pe.person_id, pe.name, (SELECT c.plan_id FROM {plans} c WHERE c.employee_id = "
                 "pe.person_id ORDER BY (c.status <> 'closed') DESC, c.period_start DESC LIMIT 1) AS plan_id "
                 "FROM {managers} m JOIN {people} pe ON pe.person_id = m.person_id WHERE m.manager_id = ?), "
-                "s AS (SELECT t.*, q.status, q.funding_pending, " + OVERDUE.format(plan="t.plan_id") + " AS overdue "
+                "s AS (SELECT t.*, q.status, q.funding_pending, " + overdue("t.plan_id") + " AS overdue "
                 "FROM t LEFT JOIN {plans} q ON q.plan_id = t.plan_id) "
                 "SELECT s.person_id, s.name, s.overdue, p.*, tot.* FROM s LEFT JOIN {plans} p ON p.plan_id = s.plan_id "
                 "CROSS JOIN (SELECT COUNT(*) AS team, "

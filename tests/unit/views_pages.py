@@ -9,7 +9,7 @@ from services.plan.views.projector import Projector
 def whole_log(service) -> list[tuple]:
     """Every notification of SERVICE's log with its domain event, read a page at a time."""
     log: list[tuple] = []
-    while page := service.notification_log.select(len(log), 1000, inclusive_of_start=False):
+    while page := service.notification_log.select(log[-1][0].id if log else 0, 1000, inclusive_of_start=False):
         log += [(n, service.mapper.to_domain_event(n)) for n in page]
     return log
 

@@ -150,8 +150,9 @@ class PlanProjection:
             self._fenced(cursor, lambda: self.registrations.apply(cursor, self.store, self._sql))
 
     def _fenced(self, cursor, write: Callable[[], None]) -> None:
-        """Run WRITE, directory reads followed by long executemany calls, between pipeline syncs (ViewStore.sync):
-        in psycopg's pipeline a read sent next to such a call could get the INSERT's status instead of its rows."""
+        """Run WRITE, directory reads followed by the run's writes, between pipeline syncs (ViewStore.sync): in
+        psycopg's pipeline a read sent next to a long executemany could get the INSERT's status instead of its rows
+        (the inserts are one statement each since, the manager chain's deletes are still an executemany)."""
         self.store.sync(cursor)
         write()
         self.store.sync(cursor)
@@ -300,9 +301,8 @@ class PlanProjection:
     def _members(self, cursor, group_id: str, members: list) -> None:
         self._x(cursor, "DELETE FROM {group_members} WHERE group_id = ?", (group_id,))
         if members:
-            cursor.executemany(self._sql("INSERT INTO {group_members} (group_id, person_id) VALUES (?, ?) "
-                                         "ON CONFLICT (group_id, person_id) DO NOTHING"),
-                               [(group_id, m) for m in members])
+            self.store.insert_many(cursor, self._sql("{group_members}"), ("group_id", "person_id"),
+                                   [(group_id, m) for m in members], key=("group_id", "person_id"))
 
     # -- check-ins (dates and states only) --------------------------------------------------------------
     def _checkin_scheduled(self, cursor, notification, event) -> None:
